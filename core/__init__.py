@@ -1,0 +1,1 @@
+"""The core: cases, settings, rules, deadlines and statistics. Imports no workbook library."""

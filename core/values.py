@@ -1,0 +1,164 @@
+"""Pure converters from what a cell holds to what a case needs, with one policy for bad input:
+a value that does not convert raises `Unparseable` with the reason, and the caller keeps it raw.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's phantom 1900-02-29
+MAX_SERIAL = 2958465  # 9999-12-31
+
+
+class Unparseable(ValueError):
+    """The value is kept raw and listed; `reason` says what was expected, in Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def clean_text(value: object) -> str | None:
+    """Text as staff meant it: full-width letters and digits folded, stray spaces dropped."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    text = unicodedata.normalize("NFKC", str(value)).replace("\u200b", "").strip()
+    text = re.sub(r"[ \t]+", " ", text)
+    return text or None
+
+
+_FULL = re.compile(
+    r"^(?P<y>\d{4})\s*[-./年]\s*(?P<m>\d{1,2})\s*[-./月]\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"(?:[\sT]*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_MONTH_DAY = re.compile(r"^(?P<m>\d{1,2})\s*[月.\-/]\s*(?P<d>\d{1,2})\s*[日号]?$")
+
+
+def _build(year: int, month: int, day: int, shown: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise Unparseable(f"“{shown}”不是存在的日期") from None
+
+
+def serial_to_date(serial: float) -> date:
+    if not 1 <= serial <= MAX_SERIAL:
+        raise Unparseable(f"数字 {serial:g} 不是日期")
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def parse_date(value: object, year: int | None = None) -> date | None:
+    """A date from a cell: date cells, Excel serials, and text such as 2025.3.25, 2025/3/25,
+    2025-03-25, 2025年3月25日, 20250325 and 3月25日 (the year comes from `year`).
+    Empty cells give None; anything else raises `Unparseable`."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise Unparseable(f"“{value}”不是日期")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not value.is_integer() and value < 1:
+            raise Unparseable(f"数字 {value:g} 不是日期")
+        as_text = str(int(value))
+        if len(as_text) == 8 and (m := _COMPACT.match(as_text)):
+            return _build(int(m["y"]), int(m["m"]), int(m["d"]), as_text)
+        return serial_to_date(float(value))
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace(" ", "")
+    if not text:
+        return None
+    if m := _FULL.match(text) or _COMPACT.match(text):
+        return _build(int(m["y"]), int(m["m"]), int(m["d"]), text)
+    if m := _MONTH_DAY.match(text):
+        if year is None:
+            raise Unparseable(f"“{text}”缺少年份，且无法从年度列或参数表得知年份")
+        return _build(year, int(m["m"]), int(m["d"]), text)
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return parse_date(float(text), year)
+    raise Unparseable(f"“{text}”不是可识别的日期，应写作 2025-03-25、2025年3月25日 或日期格式单元格")
+
+
+def parse_int(value: object) -> int | None:
+    """A count such as 附议人数: 11, '11', '11人', '１１'."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise Unparseable(f"“{value}”不是整数")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise Unparseable(f"“{value:g}”不是整数")
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not text:
+        return None
+    if m := re.fullmatch(r"(\d+)\s*[人名个]?", text):
+        return int(m[1])
+    raise Unparseable(f"“{text}”不是整数")
+
+
+def parse_year(value: object) -> int | None:
+    """年度: 2025, '2025', '2025年', '２０２５年度'."""
+    if value is None:
+        return None
+    if isinstance(value, datetime | date):
+        return value.year
+    text = unicodedata.normalize("NFKC", str(int(value) if isinstance(value, float) else value)).strip()
+    if not text:
+        return None
+    if m := re.fullmatch(r"(\d{4})\s*(年度|年)?", text):
+        year = int(m[1])
+        if 1949 <= year <= 2200:
+            return year
+    raise Unparseable(f"“{text}”不是年度，应写作 2025")
+
+
+_YES = {"是", "重点", "重点件", "√", "✓", "y", "yes", "1", "true"}
+_NO = {"否", "非", "不是", "×", "n", "no", "0", "false", "-"}
+
+
+def parse_flag(value: object) -> bool | None:
+    """重点件: 是/否, √, 1/0."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = (clean_text(value) or "").lower()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise Unparseable(f"“{text}”应为“是”或“否”")
+
+
+_UNIT_SEPARATORS = re.compile(r"[、，,;；\n\r/／\s]+")
+
+
+def split_units(value: object) -> list[str]:
+    """协办单位 lists, separated by 、，,; or line breaks; empty pieces dropped, order kept."""
+    text = clean_text(value)
+    if not text:
+        return []
+    seen: list[str] = []
+    for piece in _UNIT_SEPARATORS.split(text):
+        if piece and piece not in seen:
+            seen.append(piece)
+    return seen
+
+
+def year_from_text(text: str) -> int | None:
+    """The year a title such as '2025年建议提案办理台账' names."""
+    m = re.search(r"(20\d{2})\s*年", unicodedata.normalize("NFKC", text))
+    return int(m[1]) if m else None

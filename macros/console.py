@@ -1,0 +1,78 @@
+"""What every command shares: turning domain errors into a Chinese message and an exit code,
+JSON output, and parsing --today."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from taizhang.core.errors import TaizhangError
+
+INTERNAL_ERROR = 5  # a bug: the traceback goes to the log, the user gets a sentence
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def log_path() -> Path:
+    return Path(tempfile.gettempdir()) / "taizhang.log"
+
+
+def friendly_errors(func: F) -> F:
+    """Domain errors become a Chinese message and their exit code; anything else is logged."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TaizhangError as err:
+            click.echo(f"错误：{err.message}", err=True)
+            sys.exit(int(err.exit_code))
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception:
+            logging.getLogger("taizhang").error("内部错误\n%s", traceback.format_exc())
+            with log_path().open("a", encoding="utf-8") as log:
+                log.write(traceback.format_exc())
+            click.echo(f"程序内部错误，这不是您的操作问题。详细信息已写入日志：{log_path()}，请发给维护人员。", err=True)
+            sys.exit(INTERNAL_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"“{value}”不是日期，应写作 YYYY-MM-DD，如 2026-05-20", param, ctx)
+
+
+DATE = DateType()
+
+
+def today_or(value: date | None) -> date:
+    """The one place the command line reads the clock: only when --today was not given."""
+    return value or date.today()

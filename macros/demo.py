@@ -1,0 +1,56 @@
+"""`taizhang demo`: the built-in sample ledger, and every job run on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from taizhang.core.deadlines import DEFAULT_PRESET
+from taizhang.macros.new_ledger import base_content
+from taizhang.workbook.reader import read_workbook
+from taizhang.workbook.sample_data import generate
+from taizhang.workbook.template import build_ledger_workbook
+
+SAMPLE_NAME = "示例台账.xlsx"
+SHIPPED_SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "sample" / SAMPLE_NAME
+SHIPPED_TODAY = date(2026, 5, 20)  # the shipped sample is generated as of this day
+
+
+def write_sample(path: Path, today: date, seed: int = 2026) -> Path:
+    """The deterministic county sample as a ledger workbook with its settings sheets."""
+    sample = generate(today, seed)
+    content = base_content(sample.year, DEFAULT_PRESET, sample.title)
+    content.rows = sample.rows
+    content.units = sample.units
+    content.params["办理单位名称"] = f"{sample.county}人民政府办公室"
+    return build_ledger_workbook(path, content)
+
+
+Step = Callable[[Path, date], str]
+
+
+def _step_read(path: Path, today: date) -> str:
+    loaded = read_workbook(path)
+    ledger = loaded.ledger
+    by_category: dict[str, int] = {}
+    for case in ledger.cases:
+        by_category[case.category or "未填类别"] = by_category.get(case.category or "未填类别", 0) + 1
+    parts = "、".join(f"{k}{v}件" for k, v in by_category.items())
+    return (f"读取：工作表“{ledger.sheet}”，表头第 {ledger.header_row} 行，识别 {len(ledger.columns)} 列，"
+            f"共 {len(ledger.cases)} 件（{parts}），单位名录 {len(loaded.settings.units)} 个单位")
+
+
+def demo_steps() -> list[tuple[str, Step]]:
+    """Every job that exists, in the order an office runs them."""
+    return [("读取", _step_read)]
+
+
+def run_demo(out_dir: Path, today: date) -> str:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ledger = write_sample(out_dir / SAMPLE_NAME, today)
+    lines = [f"示例台账已生成：{ledger}（按 {today.isoformat()} 计算）"]
+    for title, step in demo_steps():
+        lines.append(f"【{title}】{step(ledger, today)}")
+    lines.append(f"结果都在文件夹：{out_dir.resolve()}")
+    return "\n".join(lines)

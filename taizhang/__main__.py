@@ -1,0 +1,3 @@
+from taizhang.macros.cli import main
+
+main()

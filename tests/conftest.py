@@ -1,0 +1,38 @@
+"""Shared test fixtures: where the foreign workbooks are, and LibreOffice headless."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.libreoffice import soffice_binary
+
+REPO = Path(__file__).resolve().parents[1]
+FOREIGN = REPO.parent / "shared" / "fixtures" / "foreign"
+
+
+@pytest.fixture(scope="session")
+def foreign_dir() -> Path:
+    if not FOREIGN.is_dir():
+        pytest.skip("../shared/fixtures/foreign is not beside the checkout")
+    return FOREIGN
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    found = soffice_binary()
+    if found is None:
+        pytest.skip("LibreOffice (soffice) is not installed: run .ci/install-system.sh")
+    return found
+
+
+@pytest.fixture
+def copy_foreign(tmp_path: Path, foreign_dir: Path):
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copyfile(foreign_dir / name, target)
+        return target
+
+    return copy

@@ -1,0 +1,167 @@
+"""Reading a ledger workbook with python-calamine: .xlsx, .xlsm, .xls, .xlsb, .ods, saved by
+Excel, WPS or LibreOffice. Finds the ledger sheet and its header by itself and loads the settings sheets.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import python_calamine as pc
+
+from taizhang.core.errors import BadInput
+from taizhang.core.header import HeaderMatch, find_header
+from taizhang.core.model import Ledger
+from taizhang.core.names import LEDGER_SHEET, NOT_LEDGER
+from taizhang.core.rows import build_ledger
+from taizhang.core.settings import (
+    DEADLINES_SHEET,
+    HOLIDAY_HEADERS,
+    HOLIDAYS_SHEET,
+    PARAM_HEADERS,
+    PARAMS_SHEET,
+    RULE_HEADERS,
+    RULES_SHEET,
+    SETTINGS_SHEETS,
+    UNIT_HEADERS,
+    UNITS_SHEET,
+    Settings,
+    SheetTable,
+    load_settings,
+)
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# The header a settings sheet is recognised by (its first column).
+SETTINGS_KEYS = {UNITS_SHEET: UNIT_HEADERS[0], HOLIDAYS_SHEET: HOLIDAY_HEADERS[0],
+                 PARAMS_SHEET: PARAM_HEADERS[0], RULES_SHEET: RULE_HEADERS[0], DEADLINES_SHEET: "环节"}
+
+
+@dataclass
+class LoadedWorkbook:
+    path: Path
+    ledger: Ledger
+    settings: Settings
+    sheet_names: list[str]
+
+
+def _open(path: Path) -> pc.CalamineWorkbook:
+    if not path.exists():
+        raise BadInput(f"找不到文件“{path}”，请检查路径")
+    if path.is_dir():
+        raise BadInput(f"“{path}”是文件夹，应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）")
+    with path.open("rb") as f:
+        head = f.read(8)
+    if not head:
+        raise BadInput(f"文件“{path.name}”是空文件，应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）")
+    if head.startswith(OLE_MAGIC) and _is_encrypted_ooxml(path):
+        raise BadInput(f"文件“{path.name}”设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再试")
+    if head.startswith(ZIP_MAGIC) and not _has_workbook_part(path):
+        raise BadInput(f"文件“{path.name}”不是 Excel 工作簿（压缩包中没有工作簿内容），应为 .xlsx、.xlsm 或 .xls")
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise BadInput(f"文件“{path.name}”设置了密码（已加密），请取消密码后另存再试") from None
+    except Exception as exc:  # calamine raises several types for files that are not workbooks
+        raise BadInput(f"无法读取文件“{path.name}”：它不是可识别的 Excel 工作簿（.xlsx、.xlsm 或 .xls）。"
+                       f"详细原因：{exc}") from None
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE compound file holding EncryptionInfo and EncryptedPackage streams.
+    data = path.read_bytes()[:65536]
+    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _has_workbook_part(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except zipfile.BadZipFile:
+        return False
+    return bool(names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"})
+
+
+def _grid(sheet: pc.CalamineSheet, nrows: int | None = None) -> list[list[Any]]:
+    """The sheet's values from A1, so list indexes are Excel rows and columns minus one."""
+    if nrows is None:
+        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+    return [list(r) for r in sheet.to_python(skip_empty_area=False, nrows=nrows)]
+
+
+def _merged(sheet: pc.CalamineSheet) -> list[tuple[int, int, int, int]]:
+    ranges = getattr(sheet, "merged_cell_ranges", None) or []
+    return [(a[0], a[1], b[0], b[1]) for a, b in ranges]
+
+
+def _worksheets(book: pc.CalamineWorkbook) -> list[str]:
+    return [m.name for m in book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+
+
+def read_settings(book: pc.CalamineWorkbook, names: list[str]) -> Settings:
+    tables: dict[str, SheetTable] = {}
+    for name in SETTINGS_SHEETS:
+        if name not in names:
+            continue
+        grid = _grid(book.get_sheet_by_name(name))
+        key = SETTINGS_KEYS[name]
+        header_row = next((i + 1 for i, row in enumerate(grid[:10])
+                           if any(isinstance(v, str) and v.strip() == key for v in row)), None)
+        if header_row is None:
+            raise BadInput(f"“{name}”工作表中找不到表头：前 10 行中应有一列名为“{key}”")
+        tables[name] = SheetTable.from_grid(name, grid, header_row)
+    return load_settings(tables)
+
+
+def _choose_sheet(path: Path, book: pc.CalamineWorkbook, names: list[str], wanted: str | None
+                  ) -> tuple[str, HeaderMatch]:
+    if wanted:
+        if wanted not in names:
+            raise BadInput(f"文件“{path.name}”中没有名为“{wanted}”的工作表；现有工作表：{'、'.join(names)}")
+        match = find_header(_grid(book.get_sheet_by_name(wanted), 31), _merged(book.get_sheet_by_name(wanted)))
+        if match is None:
+            raise BadInput(f"文件“{path.name}”的“{wanted}”工作表前 30 行中找不到台账表头："
+                           "应有“编号”“标题”“主办单位”“交办日期”等列名")
+        return wanted, match
+    found: list[tuple[str, HeaderMatch]] = []
+    for name in names:
+        if name in NOT_LEDGER:
+            continue
+        sheet = book.get_sheet_by_name(name)
+        match = find_header(_grid(sheet, 31), _merged(sheet))
+        if match is not None:
+            found.append((name, match))
+    if not found:
+        raise BadInput(f"文件“{path.name}”中找不到台账：没有哪个工作表的前 30 行含有“编号”“标题”“主办单位”"
+                       f"“交办日期”等台账列名（现有工作表：{'、'.join(names) or '无'}）")
+    if len(found) > 1:
+        named = [f for f in found if f[0] == LEDGER_SHEET]
+        if len(named) == 1:
+            return named[0]
+        listed = "、".join(f"“{n}”" for n, _ in found)
+        raise BadInput(f"文件“{path.name}”中有多个工作表都像台账：{listed}。请把台账工作表命名为“{LEDGER_SHEET}”，"
+                       "或在“参数”工作表的“台账工作表”一行写明，或用 --sheet 指定")
+    return found[0]
+
+
+def read_workbook(path: str | Path, sheet: str | None = None) -> LoadedWorkbook:
+    """Read the ledger and the settings sheets of a workbook. Raises BadInput with a Chinese message."""
+    path = Path(path)
+    book = _open(path)
+    try:
+        names = _worksheets(book)
+        if not names:
+            raise BadInput(f"文件“{path.name}”中没有工作表")
+        settings = read_settings(book, names)
+        chosen, match = _choose_sheet(path, book, names, sheet or settings.params.ledger_sheet)
+        ws = book.get_sheet_by_name(chosen)
+        ledger = build_ledger(str(path), chosen, _grid(ws), match, _merged(ws), settings.params.year)
+    finally:
+        book.close()
+    return LoadedWorkbook(path=path, ledger=ledger, settings=settings, sheet_names=names)
+
+
+def read_ledger(path: str | Path, sheet: str | None = None) -> Ledger:
+    return read_workbook(path, sheet).ledger

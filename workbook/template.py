@@ -1,0 +1,183 @@
+"""The official blank ledger (`taizhang new`) and the built-in sample, built as NEW workbooks with
+openpyxl. openpyxl never rewrites an existing ledger: that is the lossless writer's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from taizhang.core.columns import COLUMNS, Kind
+from taizhang.core.enums import allowed_values
+from taizhang.core.names import LEDGER_SHEET
+from taizhang.core.settings import (
+    DEADLINES_SHEET,
+    HOLIDAY_HEADERS,
+    HOLIDAYS_SHEET,
+    PARAM_HEADERS,
+    PARAM_KEYS,
+    PARAMS_SHEET,
+    RULE_HEADERS,
+    RULES_SHEET,
+    UNIT_HEADERS,
+    UNITS_SHEET,
+)
+
+TITLE_FONT = Font(name="方正小标宋简体", size=18)
+HEADER_FONT = Font(name="黑体", size=11, bold=True)
+BODY_FONT = Font(name="仿宋_GB2312", size=11)
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+SETTINGS_FILL = PatternFill("solid", fgColor="E2EFDA")
+ENUM_COLUMNS = ("类别", "级别", "提出时间", "本级承办方式", "办理结果", "代表意见", "公开属性")
+DATA_ROWS = 2000  # dropdowns and formats reach this far below the header in a blank ledger
+
+
+@dataclass
+class LedgerContent:
+    """What goes into a new ledger workbook; empty lists give a blank official template."""
+
+    year: int
+    title: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    units: list[dict[str, Any]] = field(default_factory=list)
+    holidays: list[tuple[date, str, str]] = field(default_factory=list)  # (day, 休/班, note)
+    deadline_headers: Sequence[str] = ()
+    deadline_rows: list[list[Any]] = field(default_factory=list)
+    rule_rows: list[list[Any]] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)  # 参数 label -> value
+    class_scheme: str = "A/B/C"
+
+
+def _header_row(ws: Worksheet, row: int, headers: Iterable[str], fill: PatternFill = HEADER_FILL) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=col, value=text)
+        cell.font = HEADER_FONT
+        cell.fill = fill
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _ledger_sheet(ws: Worksheet, content: LedgerContent) -> None:
+    names = [c.name for c in COLUMNS]
+    last = get_column_letter(len(names))
+    ws.title = LEDGER_SHEET
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"] = content.title
+    ws["A1"].font = TITLE_FONT
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 36
+    _header_row(ws, 2, names)
+    ws.row_dimensions[2].height = 32
+    for col, spec in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = spec.width
+    for r, values in enumerate(content.rows, start=3):
+        for col, spec in enumerate(COLUMNS, start=1):
+            value = values.get(spec.name)
+            cell = ws.cell(row=r, column=col, value=value)
+            cell.font = BODY_FONT
+            cell.border = BORDER
+            if spec.kind is Kind.DATE and isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            if spec.name in ("标题", "落实进展", "协办单位"):
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+    data_end = max(3 + len(content.rows) - 1, 3)
+    reach = max(data_end, 2 + DATA_ROWS)
+    _dropdowns(ws, content.class_scheme, reach)
+    for col, spec in enumerate(COLUMNS, start=1):
+        if spec.kind is Kind.DATE and not content.rows:
+            for r in range(3, 3 + 50):
+                ws.cell(row=r, column=col).number_format = "yyyy-mm-dd"
+    if content.rows:
+        table = Table(displayName="台账表", ref=f"A2:{last}{data_end}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+    else:
+        ws.auto_filter.ref = f"A2:{last}2"
+    ws.freeze_panes = "C3"
+    ws.print_title_rows = "1:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _dropdowns(ws: Worksheet, class_scheme: str, reach: int) -> None:
+    letters = {c.name: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    for name in ENUM_COLUMNS:
+        options = ",".join(allowed_values(name, class_scheme))
+        dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True, showErrorMessage=False,
+                            promptTitle=name, prompt=f"可选：{options}", showInputMessage=True)
+        dv.add(f"{letters[name]}3:{letters[name]}{reach}")
+        ws.add_data_validation(dv)
+    flag = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    flag.add(f"{letters['重点件']}3:{letters['重点件']}{reach}")
+    ws.add_data_validation(flag)
+    units = DataValidation(type="list", formula1=f"='{UNITS_SHEET}'!$A$2:$A$200", allow_blank=True,
+                           showErrorMessage=False)
+    units.add(f"{letters['主办单位']}3:{letters['主办单位']}{reach}")
+    ws.add_data_validation(units)
+
+
+def _table_sheet(wb: Workbook, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                 widths: Sequence[float]) -> Worksheet:
+    ws = wb.create_sheet(name)
+    _header_row(ws, 1, headers, SETTINGS_FILL)
+    for r, values in enumerate(rows, start=2):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            cell.border = BORDER
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def build_ledger_workbook(path: Path, content: LedgerContent) -> Path:
+    """Write a new ledger workbook: the 台账 sheet and the settings sheets."""
+    wb = Workbook()
+    _ledger_sheet(wb.active, content)
+    _table_sheet(wb, UNITS_SHEET, UNIT_HEADERS, ([u.get(h) for h in UNIT_HEADERS] for u in content.units),
+                 (26, 14, 26, 10, 6, 28))
+    units_ws = wb[UNITS_SHEET]
+    kind = DataValidation(type="list", formula1='"承办单位,内设机构"', allow_blank=True)
+    kind.add("D2:D500")
+    units_ws.add_data_validation(kind)
+    if content.deadline_headers:
+        _table_sheet(wb, DEADLINES_SHEET, content.deadline_headers, content.deadline_rows,
+                     [14] * len(content.deadline_headers))
+    hol = _table_sheet(wb, HOLIDAYS_SHEET, HOLIDAY_HEADERS, content.holidays, (12, 8, 30))
+    rest = DataValidation(type="list", formula1='"休,班"', allow_blank=False)
+    rest.add("B2:B1000")
+    hol.add_data_validation(rest)
+    params = [[label, content.params.get(label), explain] for label, (_, explain) in PARAM_KEYS.items()]
+    _table_sheet(wb, PARAMS_SHEET, PARAM_HEADERS, params, (16, 16, 60))
+    if content.rule_rows:
+        rules = _table_sheet(wb, RULES_SHEET, RULE_HEADERS, content.rule_rows, (30, 50, 8, 8))
+        on = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+        on.add("C2:C200")
+        level = DataValidation(type="list", formula1='"错误,警告,提示"', allow_blank=True)
+        level.add("D2:D200")
+        rules.add_data_validation(on)
+        rules.add_data_validation(level)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.properties.creator = "台账助手"
+    wb.properties.title = content.title
+    wb.save(path)
+    return path
