@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
+import gc
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import repeat
 from typing import Any
 
 from taizhang.core.columns import BY_NAME, Kind
@@ -87,47 +89,102 @@ def _fill_merged_down(grid: list[list[Any]], merged: list[tuple[int, int, int, i
                     grid[r][c] = value
 
 
+def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | None
+                    ) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Convert one column; return the values and the (index, reason) of those that failed.
+
+    Values repeat a lot (units, classes, dates), so each distinct value is converted once and
+    the column is mapped in C. Month-day dates depend on the row's year, so when rows differ in
+    年度 the key is (value, year)."""
+    convert = _converter(name)
+    keys: Any = raws
+    if years is not None and len(set(years)) > 1:
+        keys = list(zip(raws, years, strict=True))
+        split = True
+    else:
+        split = False
+        year = years[0] if years else None
+    mapping: dict[Any, Any] = {None: None, "": None}
+    bad: dict[Any, str] = {}
+    for key in set(keys):
+        if key in mapping:
+            continue
+        raw, key_year = key if split else (key, year)
+        if raw is None or raw == "":
+            mapping[key] = None
+            continue
+        try:
+            mapping[key] = convert(raw, key_year)
+        except Unparseable as err:
+            mapping[key] = None
+            bad[key] = err.reason
+    out = list(map(mapping.__getitem__, keys))
+    failed = [(i, bad[k]) for i, k in enumerate(keys) if k in bad] if bad else []
+    return out, failed
+
+
+def _row_years(raws: tuple[Any, ...] | None, count: int, year: int | None) -> list[int | None]:
+    if raws is None:
+        return [year] * count
+    mapping: dict[Any, int | None] = {}
+    for raw in set(raws):
+        try:
+            mapping[raw] = parse_year(raw) or year
+        except Unparseable:
+            mapping[raw] = year
+    return list(map(mapping.__getitem__, raws))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building 20k cases allocates hundreds of thousands of objects that all live on; the
+    collector's passes over them cost a third of the read and free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMatch,
                  merged: list[tuple[int, int, int, int]] | None = None, year_hint: int | None = None) -> Ledger:
     """Cases from the rows under the header. Blank and totals rows are skipped; a value that does
-    not parse is kept raw in `unparsed` and its field left empty."""
+    not parse is kept raw in `unparsed` and its field left empty. Works column by column."""
+    with _gc_paused():
+        return _build_ledger(path, sheet, grid, match, merged, year_hint)
+
+
+def _build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMatch,
+                  merged: list[tuple[int, int, int, int]] | None, year_hint: int | None) -> Ledger:
     first_data = match.last_row + 1
     _fill_merged_down(grid, merged or [], first_data)
     year = _guess_year(grid, match, year_hint)
+    width = max((len(r) for r in grid[first_data:]), default=0)
+    kept = [r for r in range(first_data, len(grid)) if any(grid[r]) and not _is_totals(grid[r])]
+    padded = [grid[r] + [None] * (width - len(grid[r])) if len(grid[r]) < width else grid[r] for r in kept]
+    by_column = list(zip(*padded, strict=True)) if padded else []
+
+    def raw_column(col: int) -> tuple[Any, ...]:
+        return by_column[col] if col < len(by_column) else (None,) * len(kept)
+
     columns = sorted(match.columns.items(), key=lambda kv: kv[1])
-    converters = [(name, BY_NAME[name].field, col, _converter(name)) for name, col in columns]
     letters = {name: column_letter(col) for name, col in columns}
     year_col = match.columns.get("年度")
-    extra = list(match.extra.items())
-    cases: list[Case] = []
+    years = _row_years(raw_column(year_col) if year_col is not None else None, len(kept), year)
+    by_field: dict[str, list[Any]] = {}
     unparsed: list[Unparsed] = []
-    for r in range(first_data, len(grid)):
-        row = grid[r]
-        if not any(v not in (None, "") for v in row) or _is_totals(row):
-            continue
-        excel_row = r + 1
-        row_year = year
-        if year_col is not None and year_col < len(row) and row[year_col] not in (None, ""):
-            with contextlib.suppress(Unparseable):
-                row_year = parse_year(row[year_col]) or year
-        values: dict[str, Any] = {}
-        for name, field, col, convert in converters:
-            raw = row[col] if col < len(row) else None
-            if raw is None or raw == "":
-                continue
-            try:
-                value = convert(raw, row_year)
-            except Unparseable as bad:
-                unparsed.append(Unparsed(sheet=sheet, row=excel_row, column=letters[name], name=name,
-                                         value=_shown(raw), reason=bad.reason))
-                continue
-            if value is not None and value != []:
-                values[field] = value
-        if not values:
-            continue
-        extras = {h: _plain(row[c]) for h, c in extra if c < len(row) and row[c] not in (None, "")}
-        cases.append(Case.model_construct(row=excel_row, sheet=sheet, cells=letters, extra=extras,
-                                          **_defaults(values)))
+    for name, col in columns:
+        raws = raw_column(col)
+        values, failed = _convert_column(name, raws, years if BY_NAME[name].kind is Kind.DATE else None)
+        unparsed += [Unparsed(sheet=sheet, row=kept[i] + 1, column=letters[name], name=name,
+                              value=_shown(raws[i]), reason=reason) for i, reason in failed]
+        if BY_NAME[name].kind is Kind.UNITS:
+            values = [v if v is not None else [] for v in values]
+        by_field[BY_NAME[name].field] = values
+    unparsed.sort(key=lambda u: (u.row, len(u.column), u.column))
+    cases = _cases(sheet, kept, by_field, letters, [(h, raw_column(c)) for h, c in match.extra.items()])
     last_user = max([*match.columns.values(), *match.extra.values()], default=0)
     return Ledger(
         path=path, sheet=sheet, header_row=match.last_row + 1, header_rows=[r + 1 for r in match.rows],
@@ -137,19 +194,34 @@ def build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMatc
     )
 
 
-_FIELD_DEFAULTS: dict[str, Any] | None = None
+_OWN_FIELDS = ("row", "sheet", "cells", "extra")
 
 
-def _defaults(values: dict[str, Any]) -> dict[str, Any]:
-    """model_construct skips defaults' factories for missing fields only on some versions: fill them."""
-    global _FIELD_DEFAULTS
-    if _FIELD_DEFAULTS is None:
-        _FIELD_DEFAULTS = {
-            name: ([] if info.default_factory is list else info.default)
-            for name, info in Case.model_fields.items()
-            if name not in ("row", "sheet", "cells", "extra")
-        }
-    return {**_FIELD_DEFAULTS, **values}
+def _cases(sheet: str, kept: list[int], by_field: dict[str, list[Any]], letters: dict[str, str],
+           extra: list[tuple[str, tuple[Any, ...]]]) -> list[Case]:
+    """Zip the converted columns back into cases, one complete __dict__ per row."""
+    fields = [f for f in Case.model_fields if f not in _OWN_FIELDS]
+    count = len(kept)
+    columns: list[Any] = []
+    for f in fields:
+        if f in by_field:
+            columns.append(by_field[f])
+        elif f == "co_units":
+            columns.append([[] for _ in range(count)])  # each case its own list
+        else:
+            columns.append(repeat(Case.model_fields[f].default, count))
+    fields_set = {*by_field, *_OWN_FIELDS}
+    cases: list[Case] = []
+    for i, row_values in enumerate(zip(*columns, strict=True)):
+        if not any(row_values):
+            continue  # only unknown columns or unparsed values: not a case
+        full = dict(zip(fields, row_values, strict=True))
+        full["row"] = kept[i] + 1
+        full["sheet"] = sheet
+        full["cells"] = letters
+        full["extra"] = {h: _plain(raws[i]) for h, raws in extra if raws[i] not in (None, "")}
+        cases.append(Case.from_read(full, set(fields_set)))
+    return cases
 
 
 def _shown(value: Any) -> str:

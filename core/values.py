@@ -20,16 +20,29 @@ class Unparseable(ValueError):
         self.reason = reason
 
 
+_SPACES = re.compile(r"[ \t]+")
+
+
 def clean_text(value: object) -> str | None:
     """Text as staff meant it: full-width letters and digits folded, stray spaces dropped."""
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    text = unicodedata.normalize("NFKC", str(value)).replace("\u200b", "").strip()
-    text = re.sub(r"[ \t]+", " ", text)
+    if type(value) is str:
+        text = value
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, datetime):
+        text = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    else:
+        text = str(value)
+    # The checks are cheap C calls; most cells need none of the rewrites.
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if "\u200b" in text:
+        text = text.replace("\u200b", "")
+    text = text.strip()
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
     return text or None
 
 

@@ -86,9 +86,9 @@ def _has_workbook_part(path: Path) -> bool:
 
 def _grid(sheet: pc.CalamineSheet, nrows: int | None = None) -> list[list[Any]]:
     """The sheet's values from A1, so list indexes are Excel rows and columns minus one."""
-    if nrows is None:
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
-    return [list(r) for r in sheet.to_python(skip_empty_area=False, nrows=nrows)]
+    rows = sheet.to_python(skip_empty_area=False) if nrows is None else sheet.to_python(
+        skip_empty_area=False, nrows=nrows)
+    return rows if isinstance(rows, list) and (not rows or isinstance(rows[0], list)) else [list(r) for r in rows]
 
 
 def _merged(sheet: pc.CalamineSheet) -> list[tuple[int, int, int, int]]:
@@ -116,23 +116,25 @@ def read_settings(book: pc.CalamineWorkbook, names: list[str]) -> Settings:
 
 
 def _choose_sheet(path: Path, book: pc.CalamineWorkbook, names: list[str], wanted: str | None
-                  ) -> tuple[str, HeaderMatch]:
+                  ) -> tuple[str, HeaderMatch, pc.CalamineSheet]:
+    # calamine parses a whole sheet when it is fetched: fetch each once and keep it.
     if wanted:
         if wanted not in names:
             raise BadInput(f"文件“{path.name}”中没有名为“{wanted}”的工作表；现有工作表：{'、'.join(names)}")
-        match = find_header(_grid(book.get_sheet_by_name(wanted), 31), _merged(book.get_sheet_by_name(wanted)))
+        sheet = book.get_sheet_by_name(wanted)
+        match = find_header(_grid(sheet, 31), _merged(sheet))
         if match is None:
             raise BadInput(f"文件“{path.name}”的“{wanted}”工作表前 30 行中找不到台账表头："
                            "应有“编号”“标题”“主办单位”“交办日期”等列名")
-        return wanted, match
-    found: list[tuple[str, HeaderMatch]] = []
+        return wanted, match, sheet
+    found: list[tuple[str, HeaderMatch, pc.CalamineSheet]] = []
     for name in names:
         if name in NOT_LEDGER:
             continue
         sheet = book.get_sheet_by_name(name)
         match = find_header(_grid(sheet, 31), _merged(sheet))
         if match is not None:
-            found.append((name, match))
+            found.append((name, match, sheet))
     if not found:
         raise BadInput(f"文件“{path.name}”中找不到台账：没有哪个工作表的前 30 行含有“编号”“标题”“主办单位”"
                        f"“交办日期”等台账列名（现有工作表：{'、'.join(names) or '无'}）")
@@ -140,7 +142,7 @@ def _choose_sheet(path: Path, book: pc.CalamineWorkbook, names: list[str], wante
         named = [f for f in found if f[0] == LEDGER_SHEET]
         if len(named) == 1:
             return named[0]
-        listed = "、".join(f"“{n}”" for n, _ in found)
+        listed = "、".join(f"“{f[0]}”" for f in found)
         raise BadInput(f"文件“{path.name}”中有多个工作表都像台账：{listed}。请把台账工作表命名为“{LEDGER_SHEET}”，"
                        "或在“参数”工作表的“台账工作表”一行写明，或用 --sheet 指定")
     return found[0]
@@ -155,8 +157,7 @@ def read_workbook(path: str | Path, sheet: str | None = None) -> LoadedWorkbook:
         if not names:
             raise BadInput(f"文件“{path.name}”中没有工作表")
         settings = read_settings(book, names)
-        chosen, match = _choose_sheet(path, book, names, sheet or settings.params.ledger_sheet)
-        ws = book.get_sheet_by_name(chosen)
+        chosen, match, ws = _choose_sheet(path, book, names, sheet or settings.params.ledger_sheet)
         ledger = build_ledger(str(path), chosen, _grid(ws), match, _merged(ws), settings.params.year)
     finally:
         book.close()
