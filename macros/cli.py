@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -82,6 +83,92 @@ def demo_cmd(out_dir: Path, today: date | None) -> None:
     from taizhang.macros.demo import run_demo
 
     click.echo(run_demo(out_dir, today_or(today)))
+
+
+WRITE = click.option("--write", is_flag=True, help="把结果写回台账（无损写入，写前自动备份）")
+OUT = click.option("--out", type=LEDGER, help="把结果写到这个新文件，原台账不动（需与 --write 合用，或单独使用）")
+TODAY = click.option("--today", type=DATE, help="按哪一天计算（默认今天），如 2026-05-20")
+SHEET = click.option("--sheet", help="台账所在工作表（默认自动识别）")
+
+
+def _load(ledger: Path, sheet: str | None, today: date | None):  # type: ignore[no-untyped-def]
+    from taizhang.macros.analysis import Analysis
+    from taizhang.workbook.reader import read_workbook
+
+    loaded = read_workbook(ledger, sheet)
+    return Analysis(loaded.ledger, loaded.settings, today_or(today))
+
+
+@cli.command("check", context_settings=CONTEXT)
+@click.argument("ledger", type=LEDGER)
+@TODAY
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部问题")
+@WRITE
+@OUT
+@SHEET
+@friendly_errors
+def check_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: Path | None,
+              sheet: str | None) -> None:
+    """校验台账的每一行：必填项、选项、编号重复、日期先后、承办单位、办理结果等，逐条指出单元格。
+
+    不加 --write 时不写任何文件。加 --write 时在台账中生成“校验结果”工作表、一列“【系统】校验问题”，
+    并把有问题的单元格标上颜色（修正后下次运行自动清除；您自己设置的颜色不会被改动）。
+    退出码：0 无错误；1 有错误；2 文件无法读取。
+
+    例：taizhang check 台账.xlsx --today 2026-05-20 --write
+    """
+    from taizhang.macros.check_job import apply_check, check_text
+
+    if write or out:
+        from taizhang.macros.writeback import run_and_write
+
+        outcome = run_and_write(ledger, today_or(today), [apply_check], out=out, sheet=sheet)
+        analysis, note = outcome.analysis, outcome.note
+    else:
+        analysis, note = _load(ledger, sheet, today), ""
+    if as_json:
+        echo_json(analysis.report.to_json())
+    else:
+        click.echo(check_text(analysis))
+        if note:
+            click.echo(note)
+    sys.exit(0 if analysis.report.valid else 1)
+
+
+@cli.command("due", context_settings=CONTEXT)
+@click.argument("ledger", type=LEDGER)
+@TODAY
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每件的环节、截止日期和状态")
+@WRITE
+@OUT
+@SHEET
+@friendly_errors
+def due_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: Path | None,
+            sheet: str | None) -> None:
+    """按台账“时限规则”工作表计算每件各环节的截止日期（工作日按国务院放假和调休安排），
+    给出当前环节、剩余工作日和状态（正常 / 临期 / 逾期 / 已办结 / 未知）。
+
+    加 --write 时写入“【系统】当前环节 / 截止日期 / 剩余工作日 / 状态”四列，截止日期和状态两格按
+    逾期（红）、临期（黄）、已办结（绿）着色，并生成按单位分组的“逾期清单”工作表。
+
+    例：taizhang due 台账.xlsx --today 2026-05-20 --write
+    """
+    from taizhang.core.deadlines import to_json
+    from taizhang.macros.due_job import apply_due, due_text
+
+    if write or out:
+        from taizhang.macros.writeback import run_and_write
+
+        outcome = run_and_write(ledger, today_or(today), [apply_due], out=out, sheet=sheet)
+        analysis, note = outcome.analysis, outcome.note
+    else:
+        analysis, note = _load(ledger, sheet, today), ""
+    if as_json:
+        echo_json(to_json(analysis.deadlines))
+    else:
+        click.echo(due_text(analysis))
+        if note:
+            click.echo(note)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from taizhang.core.deadlines import DEFAULT_PRESET
 from taizhang.macros.new_ledger import base_content
+from taizhang.macros.writeback import run_and_write
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.sample_data import generate
 from taizhang.workbook.template import build_ledger_workbook
@@ -41,9 +42,31 @@ def _step_read(path: Path, today: date) -> str:
             f"共 {len(ledger.cases)} 件（{parts}），单位名录 {len(loaded.settings.units)} 个单位")
 
 
+def _step_check(path: Path, today: date) -> str:
+    from taizhang.macros.check_job import apply_check
+
+    outcome = run_and_write(path, today, [apply_check])
+    report = outcome.analysis.report
+    found = "、".join(f"{code} {n}" for code, n in report.counts.items())
+    return (f"校验：错误 {report.errors} 条、警告 {report.warnings} 条（{found}）。"
+            f"见“校验结果”工作表和“【系统】校验问题”列，有问题的单元格已标色")
+
+
+def _step_due(path: Path, today: date) -> str:
+    from taizhang.macros.due_job import apply_due, overdue_by_unit
+
+    outcome = run_and_write(path, today, [apply_due])
+    counts: dict[str, int] = {}
+    for d in outcome.analysis.deadlines:
+        counts[d.status.value] = counts.get(d.status.value, 0) + 1
+    units = len(overdue_by_unit(outcome.analysis))
+    parts = "、".join(f"{k} {v} 件" for k, v in counts.items())
+    return f"时限：{parts}；{units} 个单位有逾期件，见“逾期清单”工作表和“【系统】状态”等四列"
+
+
 def demo_steps() -> list[tuple[str, Step]]:
     """Every job that exists, in the order an office runs them."""
-    return [("读取", _step_read)]
+    return [("读取", _step_read), ("校验", _step_check), ("时限", _step_due)]
 
 
 def run_demo(out_dir: Path, today: date) -> str:

@@ -106,10 +106,13 @@ def _ledger_sheet(ws: Worksheet, content: LedgerContent) -> None:
     else:
         ws.auto_filter.ref = f"A2:{last}2"
     ws.freeze_panes = "C3"
+    # Forty columns on one A4 width would print unreadably small: three pages wide, with the
+    # header rows and the 序号/编号 columns repeated on every page.
     ws.print_title_rows = "1:2"
+    ws.print_title_cols = "A:B"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = 3
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True

@@ -1,0 +1,42 @@
+"""Counting periods as 民法典 第二百零一条至第二百零三条 do.
+
+- The start day is not counted (第二百零一条): N days after D ends on D + N.
+- A period in months ends on the corresponding day of the last month, or on that month's last
+  day where there is none (第二百零二条): 1-31 + 1 month = 2-28.
+- A period whose last day is a rest day ends on the next working day (第二百零三条).
+- N working days after D: the N-th working day counting from the day after D.
+- A fixed month-day (“3月25日前”) is a date the notice names, not a period: it is taken as given
+  and never moved, even when it is a rest day.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian
+from datetime import date, timedelta
+
+from taizhang.core.calendar import WorkCalendar
+
+
+def add_months(day: date, months: int) -> date:
+    """The corresponding day `months` later, or that month's last day where there is none."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, gregorian.monthrange(year, month)[1]))
+
+
+def natural_days_after(cal: WorkCalendar, base: date, n: int) -> date:
+    return cal.next_workday_on_or_after(base + timedelta(days=n))
+
+
+def months_after(cal: WorkCalendar, base: date, n: int) -> date:
+    return cal.next_workday_on_or_after(add_months(base, n))
+
+
+def workdays_after(cal: WorkCalendar, base: date, n: int) -> date:
+    return cal.add_workdays(base, n)
+
+
+def fixed_date(year: int, month: int, day: int) -> date:
+    """Month-day in `year`; 2月29日 in a common year is 2月28日."""
+    return date(year, month, min(day, gregorian.monthrange(year, month)[1]))

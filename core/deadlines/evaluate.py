@@ -1,0 +1,200 @@
+"""Per case: each applicable stage's due date and state, the current stage, and an overall status.
+
+- A stage is complete when its 完成标志列 holds a date; its state then says whether it was on time.
+- 参阅 cases owe nothing (no rule reaches them unless it names 参阅): status 已办结, no stages.
+- A case with a 退回日期 on or after its 交办日期 was returned as outside the unit's remit: it is
+  waiting for the office to re-assign it, never overdue (status 正常, stage 已退回, no stages).
+  Re-assigned (a 交办日期 after the 退回日期), it is evaluated again.
+- The current stage is the first incomplete stage, in rule order, whose state is the worst
+  (逾期 > 临期 > 未知 > 未到期), so 当前环节, 截止日期 and 状态 always agree; with rules in
+  chronological order that is simply the first incomplete stage.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from taizhang.core.calendar import UnknownYear, WorkCalendar
+from taizhang.core.columns import BY_NAME
+from taizhang.core.deadlines.conditions import CaseScope
+from taizhang.core.deadlines.due import Due, DueCalculator
+from taizhang.core.deadlines.rules import DeadlineRule
+from taizhang.core.enums import Role
+from taizhang.core.model import Case
+
+RETURNED_STAGE = "已退回"
+
+
+class StageState(StrEnum):
+    DONE_ON_TIME = "已完成按期"
+    DONE_LATE = "已完成逾期"
+    NOT_DUE = "未到期"
+    DUE_SOON = "临期"
+    OVERDUE = "逾期"
+    UNKNOWN = "未知"
+
+
+class CaseStatus(StrEnum):
+    NORMAL = "正常"
+    DUE_SOON = "临期"
+    OVERDUE = "逾期"
+    DONE = "已办结"
+    UNKNOWN = "未知"
+
+
+_WORST_FIRST = (StageState.OVERDUE, StageState.DUE_SOON, StageState.UNKNOWN, StageState.NOT_DUE)
+_STATUS_OF = {
+    StageState.OVERDUE: CaseStatus.OVERDUE,
+    StageState.DUE_SOON: CaseStatus.DUE_SOON,
+    StageState.UNKNOWN: CaseStatus.UNKNOWN,
+    StageState.NOT_DUE: CaseStatus.NORMAL,
+}
+
+
+class StageDeadline(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between cases alike in what the stage reads
+
+    stage: str
+    due: date | None
+    state: StageState
+    done_date: date | None = None
+    working_days_left: int | None = None  # incomplete stages only; negative when overdue
+    reason: str | None = None
+
+
+class CaseDeadlines(BaseModel):
+    row: int
+    sheet: str
+    number: str | None  # 编号
+    unit: str | None  # 主办单位, for grouping
+    stage: str | None  # 当前环节; None when nothing is pending
+    due: date | None
+    status: CaseStatus
+    working_days_left: int | None
+    stages: list[StageDeadline] = Field(default_factory=list)
+    reason: str | None = None
+
+
+def _stage(stage: str, due: date | None, state: StageState, *, done_date: date | None = None,
+           working_days_left: int | None = None, reason: str | None = None) -> StageDeadline:
+    return StageDeadline(stage=stage, due=due, state=state, done_date=done_date,
+                         working_days_left=working_days_left, reason=reason)
+
+
+class _Evaluator:
+    def __init__(self, rules: list[DeadlineRule], calendar: WorkCalendar, today: date,
+                 ledger_year: int | None, due_soon_days: int, class_scheme: str) -> None:
+        self.rules = rules
+        self.calendar = calendar
+        self.today = today
+        self.due_soon_days = due_soon_days
+        self.class_scheme = class_scheme
+        self.dues = DueCalculator(rules, calendar, ledger_year)
+        self._left: dict[date, int | UnknownYear] = {}
+        # A stage's result depends only on a few fields of the case: compute it once per distinct set.
+        self._inputs = [(BY_NAME[r.done_column].field, *self.dues.inputs(r)) for r in rules]
+        self._stages: dict[tuple[Any, ...], StageDeadline] = {}
+
+    def left(self, due: date) -> int:
+        """Working days from today to `due`, cached: many cases share a due date."""
+        found = self._left.get(due)
+        if found is None:
+            try:
+                found = self.calendar.workdays_between(self.today, due)
+            except UnknownYear as unknown:
+                found = unknown
+            self._left[due] = found
+        if isinstance(found, UnknownYear):
+            raise found
+        return found
+
+    def stage(self, index: int, case: Case) -> StageDeadline:
+        key = (index, *[getattr(case, f) for f in self._inputs[index]])
+        found = self._stages.get(key)
+        if found is None:
+            found = self._stages[key] = self._evaluate_stage(self.rules[index], case)
+        return found
+
+    def _evaluate_stage(self, rule: DeadlineRule, case: Case) -> StageDeadline:
+        due = self.dues.rule(rule, case)
+        done = case.get(rule.done_column)
+        done_date = done if isinstance(done, date) else None
+        if done_date is not None:
+            return self._done(rule.stage, due, done_date)
+        if due.day is None:
+            state = StageState.NOT_DUE if due.waiting else StageState.UNKNOWN
+            return _stage(rule.stage, None, state, reason=due.reason)
+        try:
+            left: int | None = self.left(due.day)
+        except UnknownYear as unknown:
+            left = None
+            if self.today <= due.day:
+                return _stage(rule.stage, due.day, StageState.UNKNOWN, reason=unknown.message)
+        if self.today > due.day:
+            state = StageState.OVERDUE  # known from the dates alone, even when the count is not
+        elif left is not None and left <= self.due_soon_days:
+            state = StageState.DUE_SOON
+        else:
+            state = StageState.NOT_DUE
+        return _stage(rule.stage, due.day, state, working_days_left=left, reason=due.note)
+
+    @staticmethod
+    def _done(stage: str, due: Due, done_date: date) -> StageDeadline:
+        if due.day is None:
+            return _stage(stage, None, StageState.UNKNOWN, done_date=done_date, reason=due.reason)
+        state = StageState.DONE_ON_TIME if done_date <= due.day else StageState.DONE_LATE
+        return _stage(stage, due.day, state, done_date=done_date, reason=due.note)
+
+    def case(self, case: Case) -> CaseDeadlines:
+        base: dict[str, Any] = {"row": case.row, "sheet": case.sheet, "number": case.number, "unit": case.host_unit}
+        if case.returned_date and (case.assigned_date is None or case.assigned_date <= case.returned_date):
+            return CaseDeadlines(**base, stage=RETURNED_STAGE, due=None, status=CaseStatus.NORMAL,
+                                 working_days_left=None,
+                                 reason=f"已于{case.returned_date.isoformat()}退回，待重新交办，不计逾期")
+        scope = CaseScope(case, self.class_scheme)
+        stages = [self.stage(i, case) for i, r in enumerate(self.rules) if scope.admits(r)]
+        pending = [s for s in stages if s.done_date is None]
+        if not pending:
+            reason = None
+            if not stages:
+                reason = "参阅件，无需办理" if scope.role == Role.REFERENCE.value else "没有适用的时限规则"
+            return CaseDeadlines(**base, stage=None, due=None, status=CaseStatus.DONE, working_days_left=None,
+                                 stages=stages, reason=reason)
+        worst = next(state for state in _WORST_FIRST if any(s.state is state for s in pending))
+        current = next(s for s in pending if s.state is worst)
+        return CaseDeadlines(**base, stage=current.stage, due=current.due, status=_STATUS_OF[worst],
+                             working_days_left=current.working_days_left, stages=stages, reason=current.reason)
+
+
+def evaluate(cases: list[Case], rules: list[DeadlineRule], calendar: WorkCalendar, today: date, *,
+             ledger_year: int | None, due_soon_days: int, class_scheme: str = "A/B/C") -> list[CaseDeadlines]:
+    """Deadlines of every case, in the order given. `today` is always passed in, never read from the clock.
+
+    `ledger_year` places fixed month-days (3月25日); without it a case's 年度, then its 交办日期's year.
+    """
+    evaluator = _Evaluator(rules, calendar, today, ledger_year, due_soon_days, class_scheme)
+    return [evaluator.case(case) for case in cases]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def to_json(results: list[CaseDeadlines]) -> dict[str, Any]:
+    """The `taizhang due --json` document."""
+    return {"cases": [
+        {
+            "row": r.row,
+            "编号": r.number or "",
+            "stage": r.stage or "",
+            "due": _iso(r.due),
+            "status": r.status.value,
+            "working_days_left": r.working_days_left,
+            "stages": [{"stage": s.stage, "due": _iso(s.due), "state": s.state.value} for s in r.stages],
+        }
+        for r in results
+    ]}

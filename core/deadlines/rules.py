@@ -1,0 +1,97 @@
+"""A deadline rule: one stage of handling, which cases it applies to, and when it is due.
+
+Rules are data (the workbook's 时限规则 sheet, see `sheet.py`); this module is only their shape.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from taizhang.core.enums import Role
+
+ASSIGNED = "交办日期"
+REPLY = "正式答复日期"
+EXTENSION_CAP_MONTHS = 6  # 代表法 第五十一条: 最迟不超过六个月
+
+# The roles a rule with an empty 适用承办方式 applies to: the cases the office answers itself.
+# 协办 and 参阅 cases owe no reply of their own, so a rule reaches them only by naming them.
+DEFAULT_ROLES: tuple[str, ...] = (Role.HOST.value, Role.JOINT.value, Role.SPLIT.value)
+
+
+class DeadlineKind(StrEnum):
+    FIXED = "固定日期"
+    NATURAL_DAYS = "自然日"
+    WORKDAYS = "工作日"
+    MONTHS = "个月"
+
+
+class Combine(StrEnum):
+    EARLIER = "较早"
+    LATER = "较晚"
+
+
+class Term(BaseModel):
+    """One time limit: a fixed month-day of the ledger's year, or N days/working days/months after a date column."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: DeadlineKind
+    amount: int | None = None  # N, for the relative kinds
+    month: int | None = None  # for 固定日期
+    day: int | None = None
+    base: str = ASSIGNED  # the date column a relative period runs from
+
+    @model_validator(mode="after")
+    def _complete(self) -> Term:
+        if self.kind is DeadlineKind.FIXED:
+            if self.month is None or self.day is None:
+                raise ValueError("固定日期 needs month and day")
+        elif self.amount is None or self.amount < 1:
+            raise ValueError(f"{self.kind} needs a positive amount")
+        return self
+
+    def describe(self) -> str:
+        if self.kind is DeadlineKind.FIXED:
+            return f"{self.month}月{self.day}日"
+        return f"{self.base}后{self.amount}{self.kind.value}"
+
+
+class Condition(BaseModel):
+    """`column=value`: an enumeration column holds `value`; value 有/无: the column is filled/empty."""
+
+    model_config = ConfigDict(frozen=True)
+
+    column: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.column}={self.value}"
+
+
+class DeadlineRule(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stage: str  # 环节
+    done_column: str  # 完成标志列: the date column whose date marks the stage done
+    roles: tuple[str, ...] = ()  # 适用承办方式; empty = DEFAULT_ROLES
+    category: str | None = None  # 适用类别: a Category value; None = both
+    conditions: tuple[Condition, ...] = ()  # 适用条件: all must hold
+    term: Term
+    second: Term | None = None  # 时限类型2 …: the other time limit of an earlier/later pair
+    combine: Combine | None = None
+    extension_column: str | None = None  # 延期列: a granted date that replaces the due date
+    note: str | None = None  # 说明: where the rule comes from
+
+    @model_validator(mode="after")
+    def _pair(self) -> DeadlineRule:
+        if (self.second is None) != (self.combine is None):
+            raise ValueError("second and combine go together")
+        return self
+
+    def applies_to_role(self, role: str) -> bool:
+        return role in (self.roles or DEFAULT_ROLES)
+
+    def terms(self) -> tuple[Term, ...]:
+        return (self.term,) if self.second is None else (self.term, self.second)

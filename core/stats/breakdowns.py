@@ -1,0 +1,141 @@
+"""One pass over the cases, then every breakdown: by 承办单位, 类别, 级别, 本级承办方式, 提出时间, 重点件,
+and 级别 × 类别.
+
+Cases with the same `Facts` are counted together first, so each breakdown's tally is updated
+once per distinct tuple instead of once per case, and no unit re-scans the ledger.
+
+By unit, a case counts for its 主办单位 as 主办 and for each of its 协办单位 as 协办. The unit's
+rates, classes and opinions are over its 主办 cases (the 主办单位 replies). Cases without a
+主办单位 are grouped under a pseudo-unit so the units' totals row covers every case.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from taizhang.core.enums import Category, Level, Timing
+from taizhang.core.model import Case
+from taizhang.core.settings import Settings
+from taizhang.core.stats.facts import BLANK, KEY_CASE, ORDINARY_CASE, CaseTiming, Facts, FactsReader, Period
+from taizhang.core.stats.figures import ROLES, Figures, Tally
+from taizhang.core.stats.units import NO_HOST, UnitNames
+
+TOTAL = "合计"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Figures per value of one column, fixed values first (zeros kept), then the total."""
+
+    column: str
+    groups: dict[str, Figures]
+    total: Figures
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: str
+    listed: bool  # in the 单位名录
+    hosted: int  # 主办件数: current-year cases the unit hosts
+    co: int  # 协办件数: current-year cases the unit co-handles
+    figures: Figures  # over the unit's 主办 cases (and its earlier years' B cases)
+
+
+@dataclass(frozen=True)
+class Stats:
+    today: date
+    ledger_year: int | None
+    scheme: str
+    timing_known: bool
+    totals: Figures
+    by_unit: list[UnitRow]
+    unit_total: UnitRow
+    by_category: Breakdown
+    by_level: Breakdown
+    by_role: Breakdown
+    by_timing: Breakdown
+    by_key_case: Breakdown
+    by_level_category: dict[str, Breakdown]  # 级别 → 类别: seeds/000 opens with 州 建议/提案 × 主办/协办
+
+
+# The groups every table shows even when empty, in the order offices list them.
+_FIXED: dict[str, tuple[str, ...]] = {
+    "类别": tuple(c.value for c in Category),
+    "级别": tuple(lv.value for lv in Level),
+    "本级承办方式": ROLES,
+    "提出时间": tuple(t.value for t in Timing),
+    "重点件": (KEY_CASE, ORDINARY_CASE),
+}
+_FIELD = {"类别": "category", "级别": "level", "本级承办方式": "role", "提出时间": "timing", "重点件": "key_case"}
+
+
+def _breakdown(column: str, counted: Counter[Facts], total: Figures, scheme: str, timing_known: bool) -> Breakdown:
+    field = _FIELD[column]
+    tallies: dict[str, Tally] = {value: Tally() for value in _FIXED[column]}
+    for facts, n in counted.items():
+        key = getattr(facts, field)
+        tallies.setdefault(key, Tally()).add(facts, n)
+    if BLANK in tallies:  # blanks last, after odd spellings
+        tallies[BLANK] = tallies.pop(BLANK)
+    groups = {key: tally.figures(scheme, timing_known) for key, tally in tallies.items()}
+    return Breakdown(column, groups, total)
+
+
+def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_year: int | None,
+                  timing: dict[int, CaseTiming] | None = None) -> Stats:
+    """Every figure of the ledger as of `today`. `timing` comes from the deadline engine, by row."""
+    scheme = settings.params.class_scheme
+    year = ledger_year if ledger_year is not None else settings.params.year
+    timing_known = timing is not None
+    units = UnitNames(settings)
+    reader = FactsReader(scheme, year, units, timing)
+
+    counted: Counter[Facts] = Counter()
+    co_counts: Counter[str] = Counter()
+    for case in cases:
+        facts = reader.read(case)
+        counted[facts] += 1
+        if facts.period == Period.CURRENT:
+            for raw in case.co_units:
+                co = units.name(raw)
+                if co != facts.host:  # a unit never co-handles the case it hosts
+                    co_counts[co] += 1
+
+    overall = Tally()
+    by_host: dict[str, Tally] = {}
+    for facts, n in counted.items():
+        overall.add(facts, n)
+        by_host.setdefault(facts.host or NO_HOST, Tally()).add(facts, n)
+    totals = overall.figures(scheme, timing_known)
+
+    names = sorted(set(by_host) | set(co_counts), key=units.sort_key)
+    rows: list[UnitRow] = []
+    sum_tally = Tally()
+    for name in names:
+        tally = by_host.get(name) or Tally()
+        sum_tally.merge(tally)
+        if not (tally.cases or tally.earlier_b or co_counts.get(name)):
+            continue  # only earlier years' A/C cases: nothing to show on this year's table
+        rows.append(UnitRow(name, units.listed(name), tally.cases, co_counts.get(name, 0),
+                            tally.figures(scheme, timing_known)))
+    unit_total = UnitRow(TOTAL, False, sum_tally.cases, sum(co_counts.values()),
+                         sum_tally.figures(scheme, timing_known))
+
+    def breakdown(column: str) -> Breakdown:
+        return _breakdown(column, counted, totals, scheme, timing_known)
+
+    by_level = breakdown("级别")
+    by_level_category: dict[str, Breakdown] = {}
+    for level, level_figures in by_level.groups.items():
+        if level_figures.cases or level_figures.earlier_b:
+            subset = Counter({f: n for f, n in counted.items() if f.level == level})
+            by_level_category[level] = _breakdown("类别", subset, level_figures, scheme, timing_known)
+
+    return Stats(
+        today=today, ledger_year=year, scheme=scheme, timing_known=timing_known, totals=totals,
+        by_unit=rows, unit_total=unit_total,
+        by_category=breakdown("类别"), by_level=by_level, by_role=breakdown("本级承办方式"),
+        by_timing=breakdown("提出时间"), by_key_case=breakdown("重点件"), by_level_category=by_level_category,
+    )

@@ -1,0 +1,69 @@
+"""Stats as the JSON `taizhang stats --json` prints: Chinese figure names, English structure.
+
+{"totals": {...}, "by_unit": [{"unit": ..., ...}], "by_category": {...}, "classes": {"A": {"count",
+"share"}}, "rates": {"办复率": {"num", "den", "value"}}, "paragraph": ...}, plus by_level, by_role,
+by_timing, by_key_case, by_level_category and earlier_b. Every rate keeps num and den; an unknown rate has them null
+and the value "未知".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from taizhang.core.stats.breakdowns import TOTAL, Breakdown, Stats, UnitRow
+from taizhang.core.stats.figures import B_CONVERSION_RATE, Figures
+from taizhang.core.stats.paragraph import paragraph
+
+
+def classes_json(fig: Figures) -> dict[str, dict[str, Any]]:
+    return {c: {"count": n, "share": fig.class_shares[c].value} for c, n in fig.classes.items()}
+
+
+def figures_json(fig: Figures) -> dict[str, Any]:
+    return {
+        "件数": fig.cases,
+        **fig.roles,
+        "退回": fig.returned,
+        "应办复": fig.due,
+        "已答复": fig.replied,
+        "逾期件数": fig.overdue,
+        **fig.opinions,
+        "已分类": fig.classified,
+        "往年B类件数": fig.earlier_b,
+        "往年B类已解决": fig.earlier_b_resolved,
+        "往年其他件数": fig.earlier_other,
+        "classes": classes_json(fig),
+        "rates": {name: rate.to_json() for name, rate in fig.rates.items()},
+    }
+
+
+def unit_json(row: UnitRow) -> dict[str, Any]:
+    body = figures_json(row.figures)
+    del body["件数"]  # a unit's 件数 is two figures: 主办 and 协办
+    return {"unit": row.unit, "在名录": row.listed, "主办件数": row.hosted, "协办件数": row.co, **body}
+
+
+def breakdown_json(breakdown: Breakdown) -> dict[str, Any]:
+    return {**{k: figures_json(v) for k, v in breakdown.groups.items()}, TOTAL: figures_json(breakdown.total)}
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    totals = stats.totals
+    return {
+        "today": stats.today.isoformat(),
+        "ledger_year": stats.ledger_year,
+        "class_scheme": stats.scheme,
+        "totals": figures_json(totals),
+        "by_unit": [unit_json(row) for row in [*stats.by_unit, stats.unit_total]],
+        "by_category": breakdown_json(stats.by_category),
+        "by_level": breakdown_json(stats.by_level),
+        "by_role": breakdown_json(stats.by_role),
+        "by_timing": breakdown_json(stats.by_timing),
+        "by_key_case": breakdown_json(stats.by_key_case),
+        "by_level_category": {level: breakdown_json(b) for level, b in stats.by_level_category.items()},
+        "classes": classes_json(totals),
+        "rates": {name: rate.to_json() for name, rate in totals.rates.items()},
+        "earlier_b": {"count": totals.earlier_b, "resolved": totals.earlier_b_resolved,
+                      **totals.rates[B_CONVERSION_RATE].to_json()},
+        "paragraph": paragraph(stats),
+    }

@@ -1,0 +1,103 @@
+"""The report paragraph offices paste into a 通报 or 报告, in the style of seeds/002 and seeds/004:
+
+截至2026年5月20日，共承办人大代表建议4件，其中协办3件，参阅1件；已办复3件，办复率100.00%；
+A类2件，占66.67%，B类1件，占33.33%；代表满意和基本满意率100.00%，其中满意占比66.67%。
+
+Every number comes from `Stats`; a part whose denominator is 0 (or unknown) is left out, never
+printed as 0% or 100%.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from taizhang.core.enums import PLANNED_CLASS, Category
+from taizhang.core.stats.breakdowns import Stats
+from taizhang.core.stats.facts import BLANK
+from taizhang.core.stats.figures import (
+    B_CONVERSION_RATE,
+    MEETING_RATE,
+    ON_TIME_RATE,
+    REPLY_RATE,
+    SATISFACTION_RATE,
+    SATISFIED_SHARE,
+    Figures,
+)
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _counts(stats: Stats) -> str:
+    groups = stats.by_category.groups
+    parts = [f"{name}{fig.cases}件" for name, fig in groups.items() if fig.cases and name != BLANK]
+    if groups.get(BLANK) and groups[BLANK].cases:
+        parts.append(f"类别未填写的{groups[BLANK].cases}件")
+    if not parts:
+        return "共承办建议提案0件"
+    text = "共承办" + "、".join(parts)
+    roles = [f"{'承办方式未填写' if role == BLANK else role}{n}件"
+             for role, n in stats.totals.roles.items() if n]
+    if stats.totals.returned:
+        roles.append(f"退回{stats.totals.returned}件")
+    return text + ("，其中" + "，".join(roles) if roles else "")
+
+
+def _reply(fig: Figures) -> str | None:
+    if not fig.rates[REPLY_RATE].measurable:
+        return None
+    text = f"已办复{fig.replied}件，办复率{fig.rates[REPLY_RATE].value}"
+    if fig.rates[ON_TIME_RATE].measurable:
+        text += f"，按期办复率{fig.rates[ON_TIME_RATE].value}"
+    if fig.overdue:
+        text += f"，逾期未办{fig.overdue}件"
+    return text
+
+
+def _classes(fig: Figures) -> str | None:
+    if not fig.classified:
+        return None
+    return "，".join(f"{c}类{n}件，占{fig.class_shares[c].value}" for c, n in fig.classes.items() if n)
+
+
+def _earlier_b(stats: Stats) -> str | None:
+    fig = stats.totals
+    if not fig.rates[B_CONVERSION_RATE].measurable:
+        return None
+    planned = PLANNED_CLASS[stats.scheme]
+    return (f"往年{planned}类建议提案{fig.earlier_b}件，已解决{fig.earlier_b_resolved}件，"
+            f"转化率{fig.rates[B_CONVERSION_RATE].value}")
+
+
+def _proposers(stats: Stats) -> str:
+    groups = stats.by_category.groups
+    suggestions = groups[Category.SUGGESTION].cases
+    proposals = groups[Category.PROPOSAL].cases
+    if suggestions and not proposals:
+        return "代表"
+    if proposals and not suggestions:
+        return "委员"
+    return "代表委员"
+
+
+def _satisfaction(stats: Stats) -> str | None:
+    fig = stats.totals
+    if not fig.rates[SATISFACTION_RATE].measurable:
+        return None
+    return (f"{_proposers(stats)}满意和基本满意率{fig.rates[SATISFACTION_RATE].value}，"
+            f"其中满意占比{fig.rates[SATISFIED_SHARE].value}")
+
+
+def paragraph(stats: Stats) -> str:
+    fig = stats.totals
+    meeting = fig.rates[MEETING_RATE]
+    parts = [
+        _counts(stats),
+        _reply(fig),
+        f"见面率{meeting.value}" if meeting.measurable else None,
+        _classes(fig),
+        _earlier_b(stats),
+        _satisfaction(stats),
+    ]
+    return f"截至{chinese_date(stats.today)}，" + "；".join(p for p in parts if p) + "。"

@@ -1,0 +1,70 @@
+"""One ledger's analysis: its deadline rules and calendar, each case's deadlines, the validation
+report. Pure (no workbook access): the command line, the ribbon and the weekly run all call it,
+each with its own way of reading the workbook."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+
+from taizhang.core.deadlines import (
+    DEFAULT_PRESET,
+    PRESETS,
+    CaseDeadlines,
+    DeadlineRule,
+    WorkCalendar,
+    evaluate,
+    rules_from_table,
+)
+from taizhang.core.model import Case, Ledger
+from taizhang.core.settings import Settings
+from taizhang.validators import Report, validate
+
+REREPLY_STAGE_WORDS = ("重新答复",)
+
+
+class Analysis:
+    """Computed once, on demand: a job asks only for what it shows."""
+
+    def __init__(self, ledger: Ledger, settings: Settings, today: date) -> None:
+        self.ledger = ledger
+        self.settings = settings
+        self.today = today
+
+    @cached_property
+    def rules(self) -> list[DeadlineRule]:
+        """The workbook's 时限规则 sheet, or the default preset when it has none."""
+        table = self.settings.deadline_table
+        if table is not None and table.rows:
+            return rules_from_table(table)
+        return PRESETS[DEFAULT_PRESET]
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar.from_settings(self.settings.holidays)
+
+    @cached_property
+    def deadlines(self) -> list[CaseDeadlines]:
+        return evaluate(self.ledger.cases, self.rules, self.calendar, self.today,
+                        ledger_year=self.ledger.year, due_soon_days=self.settings.params.due_soon_days,
+                        class_scheme=self.settings.params.class_scheme)
+
+    @cached_property
+    def deadlines_by_row(self) -> dict[int, CaseDeadlines]:
+        return {d.row: d for d in self.deadlines}
+
+    def rereply_due(self, case: Case) -> date | None:
+        """The 重新答复 deadline the workbook's own rules give a 不满意 case, if they have one."""
+        found = self.deadlines_by_row.get(case.row)
+        if found is None:
+            return None
+        for stage in found.stages:
+            if any(word in stage.stage for word in REREPLY_STAGE_WORDS):
+                return stage.due
+        return None
+
+    @cached_property
+    def report(self) -> Report:
+        has_rereply_rule = any(any(w in r.stage for w in REREPLY_STAGE_WORDS) for r in self.rules)
+        return validate(self.ledger, self.settings, self.today,
+                        deadline_overdue=self.rereply_due if has_rereply_rule else None)

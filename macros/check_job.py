@@ -1,0 +1,105 @@
+"""`taizhang check`: the validation report, and with --write the 校验结果 sheet, a tool column of
+each row's problems and the tool's fill on each offending cell (cleared once fixed)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from taizhang.core.names import CHECK_SHEET
+from taizhang.core.settings import Severity
+from taizhang.macros import sheet_styles as st
+from taizhang.macros.analysis import Analysis
+from taizhang.validators import RULES, Finding, Report
+from taizhang.workbook.writer import LedgerWriter, ToolSheet
+
+PROBLEMS_COLUMN = "【系统】校验问题"
+FILL_OF = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+FINDING_HEADERS = ("序号", "单元格", "编号", "列", "级别", "规则代码", "当前值", "问题说明")
+
+
+def _title(code: str) -> str:
+    rule = RULES.get(code)
+    return rule.title if rule else code
+
+
+def row_problems(report: Report) -> dict[int, str]:
+    """Each ledger row's problems in short, for the tool column: “领衔人：必填项为空；……”."""
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for f in report.findings:
+        where = f.field or f.column
+        by_row[f.row].append(f"【{f.severity.value}】{f.message}" if where else f"【{f.severity.value}】{_title(f.code)}")
+    return {row: "；".join(items) for row, items in by_row.items()}
+
+
+def cell_fills(report: Report) -> dict[str, str]:
+    """The offending cells and the tool colour of their worst finding."""
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    worst: dict[str, Finding] = {}
+    for f in report.findings:
+        if f.cell and f.row > 0 and (f.cell not in worst or order[f.severity] < order[worst[f.cell].severity]):
+            worst[f.cell] = f
+    return {cell: FILL_OF[f.severity] for cell, f in worst.items()}
+
+
+def check_sheet(analysis: Analysis) -> ToolSheet:
+    report = analysis.report
+    ledger = analysis.ledger
+    numbers = {c.row: c.number for c in ledger.cases}
+    sheet = ToolSheet(CHECK_SHEET)
+    sheet.write(1, 1, f"台账校验结果（{ledger.sheet}）", st.TITLE)
+    sheet.merge("A1:H1")
+    sheet.row_height(1, 30)
+    sheet.write(2, 1, f"校验日期：{analysis.today.isoformat()}    共检查 {report.rows} 件；错误 {report.errors} 条，"
+                      f"警告 {report.warnings} 条。点击“单元格”列可跳到台账中的位置。", st.SUBTITLE)
+    sheet.merge("A2:H2")
+    sheet.write_row(4, ["规则代码", "规则说明", "级别", "条数"], st.HEADER)
+    row = 5
+    severities = {f.code: f.severity.value for f in report.findings}
+    for code, count in report.counts.items():
+        sheet.write_row(row, [code, _title(code), severities[code], count], st.BODY)
+        row += 1
+    if not report.counts:
+        sheet.write(row, 1, "未发现问题", st.BODY)
+        row += 1
+    row += 1
+    header_row = row
+    sheet.write_row(header_row, list(FINDING_HEADERS), st.HEADER)
+    for i, f in enumerate(report.findings, start=1):
+        row += 1
+        link = st.cell_link(f.sheet, f.cell or f"A{f.row}", f.cell or f"第{f.row}行")
+        sheet.write_row(row, [i, link, numbers.get(f.row), f.field or f.column, f.severity.value, f.code,
+                              f.value, f.message],
+                        [st.BODY_CENTER, st.LINK, st.BODY, st.BODY, st.BODY_CENTER, st.BODY, st.BODY_WRAP,
+                         st.BODY_WRAP])
+    sheet.autofilter(f"A{header_row}:H{max(row, header_row + 1)}")
+    for col, width in zip("ABCDEFGH", (6, 10, 20, 14, 7, 26, 20, 60), strict=True):
+        sheet.column_width(col, width)
+    sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(header_row, header_row))
+    return sheet
+
+
+def apply_check(writer: LedgerWriter, analysis: Analysis) -> list[str]:
+    """Write the check's results into the ledger; return the cells left uncoloured because the
+    user had coloured them."""
+    ledger = analysis.ledger
+    report = analysis.report
+    problems = row_problems(report)
+    writer.set_tool_column(ledger.sheet, ledger.header_row, PROBLEMS_COLUMN, dict(problems),
+                           style=st.TOOL_BODY, header_style=st.TOOL_HEADER, width=40)
+    fills = cell_fills(report)
+    writer.clear_tool_fills(ledger.sheet, "check", keep=set(fills))
+    skipped = writer.set_cell_fills(ledger.sheet, dict(fills), "check")
+    writer.replace_sheet(check_sheet(analysis))
+    return skipped
+
+
+def check_text(analysis: Analysis, limit: int = 30) -> str:
+    report = analysis.report
+    lines = [f"校验“{analysis.ledger.sheet}”工作表 {report.rows} 件：错误 {report.errors} 条，警告 {report.warnings} 条"]
+    for code, count in report.counts.items():
+        lines.append(f"  {code}（{_title(code)}）：{count} 条")
+    for f in report.findings[:limit]:
+        lines.append(f"  {f.cell or '第' + str(f.row) + '行'} [{f.severity.value}] {f.message}")
+    if len(report.findings) > limit:
+        lines.append(f"  …… 另有 {len(report.findings) - limit} 条，用 --json 或 --write 查看全部")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""Values that need a companion: a 重点件 its leader, a non-public case its reason, a B case its
+planned date, an extension and a return their reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from taizhang.core.enums import PLANNED_CLASS, Disclosure
+from taizhang.core.settings import Severity
+from taizhang.validators.context import Context
+from taizhang.validators.registry import Hit, rule
+
+# 代表法 第五十一条 and seeds/003: a reply may be extended, at most to six months after 交办.
+MAX_EXTENSION_MONTHS = 6
+
+
+def _needs(ctx: Context, trigger: pd.Series, companion: str, asked_by: str, **params: object) -> Iterator[Hit]:
+    """Rows where `trigger` holds and `companion` is empty, reported at the companion's cell."""
+    mask = trigger & ctx.frame[companion].isna()
+    return ctx.emit(mask, ctx.at(companion, asked_by), **params)
+
+
+@rule("key-case-without-supervisor", Severity.ERROR, "重点件须明确督办领导",
+      "本件为重点件，应填写督办领导")
+def key_case_without_supervisor(ctx: Context) -> Iterator[Hit]:
+    yield from _needs(ctx, ctx.frame["重点件"].fillna(False).astype(bool), "督办领导", "重点件")
+
+
+@rule("disclosure-without-reason", Severity.ERROR, "依申请公开、不公开的须说明理由",
+      "公开属性为“{disclosure}”，应填写不公开理由")
+def disclosure_without_reason(ctx: Context) -> Iterator[Hit]:
+    disclosure = ctx.frame["公开属性"]
+    trigger = disclosure.isin((Disclosure.ON_REQUEST.value, Disclosure.NONE.value))
+    yield from _needs(ctx, trigger, "不公开理由", "公开属性", disclosure=disclosure)
+
+
+@rule("b-without-plan-deadline", Severity.ERROR, "B类（正在解决或列入计划解决）须填写计划解决时限",
+      "办理结果为{planned}类，应填写B类计划解决时限")
+def b_without_plan_deadline(ctx: Context) -> Iterator[Hit]:
+    planned = PLANNED_CLASS[ctx.settings.params.class_scheme]
+    yield from _needs(ctx, ctx.frame["办理结果"] == planned, "B类计划解决时限", "办理结果", planned=planned)
+
+
+@rule("extension-without-reason", Severity.ERROR, "延期须说明延期理由",
+      "已延期至{extended}，应填写延期理由")
+def extension_without_reason(ctx: Context) -> Iterator[Hit]:
+    extended = ctx.frame["延期至"]
+    yield from _needs(ctx, extended.notna(), "延期理由", "延期至", extended=extended)
+
+
+@rule("extension-too-long", Severity.ERROR, "延期至不得超过交办之日起六个月",
+      "延期至{value}超过交办日期{assigned}起六个月（最迟{limit}），应不晚于{limit}")
+def extension_too_long(ctx: Context) -> Iterator[Hit]:
+    assigned = ctx.frame["交办日期"]
+    # Corresponding-day rule (民法典 第二百零二条): 8-31 + 6 months = 2-28 (or 2-29).
+    limit = assigned + pd.DateOffset(months=MAX_EXTENSION_MONTHS)
+    yield from ctx.emit(ctx.frame["延期至"] > limit, "延期至", assigned=assigned, limit=limit)
+
+
+@rule("return-without-reason", Severity.ERROR, "退回须说明退回理由",
+      "已于{returned}退回，应填写退回理由")
+def return_without_reason(ctx: Context) -> Iterator[Hit]:
+    returned = ctx.frame["退回日期"]
+    yield from _needs(ctx, returned.notna(), "退回理由", "退回日期", returned=returned)

@@ -1,0 +1,29 @@
+"""missing-value: the columns every case must fill."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from taizhang.core.enums import Role
+from taizhang.core.settings import Severity
+from taizhang.validators.context import Context
+from taizhang.validators.registry import Hit, rule
+
+REQUIRED = ("编号", "类别", "标题", "领衔人", "交办日期", "主办单位")
+
+
+@rule("missing-value", Severity.ERROR, "必填项（编号、类别、标题、领衔人、交办日期、主办单位）不得为空",
+      "“{field}”为空，应填写{field}{unless}")
+def missing_value(ctx: Context) -> Iterator[Hit]:
+    frame = ctx.frame
+    # A 参阅 case is read for reference only: nobody hosts it.
+    needs_host = frame["本级承办方式"] != Role.REFERENCE.value
+    for name in REQUIRED:
+        unless = "（参阅件除外）" if name == "主办单位" else ""
+        mask = frame[name].isna() & (needs_host if name == "主办单位" else True)
+        if not ctx.has(name):
+            # A whole column missing is one finding at the header, not one per row.
+            if mask.any():
+                yield Hit(ctx.ledger.header_row, name, None, {"unless": unless + "（台账中没有这一列）"}, "")
+            continue
+        yield from ctx.emit(mask, name, unless=unless)

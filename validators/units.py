@@ -1,0 +1,79 @@
+"""unknown-unit, host-in-co-units, section-as-host: handling units against the 单位名录."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+import pandas as pd
+
+from taizhang.core.enums import fold
+from taizhang.core.settings import Severity, Unit, UnitKind
+from taizhang.validators.context import Context
+from taizhang.validators.registry import Hit, rule
+
+HOST, CO = "主办单位", "协办单位"
+
+
+def _lookup(ctx: Context, names: pd.Series) -> dict[str, Unit | None]:
+    """Each distinct spelling's unit, or None: resolved once per spelling, not once per row."""
+    index = ctx.settings.unit_index()
+    return {name: index.get(fold(name)) for name in names.dropna().unique()}
+
+
+def _resolver(ctx: Context, names: pd.Series) -> pd.Series:
+    """Each name's unit, or None."""
+    return names.map(_lookup(ctx, names))
+
+
+def _unit_keys(ctx: Context, names: pd.Series) -> pd.Series:
+    """The same unit under any alias has one key: its name in the 单位名录, else the folded text."""
+    keys = {n: u.name if u is not None else fold(n) for n, u in _lookup(ctx, names).items()}
+    return names.map(keys)
+
+
+def _suggest(name: str, units: list[Unit]) -> str:
+    """“，是否应为“X”？” for the closest known unit. The cutoff 0.6 keeps 县水利局 from suggesting
+    县财政局 (they share only 县 and 局), while 县教体育局 still finds 县教育和体育局."""
+    spellings = {s: u.name for u in units for s in u.spellings()}
+    close = difflib.get_close_matches(name, list(spellings), n=1, cutoff=0.6)
+    return f"，是否应为“{spellings[close[0]]}”？" if close else "，请在“单位名录”中补充或改为名录中的单位"
+
+
+@rule("unknown-unit", Severity.ERROR, "主办、协办单位须为“单位名录”中的单位（简称、别名亦可）",
+      "单位“{value}”不在“单位名录”中{hint}")
+def unknown_unit(ctx: Context) -> Iterator[Hit]:
+    units = ctx.settings.units
+    if not units:
+        return  # no 单位名录 sheet: nothing to check against
+    hints: dict[str, str] = {}
+    for name, names in ((HOST, ctx.frame[HOST]), (CO, ctx.co_units)):
+        unknown = names[names.notna() & _resolver(ctx, names).isna()]
+        for row, unit_name in zip(unknown.index.tolist(), unknown.tolist(), strict=True):
+            if unit_name not in hints:
+                hints[unit_name] = _suggest(unit_name, units)
+            yield Hit(row, name, unit_name, {"hint": hints[unit_name]})
+
+
+@rule("host-in-co-units", Severity.ERROR, "协办单位中不得再列主办单位",
+      "协办单位中的“{value}”就是主办单位“{host}”，协办单位不应包含主办单位")
+def host_in_co_units(ctx: Context) -> Iterator[Hit]:
+    hosts = ctx.frame[HOST].dropna()
+    co = ctx.co_units
+    if hosts.empty or co.empty:
+        return
+    host_key = _unit_keys(ctx, hosts).reindex(co.index)
+    same = (_unit_keys(ctx, co) == host_key).to_numpy()
+    for row, unit_name, hit in zip(co.index.tolist(), co.tolist(), same, strict=True):
+        if hit:
+            yield Hit(row, CO, unit_name, {"host": hosts.at[row]})
+
+
+@rule("section-as-host", Severity.ERROR, "不得以内设机构或下属单位作主办单位（须以单位名义答复）",
+      "主办单位“{value}”是内设机构，应以其所属单位作主办单位（不得以内设机构或下属单位名义答复）")
+def section_as_host(ctx: Context) -> Iterator[Hit]:
+    if not ctx.settings.units:
+        return
+    hosts = ctx.frame[HOST]
+    sections = {n for n, u in _lookup(ctx, hosts).items() if u is not None and u.kind is UnitKind.SECTION}
+    yield from ctx.emit(hosts.isin(sections), HOST)

@@ -1,0 +1,32 @@
+"""The one writer of the 台账: lossless, atomic and lock-aware.
+
+A zip patcher: every zip entry the write does not change is copied verbatim (local header and
+compressed bytes); only the edited sheet XML, styles.xml, workbook.xml and its rels,
+[Content_Types].xml and docProps/app.xml are rewritten (lxml, parse once, serialize once), and
+tool-owned sheets are added as new parts. Before the original is replaced a fidelity check
+compares the temp file with the original (see fidelity.py); the safety around the replace lives in
+safety.py, including the TAIZHANG_FAULT fault-injection hook for tests.
+
+Tool-owned sheets carry a hidden defined name `_taizhang_tool_<n>` = `'<name>'!$A$1` (book.py).
+Tool columns are recognised by their header text in the header row; tool fills by the exact
+colours of TOOL_FILLS."""
+
+from .cells import CellValue
+from .model import TOOL_FILLS, Chart, Hyperlink, Style, WriteResult
+from .newbook import new_workbook_with_sheets
+from .safety import FAULT_POINTS
+from .toolsheet import ToolSheet
+from .writer import LedgerWriter
+
+__all__ = [
+    "FAULT_POINTS",
+    "TOOL_FILLS",
+    "CellValue",
+    "Chart",
+    "Hyperlink",
+    "LedgerWriter",
+    "Style",
+    "ToolSheet",
+    "WriteResult",
+    "new_workbook_with_sheets",
+]

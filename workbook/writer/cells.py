@@ -1,0 +1,83 @@
+"""One cell's value as SpreadsheetML: text is always an inline string (never a formula)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from datetime import date, datetime
+
+from lxml import etree
+
+from taizhang.core.errors import BadInput
+from taizhang.core.values import EXCEL_EPOCH
+
+from .model import Hyperlink, Style
+from .xmlutil import q
+
+CellValue = str | int | float | bool | date | datetime | Hyperlink | None
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_TEXT = 32767  # Excel's limit for one cell
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def excel_serial(value: date | datetime) -> float:
+    if isinstance(value, datetime):
+        delta = value.replace(tzinfo=None) - datetime(EXCEL_EPOCH.year, EXCEL_EPOCH.month, EXCEL_EPOCH.day)
+        return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+    return float((value - EXCEL_EPOCH).days)
+
+
+def default_style(value: object, style: Style | None) -> Style | None:
+    """Dates need a date format to show as dates (and for calamine to read them back as dates)."""
+    if isinstance(value, datetime):
+        fmt = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, date):
+        fmt = "yyyy-mm-dd"
+    else:
+        return style
+    if style is None:
+        return Style(number_format=fmt)
+    return style if style.number_format else replace(style, number_format=fmt)
+
+
+def shown_text(value: object) -> object:
+    """What a reader gets back from the cell."""
+    return value.text if isinstance(value, Hyperlink) else value
+
+
+def clear_cell(c: etree._Element) -> bool:
+    """Drop the value; True when the cell held a formula (then calcChain may be stale)."""
+    had_formula = c.find(q("f")) is not None
+    for sub in list(c):
+        c.remove(sub)
+    for attr in ("t", "cm", "vm", "ph"):
+        c.attrib.pop(attr, None)
+    return had_formula
+
+
+def set_cell_value(c: etree._Element, value: CellValue, where: str) -> bool:
+    had_formula = clear_cell(c)
+    if isinstance(value, Hyperlink):
+        value = value.text
+    if value is None:
+        return had_formula
+    if isinstance(value, bool):
+        c.set("t", "b")
+        etree.SubElement(c, q("v")).text = "1" if value else "0"
+    elif isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BadInput(f"{where}：数值 {value} 无法写入 Excel（应为有限数字）。")
+        etree.SubElement(c, q("v")).text = repr(value) if isinstance(value, float) else str(value)
+    elif isinstance(value, date):
+        etree.SubElement(c, q("v")).text = f"{excel_serial(value):.10g}"
+    else:
+        text = _ILLEGAL.sub("", str(value))
+        if len(text) > MAX_TEXT:
+            raise BadInput(f"{where}：文字长 {len(text)} 字，超过 Excel 单元格上限 {MAX_TEXT} 字。")
+        c.set("t", "inlineStr")
+        t = etree.SubElement(etree.SubElement(c, q("is")), q("t"))
+        t.text = text
+        if text != text.strip() or "\n" in text:
+            t.set(_XML_SPACE, "preserve")
+    return had_formula

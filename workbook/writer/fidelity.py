@@ -1,0 +1,134 @@
+"""The check run on every write before the original is replaced: untouched parts byte-identical,
+changed parts lose no element outside what the tool owns, and calamine reads back what was written."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from lxml import etree
+from python_calamine import CalamineWorkbook
+
+from taizhang.core.errors import FidelityRefused
+
+from .cells import excel_serial
+from .xmlutil import cell_ref, q, ref_col
+
+Skip = Callable[[etree._Element], bool]
+_SHEET_DATA = q("sheetData")
+_HYPERLINK = q("hyperlink")
+
+
+def _local(tag: object) -> str:
+    if not isinstance(tag, str):
+        return "#node"
+    return tag.rsplit("}", 1)[-1]
+
+
+def element_counts(root: etree._Element, skip: Skip | None = None) -> Counter[str]:
+    """Elements counted by tag path. Cells (and cell hyperlinks) are keyed by column ("c@26"),
+    so the tool's own columns can be left out of the comparison later."""
+    counts: Counter[str] = Counter()
+
+    def walk(el: etree._Element, path: str) -> None:
+        for sub in el:
+            if skip is not None and skip(sub):
+                continue
+            name = _local(sub.tag)
+            if sub.tag == _HYPERLINK and ":" not in sub.get("ref", ":"):
+                name += f"@{ref_col(sub.get('ref', ''))}"
+            p = f"{path}/{name}"
+            counts[p] += 1
+            if sub.tag == _SHEET_DATA:
+                _count_cells(sub, p, counts)
+            elif len(sub):
+                walk(sub, p)
+
+    counts[_local(root.tag)] += 1
+    walk(root, _local(root.tag))
+    return counts
+
+
+def _count_cells(data: etree._Element, path: str, counts: Counter[str]) -> None:
+    row_path = path + "/row"
+    for row in data:
+        counts[row_path if isinstance(row.tag, str) and row.tag.endswith("}row") else f"{path}/other"] += 1
+        for c in row:
+            key = f"{row_path}/c@{ref_col(c.get('r') or '')}"
+            counts[key] += 1
+            for sub in c.iterdescendants():
+                counts[f"{key}/{_local(sub.tag)}"] += 1
+
+
+def lost(old: Counter[str], new: Counter[str], tool_cols: frozenset[int] = frozenset()) -> list[str]:
+    out = []
+    for key, n in old.items():
+        if tool_cols and "@" in key and int(key.split("@", 1)[1].split("/", 1)[0]) in tool_cols:
+            continue
+        if new.get(key, 0) < n:
+            out.append(f"{key}（原有 {n} 个，写入后 {new.get(key, 0)} 个）")
+    return out
+
+
+def check_zip(old: dict[str, bytes], temp: Path, untouched: list[str], label: str) -> zipfile.ZipFile:
+    """Read the temp file back and compare every untouched part with the original bytes."""
+    try:
+        z = zipfile.ZipFile(temp)
+        z.testzip()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FidelityRefused(f"写入 {label} 的临时文件无法读回（{exc}），原文件未改动。") from None
+    names = set(z.namelist())
+    for name in untouched:
+        if name not in names:
+            raise FidelityRefused(f"写入 {label} 会丢失部件 {name}，已放弃写入，原文件未改动。")
+        if z.read(name) != old[name]:
+            raise FidelityRefused(f"写入 {label} 会改动不应改动的部件 {name}，已放弃写入，原文件未改动。")
+    return z
+
+
+def refuse_losses(label: str, part: str, losses: list[str]) -> None:
+    if losses:
+        shown = "；".join(losses[:5]) + ("……" if len(losses) > 5 else "")
+        raise FidelityRefused(f"写入 {label} 会丢失部件 {part} 中的内容：{shown}。已放弃写入，原文件未改动。")
+
+
+def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], label: str) -> None:
+    """An independent reader (calamine) must see every value the tool wrote."""
+    if not any(expected.values()):
+        return
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(temp.read_bytes()))
+    except Exception as exc:  # calamine raises its own error types
+        raise FidelityRefused(f"写入 {label} 后的文件无法被独立读取器读取（{exc}），原文件未改动。") from None
+    for sheet, cells in expected.items():
+        if not cells:
+            continue
+        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        for (r, c), want in cells.items():
+            got = rows[r - 1][c - 1] if r - 1 < len(rows) and c - 1 < len(rows[r - 1]) else None
+            if not _same(want, got):
+                raise FidelityRefused(
+                    f"写入 {label} 后读回工作表“{sheet}”单元格 {cell_ref(r, c)}：应为“{want}”，"
+                    f"实际读到“{got}”。已放弃写入，原文件未改动。"
+                )
+
+
+def _same(want: object, got: object) -> bool:
+    if want is None or want == "":
+        return got in (None, "")
+    if isinstance(want, bool) or isinstance(got, bool):
+        return want == got
+    if isinstance(want, date):
+        if isinstance(got, datetime | date):
+            g = got if isinstance(got, datetime) else datetime(got.year, got.month, got.day)
+            w = want if isinstance(want, datetime) else datetime(want.year, want.month, want.day)
+            return abs((g - w.replace(tzinfo=None)).total_seconds()) < 1
+        return isinstance(got, int | float) and abs(got - excel_serial(want)) < 1e-5
+    if isinstance(want, int | float):
+        return isinstance(got, int | float) and math.isclose(float(want), float(got), rel_tol=1e-12)
+    return str(want) == got

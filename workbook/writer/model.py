@@ -1,0 +1,71 @@
+"""The small value types of the writer's public API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+# Exact marker colours of the tool's fills, one family per job. They are a shade off the usual
+# Excel palette on purpose, so a fill the user picked is never mistaken for the tool's.
+TOOL_FILLS: dict[str, dict[str, str]] = {
+    "check": {"error": "FFC7CF", "warning": "FFEB9D", "info": "DDEBF9"},
+    "due": {"overdue": "FFC8CE", "soon": "FFEA9C", "done": "C6EFCD"},
+}
+
+
+def tool_colour_kind(rgb: str | None) -> str | None:
+    """The family a fill colour belongs to, or None when it is not one of the tool's."""
+    if not rgb:
+        return None
+    rgb = rgb.upper()[-6:]
+    for kind, colours in TOOL_FILLS.items():
+        if rgb in colours.values():
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Style:
+    bold: bool = False
+    italic: bool = False
+    font_name: str | None = None
+    font_size: float | None = None
+    font_color: str | None = None
+    fill: str | None = None
+    border: bool = False
+    h_align: str | None = None
+    v_align: str | None = None
+    wrap: bool = False
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Hyperlink:
+    """A link shown as `text`; `target` is internal ("#'台账'!C3") or an URL."""
+
+    target: str
+    text: str
+
+
+@dataclass
+class Chart:
+    kind: Literal["bar", "pie", "col"]
+    title: str
+    categories: str
+    values: str
+    anchor: str = "H2"
+    series_name: str | None = None
+    width_cols: int = 8
+    height_rows: int = 16
+
+
+@dataclass
+class WriteResult:
+    path: Path
+    backup: Path | None = None
+    changed_parts: list[str] = field(default_factory=list)
+    added_parts: list[str] = field(default_factory=list)
+    removed_parts: list[str] = field(default_factory=list)
+    skipped_fills: list[str] = field(default_factory=list)
+    unchanged: bool = False

@@ -1,0 +1,142 @@
+"""Zip I/O: read a workbook package and write a new one that copies every untouched entry
+verbatim (local header, compressed bytes and central record), compressing only new content."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+from taizhang.core.errors import BadInput
+
+_EOCD = b"PK\x05\x06"
+_CEN = b"PK\x01\x02"
+_LOC = b"PK\x03\x04"
+_DESC = b"PK\x07\x08"
+MAX_UNCOMPRESSED = 2 * 1024**3  # a zip bomb guard; a real 台账 is a few hundred MB unzipped at most
+_NEW_TIME = (0, 0x21)  # 1980-01-01 00:00: fixed, so a rerun writes identical bytes
+
+
+@dataclass
+class _Entry:
+    name: str
+    central: bytes  # the raw central-directory record, offset patched on write
+    offset: int
+    compress_size: int
+    flags: int
+    time: int
+    date: int
+
+
+class Package:
+    """A workbook zip held in memory: its raw bytes, entry order and part contents on demand."""
+
+    def __init__(self, data: bytes, label: str) -> None:
+        self.data = data
+        self.label = label
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise BadInput(f"{label} 不是 Excel 工作簿（.xlsx/.xlsm），或文件已损坏。") from None
+        if sum(i.file_size for i in self._zip.infolist()) > MAX_UNCOMPRESSED:
+            raise BadInput(f"{label} 解压后过大，疑似压缩炸弹，拒绝处理。")
+        self.entries = self._read_central()
+        self.names = [e.name for e in self.entries]
+
+    def _read_central(self) -> list[_Entry]:
+        data = self.data
+        pos = data.rfind(_EOCD, max(0, len(data) - 65557))
+        if pos < 0:
+            raise BadInput(f"{self.label} 的压缩目录损坏。")
+        count, _size, start = struct.unpack("<HII", data[pos + 10 : pos + 20])
+        if count == 0xFFFF or start == 0xFFFFFFFF:
+            raise BadInput(f"{self.label} 是 ZIP64 格式（超过 4 GB），暂不支持写入。")
+        self.comment = data[pos + 22 :]
+        entries = []
+        p = start
+        for _ in range(count):
+            if data[p : p + 4] != _CEN:
+                raise BadInput(f"{self.label} 的压缩目录损坏。")
+            flags, _method, time, date = struct.unpack("<HHHH", data[p + 8 : p + 16])
+            csize, _usize, nlen, xlen, clen = struct.unpack("<IIHHH", data[p + 20 : p + 34])
+            offset = struct.unpack("<I", data[p + 42 : p + 46])[0]
+            end = p + 46 + nlen + xlen + clen
+            raw_name = data[p + 46 : p + 46 + nlen]
+            name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+            entries.append(_Entry(name, data[p:end], offset, csize, flags, time, date))
+            p = end
+        return entries
+
+    def read(self, name: str) -> bytes:
+        return self._zip.read(name)
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def raw_block(self, entry: _Entry) -> bytes:
+        """Local header + compressed data (+ data descriptor), exactly as stored."""
+        data, off = self.data, entry.offset
+        if data[off : off + 4] != _LOC:
+            raise BadInput(f"{self.label} 中 {entry.name} 的本地文件头损坏。")
+        nlen, xlen = struct.unpack("<HH", data[off + 26 : off + 30])
+        end = off + 30 + nlen + xlen + entry.compress_size
+        if entry.flags & 0x08:
+            end += 16 if data[end : end + 4] == _DESC else 12
+        return data[off:end]
+
+
+def build_zip(
+    old: Package | None, replaced: dict[str, bytes], added: dict[str, bytes], removed: set[str]
+) -> bytes:
+    """A new zip: old entries in order (verbatim unless replaced or removed), then added ones."""
+    out = io.BytesIO()
+    central: list[bytes] = []
+    if old is not None:
+        for e in old.entries:
+            if e.name in removed:
+                continue
+            offset = out.tell()
+            if e.name in replaced:
+                local, cen = _compressed(e.name, replaced[e.name], (e.time, e.date), offset)
+                out.write(local)
+                central.append(cen)
+            else:
+                out.write(old.raw_block(e))
+                central.append(e.central[:42] + struct.pack("<I", offset) + e.central[46:])
+    for name, content in added.items():
+        local, cen = _compressed(name, content, _NEW_TIME, out.tell())
+        out.write(local)
+        central.append(cen)
+    cd_start = out.tell()
+    for rec in central:
+        out.write(rec)
+    comment = old.comment if old is not None else b""
+    out.write(
+        _EOCD
+        + struct.pack(
+            "<HHHHIIH", 0, 0, len(central), len(central), out.tell() - cd_start, cd_start, len(comment)
+        )
+        + comment
+    )
+    return out.getvalue()
+
+
+def _compressed(name: str, content: bytes, when: tuple[int, int], offset: int) -> tuple[bytes, bytes]:
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    body = comp.compress(content) + comp.flush()
+    crc = zlib.crc32(content)
+    raw_name = name.encode("utf-8")
+    flags = 0 if raw_name.isascii() else 0x800
+    time, date = when
+    common = struct.pack("<HHHHIII", flags, 8, time, date, crc, len(body), len(content))
+    local = _LOC + struct.pack("<H", 20) + common + struct.pack("<HH", len(raw_name), 0) + raw_name
+    cen = (
+        _CEN
+        + struct.pack("<HH", 20, 20)
+        + common
+        + struct.pack("<HHHHHII", len(raw_name), 0, 0, 0, 0, 0, offset)
+        + raw_name
+    )
+    return local + body, cen

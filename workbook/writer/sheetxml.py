@@ -1,0 +1,301 @@
+"""Edits to a user's worksheet: tool columns, tool fills, column widths. Everything else in the
+sheet's XML tree stays as parsed; the tree is serialized once at commit."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+
+from lxml import etree
+
+from taizhang.core.errors import BadInput
+
+from .cells import CellValue, clear_cell, set_cell_value, shown_text
+from .styles import StyleBook
+from .xmlutil import cell_ref, child, col_letter, insert_in_order, q, ref_col, split_ref
+
+WORKSHEET_ORDER = [
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate",
+    "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
+    "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+    "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+    "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
+    "extLst",
+]  # fmt: skip
+_C, _ROW, _V, _F, _IS = q("c"), q("row"), q("v"), q("f"), q("is")
+
+
+class SheetEditor:
+    def __init__(
+        self, root: etree._Element, name: str, styles: StyleBook, strings: Callable[[], list[str]]
+    ) -> None:
+        self.root = root
+        self.name = name
+        self.styles = styles
+        self._strings = strings
+        self.modified = False
+        self.formula_overwritten = False
+        self.tool_cols: set[int] = set()
+        self.written: dict[tuple[int, int], object] = {}
+        data = root.find(q("sheetData"))
+        if data is None:
+            data = etree.Element(q("sheetData"))
+            insert_in_order(root, data, WORKSHEET_ORDER)
+        self.data = data
+        self._rows: dict[int, etree._Element] = {}
+        self._row_keys: list[int] = []
+        prev = 0
+        for row in data.iterchildren(_ROW):
+            r = row.get("r")
+            n = int(r) if r else prev + 1
+            if not r:
+                row.set("r", str(n))
+            self._rows[n] = row
+            prev = n
+        self._row_keys = sorted(self._rows)
+        self._last_col: int | None = None
+        self._created: tuple[int, int, int, int] | None = None  # bounding box of cells we added
+
+    # -- lookups ----------------------------------------------------------------------------
+    def last_row(self) -> int:
+        return self._row_keys[-1] if self._row_keys else 0
+
+    def last_col(self) -> int:
+        """The last column holding a value or a merge; tool columns are placed after it."""
+        if self._last_col is None:
+            last = 0
+            for row in self._rows.values():
+                for c in reversed(row):
+                    if (
+                        c.tag == _C
+                        and len(c)
+                        and (c.find(_V) is not None or c.find(_IS) is not None or c.find(_F) is not None)
+                    ):
+                        last = max(last, ref_col(self._ref(row, c)))
+                        break
+            merges = self.root.find(q("mergeCells"))
+            if merges is not None:
+                for m in merges:
+                    ref = m.get("ref", "")
+                    if ref:
+                        last = max(last, split_ref(ref.split(":")[-1])[1])
+            self._last_col = last
+        return self._last_col
+
+    def _ref(self, row: etree._Element, c: etree._Element) -> str:
+        ref = c.get("r")
+        if ref is None:  # cells without r are positional; give them all their address once
+            col = 0
+            for cell in row.iterchildren(_C):
+                r = cell.get("r")
+                col = ref_col(r) if r else col + 1
+                if not r:
+                    cell.set("r", cell_ref(int(row.get("r", "0")), col))
+            ref = c.get("r", "")
+        return ref
+
+    def cell_text(self, c: etree._Element) -> str | None:
+        t = c.get("t")
+        if t == "inlineStr":
+            return "".join(x.text or "" for x in c.iter(q("t")))
+        v = c.find(_V)
+        if v is None or v.text is None:
+            return None
+        if t == "s":
+            strings = self._strings()
+            idx = int(v.text)
+            return strings[idx] if idx < len(strings) else None
+        return v.text
+
+    def _row(self, n: int, create: bool) -> etree._Element | None:
+        row = self._rows.get(n)
+        if row is None and create:
+            row = etree.Element(_ROW, r=str(n))
+            i = bisect.bisect(self._row_keys, n)
+            if i < len(self._row_keys):
+                self._rows[self._row_keys[i]].addprevious(row)
+            else:
+                self.data.append(row)
+            self._row_keys.insert(i, n)
+            self._rows[n] = row
+        return row
+
+    def cell(self, n: int, col: int, create: bool) -> etree._Element | None:
+        row = self._row(n, create)
+        if row is None:
+            return None
+        insert_at = 0
+        for i in range(len(row) - 1, -1, -1):  # tool columns sit at the end: search from there
+            c = row[i]
+            if c.tag != _C:
+                continue
+            cc = ref_col(self._ref(row, c))
+            if cc == col:
+                return c
+            if cc < col:
+                insert_at = i + 1
+                break
+        if not create:
+            return None
+        c = etree.Element(_C, r=cell_ref(n, col))
+        box = self._created or (n, col, n, col)
+        self._created = (min(box[0], n), min(box[1], col), max(box[2], n), max(box[3], col))
+        base = self._inherited_xf(row, col)
+        if base:
+            c.set("s", str(base))
+        row.insert(insert_at, c)
+        spans = row.get("spans")
+        if spans and ":" in spans:
+            lo, hi = (int(x) for x in spans.split(":")[:2])
+            if col < lo or col > hi:
+                row.set("spans", f"{min(lo, col)}:{max(hi, col)}")
+        return c
+
+    def _inherited_xf(self, row: etree._Element, col: int) -> int:
+        """A new cell must keep the look the empty cell had: the row's format, else the column's."""
+        if row.get("customFormat") in ("1", "true") and row.get("s"):
+            return int(row.get("s", "0"))
+        cols = self.root.find(q("cols"))
+        if cols is not None:
+            for c in cols:
+                if int(c.get("min", "0")) <= col <= int(c.get("max", "0")) and c.get("style"):
+                    return int(c.get("style", "0"))
+        return 0
+
+    # -- tool columns -----------------------------------------------------------------------
+    def find_header(self, header_row: int, header: str) -> int | None:
+        row = self._row(header_row, create=False)
+        if row is None:
+            return None
+        for c in row.iterchildren(_C):
+            if self.cell_text(c) == header:
+                return ref_col(self._ref(row, c))
+        return None
+
+    def set_tool_column(
+        self, header_row: int, header: str, values: dict[int, CellValue],
+        value_xf: Callable[[CellValue], int], header_xf: int,
+    ) -> int:  # fmt: skip
+        col = self.find_header(header_row, header)
+        if col is None:
+            col = self.last_col() + 1
+        self._last_col = max(self.last_col(), col)
+        self.tool_cols.add(col)
+        self.modified = True
+        for n in values:
+            if n <= header_row:
+                raise BadInput(
+                    f"工作表“{self.name}”：工具列“{header}”的数据行 {n} 不在表头行 {header_row} 之下。"
+                )
+        self._put(header_row, col, header, header_xf)
+        for n, value in values.items():
+            self._put(n, col, value, value_xf(value))
+        for n in self._row_keys:
+            if n > header_row and n not in values:
+                c = self.cell(n, col, create=False)
+                if c is not None:
+                    self.formula_overwritten |= clear_cell(c)
+                    self._set_xf(c, self._inherited_xf(self._rows[n], col))
+        self._drop_hyperlinks(col)
+        return col
+
+    def _put(self, n: int, col: int, value: CellValue, xf: int) -> None:
+        c = self.cell(n, col, create=True)
+        assert c is not None
+        where = f"工作表“{self.name}”单元格 {cell_ref(n, col)}"
+        self._set_xf(c, xf)  # before the value, so attribute order is the same on every run
+        self.formula_overwritten |= set_cell_value(c, value, where)
+        self.written[(n, col)] = shown_text(value)
+
+    def _set_xf(self, c: etree._Element, xf: int) -> None:
+        if xf:
+            c.set("s", str(xf))
+        else:
+            c.attrib.pop("s", None)
+
+    def _drop_hyperlinks(self, col: int) -> None:
+        links = self.root.find(q("hyperlinks"))
+        if links is None:
+            return
+        for link in list(links):
+            ref = link.get("ref", "")
+            if ref and ":" not in ref and ref_col(ref) == col:
+                links.remove(link)
+        if len(links) == 0:
+            self.root.remove(links)
+
+    def set_width(self, col: int, width: float) -> None:
+        cols = child(self.root, "cols", WORKSHEET_ORDER)
+        self.modified = True
+        for c in list(cols):
+            lo, hi = int(c.get("min", "0")), int(c.get("max", "0"))
+            if not lo <= col <= hi:
+                continue
+            if lo < col:  # split a range so only our column changes
+                left = etree.Element(c.tag, dict(c.attrib))
+                left.set("max", str(col - 1))
+                c.addprevious(left)
+            if hi > col:
+                right = etree.Element(c.tag, dict(c.attrib))
+                right.set("min", str(col + 1))
+                c.addnext(right)
+            c.set("min", str(col))
+            c.set("max", str(col))
+            c.set("width", f"{width:g}")
+            c.set("customWidth", "1")
+            return
+        new = etree.Element(q("col"), min=str(col), max=str(col), width=f"{width:g}", customWidth="1")
+        for c in cols:
+            if int(c.get("min", "0")) > col:
+                c.addprevious(new)
+                return
+        cols.append(new)
+
+    # -- tool fills -------------------------------------------------------------------------
+    def set_fills(self, fills: dict[str, str | None], kind: str) -> list[str]:
+        skipped = []
+        for ref, rgb in fills.items():
+            n, col = split_ref(ref)
+            c = self.cell(n, col, create=rgb is not None)
+            if c is None:
+                continue
+            xf = int(c.get("s", "0"))
+            state, state_kind = self.styles.fill_state(xf)
+            if state == "user" or (state == "tool" and state_kind != kind):
+                skipped.append(f"{col_letter(col)}{n}")
+                continue
+            if rgb is None and state == "none":
+                continue
+            new = self.styles.with_fill(xf, rgb)
+            if new != xf:
+                self._set_xf(c, new)
+                self.modified = True
+        return skipped
+
+    def clear_fills(self, kind: str, keep: Iterable[str]) -> None:
+        keep_set = {k.upper().replace("$", "") for k in keep}
+        tool = {str(i) for i in range(self.styles.xf_count()) if self.styles.fill_state(i) == ("tool", kind)}
+        if not tool:
+            return
+        for c in self.data.iter(_C):
+            s = c.get("s")
+            if s in tool and c.get("r") not in keep_set:
+                c.set("s", str(self.styles.with_fill(int(s), None)))
+                self.modified = True
+
+    # -- finishing --------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Widen the dimension to cover the cells added."""
+        dim = self.root.find(q("dimension"))
+        if not self.modified or self._created is None or dim is None:
+            return
+        first, _, end = dim.get("ref", "A1").partition(":")
+        r1, c1, r2, c2 = self._created
+        try:
+            fr, fc = split_ref(first)
+            er, ec = split_ref(end or first)
+        except BadInput:
+            fr, fc, er, ec = r1, c1, r2, c2
+        ref = f"{cell_ref(min(fr, r1), min(fc, c1))}:{cell_ref(max(er, r2), max(ec, c2))}"
+        dim.set("ref", ref)

@@ -1,0 +1,415 @@
+"""LedgerWriter: the one way the tool writes into an existing workbook (see package docs)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from filelock import FileLock
+from lxml import etree
+
+from taizhang.core.errors import BadInput, FidelityRefused
+
+from . import fidelity, safety
+from .book import MARKER, Book, relative, rels_part, resolve
+from .cells import CellValue, default_style
+from .chart import CHART_CT, CHART_REL, DRAWING_CT, chart_xml, drawing_xml
+from .model import TOOL_FILLS, Style, WriteResult
+from .package import Package, build_zip
+from .sheetxml import SheetEditor
+from .styles import MINIMAL_STYLES, StyleBook
+from .toolsheet import DRAWING_REL, ToolSheet
+from .xmlutil import CT, PKG_REL, col_letter, parse, q, split_ref
+
+STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+WRITABLE = (".xlsx", ".xlsm")
+
+
+class LedgerWriter:
+    """Open with `with`, make the changes, `commit()`; leaving without commit discards them."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        out: str | Path | None = None,
+        backup_keep: int = 10,
+        backup_dir: str | Path | None = None,
+        lock_timeout: float = 10.0,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.path = Path(path).resolve()
+        self.out = Path(out).resolve() if out is not None else None
+        self.backup_keep = backup_keep
+        self.backup_dir = Path(backup_dir) if backup_dir is not None else self.path.parent / "备份"
+        self.lock_timeout = lock_timeout
+        self.clock = clock
+        self._lock: FileLock | None = None
+        self._done = False
+        for p in (self.path, self.out):
+            if p is not None and p.suffix.lower() not in WRITABLE:
+                if p.suffix.lower() == ".xls":
+                    raise BadInput(
+                        f"{p.name} 是旧版 .xls 格式，无法在原文件中写回。"
+                        "请在 Excel/WPS 中另存为 .xlsx 后再运行，或指定 --out 输出为新的 .xlsx 文件。"
+                    )
+                raise BadInput(f"{p.name} 不是可写回的 Excel 工作簿，只支持 .xlsx 和 .xlsm。")
+
+    # -- opening and closing --------------------------------------------------------------------
+    @property
+    def target(self) -> Path:
+        return self.out or self.path
+
+    def __enter__(self) -> LedgerWriter:
+        if not self.path.is_file():
+            raise BadInput(f"找不到文件 {self.path}。")
+        self._lock = safety.take_lock(self.target, self.lock_timeout)
+        try:
+            if self.target.exists():
+                safety.refuse_if_open(self.target)
+            safety.remove_stale_temps(self.target)
+            data = self.path.read_bytes()
+            self._fp = safety.fingerprint(self.path, data)
+            self.book = Book(Package(data, self.path.name))
+            self._styles: StyleBook | None = None
+            self._strings: list[str] | None = None
+            self._editors: dict[str, tuple[str, SheetEditor, Counter[str]]] = {}
+            self._tool_parts: set[str] = set()
+            self._tool_names = {name for name in self.book.sheet_names() if self.book.is_tool_sheet(name)}
+            self._expected: dict[str, dict[tuple[int, int], object]] = {}
+            self._skipped: list[str] = []
+            self._recalc = False
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    # -- reading --------------------------------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        return self.book.sheet_names()
+
+    def _part_of(self, rtype: str) -> str | None:
+        for _id, t, target, ext in self.book.rels(self.book.wb_part):
+            if t == rtype and not ext:
+                return target
+        return None
+
+    @property
+    def styles(self) -> StyleBook:
+        if self._styles is None:
+            part = self._part_of(STYLES_REL)
+            if part is None:  # a workbook without styles gets the minimal one
+                part = "xl/styles.xml"
+                self.book.write(part, MINIMAL_STYLES)
+                self.book.add_rel(self.book.wb_part, STYLES_REL, part)
+                self.book.set_override(
+                    part, "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+                )
+            self._styles_part = part
+            self._styles = StyleBook(self.book.tree(part))
+        return self._styles
+
+    def _shared_strings(self) -> list[str]:
+        if self._strings is None:
+            part = self._part_of(STRINGS_REL)
+            self._strings = []
+            if part is not None and self.book.exists(part):
+                t, rph = q("t"), q("rPh")
+                for si in self.book.tree(part):
+                    self._strings.append(
+                        "".join(x.text or "" for x in si.iter(t) if x.getparent().tag != rph)
+                    )
+        return self._strings
+
+    def _editor(self, sheet_name: str) -> SheetEditor:
+        found = self.book.find_sheet(sheet_name)
+        if found is None:
+            raise BadInput(
+                f"{self.path.name} 中没有名为“{sheet_name}”的工作表；现有工作表：{'、'.join(self.sheet_names())}。"
+            )
+        name = found[1].get("name", sheet_name)
+        if name not in self._editors:
+            part = self.book.sheet_part(found[1])
+            root = self.book.tree(part)
+            counts = fidelity.element_counts(root)  # before any change: what must survive
+            self._editors[name] = (part, SheetEditor(root, name, self.styles, self._shared_strings), counts)
+        return self._editors[name][1]
+
+    def _xf(self, value: CellValue, style: Style | None) -> int:
+        resolved = default_style(value, style)
+        return self.styles.register(resolved) if resolved is not None else 0
+
+    # -- user sheets: tool columns and fills ------------------------------------------------------
+    def set_tool_column(
+        self,
+        sheet_name: str,
+        header_row: int,
+        header: str,
+        values: dict[int, CellValue],
+        style: Style | None = None,
+        header_style: Style | None = None,
+        width: float | None = None,
+    ) -> str:
+        ed = self._editor(sheet_name)
+        cache: dict[type, int] = {}
+
+        def value_xf(value: CellValue) -> int:
+            kind = type(value)
+            if kind not in cache:
+                cache[kind] = self._xf(value, style)
+            return cache[kind]
+
+        col = ed.set_tool_column(header_row, header, values, value_xf, self._xf(header, header_style))
+        if width is not None:
+            ed.set_width(col, width)
+        return col_letter(col)
+
+    def set_cell_fills(self, sheet_name: str, fills: dict[str, str | None], kind: str) -> list[str]:
+        """Colour cells with the tool's fills of `kind` (colour name or its hex, None clears).
+        Cells carrying a fill of the user's (or of another kind) are left alone and returned."""
+        family = self._family(kind)
+        wanted: dict[str, str | None] = {}
+        for ref, colour in fills.items():
+            if colour is not None:
+                hex_ = family.get(colour, colour).upper().lstrip("#")
+                if hex_ not in family.values():
+                    raise ValueError(f"{colour!r} is not a {kind!r} tool colour: {sorted(family)}")
+                colour = hex_
+            split_ref(ref)
+            wanted[ref.upper().replace("$", "")] = colour
+        ed = self._editor(sheet_name)
+        skipped = ed.set_fills(wanted, kind)
+        self._skipped.extend(f"{ed.name}!{ref}" for ref in skipped)
+        return skipped
+
+    def clear_tool_fills(self, sheet_name: str, kind: str, keep: Iterable[str] = frozenset()) -> None:
+        self._family(kind)
+        self._editor(sheet_name).clear_fills(kind, keep)
+
+    @staticmethod
+    def _family(kind: str) -> dict[str, str]:
+        if kind not in TOOL_FILLS:
+            raise ValueError(f"unknown fill kind {kind!r}; known: {sorted(TOOL_FILLS)}")
+        return TOOL_FILLS[kind]
+
+    def mark_full_recalc(self) -> None:
+        self._recalc = True
+
+    # -- tool-owned sheets ------------------------------------------------------------------------
+    def _refuse_user_sheet(self, name: str) -> None:
+        raise BadInput(
+            f"{self.path.name} 中已有名为“{name}”的工作表，它是用户自己的表，不是台账助手生成的，"
+            "台账助手不会覆盖或删除它。请把该表改名后再运行。"
+        )
+
+    def replace_sheet(self, sheet: ToolSheet) -> None:
+        """Add the tool sheet, or replace the tool's earlier sheet of the same name in place."""
+        book = self.book
+        found = book.find_sheet(sheet.name)
+        old_parts: list[str] = []
+        if found is not None:
+            idx, el = found
+            if not book.is_tool_sheet(el.get("name", "")):
+                self._refuse_user_sheet(el.get("name", sheet.name))
+            part = book.sheet_part(el)
+            old_parts = [p for p in book.exclusive_subtree(part) if p != part]
+            for p in old_parts:
+                book.delete(p)
+            book.set_hidden(el, sheet.hidden)
+        else:
+            idx = len(book.sheet_elements())
+            part = book.free_name("xl/worksheets/sheet{}.xml")
+            book.write(part, b"")  # reserve the name
+            book.add_sheet(sheet.name, part, sheet.hidden)
+        new_parts = [part]
+        drawing_rid = None
+        sheet_rels: list[tuple[str, str, str, bool]] = []
+        if sheet.charts:
+            drawing = book.free_name("xl/drawings/drawing{}.xml")
+            book.write(drawing, drawing_xml(sheet.charts))
+            drawing_rels = []
+            for i, ch in enumerate(sheet.charts, start=1):
+                cpart = book.free_name("xl/charts/chart{}.xml")
+                book.write(cpart, chart_xml(sheet.name, ch, sheet.value_at))
+                book.set_override(cpart, CHART_CT)
+                drawing_rels.append((f"rId{i}", CHART_REL, cpart, False))
+                new_parts.append(cpart)
+            book.write(rels_part(drawing), _rels_xml(drawing, drawing_rels))
+            book.set_override(drawing, DRAWING_CT)
+            new_parts += [drawing, rels_part(drawing)]
+            drawing_rid = "rId1"
+            sheet_rels.append(("rId1", DRAWING_REL, drawing, False))
+        xml, links = sheet.render(self._xf, drawing_rid)
+        sheet_rels += [(rid, rtype, target, True) for rid, rtype, target in links]
+        book.write(part, xml)
+        if sheet_rels:
+            book.write(rels_part(part), _rels_xml(part, sheet_rels))
+            new_parts.append(rels_part(part))
+        for p in old_parts:  # overrides of parts not re-created; re-created ones keep their place
+            if p not in new_parts:
+                book.set_override(p, None)
+        setup = sheet.printing
+        titles = None
+        if setup and setup.repeat_rows:
+            quoted = "'" + sheet.name.replace("'", "''") + "'"
+            titles = f"{quoted}!${setup.repeat_rows[0]}:${setup.repeat_rows[1]}"
+        book.set_sheet_names(idx, "_xlnm.Print_Titles", titles)
+        self._tool_parts.update(old_parts, new_parts)
+        self._tool_names.add(sheet.name)
+        self._expected[sheet.name] = sheet.written()
+
+    def remove_sheet(self, name: str) -> bool:
+        """Remove a tool sheet; False when there is none of that name."""
+        found = self.book.find_sheet(name)
+        if found is None:
+            return False
+        real = found[1].get("name", name)
+        if not self.book.is_tool_sheet(real):
+            self._refuse_user_sheet(real)
+        self._tool_parts.update(self.book.remove_sheet(real))
+        self._tool_names.add(real)
+        self._expected.pop(real, None)
+        return True
+
+    # -- committing -------------------------------------------------------------------------------
+    def commit(self) -> WriteResult:
+        if self._done or self._lock is None:
+            raise RuntimeError("commit() may be called once, inside the with block")
+        self._done = True
+        book = self.book
+        for part, ed, _counts in self._editors.values():
+            ed.finish()
+            if ed.modified:
+                book.touch(part)
+            if ed.formula_overwritten:
+                book.drop_calc_chain()
+                self._recalc = True
+        if self._recalc:
+            book.full_recalc()
+        if self._styles is not None and self._styles.changed:
+            book.touch(self._styles_part)
+        book.serialize_touched()
+        pkg = book.pkg
+        changed = {n: d for n, d in book.put.items() if pkg.has(n) and pkg.read(n) != d}
+        added = {n: d for n, d in book.put.items() if not pkg.has(n)}
+        removed = set(book.deleted)
+        result = WriteResult(
+            path=self.target,
+            changed_parts=sorted(changed),
+            added_parts=sorted(added),
+            removed_parts=sorted(removed),
+            skipped_fills=list(self._skipped),
+            unchanged=not (changed or added or removed),
+        )
+        if result.unchanged and self.out is None:
+            return result  # a rerun of the same write: leave the file alone, mtime included
+        data = build_zip(pkg, changed, added, removed)
+        temp = safety.write_temp(self.target, data, like=self.path)
+        try:
+            safety.fault("temp-complete")
+            self._check(temp, changed, removed)
+            if self.out is None:
+                safety.refuse_if_changed(self.path, self._fp)
+            safety.refuse_if_open(self.target)
+            if self.out is None:
+                result.backup = safety.backup(self.path, self.backup_dir, self.backup_keep, self.clock())
+            safety.replace(temp, self.target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return result
+
+    def _check(self, temp: Path, changed: dict[str, bytes], removed: set[str]) -> None:
+        book, label = self.book, self.path.name
+        pkg = book.pkg
+        untouched = [n for n in pkg.names if n not in changed and n not in removed]
+        z = fidelity.check_zip({n: pkg.read(n) for n in untouched}, temp, untouched, label)
+        z.close()
+        owned = self._tool_parts | {p for p in removed if "calcChain" in p}
+        for p in sorted(removed - owned):
+            raise FidelityRefused(f"写入 {label} 会删除部件 {p}，已放弃写入，原文件未改动。")
+        editors = {part: (ed, counts) for part, ed, counts in self._editors.values()}
+        for part, data in changed.items():
+            if part in self._tool_parts:
+                continue
+            if part in editors:
+                ed, old = editors[part]
+                new = fidelity.element_counts(book.trees[part])  # the tree just serialized
+                fidelity.refuse_losses(label, part, fidelity.lost(old, new, frozenset(ed.tool_cols)))
+                continue
+            skip = self._skip_for(part, owned | removed)
+            old_root = parse(pkg.read(part), f"{label} 的 {part}")
+            new_root = parse(data, f"{label} 的 {part}")
+            fidelity.refuse_losses(
+                label,
+                part,
+                fidelity.lost(
+                    fidelity.element_counts(old_root, skip), fidelity.element_counts(new_root, skip)
+                ),
+            )
+        expected = dict(self._expected)
+        for _part, ed, _counts in self._editors.values():
+            expected.setdefault(ed.name, {}).update(ed.written)
+        fidelity.readback(temp, expected, label)
+
+    def _skip_for(self, part: str, owned: set[str]) -> fidelity.Skip:
+        """What the tool owns inside a shared part, left out of the lost-element comparison."""
+        names = {n.casefold() for n in self._tool_names}
+        sheet_tag, dn_tag, dns_tag = q("sheet"), q("definedName"), q("definedNames")
+        rel_tag, ov_tag = q("Relationship", PKG_REL), q("Override", CT)
+
+        def skip(el: etree._Element) -> bool:
+            tag = el.tag
+            if tag == sheet_tag:
+                return el.get("name", "").casefold() in names
+            if tag == dns_tag:  # a list that held only the tool's names goes with them
+                return len(el) > 0 and all(skip(d) for d in el)
+            if tag == dn_tag:
+                if el.get("name", "").startswith(MARKER):
+                    return True
+                local = el.get("localSheetId")
+                if local is None:
+                    return False
+                sheets = el.getparent().getparent().find(q("sheets"))
+                idx = int(local)
+                return (
+                    sheets is not None
+                    and idx < len(sheets)
+                    and sheets[idx].get("name", "").casefold() in names
+                )
+            if tag == rel_tag:
+                source = part.replace("_rels/", "").removesuffix(".rels")
+                return el.get("TargetMode") != "External" and resolve(source, el.get("Target", "")) in owned
+            if tag == ov_tag:
+                return el.get("PartName", "").lstrip("/") in owned
+            if isinstance(tag, str) and tag.endswith("}lpstr") and part == "docProps/app.xml":
+                return (el.text or "").casefold() in names
+            return False
+
+        return skip
+
+
+def _rels_xml(source: str, rels: list[tuple[str, str, str, bool]]) -> bytes:
+    root = etree.Element(q("Relationships", PKG_REL), nsmap={None: PKG_REL})
+    for rid, rtype, target, external in rels:
+        el = etree.SubElement(root, q("Relationship", PKG_REL), Id=rid, Type=rtype)
+        el.set("Target", target if external else relative(source, target))
+        if external:
+            el.set("TargetMode", "External")
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + etree.tostring(
+        root, encoding="UTF-8"
+    )
