@@ -131,7 +131,7 @@ PARAM_KEYS: dict[str, tuple[str, str]] = {
 UNIT_HEADERS = ("单位名称", "简称", "别名", "类型", "排序", "电子邮箱")
 HOLIDAY_HEADERS = ("日期", "休/班", "说明")
 PARAM_HEADERS = ("参数", "值", "说明")
-RULE_HEADERS = ("规则代码", "说明", "启用", "级别")
+CHECK_RULE_HEADERS = ("规则代码", "说明", "启用", "级别")
 
 
 class Settings(BaseModel):

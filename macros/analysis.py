@@ -16,11 +16,14 @@ from taizhang.core.deadlines import (
     evaluate,
     rules_from_table,
 )
+from taizhang.core.deadlines.evaluate import CaseStatus, StageState
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import Settings
+from taizhang.core.stats import CaseTiming, Stats, compute_stats
 from taizhang.validators import Report, validate
 
 REREPLY_STAGE_WORDS = ("重新答复",)
+REPLY_COLUMN = "正式答复日期"
 
 
 class Analysis:
@@ -68,3 +71,26 @@ class Analysis:
         has_rereply_rule = any(any(w in r.stage for w in REREPLY_STAGE_WORDS) for r in self.rules)
         return validate(self.ledger, self.settings, self.today,
                         deadline_overdue=self.rereply_due if has_rereply_rule else None)
+
+    @cached_property
+    def timing(self) -> dict[int, CaseTiming]:
+        """What the statistics need from the deadlines, by Excel row."""
+        timing: dict[int, CaseTiming] = {}
+        reply_stages = {r.stage for r in self.rules if r.done_column == REPLY_COLUMN}
+        for d in self.deadlines:
+            reply = next((s for s in d.stages if s.stage in reply_stages), None)
+            on_time: bool | None = None
+            due_by_today = False
+            if reply is not None:
+                if reply.state is StageState.DONE_ON_TIME:
+                    on_time, due_by_today = True, True
+                elif reply.state is StageState.DONE_LATE or reply.state is StageState.OVERDUE:
+                    on_time, due_by_today = False, True
+            timing[d.row] = CaseTiming(overdue=d.status is CaseStatus.OVERDUE, replied_on_time=on_time,
+                                       reply_due_by_today=due_by_today)
+        return timing
+
+    @cached_property
+    def stats(self) -> Stats:
+        return compute_stats(self.ledger.cases, self.settings, self.today, ledger_year=self.ledger.year,
+                             timing=self.timing)

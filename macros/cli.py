@@ -171,5 +171,74 @@ def due_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: P
             click.echo(note)
 
 
+@cli.command("stats", context_settings=CONTEXT)
+@click.argument("ledger", type=LEDGER)
+@TODAY
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部统计数字")
+@SHEET
+@friendly_errors
+def stats_cmd(ledger: Path, today: date | None, as_json: bool, sheet: str | None) -> None:
+    """统计件数、办复率、见面率、按期办复率、满意率、A/B/C 类占比，按单位、类别、级别、承办方式、
+    提出时间和重点件分组，并生成一段可直接用于报告的文字。每个比率都给出分子和分母。
+
+    例：taizhang stats 台账.xlsx --today 2026-05-20 --json
+    """
+    from taizhang.core.stats import stats_json
+    from taizhang.macros.summary_job import stats_text
+
+    analysis = _load(ledger, sheet, today)
+    if as_json:
+        echo_json(stats_json(analysis.stats))
+    else:
+        click.echo(stats_text(analysis))
+
+
+@cli.command("summary", context_settings=CONTEXT)
+@click.argument("ledger", type=LEDGER)
+@TODAY
+@click.option("--out", "out", type=LEDGER, help="把“汇总”“通报”“图表”三张表写到这个新工作簿（.xlsx）")
+@WRITE
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF（与 --out 的文件同名）")
+@SHEET
+@friendly_errors
+def summary_cmd(ledger: Path, today: date | None, out: Path | None, write: bool, pdf: bool,
+                sheet: str | None) -> None:
+    """生成各办公室印发用的“汇总”（统计表）、“通报”（逾期和超期的单位及其件）和“图表”工作表。
+
+    --out 写成单独的工作簿；--write 写进台账本身（无损写入）；--pdf 另存 PDF 以便打印和印发。
+
+    例：taizhang summary 台账.xlsx --today 2026-05-20 --out 统计表.xlsx --pdf
+    """
+    from taizhang.macros.summary_job import apply_summary, summary_sheets
+    from taizhang.workbook.writer import new_workbook_with_sheets
+
+    if not out and not write:
+        out = ledger.with_name(f"{ledger.stem}_汇总.xlsx")
+    notes: list[str] = []
+    if write:
+        from taizhang.macros.writeback import run_and_write
+
+        outcome = run_and_write(ledger, today_or(today), [apply_summary], sheet=sheet)
+        notes.append(outcome.note)
+        analysis = outcome.analysis
+    else:
+        analysis = _load(ledger, sheet, today)
+    if out:
+        new_workbook_with_sheets(out, summary_sheets(analysis))
+        notes.append(f"统计表已写入“{out}”")
+        if pdf:
+            from taizhang.workbook.convert import convert
+
+            produced = convert(out, "pdf", out.parent)
+            notes.append(f"PDF 已写入“{produced}”")
+    click.echo("\n".join([summary_paragraph(analysis), *notes]))
+
+
+def summary_paragraph(analysis) -> str:  # type: ignore[no-untyped-def]
+    from taizhang.core.stats import paragraph
+
+    return paragraph(analysis.stats)
+
+
 def main() -> None:
     cli(prog_name="taizhang")

@@ -64,9 +64,20 @@ def _step_due(path: Path, today: date) -> str:
     return f"时限：{parts}；{units} 个单位有逾期件，见“逾期清单”工作表和“【系统】状态”等四列"
 
 
+def _step_summary(path: Path, today: date) -> str:
+    from taizhang.core.stats import paragraph
+    from taizhang.macros.summary_job import apply_summary, summary_sheets
+    from taizhang.workbook.writer import new_workbook_with_sheets
+
+    outcome = run_and_write(path, today, [apply_summary])
+    separate = path.with_name("统计表.xlsx")
+    new_workbook_with_sheets(separate, summary_sheets(outcome.analysis))
+    return f"统计：{paragraph(outcome.analysis.stats)}\n  “汇总”“通报”“图表”工作表已写入台账，另存一份在“{separate.name}”"
+
+
 def demo_steps() -> list[tuple[str, Step]]:
     """Every job that exists, in the order an office runs them."""
-    return [("读取", _step_read), ("校验", _step_check), ("时限", _step_due)]
+    return [("读取", _step_read), ("校验", _step_check), ("时限", _step_due), ("统计", _step_summary)]
 
 
 def run_demo(out_dir: Path, today: date) -> str:

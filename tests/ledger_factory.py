@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from taizhang.core.columns import BY_NAME, COLUMNS
 from taizhang.core.model import Case, Ledger, column_letter
-from taizhang.core.settings import RULE_HEADERS, UNIT_HEADERS, Settings, Unit, UnitKind
+from taizhang.core.settings import CHECK_RULE_HEADERS, UNIT_HEADERS, Settings, Unit, UnitKind
 
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 YEAR = 2025
@@ -85,7 +85,7 @@ def write_ledger(
     if params:
         _table(book, "参数", ("参数", "值", "说明"), [(k, v, "") for k, v in params.items()])
     if rules is not None:
-        _table(book, "校验规则", RULE_HEADERS, [(code, "", enabled, severity) for code, enabled, severity in rules])
+        _table(book, "校验规则", CHECK_RULE_HEADERS, [(code, "", enabled, severity) for code, enabled, severity in rules])
     book.save(path)
     return path
 

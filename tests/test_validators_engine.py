@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from taizhang.core.model import Case
-from taizhang.core.settings import RULE_HEADERS, Severity
+from taizhang.core.settings import CHECK_RULE_HEADERS, Severity
 from taizhang.validators import CODES, JSON_KEYS, RULES, Report, ledger_frame, rule_rows, validate
 from taizhang.workbook.reader import read_workbook
 from tests.ledger_factory import (
@@ -131,7 +131,7 @@ def test_today_decides_future() -> None:
 def test_rule_rows_for_the_rules_sheet(tmp_path: Path) -> None:
     rows = rule_rows()
     assert [r[0] for r in rows] == list(CODES) == list(RULES)
-    assert all(len(r) == len(RULE_HEADERS) for r in rows)
+    assert all(len(r) == len(CHECK_RULE_HEADERS) for r in rows)
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", code) for code in CODES)
     # Written back as a 校验规则 sheet, the rows read as the defaults; the user's choices are kept.
     loaded = read_workbook(write_ledger(tmp_path, [clean_row(1)],

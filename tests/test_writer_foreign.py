@@ -10,8 +10,15 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from taizhang.workbook.writer import Chart, Hyperlink, LedgerWriter, Style, ToolSheet
-
-from tests.conftest_writer import FOREIGN, cell, convert_with_libreoffice, parts, read_sheet, soffice, tag_paths
+from tests.conftest_writer import (
+    FOREIGN,
+    cell,
+    convert_with_libreoffice,
+    parts,
+    read_sheet,
+    soffice,
+    tag_paths,
+)
 
 WORKBOOKS = sorted(p for p in FOREIGN.glob("*.xls[xm]")) if FOREIGN.is_dir() else []
 STATUS = {2: "已办结", 3: "=HYPERLINK(\"http://x\",\"点我\")", 4: date(2025, 3, 25), 5: 7}

@@ -56,7 +56,7 @@ def rule(code: str, severity: Severity, title: str, template: str) -> Callable[[
 
 
 def rule_rows(settings: Settings | None = None) -> list[list[str]]:
-    """Rows for the 校验规则 sheet under core.settings.RULE_HEADERS (规则代码, 说明, 启用, 级别),
+    """Rows for the 校验规则 sheet under core.settings.CHECK_RULE_HEADERS (规则代码, 说明, 启用, 级别),
     keeping what the workbook's own sheet chose when `settings` is given."""
     rows: list[list[str]] = []
     for r in RULES.values():

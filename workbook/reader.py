@@ -17,12 +17,12 @@ from taizhang.core.model import Ledger
 from taizhang.core.names import LEDGER_SHEET, NOT_LEDGER
 from taizhang.core.rows import build_ledger
 from taizhang.core.settings import (
+    CHECK_RULE_HEADERS,
     DEADLINES_SHEET,
     HOLIDAY_HEADERS,
     HOLIDAYS_SHEET,
     PARAM_HEADERS,
     PARAMS_SHEET,
-    RULE_HEADERS,
     RULES_SHEET,
     SETTINGS_SHEETS,
     UNIT_HEADERS,
@@ -36,7 +36,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 # The header a settings sheet is recognised by (its first column).
 SETTINGS_KEYS = {UNITS_SHEET: UNIT_HEADERS[0], HOLIDAYS_SHEET: HOLIDAY_HEADERS[0],
-                 PARAMS_SHEET: PARAM_HEADERS[0], RULES_SHEET: RULE_HEADERS[0], DEADLINES_SHEET: "环节"}
+                 PARAMS_SHEET: PARAM_HEADERS[0], RULES_SHEET: CHECK_RULE_HEADERS[0], DEADLINES_SHEET: "环节"}
 
 
 @dataclass

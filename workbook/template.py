@@ -21,13 +21,13 @@ from taizhang.core.columns import COLUMNS, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.names import LEDGER_SHEET
 from taizhang.core.settings import (
+    CHECK_RULE_HEADERS,
     DEADLINES_SHEET,
     HOLIDAY_HEADERS,
     HOLIDAYS_SHEET,
     PARAM_HEADERS,
     PARAM_KEYS,
     PARAMS_SHEET,
-    RULE_HEADERS,
     RULES_SHEET,
     UNIT_HEADERS,
     UNITS_SHEET,
@@ -172,7 +172,7 @@ def build_ledger_workbook(path: Path, content: LedgerContent) -> Path:
     params = [[label, content.params.get(label), explain] for label, (_, explain) in PARAM_KEYS.items()]
     _table_sheet(wb, PARAMS_SHEET, PARAM_HEADERS, params, (16, 16, 60))
     if content.rule_rows:
-        rules = _table_sheet(wb, RULES_SHEET, RULE_HEADERS, content.rule_rows, (30, 50, 8, 8))
+        rules = _table_sheet(wb, RULES_SHEET, CHECK_RULE_HEADERS, content.rule_rows, (30, 50, 8, 8))
         on = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
         on.add("C2:C200")
         level = DataValidation(type="list", formula1='"错误,警告,提示"', allow_blank=True)

@@ -52,11 +52,6 @@ class Term(BaseModel):
             raise ValueError(f"{self.kind} needs a positive amount")
         return self
 
-    def describe(self) -> str:
-        if self.kind is DeadlineKind.FIXED:
-            return f"{self.month}月{self.day}日"
-        return f"{self.base}后{self.amount}{self.kind.value}"
-
 
 class Condition(BaseModel):
     """`column=value`: an enumeration column holds `value`; value 有/无: the column is filled/empty."""

@@ -7,6 +7,10 @@ once per distinct tuple instead of once per case, and no unit re-scans the ledge
 By unit, a case counts for its 主办单位 as 主办 and for each of its 协办单位 as 协办. The unit's
 rates, classes and opinions are over its 主办 cases (the 主办单位 replies). Cases without a
 主办单位 are grouped under a pseudo-unit so the units' totals row covers every case.
+
+Other breakdowns list every value of the column even when empty (类别, 级别, 本级承办方式, 提出时间 in
+the enums' order; 重点件 as 重点件 / 一般件, a blank 重点件 being 一般件), then spellings outside the
+enumeration, then 未填写. Each carries its total, the overall figures.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Stats as the JSON `taizhang stats --json` prints: Chinese figure names, English structure.
 
-{"totals": {...}, "by_unit": [{"unit": ..., ...}], "by_category": {...}, "classes": {"A": {"count",
-"share"}}, "rates": {"办复率": {"num", "den", "value"}}, "paragraph": ...}, plus by_level, by_role,
-by_timing, by_key_case, by_level_category and earlier_b. Every rate keeps num and den; an unknown rate has them null
-and the value "未知".
+{"totals": {...}, "by_unit": [{"unit": ..., ...}], "by_category": {...},
+ "classes": {"A": {"count", "share"}}, "rates": {"办复率": {"num", "den", "value"}}, "paragraph": ...},
+plus today, ledger_year, class_scheme, by_level, by_role, by_timing, by_key_case, by_level_category
+and earlier_b. by_unit ends with the "合计" row; each breakdown ends with its "合计". Every rate keeps
+num and den; an unknown rate has them null and the value "未知".
 """
 
 from __future__ import annotations

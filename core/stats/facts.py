@@ -32,6 +32,7 @@ RESOLVED_WORDS = ("已解决", "基本解决", "已完成", "已落实", "已办
 
 # A blank 本级承办方式 is read as 主办: a ledger without the column holds the office's own cases.
 HOST_ROLES = frozenset({Role.HOST.value, Role.SPLIT.value, BLANK})
+_OPINIONS = frozenset(o.value for o in Opinion)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,3 @@ class FactsReader:
             on_time=timing.replied_on_time if timing else None,
             resolved=period == Period.EARLIER_B and self._resolved(case, cls),
         )
-
-
-_OPINIONS = frozenset(o.value for o in Opinion)

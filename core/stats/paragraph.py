@@ -1,7 +1,12 @@
 """The report paragraph offices paste into a 通报 or 报告, in the style of seeds/002 and seeds/004:
 
-截至2026年5月20日，共承办人大代表建议4件，其中协办3件，参阅1件；已办复3件，办复率100.00%；
-A类2件，占66.67%，B类1件，占33.33%；代表满意和基本满意率100.00%，其中满意占比66.67%。
+截至2024年12月5日，共承办人大代表建议4件，其中协办3件，参阅1件；已办复3件，办复率100.00%；
+A类2件，占66.67%，B类1件，占33.33%。  (seeds/004's figures)
+
+Parts, in order, joined by "；": counts by 类别 and role (and 退回); 已办复, 办复率, 按期办复率 and
+逾期未办; 见面率; classes with a case; earlier years' B cases and B类转化率; 满意和基本满意率 with
+满意占比 ("代表" for suggestions only, "委员" for proposals only). Percentages are the same
+strings as the JSON's (two decimals: "100.00%").
 
 Every number comes from `Stats`; a part whose denominator is 0 (or unknown) is left out, never
 printed as 0% or 100%.

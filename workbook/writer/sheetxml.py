@@ -4,6 +4,7 @@ sheet's XML tree stays as parsed; the tree is serialized once at commit."""
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from lxml import etree
@@ -11,6 +12,7 @@ from lxml import etree
 from taizhang.core.errors import BadInput
 
 from .cells import CellValue, clear_cell, set_cell_value, shown_text
+from .fidelity import subtree_counts
 from .styles import StyleBook
 from .xmlutil import cell_ref, child, col_letter, insert_in_order, q, ref_col, split_ref
 
@@ -28,7 +30,11 @@ _C, _ROW, _V, _F, _IS = q("c"), q("row"), q("v"), q("f"), q("is")
 
 class SheetEditor:
     def __init__(
-        self, root: etree._Element, name: str, styles: StyleBook, strings: Callable[[], list[str]]
+        self,
+        root: etree._Element,
+        name: str,
+        styles: StyleBook,
+        strings: Callable[[set[int]], dict[int, str]],
     ) -> None:
         self.root = root
         self.name = name
@@ -56,6 +62,11 @@ class SheetEditor:
         self._row_keys = sorted(self._rows)
         self._last_col: int | None = None
         self._created: tuple[int, int, int, int] | None = None  # bounding box of cells we added
+        self._letters: dict[int, str] = {}
+        self._col_styles: dict[int, int] | None = None
+        self._path = f"{etree.QName(root).localname}/sheetData"
+        self.tool_old: Counter[str] = Counter()  # what the tool columns held before this write
+        self._tool_cells: list[etree._Element] = []  # the tool columns' cells in the tree now
 
     # -- lookups ----------------------------------------------------------------------------
     def last_row(self) -> int:
@@ -103,9 +114,8 @@ class SheetEditor:
         if v is None or v.text is None:
             return None
         if t == "s":
-            strings = self._strings()
             idx = int(v.text)
-            return strings[idx] if idx < len(strings) else None
+            return self._strings({idx}).get(idx)
         return v.text
 
     def _row(self, n: int, create: bool) -> etree._Element | None:
@@ -125,84 +135,126 @@ class SheetEditor:
         row = self._row(n, create)
         if row is None:
             return None
-        insert_at = 0
-        for i in range(len(row) - 1, -1, -1):  # tool columns sit at the end: search from there
-            c = row[i]
+        # Search from the end (tool columns sit there); len() of an lxml element walks every child.
+        after = None
+        for c in row.iterchildren(reversed=True):
             if c.tag != _C:
                 continue
-            cc = ref_col(self._ref(row, c))
+            cc = ref_col(c.get("r") or self._ref(row, c))
             if cc == col:
                 return c
             if cc < col:
-                insert_at = i + 1
+                after = c
                 break
         if not create:
             return None
-        c = etree.Element(_C, r=cell_ref(n, col))
+        new = etree.Element(_C, r=f"{self._letter(col)}{n}")
         box = self._created or (n, col, n, col)
-        self._created = (min(box[0], n), min(box[1], col), max(box[2], n), max(box[3], col))
+        if n < box[0] or col < box[1] or n > box[2] or col > box[3]:
+            box = (min(box[0], n), min(box[1], col), max(box[2], n), max(box[3], col))
+        self._created = box
         base = self._inherited_xf(row, col)
         if base:
-            c.set("s", str(base))
-        row.insert(insert_at, c)
+            new.set("s", str(base))
+        if after is not None:
+            after.addnext(new)
+        else:
+            row.insert(0, new)
         spans = row.get("spans")
         if spans and ":" in spans:
             lo, hi = (int(x) for x in spans.split(":")[:2])
             if col < lo or col > hi:
                 row.set("spans", f"{min(lo, col)}:{max(hi, col)}")
-        return c
+        return new
+
+    def _letter(self, col: int) -> str:
+        letter = self._letters.get(col)
+        if letter is None:
+            letter = self._letters[col] = col_letter(col)
+        return letter
 
     def _inherited_xf(self, row: etree._Element, col: int) -> int:
         """A new cell must keep the look the empty cell had: the row's format, else the column's."""
-        if row.get("customFormat") in ("1", "true") and row.get("s"):
-            return int(row.get("s", "0"))
-        cols = self.root.find(q("cols"))
-        if cols is not None:
-            for c in cols:
-                if int(c.get("min", "0")) <= col <= int(c.get("max", "0")) and c.get("style"):
-                    return int(c.get("style", "0"))
-        return 0
+        s = row.get("s")
+        if s and row.get("customFormat") in ("1", "true"):
+            return int(s)
+        if self._col_styles is None:
+            self._col_styles = {}
+            cols = self.root.find(q("cols"))
+            for c in cols if cols is not None else []:
+                if c.get("style"):
+                    lo, hi = int(c.get("min", "0")), int(c.get("max", "0"))
+                    for k in range(lo, min(hi, 16384) + 1):
+                        self._col_styles[k] = int(c.get("style", "0"))
+        return self._col_styles.get(col, 0)
+
+    def tool_counts(self) -> Counter[str]:
+        """What the tool columns hold now, to leave out of the lost-element comparison."""
+        return subtree_counts(self._tool_cells, self._path)
 
     # -- tool columns -----------------------------------------------------------------------
     def find_header(self, header_row: int, header: str) -> int | None:
         row = self._row(header_row, create=False)
         if row is None:
             return None
-        for c in row.iterchildren(_C):
-            if self.cell_text(c) == header:
+        cells = list(row.iterchildren(_C))
+        wanted = {
+            int(v.text) for c in cells if c.get("t") == "s" and (v := c.find(_V)) is not None and v.text
+        }
+        strings = self._strings(wanted) if wanted else {}
+        for c in cells:
+            if c.get("t") == "s":
+                v = c.find(_V)
+                text = strings.get(int(v.text)) if v is not None and v.text else None
+            else:
+                text = self.cell_text(c)
+            if text == header:
                 return ref_col(self._ref(row, c))
         return None
 
     def set_tool_column(
-        self, header_row: int, header: str, values: dict[int, CellValue],
-        value_xf: Callable[[CellValue], int], header_xf: int,
-    ) -> int:  # fmt: skip
-        col = self.find_header(header_row, header)
-        if col is None:
-            col = self.last_col() + 1
-        self._last_col = max(self.last_col(), col)
-        self.tool_cols.add(col)
-        self.modified = True
+        self,
+        header_row: int,
+        header: str,
+        values: dict[int, CellValue],
+        value_xf: Callable[[CellValue], int],
+        header_xf: int,
+    ) -> int:
         for n in values:
             if n <= header_row:
                 raise BadInput(
                     f"工作表“{self.name}”：工具列“{header}”的数据行 {n} 不在表头行 {header_row} 之下。"
                 )
-        self._put(header_row, col, header, header_xf)
-        for n, value in values.items():
-            self._put(n, col, value, value_xf(value))
-        for n in self._row_keys:
-            if n > header_row and n not in values:
-                c = self.cell(n, col, create=False)
-                if c is not None:
-                    self.formula_overwritten |= clear_cell(c)
-                    self._set_xf(c, self._inherited_xf(self._rows[n], col))
+        col = self.find_header(header_row, header)
+        if col is None:
+            col = self.last_col() + 1
+        self._last_col = max(self.last_col(), col)
+        first_time = col not in self.tool_cols
+        self.tool_cols.add(col)
+        self.modified = True
+        old: Counter[str] = Counter()
+        rows = sorted({n for n in self._row_keys if n > header_row} | set(values))
+        for n in [header_row, *rows]:  # one pass: remember what was there, then write or clear
+            c = self.cell(n, col, create=False)
+            if c is not None and first_time:
+                old.update(el.tag for el in c.iter())
+            if n == header_row or n in values:
+                value = header if n == header_row else values[n]
+                self._put(n, col, value, header_xf if n == header_row else value_xf(value), c)
+            elif c is not None:
+                self._set_xf(c, self._inherited_xf(self._rows[n], col))
+                self.formula_overwritten |= clear_cell(c)
+                self._tool_cells.append(c)
+        if old:
+            self.tool_old += Counter({f"{self._path}//{etree.QName(t).localname}": k for t, k in old.items()})
         self._drop_hyperlinks(col)
         return col
 
-    def _put(self, n: int, col: int, value: CellValue, xf: int) -> None:
-        c = self.cell(n, col, create=True)
-        assert c is not None
+    def _put(self, n: int, col: int, value: CellValue, xf: int, c: etree._Element | None) -> None:
+        if c is None:
+            c = self.cell(n, col, create=True)
+            assert c is not None
+        self._tool_cells.append(c)
         where = f"工作表“{self.name}”单元格 {cell_ref(n, col)}"
         self._set_xf(c, xf)  # before the value, so attribute order is the same on every run
         self.formula_overwritten |= set_cell_value(c, value, where)
@@ -283,6 +335,13 @@ class SheetEditor:
             if s in tool and c.get("r") not in keep_set:
                 c.set("s", str(self.styles.with_fill(int(s), None)))
                 self.modified = True
+
+    def release(self) -> None:
+        """Drop the references to the parsed tree (after serialization) so its memory is freed."""
+        self._rows.clear()
+        self._row_keys = []
+        self._tool_cells = []
+        del self.root, self.data
 
     # -- finishing --------------------------------------------------------------------------
     def finish(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import io
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -76,7 +78,7 @@ class LedgerWriter:
             self._fp = safety.fingerprint(self.path, data)
             self.book = Book(Package(data, self.path.name))
             self._styles: StyleBook | None = None
-            self._strings: list[str] | None = None
+            self._strings_seen: dict[int, str] = {}
             self._editors: dict[str, tuple[str, SheetEditor, Counter[str]]] = {}
             self._tool_parts: set[str] = set()
             self._tool_names = {name for name in self.book.sheet_names() if self.book.is_tool_sheet(name)}
@@ -123,17 +125,28 @@ class LedgerWriter:
             self._styles = StyleBook(self.book.tree(part))
         return self._styles
 
-    def _shared_strings(self) -> list[str]:
-        if self._strings is None:
-            part = self._part_of(STRINGS_REL)
-            self._strings = []
-            if part is not None and self.book.exists(part):
-                t, rph = q("t"), q("rPh")
-                for si in self.book.tree(part):
-                    self._strings.append(
-                        "".join(x.text or "" for x in si.iter(t) if x.getparent().tag != rph)
-                    )
-        return self._strings
+    def _shared_strings(self, wanted: set[int]) -> dict[int, str]:
+        """Only the strings asked for (header cells): streamed, stopping once all are found, since
+        the shared-string table of a big ledger is megabytes and headers come first."""
+        found = {i: self._strings_seen[i] for i in wanted if i in self._strings_seen}
+        missing = {i for i in wanted if i not in found}
+        part = self._part_of(STRINGS_REL)
+        if not missing or part is None or not self.book.exists(part):
+            return found
+        t_tag, rph = q("t"), q("rPh")
+        top = max(missing)
+        events = etree.iterparse(
+            io.BytesIO(self.book.read(part)), events=("end",), tag=q("si"),
+            resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False,
+        )  # fmt: skip
+        for idx, (_event, si) in enumerate(events):
+            if idx in missing:
+                text = "".join(x.text or "" for x in si.iter(t_tag) if x.getparent().tag != rph)
+                self._strings_seen[idx] = found[idx] = text
+            si.clear()
+            if idx >= top:
+                break
+        return found
 
     def _editor(self, sheet_name: str) -> SheetEditor:
         found = self.book.find_sheet(sheet_name)
@@ -303,6 +316,15 @@ class LedgerWriter:
         if self._styles is not None and self._styles.changed:
             book.touch(self._styles_part)
         book.serialize_touched()
+        self._new_counts = {
+            part: fidelity.element_counts(ed.root) - ed.tool_counts()
+            for part, ed, _c in self._editors.values()
+            if part in book.put
+        }
+        for part, ed, _c in self._editors.values():  # the big sheet trees are done with: free them
+            book.trees.pop(part, None)
+            ed.release()
+        gc.collect()
         pkg = book.pkg
         changed = {n: d for n, d in book.put.items() if pkg.has(n) and pkg.read(n) != d}
         added = {n: d for n, d in book.put.items() if not pkg.has(n)}
@@ -348,8 +370,10 @@ class LedgerWriter:
                 continue
             if part in editors:
                 ed, old = editors[part]
-                new = fidelity.element_counts(book.trees[part])  # the tree just serialized
-                fidelity.refuse_losses(label, part, fidelity.lost(old, new, frozenset(ed.tool_cols)))
+                new = self._new_counts[part]  # counted on the tree just serialized
+                fidelity.refuse_losses(
+                    label, part, fidelity.lost(old - ed.tool_old, new, frozenset(ed.tool_cols))
+                )
                 continue
             skip = self._skip_for(part, owned | removed)
             old_root = parse(pkg.read(part), f"{label} 的 {part}")

@@ -1,0 +1,198 @@
+"""`taizhang split`: one workbook per unit with only its own cases, plus a cover note.
+
+What a unit may fill (documented for staff in the 填报说明 sheet):
+- 主办 unit: 签收日期, 面商日期, 办理方案日期, 答复样稿日期, 正式答复日期, 答复文号, 办理结果, 代表意见,
+  重新答复日期, B类计划解决时限, 落实进展, 延期理由, 退回日期, 退回理由, 备案日期, 公开日期, 公开属性, 不公开理由.
+- 协办 unit: only 协办意见日期 (the ledger has one 落实进展 per case, kept by the 主办 unit).
+Everything else (the case itself, 交办日期, 延期至 and 回头看日期, which the office decides) is locked.
+
+Each row carries a fingerprint (sha256 of its locked fields' values as the reader understands
+them) and its fillable values at split time, so a merge tells edits of locked fields and stale
+copies apart from the unit's own changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from taizhang.core.deadlines import CaseDeadlines, CaseStatus
+from taizhang.core.model import Case, Ledger
+from taizhang.core.settings import Settings, Unit, UnitKind
+from taizhang.macros.analysis import Analysis
+from taizhang.workbook.reader import read_workbook
+from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
+
+HOST, CO = "主办", "协办"
+HOST_FIELDS = ("签收日期", "面商日期", "办理方案日期", "答复样稿日期", "正式答复日期", "答复文号", "办理结果",
+               "代表意见", "重新答复日期", "B类计划解决时限", "落实进展", "延期理由", "退回日期", "退回理由",
+               "备案日期", "公开日期", "公开属性", "不公开理由")
+CO_FIELDS = ("协办意见日期",)
+FILLABLE = {HOST: HOST_FIELDS, CO: CO_FIELDS}
+NEAREST = 5  # deadlines listed in the cover note
+
+
+def fillable(role: str) -> tuple[str, ...]:
+    return FILLABLE.get(role, ())
+
+
+def shown_values(ledger: Ledger) -> dict[int, dict[str, Any]]:
+    """Each row's canonical values; a cell the reader could not understand counts as its raw text,
+    so an unreadable value is compared (and never silently taken for empty)."""
+    raws: dict[tuple[int, str], str] = {(u.row, u.name): u.value for u in ledger.unparsed}
+    out: dict[int, dict[str, Any]] = {}
+    for case in ledger.cases:
+        values = case.canonical_values()
+        for name in values:
+            if (case.row, name) in raws:
+                values[name] = raws[(case.row, name)]
+        out[case.row] = values
+    return out
+
+
+def fingerprint(values: dict[str, Any], locked: Iterable[str]) -> str:
+    """sha256 of the locked fields' values, in column order."""
+    data = json.dumps([[name, values.get(name)] for name in locked], ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def master_version(ledger: Ledger) -> str:
+    """A short hash of every case's data: tells a copy split from an older master."""
+    shown = shown_values(ledger)
+    rows = sorted(json.dumps(shown[c.row], ensure_ascii=False, sort_keys=True, default=str) for c in ledger.cases)
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
+
+
+def case_units(case: Case, settings: Settings) -> list[tuple[Unit | None, str, str]]:
+    """(unit, role, spelling) for the case's 主办 and each 协办, resolved through 单位名录."""
+    found = [(settings.resolve_unit(case.host_unit), HOST, case.host_unit)] if case.host_unit else []
+    found += [(settings.resolve_unit(u), CO, u) for u in case.co_units]
+    return found
+
+
+@dataclass
+class UnitFile:
+    unit: str
+    path: Path
+    note: Path
+    hosts: int
+    cos: int
+
+
+@dataclass
+class SplitResult:
+    files: list[UnitFile] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # why a case or unit got no workbook
+
+    def text(self) -> str:
+        lines = [f"已为 {len(self.files)} 个单位生成分发工作簿："]
+        lines += [f"  {f.path.name}（主办 {f.hosts} 件、协办 {f.cos} 件）" for f in self.files]
+        lines += [f"  未分发：{s}" for s in self.skipped]
+        return "\n".join(lines)
+
+
+def file_stem(unit: str, year: int | None, today: date) -> str:
+    return f"{unit}_{year or today.year}年建议提案办理_{today:%Y%m%d}"
+
+
+def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tuple[Case, str]]], list[str]]:
+    """Each unit's (case, role) list, by canonical unit name; and the cases no unit can take."""
+    by_unit: dict[str, list[tuple[Case, str]]] = {}
+    skipped: list[str] = []
+    for case in ledger.cases:
+        for unit, role, spelling in case_units(case, settings):
+            where = f"第 {case.row} 行（{case.number or '无编号'}）"
+            if unit is None:
+                skipped.append(f"{where}的{role}单位“{spelling}”不在单位名录中")
+            elif unit.kind is UnitKind.SECTION:
+                skipped.append(f"{where}的{role}单位“{spelling}”是内设机构，不能单独承办")
+            elif not case.number:
+                skipped.append(f"{where}没有编号，合并时无法对应")
+            elif all(c is not case for c, _ in by_unit.get(unit.name, [])):
+                by_unit.setdefault(unit.name, []).append((case, role))
+    return by_unit, skipped
+
+
+def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], columns: list[str],
+              deadlines: dict[int, CaseDeadlines]) -> list[UnitRow]:
+    rows: list[UnitRow] = []
+    for case, role in cases:
+        values = shown[case.row]
+        locked = [c for c in columns if c not in fillable(role)]
+        d = deadlines.get(case.row)
+        cells = {name: _cell_value(case, name, values) for name in columns}
+        rows.append(UnitRow(
+            number=case.number or "", role=role, values=cells, fillable=fillable(role),
+            stage=d.stage if d else None, due=d.due if d else None, status=d.status.value if d else None,
+            fingerprint=fingerprint(values, locked),
+            split_values={name: values.get(name) for name in fillable(role) if name in columns}))
+    return rows
+
+
+def _cell_value(case: Case, name: str, shown: dict[str, Any]) -> Any:
+    """What the unit's cell holds: the typed value, or the raw text the master could not read."""
+    value = case.get(name)
+    if value is None or value == []:
+        return shown.get(name)  # raw text of an unparsed cell, else None
+    if isinstance(value, list):
+        return "、".join(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, filename: str) -> str:
+    roles = Counter(r.role for r in rows)
+    states = Counter(r.status for r in rows if r.status)
+    pending = sorted((r for r in rows if r.due and r.status != CaseStatus.DONE.value), key=lambda r: r.due or today)
+    lines = [f"{unit}：", "",
+             f"    现将贵单位承办的建议提案办理情况表（{filename}）发送给你们，共 {len(rows)} 件，"
+             f"其中主办 {roles[HOST]} 件、协办 {roles[CO]} 件"
+             + (f"；逾期 {states['逾期']} 件、临期 {states['临期']} 件" if states["逾期"] or states["临期"] else "")
+             + "。", ""]
+    if pending:
+        lines.append("    最近的截止日期：")
+        for r in pending[:NEAREST]:
+            lines.append(f"    · {r.number}《{r.values.get('标题') or ''}》{r.stage or ''} "
+                         f"截止 {r.due.isoformat() if r.due else ''}（{r.status}）")
+        lines.append("")
+    lines += ["    请在浅黄色单元格中填写办理情况（其余内容已锁定，请勿改动、增删行或复制到其他表），"
+              "填写说明见工作簿中的“填报说明”工作表。填好后请以原文件回传，文件名和工作表名可以改。", "",
+              f"{office or '县人民政府办公室'}", f"{today.year}年{today.month}月{today.day}日"]
+    return "\n".join(lines) + "\n"
+
+
+def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | None = None) -> SplitResult:
+    """Write one workbook and one cover note per unit into `out_dir`; `units` limits to those units
+    (any spelling of 单位名录)."""
+    loaded = read_workbook(ledger_path)
+    ledger, settings = loaded.ledger, loaded.settings
+    analysis = Analysis(ledger, settings, today)
+    by_unit, skipped = assignments(ledger, settings)
+    if units is not None:
+        wanted = {u.name for u in (settings.resolve_unit(s) for s in units) if u is not None}
+        by_unit = {name: cases for name, cases in by_unit.items() if name in wanted}
+    shown = shown_values(ledger)
+    columns = [name for name in ledger.columns]  # the master's canonical columns, in its order
+    version = master_version(ledger)
+    deadlines = analysis.deadlines_by_row
+    result = SplitResult(skipped=skipped)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    order = {u.name: i for i, u in enumerate(settings.units)}
+    for unit in sorted(by_unit, key=lambda n: order.get(n, len(order))):
+        rows = unit_rows(by_unit[unit], shown, columns, deadlines)
+        stem = file_stem(unit, ledger.year, today)
+        book = UnitBook(unit=unit, year=ledger.year or today.year, split_date=today, version=version,
+                        columns=columns, rows=rows, class_scheme=settings.params.class_scheme,
+                        password=settings.params.split_password, office=settings.params.office)
+        path = write_unit_book(out_dir / f"{stem}.xlsx", book)
+        note = out_dir / f"{stem}.txt"
+        note.write_text(cover_note(unit, rows, settings.params.office, today, path.name), encoding="utf-8")
+        roles = Counter(r.role for r in rows)
+        result.files.append(UnitFile(unit, path, note, roles[HOST], roles[CO]))
+    return result

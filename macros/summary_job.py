@@ -1,0 +1,216 @@
+"""`taizhang stats` and `taizhang summary`: the figures, and the sheets offices circulate —
+汇总 (the official statistics table), 通报 (units with overdue or late cases) and 图表 (native charts)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from taizhang.core.deadlines import CaseDeadlines, CaseStatus, StageState
+from taizhang.core.model import column_letter
+from taizhang.core.names import BULLETIN_SHEET, CHART_SHEET, SUMMARY_SHEET
+from taizhang.core.stats import Figures, UnitRow, chinese_date, paragraph
+from taizhang.core.stats.figures import (
+    B_CONVERSION_RATE,
+    MEETING_RATE,
+    ON_TIME_RATE,
+    REPLY_RATE,
+    SATISFACTION_RATE,
+    SATISFIED_SHARE,
+)
+from taizhang.macros import sheet_styles as st
+from taizhang.macros.analysis import Analysis
+from taizhang.macros.due_job import unit_order
+from taizhang.workbook.writer import Chart, LedgerWriter, Style, ToolSheet
+
+PERCENT = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center")
+NUMBER = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center")
+UNIT = Style(font_name="仿宋_GB2312", font_size=10, border=True, wrap=True, v_align="center")
+TOTAL_ROW = Style(bold=True, font_name="黑体", font_size=10, border=True, h_align="center")
+HEAD = Style(bold=True, font_name="黑体", font_size=10, fill="D9E1F2", border=True, h_align="center",
+             v_align="center", wrap=True)
+PARAGRAPH = Style(font_name="仿宋_GB2312", font_size=12, wrap=True, v_align="top")
+
+
+def summary_title(analysis: Analysis) -> str:
+    year = analysis.ledger.year or analysis.today.year
+    return f"{year}年人大代表建议和政协委员提案办理情况统计表"
+
+
+def _groups(classes: list[str]) -> list[tuple[str, list[str]]]:
+    """The two-level header: group title over its sub-columns."""
+    return [
+        ("承办件数", ["主办", "协办"]),
+        ("办复情况", ["已答复", REPLY_RATE, ON_TIME_RATE, "逾期件数"]),
+        ("面商", [MEETING_RATE]),
+        ("办理结果", [f"{c}类{part}" for c in classes for part in ("件数", "占比")]),
+        ("代表委员意见", ["满意", "基本满意", "不满意", SATISFACTION_RATE, SATISFIED_SHARE]),
+        ("往年B类", ["件数", "已解决", B_CONVERSION_RATE]),
+    ]
+
+
+def _values(hosted: int, co: int, f: Figures, classes: list[str]) -> list[object]:
+    row: list[object] = [hosted, co, f.replied, f.rates[REPLY_RATE].value, f.rates[ON_TIME_RATE].value,
+                         f.overdue if f.overdue is not None else "未知", f.rates[MEETING_RATE].value]
+    for c in classes:
+        row += [f.classes.get(c, 0), f.class_shares[c].value]
+    row += [f.opinions.get(o, 0) for o in ("满意", "基本满意", "不满意")]
+    row += [f.rates[SATISFACTION_RATE].value, f.rates[SATISFIED_SHARE].value,
+            f.earlier_b, f.earlier_b_resolved, f.rates[B_CONVERSION_RATE].value]
+    return row
+
+
+def _write_from(sheet: ToolSheet, row: int, col: int, values: list[object],
+                style: Style | list[Style]) -> None:
+    for i, value in enumerate(values):
+        sheet.write(row, col + i, value, style[i] if isinstance(style, list) else style)  # type: ignore[arg-type]
+
+
+def summary_sheet(analysis: Analysis) -> ToolSheet:
+    stats = analysis.stats
+    classes = list(stats.totals.classes)
+    groups = _groups(classes)
+    width = 2 + sum(len(subs) for _, subs in groups)
+    last = column_letter(width - 1)
+    sheet = ToolSheet(SUMMARY_SHEET)
+    sheet.write(1, 1, summary_title(analysis), st.TITLE)
+    sheet.merge(f"A1:{last}1")
+    sheet.row_height(1, 32)
+    office = analysis.settings.params.office or ""
+    sheet.write(2, 1, f"{office}    统计截至：{chinese_date(analysis.today)}".strip(), st.SUBTITLE)
+    sheet.merge(f"A2:{last}2")
+    for col, text in ((1, "序号"), (2, "承办单位")):
+        sheet.write(3, col, text, HEAD)
+        sheet.write(4, col, None, HEAD)
+        sheet.merge(f"{column_letter(col - 1)}3:{column_letter(col - 1)}4")
+    col = 3
+    for title, subs in groups:
+        for i, sub in enumerate(subs):
+            sheet.write(3, col + i, title if i == 0 else None, HEAD)
+            sheet.write(4, col + i, sub, HEAD)
+        if len(subs) > 1:
+            sheet.merge(f"{column_letter(col - 1)}3:{column_letter(col + len(subs) - 2)}3")
+        col += len(subs)
+    sheet.row_height(4, 30)
+    row = 4
+    rows: list[UnitRow] = stats.by_unit
+    for n, unit_row in enumerate(rows, start=1):
+        row += 1
+        values = _values(unit_row.hosted, unit_row.co, unit_row.figures, classes)
+        sheet.write(row, 1, n, NUMBER)
+        sheet.write(row, 2, unit_row.unit, UNIT)
+        _write_from(sheet, row, 3, values, [NUMBER if isinstance(v, int) else PERCENT for v in values])
+    row += 1
+    total = stats.unit_total
+    sheet.write(row, 1, "合计", TOTAL_ROW)
+    sheet.write(row, 2, None, TOTAL_ROW)
+    sheet.merge(f"A{row}:B{row}")
+    _write_from(sheet, row, 3, _values(total.hosted, total.co, total.figures, classes), TOTAL_ROW)
+    row += 2
+    sheet.write(row, 1, paragraph(stats), PARAGRAPH)
+    sheet.merge(f"A{row}:{last}{row + 3}")
+    sheet.column_width("A", 5)
+    sheet.column_width("B", 24)
+    for c in range(3, width + 1):
+        sheet.column_width(column_letter(c - 1), 8)
+    sheet.freeze("C5")
+    sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(3, 4))
+    return sheet
+
+
+def _late_cases(analysis: Analysis) -> dict[str, list[tuple[CaseDeadlines, str, str]]]:
+    """Per unit: (case, stage, what is wrong) for overdue stages and stages done late."""
+    by_unit: dict[str, list[tuple[CaseDeadlines, str, str]]] = defaultdict(list)
+    for d in analysis.deadlines:
+        unit = analysis.settings.resolve_unit(d.unit) if d.unit else None
+        name = unit.name if unit else (d.unit or "（未填主办单位）")
+        for s in d.stages:
+            if s.state is StageState.OVERDUE:
+                late = f"逾期{-(s.working_days_left or 0)}个工作日" if s.working_days_left is not None else "逾期"
+                by_unit[name].append((d, s.stage, f"{late}未完成（截止{s.due.isoformat() if s.due else '—'}）"))
+            elif s.state is StageState.DONE_LATE:
+                by_unit[name].append((d, s.stage, f"超期完成（截止{s.due.isoformat() if s.due else '—'}，"
+                                                  f"{s.done_date.isoformat() if s.done_date else ''}完成）"))
+    return by_unit
+
+
+def bulletin_sheet(analysis: Analysis) -> ToolSheet:
+    sheet = ToolSheet(BULLETIN_SHEET)
+    late = _late_cases(analysis)
+    order = unit_order(analysis.settings)
+    units = sorted(late, key=lambda u: (order.get(u, len(order)), u))
+    titles = {c.row: c.title for c in analysis.ledger.cases}
+    sheet.write(1, 1, "建议提案办理逾期情况通报", st.TITLE)
+    sheet.merge("A1:F1")
+    sheet.row_height(1, 30)
+    overdue_units = sum(1 for u in units if any(d.status is CaseStatus.OVERDUE for d, _, _ in late[u]))
+    sheet.write(2, 1, f"截至{chinese_date(analysis.today)}，有 {len(units)} 个单位存在逾期未完成或超期完成的办理环节，"
+                      f"其中 {overdue_units} 个单位目前仍有逾期件。", st.SUBTITLE)
+    sheet.merge("A2:F2")
+    sheet.write_row(3, ["序号", "承办单位", "编号", "标题", "环节", "情况"], st.HEADER)
+    row, n = 3, 0
+    for unit in units:
+        row += 1
+        sheet.write(row, 1, f"{unit}（{len({d.row for d, _, _ in late[unit]})}件）", st.GROUP)
+        for c in range(2, 7):
+            sheet.write(row, c, None, st.GROUP)
+        sheet.merge(f"A{row}:F{row}")
+        for d, stage, what in late[unit]:
+            row += 1
+            n += 1
+            sheet.write_row(row, [n, unit, d.number, titles.get(d.row), stage, what],
+                            [st.BODY_CENTER, st.BODY, st.BODY, st.BODY_WRAP, st.BODY, st.BODY_WRAP])
+    if not units:
+        sheet.write(4, 1, "所有办理环节均按期完成", st.BODY)
+    for col, w in zip("ABCDEF", (6, 22, 20, 40, 12, 34), strict=True):
+        sheet.column_width(col, w)
+    sheet.freeze("A4")
+    sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(3, 3))
+    return sheet
+
+
+def chart_sheet(analysis: Analysis) -> ToolSheet:
+    stats = analysis.stats
+    sheet = ToolSheet(CHART_SHEET)
+    sheet.write(1, 1, "图表", st.TITLE)
+    sheet.write_row(3, ["承办单位", "逾期件数"], st.HEADER)
+    overdue = [(u.unit, u.figures.overdue or 0) for u in stats.by_unit if (u.figures.overdue or 0) > 0]
+    overdue.sort(key=lambda kv: -kv[1])
+    for i, (unit, count) in enumerate(overdue, start=4):
+        sheet.write_row(i, [unit, count], [st.BODY, st.BODY_CENTER])
+    end = 3 + max(len(overdue), 1)
+    if not overdue:
+        sheet.write_row(4, ["（无逾期）", 0], [st.BODY, st.BODY_CENTER])
+    start_classes = end + 3
+    sheet.write_row(start_classes, ["办理结果", "件数"], st.HEADER)
+    classes = list(stats.totals.classes.items())
+    for i, (name, count) in enumerate(classes, start=start_classes + 1):
+        sheet.write_row(i, [f"{name}类", count], [st.BODY, st.BODY_CENTER])
+    class_end = start_classes + len(classes)
+    sheet.add_chart(Chart(kind="bar", title="各单位逾期件数", categories=f"A4:A{end}", values=f"B4:B{end}",
+                          anchor="D3", series_name="逾期件数", width_cols=9, height_rows=18))
+    sheet.add_chart(Chart(kind="pie", title="办理结果分类占比", categories=f"A{start_classes + 1}:A{class_end}",
+                          values=f"B{start_classes + 1}:B{class_end}", anchor="D23", series_name="件数",
+                          width_cols=9, height_rows=16))
+    sheet.column_width("A", 26)
+    sheet.column_width("B", 10)
+    sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=1)
+    return sheet
+
+
+def summary_sheets(analysis: Analysis) -> list[ToolSheet]:
+    return [summary_sheet(analysis), bulletin_sheet(analysis), chart_sheet(analysis)]
+
+
+def apply_summary(writer: LedgerWriter, analysis: Analysis) -> None:
+    for sheet in summary_sheets(analysis):
+        writer.replace_sheet(sheet)
+
+
+def stats_text(analysis: Analysis) -> str:
+    stats = analysis.stats
+    lines = [paragraph(stats), "", "各单位（主办件）："]
+    for u in stats.by_unit:
+        f = u.figures
+        lines.append(f"  {u.unit}：主办 {u.hosted}、协办 {u.co}，已答复 {f.replied}，办复率 {f.rates[REPLY_RATE].value}，"
+                     f"逾期 {f.overdue if f.overdue is not None else '未知'}")
+    return "\n".join(lines)

@@ -1,0 +1,184 @@
+"""The weekly run's TOML config. Paths in it are relative to the config file, so the file can
+sit beside the ledgers and be moved with them."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from taizhang.core.errors import BadInput
+
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# Chinese spellings offices write, to the English day names `schedule` knows.
+WEEKDAYS = {
+    "monday": ("周一", "星期一"), "tuesday": ("周二", "星期二"), "wednesday": ("周三", "星期三"),
+    "thursday": ("周四", "星期四"), "friday": ("周五", "星期五"), "saturday": ("周六", "星期六"),
+    "sunday": ("周日", "星期日", "星期天", "周天"),
+}
+DEFAULT_CONFIG_NAME = "台账周检.toml"
+
+
+class RunSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ledgers: list[str] = Field(min_length=1)
+    weekday: str = "monday"
+    time: str = "08:30"
+    report_dir: str = "报告"
+    keep_reports: int = Field(12, ge=1)
+    update_master: bool = False
+    log_file: str = ""  # default: 台账周检.log in report_dir
+    sheet: str | None = None  # the ledger sheet, when it cannot be found by itself
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        v = value.strip().lower()
+        for day, chinese in WEEKDAYS.items():
+            if v == day or v in chinese:
+                return day
+        raise ValueError(f"“{value}”不是星期几，应为 monday … sunday 或 周一 … 周日")
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        try:
+            return time.fromisoformat(value.strip()).strftime("%H:%M")
+        except ValueError:
+            raise ValueError(f"“{value}”不是时刻，应写作 HH:MM，如 08:30") from None
+
+
+class EmailSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host: str
+    port: int = Field(25, ge=1, le=65535)
+    starttls: bool = False
+    user: str = ""
+    password_env: str = "TAIZHANG_SMTP_PASSWORD"
+    sender: str
+    recipients: list[str] = Field(default_factory=list)
+    send_to_units: bool = False  # also mail each unit its own overdue cases (单位名录's 电子邮箱)
+    timeout: float = Field(30.0, gt=0)
+
+
+class WeeklyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    run: RunSettings
+    email: EmailSettings | None = None
+    base: Path = Field(Path("."), exclude=True)  # the config file's folder
+
+    def resolve(self, relative: str) -> Path:
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.base / path
+
+    @property
+    def report_dir(self) -> Path:
+        return self.resolve(self.run.report_dir)
+
+    @property
+    def log_file(self) -> Path:
+        return self.resolve(self.run.log_file) if self.run.log_file else self.report_dir / "台账周检.log"
+
+    @property
+    def schedule_state(self) -> Path:
+        return self.report_dir / ".taizhang-schedule.json"
+
+    def ledger_paths(self) -> tuple[list[Path], list[str]]:
+        """Every ledger file the config names (folders: their workbooks, not recursing), and a
+        Chinese sentence for each entry that names nothing usable."""
+        found: list[Path] = []
+        problems: list[str] = []
+        for entry in self.run.ledgers:
+            path = self.resolve(entry)
+            if path.is_dir():
+                books = sorted(p for p in path.iterdir() if p.is_file() and is_ledger_name(p.name))
+                if not books:
+                    problems.append(f"文件夹“{path}”中没有 Excel 台账（.xlsx、.xlsm、.xls）")
+                found.extend(books)
+            elif path.is_file():
+                found.append(path)
+            else:
+                problems.append(f"找不到台账“{path}”（配置中写的是“{entry}”）")
+        unique = list(dict.fromkeys(p.resolve() for p in found))
+        return unique, problems
+
+
+def is_ledger_name(name: str) -> bool:
+    """A workbook, not an owner file of Excel/WPS/LibreOffice nor one of the tool's temp files."""
+    return name.lower().endswith(LEDGER_SUFFIXES) and not name.startswith(("~$", ".~"))
+
+
+def load_config(path: Path) -> WeeklyConfig:
+    if not path.is_file():
+        raise BadInput(f"找不到配置文件“{path}”。可用 taizhang schedule --init --config {path.name} 生成示例")
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as err:
+        raise BadInput(f"配置文件“{path.name}”格式有误：{err}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"配置文件“{path.name}”不是 UTF-8 编码，请用记事本“另存为 UTF-8”后再试") from None
+    try:
+        config = WeeklyConfig.model_validate(data)
+    except ValidationError as err:
+        raise BadInput(f"配置文件“{path.name}”有误：" + "；".join(_problem(e) for e in err.errors())) from None
+    config.base = path.resolve().parent
+    return config
+
+
+def _problem(error: Any) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        return f"缺少 {where}"
+    if kind == "extra_forbidden":
+        return f"不认识的设置 {where}（是否拼写有误？）"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}：{message}"
+
+
+EXAMPLE = """\
+# 台账助手 · 每周自动校验的配置（UTF-8 编码）。
+# 用法：taizhang weekly --config 台账周检.toml     立即运行一次（供 Windows 任务计划或 cron 调用）
+#       taizhang schedule --config 台账周检.toml   常驻运行，每周按下面的时间自动运行
+
+[run]
+# 要检查的台账：文件或文件夹（文件夹中的 .xlsx/.xlsm/.xls 都会检查），相对于本配置文件所在位置
+ledgers = ["台账.xlsx"]
+# 每周哪一天、几点运行（monday … sunday，也可写 周一 … 周日；时间为 24 小时制）
+weekday = "monday"
+time = "08:30"
+# 报告存放的文件夹，每个台账一个子文件夹，报告名如 校验报告_2026-05-11.xlsx
+report_dir = "报告"
+# 每个台账保留最近多少份报告，更早的自动删除
+keep_reports = 12
+# 是否把校验结果和截止日期写回台账（写前自动备份；台账正被他人打开时不写）。默认不写
+update_master = false
+# 日志文件（默认在报告文件夹中的 台账周检.log）
+# log_file = "台账周检.log"
+
+# 发送邮件：不需要时删除或注释掉整个 [email] 部分
+[email]
+host = "127.0.0.1"          # 发信服务器（SMTP）
+port = 25
+starttls = false            # 服务器要求加密时改为 true（端口常为 587）
+user = ""                   # 登录名，无需登录时留空
+password_env = "TAIZHANG_SMTP_PASSWORD"   # 密码不写在这里，而是放在这个环境变量中
+sender = "duban@example.gov.cn"
+recipients = ["duban@example.gov.cn"]
+# 是否另给每个承办单位发一封只含本单位逾期件和问题的邮件（邮箱取自台账“单位名录”工作表）
+send_to_units = false
+"""
+
+
+def write_example(path: Path) -> Path:
+    if path.exists():
+        raise BadInput(f"“{path}”已存在，未覆盖。请换一个文件名，或先删除它")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(EXAMPLE, encoding="utf-8")
+    return path

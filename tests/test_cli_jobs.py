@@ -1,0 +1,120 @@
+"""`taizhang check` and `taizhang due` through the command line: JSON equals the library's result,
+exit codes, --write through the lossless writer, and nothing written without it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import python_calamine as pc
+from click.testing import CliRunner
+
+from taizhang.core.deadlines import to_json
+from taizhang.macros.analysis import Analysis
+from taizhang.macros.check_job import PROBLEMS_COLUMN
+from taizhang.macros.cli import cli
+from taizhang.macros.demo import write_sample
+from taizhang.macros.due_job import STATUS_COLUMN
+from taizhang.workbook.reader import read_workbook
+from taizhang.workbook.sample_data import generate
+
+TODAY = date(2026, 5, 20)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_sample(tmp_path_factory.mktemp("sample") / "台账.xlsx", TODAY)
+
+
+@pytest.fixture
+def ledger(sample: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "台账.xlsx"
+    copy.write_bytes(sample.read_bytes())
+    return copy
+
+
+def analysis_of(path: Path) -> Analysis:
+    loaded = read_workbook(path)
+    return Analysis(loaded.ledger, loaded.settings, TODAY)
+
+
+def test_check_json_equals_library_and_exits_1_on_errors(ledger: Path) -> None:
+    before = ledger.read_bytes()
+    result = CliRunner().invoke(cli, ["check", str(ledger), "--today", TODAY.isoformat(), "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output) == analysis_of(ledger).report.to_json()
+    assert ledger.read_bytes() == before  # without --write nothing is written
+    assert [p.name for p in ledger.parent.iterdir()] == ["台账.xlsx"]
+
+
+def test_check_finds_every_planted_mistake(ledger: Path) -> None:
+    planted = generate(TODAY).planted
+    report = analysis_of(ledger).report
+    rows = {c.number: c.row for c in analysis_of(ledger).ledger.cases}
+    found = {(f.row, f.code) for f in report.findings}
+    for p in planted:
+        matching = [r for n, r in rows.items() if n == p.number]
+        assert any((row, p.code) in found for row in matching), p
+    assert len(report.findings) == len(planted)
+
+
+def test_check_exits_0_on_a_clean_ledger(tmp_path: Path) -> None:
+    from tests.messy import tidy_ledger
+
+    path = tidy_ledger(tmp_path / "tidy.xlsx")
+    result = CliRunner().invoke(cli, ["check", str(path), "--today", "2025-06-01"])
+    assert result.exit_code in (0, 1)
+    assert result.exit_code == (0 if analysis_of(path).report.valid else 1)
+
+
+def test_check_write_adds_sheet_column_and_is_stable_on_rerun(ledger: Path) -> None:
+    args = ["check", str(ledger), "--today", TODAY.isoformat(), "--write"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 1, first.output
+    assert "备份" in first.output
+    book = pc.CalamineWorkbook.from_path(str(ledger))
+    assert "校验结果" in book.sheet_names
+    header = book.get_sheet_by_name("台账").to_python()[1]
+    assert PROBLEMS_COLUMN in header
+    written = ledger.read_bytes()
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 1
+    assert "文件未改动" in second.output
+    assert ledger.read_bytes() == written
+
+
+def test_check_out_leaves_master_alone(ledger: Path, tmp_path: Path) -> None:
+    before = ledger.read_bytes()
+    out = tmp_path / "结果.xlsx"
+    result = CliRunner().invoke(cli, ["check", str(ledger), "--today", TODAY.isoformat(), "--out", str(out)])
+    assert result.exit_code == 1
+    assert ledger.read_bytes() == before
+    assert "校验结果" in pc.CalamineWorkbook.from_path(str(out)).sheet_names
+
+
+def test_due_json_equals_library(ledger: Path) -> None:
+    result = CliRunner().invoke(cli, ["due", str(ledger), "--today", TODAY.isoformat(), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == json.loads(json.dumps(to_json(analysis_of(ledger).deadlines)))
+
+
+def test_due_write_status_column_matches_library(ledger: Path) -> None:
+    result = CliRunner().invoke(cli, ["due", str(ledger), "--today", TODAY.isoformat(), "--write"])
+    assert result.exit_code == 0, result.output
+    grid = pc.CalamineWorkbook.from_path(str(ledger)).get_sheet_by_name("台账").to_python()
+    col = grid[1].index(STATUS_COLUMN)
+    expected = {d.row: d.status.value for d in analysis_of(ledger).deadlines}
+    assert {r: grid[r - 1][col] for r in expected} == expected
+    assert "逾期清单" in pc.CalamineWorkbook.from_path(str(ledger)).sheet_names
+
+
+def test_in_use_ledger_is_refused_with_exit_3(ledger: Path) -> None:
+    owner = ledger.parent / f"~${ledger.name}"
+    name = "张三"
+    owner.write_bytes(bytes([len(name)]) + name.encode("utf-16-le").ljust(108, b"\0"))
+    before = ledger.read_bytes()
+    result = CliRunner().invoke(cli, ["due", str(ledger), "--today", TODAY.isoformat(), "--write"])
+    assert result.exit_code == 3
+    assert ledger.read_bytes() == before
