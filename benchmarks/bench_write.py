@@ -28,9 +28,14 @@ PRELUDE = textwrap.dedent(
     t0 = time.perf_counter()
     """
 )
+# ru_maxrss survives execve on Linux (it would count the parent's memory); VmHWM does not.
 EPILOGUE = textwrap.dedent(
     """
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0]
+        rss_mb = int(hwm.split()[1]) / 1024
+    except OSError:
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": time.perf_counter() - t0, "rss_mb": rss_mb}))
     """
 )
@@ -116,7 +121,9 @@ def run(variant: str, src: Path, work: Path, rows: int) -> dict[str, float]:
     target = work / f"{variant}.xlsx"
     shutil.copyfile(src, target)
     code = PRELUDE + textwrap.dedent(VARIANTS[variant]) + EPILOGUE  # dedent: no-op when already flush
-    proc = subprocess.run([sys.executable, "-c", code, str(target), str(rows)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(target), str(rows)], capture_output=True, text=True, check=False
+    )
     if proc.returncode:
         raise SystemExit(f"{variant} failed:\n{proc.stderr}")
     result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -137,7 +144,9 @@ def main() -> None:
 
         with zipfile.ZipFile(src) as z:
             sheet_mb = z.getinfo("xl/worksheets/sheet1.xml").file_size / 1e6
-        print(f"ledger: {args.rows} rows x {COLUMNS} columns, file {src.stat().st_size / 1e6:.1f} MB, sheet XML {sheet_mb:.1f} MB")
+        print(
+            f"ledger: {args.rows} rows x {COLUMNS} columns, file {src.stat().st_size / 1e6:.1f} MB, sheet XML {sheet_mb:.1f} MB"
+        )
         results: dict[str, dict[str, float]] = {}
         for variant in VARIANTS:
             if variant == "openpyxl" and args.skip_openpyxl:
@@ -147,12 +156,18 @@ def main() -> None:
                 "seconds": statistics.median(r["seconds"] for r in runs),
                 "rss_mb": max(r["rss_mb"] for r in runs),
             }
-            print(f"{variant:>9}: {results[variant]['seconds']:6.2f} s   peak RSS {results[variant]['rss_mb']:6.0f} MB")
+            print(
+                f"{variant:>9}: {results[variant]['seconds']:6.2f} s   peak RSS {results[variant]['rss_mb']:6.0f} MB"
+            )
         w = results["write"]["seconds"]
         print(f"write / bare open+commit (a copy):     {w / results['bare']['seconds']:5.2f}x")
-        print(f"write / open+touch sheet XML+commit:   {w / results['touch']['seconds']:5.2f}x  (target <= 1.5x)")
+        print(
+            f"write / open+touch sheet XML+commit:   {w / results['touch']['seconds']:5.2f}x  (target <= 1.5x)"
+        )
         if "openpyxl" in results:
-            print(f"openpyxl naive / write:                {results['openpyxl']['seconds'] / w:5.2f}x  (target >= 3x)")
+            print(
+                f"openpyxl naive / write:                {results['openpyxl']['seconds'] / w:5.2f}x  (target >= 3x)"
+            )
         print(f"peak RSS of write: {results['write']['rss_mb']:.0f} MB (target <= 400 MB)")
 
 

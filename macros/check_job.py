@@ -93,9 +93,18 @@ def apply_check(writer: LedgerWriter, analysis: Analysis) -> list[str]:
     return skipped
 
 
+def unknown_rule_codes(analysis: Analysis) -> list[str]:
+    """Codes in the 校验规则 sheet that name no rule: a typo there would silently switch nothing."""
+    return [r.code for r in analysis.settings.rules if r.code not in RULES]
+
+
 def check_text(analysis: Analysis, limit: int = 30) -> str:
     report = analysis.report
     lines = [f"校验“{analysis.ledger.sheet}”工作表 {report.rows} 件：错误 {report.errors} 条，警告 {report.warnings} 条"]
+    unknown = unknown_rule_codes(analysis)
+    if unknown:
+        lines.append(f"注意：“校验规则”工作表中的规则代码 {'、'.join(unknown)} 不存在，已忽略；"
+                     f"可用的代码见 taizhang new 生成的台账中的“校验规则”工作表")
     for code, count in report.counts.items():
         lines.append(f"  {code}（{_title(code)}）：{count} 条")
     for f in report.findings[:limit]:

@@ -88,3 +88,10 @@ def run_demo(out_dir: Path, today: date) -> str:
         lines.append(f"【{title}】{step(ledger, today)}")
     lines.append(f"结果都在文件夹：{out_dir.resolve()}")
     return "\n".join(lines)
+
+
+def ship_sample() -> Path:
+    """Regenerate the sample shipped in workbook/sample/ (tests check it matches the generator):
+    python -c "from taizhang.macros.demo import ship_sample; ship_sample()"."""
+    SHIPPED_SAMPLE.parent.mkdir(parents=True, exist_ok=True)
+    return write_sample(SHIPPED_SAMPLE, SHIPPED_TODAY)

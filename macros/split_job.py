@@ -189,7 +189,8 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
         stem = file_stem(unit, ledger.year, today)
         book = UnitBook(unit=unit, year=ledger.year or today.year, split_date=today, version=version,
                         columns=columns, rows=rows, class_scheme=settings.params.class_scheme,
-                        password=settings.params.split_password, office=settings.params.office)
+                        password=settings.params.split_password, office=settings.params.office,
+                        fillable_by_role=FILLABLE)
         path = write_unit_book(out_dir / f"{stem}.xlsx", book)
         note = out_dir / f"{stem}.txt"
         note.write_text(cover_note(unit, rows, settings.params.office, today, path.name), encoding="utf-8")

@@ -174,7 +174,9 @@ def test_overwriting_a_formula_drops_the_calc_chain_and_asks_for_recalc(tmp_path
         w.commit()
     # hand-place a formula into the tool column and a calcChain, as Excel would after a user edit
     data = parts(src)
-    sheet = data["xl/worksheets/sheet1.xml"].replace(b'<c r="F3"><v>1</v></c>', b'<c r="F3"><f>1+1</f><v>2</v></c>')
+    sheet = data["xl/worksheets/sheet1.xml"].replace(
+        b'<c r="F3"><v>1</v></c>', b'<c r="F3"><f>1+1</f><v>2</v></c>'
+    )
     assert sheet != data["xl/worksheets/sheet1.xml"]
     data["xl/worksheets/sheet1.xml"] = sheet
     data["xl/calcChain.xml"] = (
@@ -213,7 +215,9 @@ def test_new_workbook_with_sheets(tmp_path: Path) -> None:
     assert result.path == out.resolve()
     assert read_sheet(out, "汇总") == [["单位", "件数"], ["住建局", 3.0]]
     assert read_sheet(out, "通报") == [["通报内容"]]
-    assert not list(out.parent.glob(".~taizhang.*"))  or all(p.suffix == ".lock" for p in out.parent.glob(".~taizhang.*"))
+    assert not list(out.parent.glob(".~taizhang.*")) or all(
+        p.suffix == ".lock" for p in out.parent.glob(".~taizhang.*")
+    )
     with LedgerWriter(out) as w:  # and it is a tool-owned workbook the writer can update
         w.replace_sheet(b)
         assert w.commit().unchanged

@@ -21,7 +21,7 @@ from tests.conftest_writer import (
 )
 
 WORKBOOKS = sorted(p for p in FOREIGN.glob("*.xls[xm]")) if FOREIGN.is_dir() else []
-STATUS = {2: "已办结", 3: "=HYPERLINK(\"http://x\",\"点我\")", 4: date(2025, 3, 25), 5: 7}
+STATUS = {2: "已办结", 3: '=HYPERLINK("http://x","点我")', 4: date(2025, 3, 25), 5: 7}
 
 
 def first_worksheet(path: Path) -> str:

@@ -30,7 +30,9 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def run_script(path: Path, fault: str | None = None, out: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_script(
+    path: Path, fault: str | None = None, out: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("TAIZHANG_FAULT", None)
     if fault:
@@ -45,7 +47,9 @@ def ledger(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("point", FAULT_POINTS)
-def test_a_crash_at_any_point_leaves_old_or_complete_new_file(ledger: Path, tmp_path: Path, point: str) -> None:
+def test_a_crash_at_any_point_leaves_old_or_complete_new_file(
+    ledger: Path, tmp_path: Path, point: str
+) -> None:
     old = ledger.read_bytes()
     reference = tmp_path / "reference.xlsx"
     assert run_script(ledger, out=reference).returncode == 0
@@ -77,7 +81,11 @@ def excel_owner_file(user: str) -> bytes:
     [
         ("~$台账.xlsx", excel_owner_file("张三"), "张三"),
         ("~$台账.xlsx", bytes([5]) + b"Alice" + b" " * 48, "Alice"),
-        (".~lock.台账.xlsx#", ",李四,PC-01,21.11.2025 10:00,file:///home/lisi/.config/libreoffice/4;".encode(), "李四"),
+        (
+            ".~lock.台账.xlsx#",
+            ",李四,PC-01,21.11.2025 10:00,file:///home/lisi/.config/libreoffice/4;".encode(),
+            "李四",
+        ),
     ],
 )
 def test_owner_file_refuses_naming_the_user(ledger: Path, owner_name: str, content: bytes, user: str) -> None:

@@ -32,6 +32,8 @@ class Entry:
     unit: str | None
     text: str  # the stage and due date, or the finding's message
     cell: str = ""
+    code: str = ""  # errors: the rule code
+    column: str = ""  # errors: the column's name (or letter)
 
 
 @dataclass
@@ -91,7 +93,8 @@ def snapshot(analysis: Analysis) -> Snapshot:
         key, n = base, 2
         while key in errors:  # one rule twice on one case and column: keep both
             key, n = f"{base}#{n}", n + 1
-        errors[key] = {"number": numbers.get(f.row), "unit": hosts.get(f.row), "cell": f.cell, "message": f.message}
+        errors[key] = {"number": numbers.get(f.row), "unit": hosts.get(f.row), "cell": f.cell, "message": f.message,
+                       "code": f.code, "column": f.field or f.column}
     return Snapshot(analysis.today, cases, errors)
 
 
@@ -101,7 +104,8 @@ def _case_entry(key: str, info: dict[str, Any]) -> Entry:
 
 
 def _error_entry(key: str, info: dict[str, Any]) -> Entry:
-    return Entry(key, info.get("number"), info.get("unit"), info.get("message", ""), info.get("cell", ""))
+    return Entry(key, info.get("number"), info.get("unit"), info.get("message", ""), info.get("cell", ""),
+                 info.get("code", ""), info.get("column", ""))
 
 
 def compare(before: Snapshot | None, now: Snapshot) -> Changes:

@@ -3,6 +3,7 @@ sit beside the ledgers and be moved with them."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -20,6 +21,7 @@ WEEKDAYS = {
     "sunday": ("周日", "星期日", "星期天", "周天"),
 }
 DEFAULT_CONFIG_NAME = "台账周检.toml"
+TIME_PATTERN = re.compile(r"^(\d{1,2})[:：](\d{2})$")  # a full-width colon is typed often
 
 
 class RunSettings(BaseModel):
@@ -46,10 +48,10 @@ class RunSettings(BaseModel):
     @field_validator("time")
     @classmethod
     def _time(cls, value: str) -> str:
-        try:
-            return time.fromisoformat(value.strip()).strftime("%H:%M")
-        except ValueError:
-            raise ValueError(f"“{value}”不是时刻，应写作 HH:MM，如 08:30") from None
+        found = TIME_PATTERN.match(value.strip())
+        if found and int(found[1]) < 24 and int(found[2]) < 60:
+            return time(int(found[1]), int(found[2])).strftime("%H:%M")  # schedule wants 08:30, not 8:30
+        raise ValueError(f"“{value}”不是时刻，应写作 HH:MM，如 08:30")
 
 
 class EmailSettings(BaseModel):

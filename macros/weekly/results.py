@@ -25,7 +25,7 @@ class LedgerResult:
     report: Path | None = None
     opened_by: str = ""  # “张三”（~$台账.xlsx） when Excel/WPS/LibreOffice has it open
     write_note: str = ""  # what happened to the master: written, not written and why
-    write_refused: bool = False  # update_master was asked for and the master was open or changed
+    write_refused: ExitCode | None = None  # update_master was asked for and the write was refused
     problem: str = ""  # why the ledger could not be read or reported
 
     def count(self, status: CaseStatus) -> int:
@@ -43,8 +43,8 @@ class LedgerResult:
     def exit_code(self) -> ExitCode:
         if self.problem:
             return ExitCode.BAD_INPUT
-        if self.write_refused:
-            return ExitCode.IN_USE
+        if self.write_refused is not None:
+            return self.write_refused
         if self.errors or self.count(CaseStatus.OVERDUE):
             return ExitCode.FINDINGS
         return ExitCode.OK
@@ -77,11 +77,11 @@ class RunResult:
 
     @property
     def exit_code(self) -> ExitCode:
-        """2 before 3 before 1: an unreadable ledger needs someone to act; an open one clears itself."""
+        """2 before 3 (and 4) before 1: an unreadable ledger needs someone to act; an open one clears itself."""
         codes = {r.exit_code for r in self.ledgers}
         if self.problems:
             codes.add(ExitCode.BAD_INPUT)
-        for code in (ExitCode.BAD_INPUT, ExitCode.IN_USE, ExitCode.FINDINGS):
+        for code in (ExitCode.BAD_INPUT, ExitCode.IN_USE, ExitCode.FIDELITY, ExitCode.FINDINGS):
             if code in codes:
                 return code
         return ExitCode.OK

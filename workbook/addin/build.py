@@ -135,9 +135,10 @@ def _conf_sheet(template_sheet: str) -> tuple[str, str]:
 
     rows = []
     for i, (key, value) in enumerate(CONFIG, start=1):
-        note = f'<c r="D{i}" t="s"><v>{s(CONF_NOTE)}</v></c>' if i == 1 else ""
-        rows.append(f'<row r="{i}"><c r="A{i}" t="s"><v>{s(key)}</v></c>'
-                    f'<c r="B{i}" t="s"><v>{s(value)}</v></c>{note}</row>')
+        cells = f'<c r="A{i}" t="s"><v>{s(key)}</v></c><c r="B{i}" t="s"><v>{s(value)}</v></c>'
+        if i == 1:
+            cells += f'<c r="D{i}" t="s"><v>{s(CONF_NOTE)}</v></c>'
+        rows.append(f'<row r="{i}">{cells}</row>')
     code_name = re.search(r'<sheetPr codeName="([^"]+)"', template_sheet)
     sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

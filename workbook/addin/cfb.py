@@ -94,6 +94,10 @@ def _order(a: str, b: str) -> int:
     return (ua > ub) - (ua < ub)
 
 
+def _by_name(a: _Node, b: _Node) -> int:
+    return _order(a.name, b.name)
+
+
 class _Node:
     def __init__(self, name: str, kind: int, data: bytes = b"") -> None:
         self.name, self.kind, self.data = name, kind, data
@@ -117,7 +121,7 @@ def _tree(streams: dict[str, bytes]) -> list[_Node]:
     def number(node: _Node) -> None:
         node.index = len(nodes)
         nodes.append(node)
-        kids = sorted(node.children.values(), key=cmp_to_key(lambda x, y: _order(x.name, y.name)))
+        kids = sorted(node.children.values(), key=cmp_to_key(_by_name))
         for kid in kids:
             number(kid)
         node.child = _balance(kids)
@@ -143,7 +147,7 @@ def write(streams: dict[str, bytes]) -> bytes:
     """A compound file holding `streams` (path -> bytes)."""
     nodes = _tree(streams)
     # Small streams go to the mini stream, in directory order.
-    ministream, minifat = bytearray(), []
+    ministream, minifat = bytearray(), list[int]()
     for node in nodes:
         if node.kind == STREAM and len(node.data) < CUTOFF:
             count = -(-len(node.data) // MINI)

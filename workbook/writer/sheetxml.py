@@ -188,6 +188,12 @@ class SheetEditor:
                         self._col_styles[k] = int(c.get("style", "0"))
         return self._col_styles.get(col, 0)
 
+    def own_cell(self, c: etree._Element) -> None:
+        """Call before overwriting a cell outside the tool columns on purpose (e.g. merged values):
+        its old content leaves the fidelity baseline, its new content is not counted as the user's."""
+        self.tool_old += subtree_counts([c], self._path)
+        self._tool_cells.append(c)
+
     def tool_counts(self) -> Counter[str]:
         """What the tool columns hold now, to leave out of the lost-element comparison."""
         return subtree_counts(self._tool_cells, self._path)

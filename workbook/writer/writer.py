@@ -219,6 +219,12 @@ class LedgerWriter:
             raise ValueError(f"unknown fill kind {kind!r}; known: {sorted(TOOL_FILLS)}")
         return TOOL_FILLS[kind]
 
+    def set_cells(self, sheet_name: str, values: dict[str, CellValue]) -> None:
+        """Write values into the user's own cells ({"C12": value}); see user_cells.py."""
+        from .user_cells import set_user_cells
+
+        set_user_cells(self, sheet_name, values)
+
     def mark_full_recalc(self) -> None:
         self._recalc = True
 

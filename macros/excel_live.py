@@ -1,0 +1,307 @@
+"""The thin live-Excel layer: the open workbook in, the same core and jobs as the file path, results out.
+
+Every call into Excel crosses processes, so this module counts them: each sheet is read with one
+used-range read, each run of adjacent tool columns is written as one 2-D block, colours come from a
+few union ranges or conditional-format rules, never a cell at a time. Screen updating and automatic
+calculation are off while it works and restored afterwards, whatever happens.
+Nothing here needs a saved file: an unsaved Book1 works the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import python_calamine as pc
+
+from taizhang.core.errors import BadInput
+from taizhang.core.header import HeaderMatch, find_header
+from taizhang.core.model import Ledger, column_index, column_letter
+from taizhang.core.names import LEDGER_SHEET, NOT_LEDGER
+from taizhang.core.rows import build_ledger
+from taizhang.core.settings import SETTINGS_SHEETS, Settings, SheetTable, load_settings
+from taizhang.workbook.reader import SETTINGS_KEYS
+from taizhang.workbook.writer import Hyperlink, ToolSheet
+
+XL_CELL_VALUE, XL_EQUAL = 1, 3  # FormatConditions.Add(Type=xlCellValue, Operator=xlEqual)
+MAX_ADDRESS = 255  # Excel refuses a longer address in Range("...")
+FILL_BUDGET = 4  # union ranges coloured per job; more would mean hundreds of calls on big ledgers
+HEADER_SCAN = 31  # rows handed to find_header, as the file reader does
+_ADDRESS = re.compile(r"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?")
+
+
+class BookLike(Protocol):
+    """The part of xlwings.Book this module uses (tests/fake_xlwings.py implements exactly this)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def fullname(self) -> str: ...
+    @property
+    def app(self) -> Any: ...
+    @property
+    def sheets(self) -> Any: ...
+    @property
+    def sheet_names(self) -> list[str]: ...
+
+
+@dataclass
+class Grid:
+    """A sheet's values from A1 (list indexes are Excel rows and columns minus one)."""
+
+    sheet: Any
+    values: list[list[Any]]
+    last_row: int  # Excel row of the used range's end
+    last_col: int  # 1-based
+
+
+@dataclass
+class LiveRead:
+    book: BookLike
+    names: list[str]
+    ledger: Ledger
+    settings: Settings
+    grid: Grid  # the ledger sheet
+    notes: list[str] = field(default_factory=list)
+
+
+def _parse_address(address: str) -> tuple[int, int, int, int]:
+    found = _ADDRESS.fullmatch(address.replace("'", "").split("!")[-1])
+    if not found:
+        raise BadInput(f"无法理解 Excel 返回的区域地址“{address}”")
+    c1, r1, c2, r2 = found.groups()
+    return int(r1), column_index(c1) + 1, int(r2 or r1), column_index(c2 or c1) + 1
+
+
+def _plain(value: Any) -> Any:
+    # xlwings gives a datetime for every date cell; calamine gives a date when there is no time.
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
+
+
+def read_grid(sheet: Any) -> Grid:
+    """One read of the used range (plus its address), shifted so the grid starts at A1."""
+    used = sheet.used_range
+    r1, c1, r2, c2 = _parse_address(used.address)
+    block = used.options(ndim=2).value or []
+    rows = [[_plain(v) for v in row] for row in block]
+    pad = [None] * (c1 - 1)
+    values: list[list[Any]] = [[] for _ in range(r1 - 1)]
+    values += [pad + row if pad else row for row in rows]
+    return Grid(sheet, values, r2, c2)
+
+
+def read_settings(book: BookLike, names: list[str]) -> Settings:
+    tables: dict[str, SheetTable] = {}
+    for name in SETTINGS_SHEETS:
+        if name not in names:
+            continue
+        grid = read_grid(book.sheets[name]).values
+        key = SETTINGS_KEYS[name]
+        header_row = next((i + 1 for i, row in enumerate(grid[:10])
+                           if any(isinstance(v, str) and v.strip() == key for v in row)), None)
+        if header_row is None:
+            raise BadInput(f"“{name}”工作表中找不到表头：前 10 行中应有一列名为“{key}”")
+        tables[name] = SheetTable.from_grid(name, grid, header_row)
+    return load_settings(tables)
+
+
+def _merged_from_file(fullname: str, sheet: str) -> list[tuple[int, int, int, int]]:
+    """Excel has no call that lists merged areas; the saved file does. Unsaved: none."""
+    path = Path(fullname)
+    if not path.is_absolute() or not path.is_file():
+        return []
+    try:
+        ws = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+    except Exception:  # an old or foreign saved copy: merges are a refinement only
+        return []
+    return [(a[0], a[1], b[0], b[1]) for a, b in (getattr(ws, "merged_cell_ranges", None) or [])]
+
+
+def _choose(book: BookLike, names: list[str], wanted: str | None) -> tuple[str, Grid, HeaderMatch]:
+    candidates = [wanted] if wanted else [n for n in names if n not in NOT_LEDGER]
+    if wanted and wanted not in names:
+        raise BadInput(f"当前工作簿中没有名为“{wanted}”的工作表（见“参数”工作表的“台账工作表”）")
+    if LEDGER_SHEET in candidates:  # read the usual sheet first: one read, not one per sheet
+        candidates.remove(LEDGER_SHEET)
+        candidates.insert(0, LEDGER_SHEET)
+    for name in candidates:
+        grid = read_grid(book.sheets[name])
+        match = find_header(grid.values[:HEADER_SCAN])
+        if match is not None:
+            return name, grid, match
+    raise BadInput("当前工作簿中找不到台账：没有哪个工作表的前 30 行含有“编号”“标题”“主办单位”“交办日期”等列名。"
+                   "请在台账工作簿中点按钮，或把台账工作表命名为“台账”")
+
+
+def read_book(book: BookLike) -> LiveRead:
+    """Ledger and settings of the open workbook, built by the same core functions as the file reader."""
+    names = list(book.sheet_names)
+    settings = read_settings(book, names)
+    sheet, grid, match = _choose(book, names, settings.params.ledger_sheet)
+    fullname = book.fullname
+    merged = _merged_from_file(fullname, sheet)  # from the saved file: costs no call into Excel
+    if merged:
+        match = find_header(grid.values[:HEADER_SCAN], merged) or match
+    ledger = build_ledger(fullname, sheet, grid.values, match, merged, settings.params.year)
+    return LiveRead(book, names, ledger, settings, grid)
+
+
+@contextmanager
+def quiet(app: Any, status: str) -> Iterator[None]:
+    """Screen updating off, manual calculation and a status-bar message, restored whatever happens."""
+    screen, calculation = app.screen_updating, app.calculation
+    app.screen_updating = False
+    app.calculation = "manual"
+    app.status_bar = status
+    try:
+        yield
+    finally:
+        app.status_bar = False  # hands the status bar back to Excel
+        app.calculation = calculation
+        app.screen_updating = screen
+
+
+def _cell(value: Any) -> Any:
+    # Text that starts like a formula would be run by Excel: keep it text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    if isinstance(value, Hyperlink):
+        return value.text
+    return value
+
+
+def write_columns(live: LiveRead, columns: dict[str, dict[int, Any]]) -> dict[str, str]:
+    """Tool columns by header ({Excel row: value}): existing ones in place, new ones after the last
+    used column. Each run of adjacent columns is one 2-D write. Returns header -> column letter."""
+    ledger, grid = live.ledger, live.grid
+    free = max(grid.last_col, column_index(ledger.last_column) + 1,
+               *(column_index(c) + 1 for c in ledger.tool_columns.values())) + 1
+    place: dict[str, int] = {}
+    for header in columns:
+        if header in ledger.tool_columns:
+            place[header] = column_index(ledger.tool_columns[header]) + 1
+        else:
+            place[header] = free
+            free += 1
+    last_row = max([grid.last_row, ledger.header_row + 1, *(r for v in columns.values() for r in v)])
+    top = ledger.header_row
+    by_col = sorted(place.items(), key=lambda kv: kv[1])
+    runs: list[list[tuple[str, int]]] = []
+    for item in by_col:
+        if runs and runs[-1][-1][1] + 1 == item[1]:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    for run in runs:
+        block = [[header for header, _ in run]]
+        block += [[_cell(columns[h].get(r)) for h, _ in run] for r in range(top + 1, last_row + 1)]
+        first, last = column_letter(run[0][1] - 1), column_letter(run[-1][1] - 1)
+        grid.sheet.range(f"{first}{top}:{last}{last_row}").value = block
+    letters = {h: column_letter(c - 1) for h, c in place.items()}
+    live.ledger.tool_columns.update(letters)
+    return letters
+
+
+def _rgb(hex_: str) -> tuple[int, int, int]:
+    return int(hex_[0:2], 16), int(hex_[2:4], 16), int(hex_[4:6], 16)
+
+
+def _runs(cells: list[str]) -> list[str]:
+    """Cells grouped into vertical runs per column: ["F3", "F4", "F5"] -> ["F3:F5"]."""
+    by_col: dict[str, list[int]] = {}
+    for ref in cells:
+        row, index, _, _ = _parse_address(ref)
+        by_col.setdefault(column_letter(index - 1), []).append(row)
+    out: list[str] = []
+    for col in sorted(by_col, key=column_index):
+        rows = sorted(set(by_col[col]))
+        start = prev = rows[0]
+        for r in [*rows[1:], None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            out.append(f"{col}{start}" if start == prev else f"{col}{start}:{col}{prev}")
+            if r is not None:
+                start = prev = r
+    return out
+
+
+def _unions(parts: list[str]) -> list[str]:
+    """Comma-joined addresses, each at most 255 characters (one Range call each)."""
+    out: list[str] = []
+    for part in parts:
+        if out and len(out[-1]) + 1 + len(part) <= MAX_ADDRESS:
+            out[-1] += "," + part
+        else:
+            out.append(part)
+    return out
+
+
+def fill_cells(live: LiveRead, fills: dict[str, str], colours: dict[str, str], order: list[str]) -> int:
+    """Colour cells ({"F12": colour name}) with the hex of `colours`, worst colour first, within
+    FILL_BUDGET union ranges. Returns how many cells were left uncoloured."""
+    budget, left = FILL_BUDGET, 0
+    for name in order:
+        cells = [ref for ref, c in fills.items() if c == name]
+        for address in _unions(_runs(cells)) if cells else []:
+            if budget == 0:
+                left += sum(_size(p) for p in address.split(","))
+                continue
+            live.grid.sheet.range(address).color = _rgb(colours[name])
+            budget -= 1
+    return left
+
+
+def _size(part: str) -> int:
+    r1, _, r2, _ = _parse_address(part)
+    return r2 - r1 + 1
+
+
+def value_rules(live: LiveRead, address: str, rules: list[tuple[str, str]]) -> None:
+    """Replace the conditional formats of `address` (the tool's own columns) by one rule per
+    (cell text, hex fill): stays right when values change, and costs the same for 20,000 rows."""
+    conditions = live.grid.sheet.range(address).api.FormatConditions
+    conditions.Delete()
+    for text, hex_ in rules:
+        rule = conditions.Add(Type=XL_CELL_VALUE, Operator=XL_EQUAL, Formula1=f'="{text}"')
+        r, g, b = _rgb(hex_)
+        rule.Interior.Color = r + g * 256 + b * 65536  # Excel's BGR number
+
+
+def write_tool_sheet(live: LiveRead, sheet: ToolSheet) -> None:
+    """A tool-owned sheet's values in one block (styles, merges and links are the file writer's)."""
+    if not sheet.cells:
+        return
+    rows = max(r for r, _ in sheet.cells)
+    cols = max(c for _, c in sheet.cells)
+    block: list[list[Any]] = [[None] * cols for _ in range(rows)]
+    for (r, c), (value, _style) in sheet.cells.items():
+        block[r - 1][c - 1] = _cell(value)
+    if sheet.name in live.names:
+        target = live.book.sheets[sheet.name]
+        target.clear_contents()
+    else:
+        target = live.book.sheets.add(sheet.name, after=live.grid.sheet)
+        live.names.append(sheet.name)
+    target.range(f"A1:{column_letter(cols - 1)}{rows}").value = block
+
+
+def add_sheet(live: LiveRead, name: str, grid: list[list[Any]]) -> None:
+    """A new sheet with `grid` from A1 (the settings sheets the 设置 button creates)."""
+    target = live.book.sheets.add(name, after=live.book.sheets[live.names[-1]])
+    live.names.append(name)
+    width = max(len(r) for r in grid)
+    block = [[_cell(v) for v in r] + [None] * (width - len(r)) for r in grid]
+    target.range(f"A1:{column_letter(width - 1)}{len(block)}").value = block
+
+
+def is_saved(book: BookLike) -> bool:
+    path = Path(book.fullname)
+    return path.is_absolute() and path.is_file()

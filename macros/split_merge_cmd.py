@@ -1,0 +1,63 @@
+"""The `split` and `merge` commands: a few lines each over split_job and merge_job.
+Registered in cli.py with `cli.add_command(split_cmd)` and `cli.add_command(merge_cmd)`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from taizhang.macros.console import DATE, echo_json, friendly_errors, today_or
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+LEDGER = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command("split", context_settings=CONTEXT)
+@click.argument("ledger", type=LEDGER)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="分发文件输出文件夹")
+@click.option("--today", type=DATE, help="按哪一天计算截止日期和文件名（默认今天），如 2026-05-20")
+@click.option("--unit", "units", multiple=True, help="只为这个单位生成（可重复；单位名录中的任一写法）")
+@friendly_errors
+def split_cmd(ledger: Path, out_dir: Path, today: date | None, units: tuple[str, ...]) -> None:
+    """为每个承办单位生成一份只含本单位主办、协办件的工作簿，和一份邮件正文（.txt）。
+
+    工作簿中只有本单位的件，可填写的单元格为浅黄色，其余内容锁定（密码见“参数”工作表的
+    “分发表保护密码”）；含“填报说明”工作表和供合并核对用的隐藏数据。台账本身不会被改动。
+
+    例：taizhang split 台账.xlsx --out 分发 --today 2026-05-20
+    """
+    from taizhang.macros.split_job import split
+
+    result = split(ledger, out_dir, today_or(today), units or None)
+    click.echo(result.text())
+
+
+@click.command("merge", context_settings=CONTEXT)
+@click.argument("ledger", type=LEDGER)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只检查并列出改动和冲突，不写入台账")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个文件的合并结果")
+@click.option("--today", type=DATE, help="校验时按哪一天计算（默认今天），如 2026-05-20")
+@friendly_errors
+def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: bool, today: date | None) -> None:
+    """把各单位回传的工作簿合并进台账：只取本单位可填写的项，逐项列出改动和冲突。
+
+    每个文件要么整份合并，要么整份拒收（锁定内容被改、分发后台账已改、两个单位改了同一项、
+    填写内容校验不通过、不是本单位的件）；单位新增的行只提示不合并。改动记入“变更记录”工作表，
+    写入前自动备份。同一文件合并两次，第二次不会再改动。
+    退出码：0 全部合并；1 有冲突或拒收；2 台账无法读取；3 台账正被他人打开。
+
+    例：taizhang merge 台账.xlsx 回传/*.xlsx --dry-run
+    """
+    from taizhang.macros.merge_job import merge
+
+    report = merge(ledger, files, today_or(today), dry_run=dry_run)
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        click.echo(report.text())
+    sys.exit(report.exit_code)

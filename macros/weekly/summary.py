@@ -1,0 +1,138 @@
+"""The email bodies in Chinese: a plain-text and an HTML summary of the whole run, and each unit's
+own short note when units are mailed too."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+
+from taizhang.core.deadlines import CaseDeadlines, CaseStatus
+from taizhang.core.settings import Severity
+from taizhang.core.stats.units import UnitNames
+from taizhang.macros.due_job import overdue_by_unit
+from taizhang.macros.weekly.changes import Entry
+from taizhang.macros.weekly.report import status_sentence
+from taizhang.macros.weekly.results import LedgerResult, RunResult
+
+WEEKDAY_NAMES = "一二三四五六日"
+LIST_LIMIT = 10  # the email names a few; the report lists them all
+
+
+@dataclass(frozen=True)
+class Summary:
+    subject: str
+    text: str
+    html: str
+
+
+def _day(run: RunResult) -> str:
+    return f"{run.today.isoformat()}（星期{WEEKDAY_NAMES[run.today.weekday()]}）"
+
+
+def subject(run: RunResult) -> str:
+    overdue = sum(r.count(CaseStatus.OVERDUE) for r in run.ledgers)
+    errors = sum(r.errors for r in run.ledgers)
+    failed = "，有台账未能处理" if run.problems or any(r.problem for r in run.ledgers) else ""
+    return f"【台账周检】{run.today.isoformat()}：逾期 {overdue} 件，校验错误 {errors} 条{failed}"
+
+
+def _entries(label: str, entries: list[Entry]) -> list[str]:
+    if not entries:
+        return []
+    lines = [f"{label}（{len(entries)}）："]
+    for e in entries[:LIST_LIMIT]:
+        where = f"{e.cell} " if e.cell else ""
+        lines.append(f"    {e.number or e.key}　{e.unit or ''}　{where}{e.text}".rstrip())
+    if len(entries) > LIST_LIMIT:
+        lines.append(f"    …… 另有 {len(entries) - LIST_LIMIT} 项，见报告“变化”工作表")
+    return lines
+
+
+def ledger_lines(r: LedgerResult) -> list[str]:
+    """One ledger's paragraph, as lines; the HTML uses the same lines."""
+    if r.problem:
+        return [f"未能处理：{r.problem}"]
+    lines = [f"共 {len(r.analysis.deadlines) if r.analysis else 0} 件：逾期 {r.count(CaseStatus.OVERDUE)} 件，"
+             f"临期 {r.count(CaseStatus.DUE_SOON)} 件，已办结 {r.count(CaseStatus.DONE)} 件；"
+             f"校验错误 {r.errors} 条，警告 {r.warnings} 条。"]
+    if r.stats is not None:
+        lines.append("　".join(f"{name} {rate.value}" for name, rate in list(r.stats.totals.rates.items())[:4]))
+    lines.append(f"台账状态：{status_sentence(r)}")
+    c = r.changes
+    if c is None or c.since is None:
+        lines.append("首次运行，下次起列出与上次相比的变化。")
+    else:
+        lines.append(f"与 {c.since.isoformat()} 相比：新增逾期 {len(c.newly_overdue)} 件，新办结 {len(c.newly_done)} 件，"
+                     f"新增错误 {len(c.new_errors)} 条，已改正错误 {len(c.fixed_errors)} 条。")
+        lines += _entries("  新增逾期", c.newly_overdue) + _entries("  新增错误", c.new_errors)
+        lines += _entries("  已改正错误", c.fixed_errors)
+    if r.analysis is not None:
+        worst = sorted(overdue_by_unit(r.analysis), key=lambda kv: -len(kv[1]))[:5]
+        if worst:
+            lines.append("逾期较多的单位：" + "、".join(f"{unit} {len(cases)} 件" for unit, cases in worst))
+    if r.report:
+        lines.append(f"详见报告：{r.report.name}（附件）")
+    return lines
+
+
+def summarize(run: RunResult) -> Summary:
+    text = [f"台账周检 {_day(run)}", ""]
+    html = [f"<p><b>台账周检 {escape(_day(run))}</b></p>"]
+    for i, r in enumerate(run.ledgers, start=1):
+        lines = ledger_lines(r)
+        text.append(f"{i}. {r.path.name}")
+        text += [f"  {line}" for line in lines] + [""]
+        html.append(f"<h3>{i}. {escape(r.path.name)}</h3>")
+        html.append("<p>" + "<br>".join(escape(line).replace("  ", "&emsp;") for line in lines) + "</p>")
+    if run.problems:
+        text += ["配置中的问题：", *[f"  {p}" for p in run.problems], ""]
+        html.append("<p><b>配置中的问题：</b><br>" + "<br>".join(escape(p) for p in run.problems) + "</p>")
+    footer = "本邮件由台账助手自动发送，请勿直接回复。"
+    text.append(footer)
+    html.append(f'<p style="color:#888">{footer}</p>')
+    body = "\n".join(html)
+    return Summary(subject(run), "\n".join(text), f'<html><body style="font-family:SimSun,serif">{body}</body></html>')
+
+
+def unit_summaries(run: RunResult) -> dict[str, Summary]:
+    """Each unit with an address in a ledger's 单位名录 and something to do: its own overdue cases
+    and the errors on its cases. Units with nothing pending get no mail."""
+    parts: dict[str, list[str]] = defaultdict(list)
+    for r in run.ledgers:
+        a = r.analysis
+        if a is None:
+            continue
+        emails = {u.name: u.email for u in a.settings.units if u.email}
+        names = UnitNames(a.settings)
+        overdue = dict(overdue_by_unit(a))
+        errors: dict[str, list[str]] = defaultdict(list)
+        hosts = {c.row: names.name(c.host_unit) for c in a.ledger.cases if c.host_unit}
+        numbers = {c.row: c.number for c in a.ledger.cases}
+        for f in a.report.findings:
+            if f.severity is Severity.ERROR and f.row in hosts:
+                errors[hosts[f.row]].append(f"{numbers.get(f.row) or ''}　{f.cell}　{f.message}")
+        for unit, address in emails.items():
+            lines = _unit_lines(r.path.name, overdue.get(unit, []), errors.get(unit, []))
+            if lines:
+                parts[f"{unit}\t{address}"] += lines
+    result: dict[str, Summary] = {}
+    for key, lines in parts.items():
+        unit, address = key.split("\t")
+        text = "\n".join([f"{unit}：", "", f"截至 {_day(run)}，贵单位主办的建议提案情况如下，请抓紧办理或更正台账。", "",
+                          *lines, "", "本邮件由台账助手自动发送，请勿直接回复。"])
+        html = "<br>".join(escape(line) for line in text.splitlines())
+        result[address] = Summary(f"【台账周检】{unit}：{run.today.isoformat()} 待办事项", text,
+                                  f'<html><body style="font-family:SimSun,serif">{html}</body></html>')
+    return result
+
+
+def _unit_lines(ledger: str, overdue: list[CaseDeadlines], errors: list[str]) -> list[str]:
+    lines: list[str] = []
+    if overdue:
+        lines.append(f"{ledger}：逾期 {len(overdue)} 件")
+        lines += [f"  {d.number or ''}　{d.stage or ''}　截止 {d.due.isoformat() if d.due else '未知'}" for d in overdue]
+    if errors:
+        lines.append(f"{ledger}：台账中需更正 {len(errors)} 处")
+        lines += [f"  {e}" for e in errors]
+    return lines

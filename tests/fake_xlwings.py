@@ -1,0 +1,279 @@
+"""An in-memory stand-in for the part of xlwings the live layer uses (macros/excel_live.py).
+
+Backed by a grid read from a real workbook with python-calamine, shaped as xlwings returns it
+(floats, datetimes for dates, None for empty cells). Every operation that would cross into Excel
+is recorded in `book.calls`, so tests can bound them: one xlwings property read or write, method
+call, or pywin32 (`.api`) attribute or method counts as one call.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import python_calamine as pc
+
+from taizhang.core.model import column_index, column_letter
+
+
+def _xl_value(value: Any) -> Any:
+    if value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _area(address: str) -> tuple[int, int, int, int]:
+    """'B3:D9' -> (3, 2, 9, 4), 1-based."""
+    first, _, last = address.replace("$", "").partition(":")
+    last = last or first
+
+    def split(ref: str) -> tuple[int, int]:
+        letters = "".join(ch for ch in ref if ch.isalpha())
+        return int(ref[len(letters):]), column_index(letters) + 1
+
+    (r1, c1), (r2, c2) = split(first), split(last)
+    return r1, c1, r2, c2
+
+
+class Calls(list):
+    def log(self, *what: Any) -> None:
+        self.append(what)
+
+
+class FakeApp:
+    def __init__(self, calls: Calls) -> None:
+        self._calls = calls
+        self._state: dict[str, Any] = {"screen_updating": True, "calculation": "automatic", "status_bar": False}
+        self.alerts: list[tuple[str, str | None, str | None]] = []
+        self.history: list[tuple[str, Any]] = []
+
+    def _get(self, key: str) -> Any:
+        self._calls.log("app", key)
+        return self._state[key]
+
+    def _set(self, key: str, value: Any) -> None:
+        self._calls.log("app", key, value)
+        self.history.append((key, value))
+        self._state[key] = value
+
+    screen_updating = property(lambda self: self._get("screen_updating"),
+                               lambda self, v: self._set("screen_updating", v))
+    calculation = property(lambda self: self._get("calculation"), lambda self, v: self._set("calculation", v))
+    status_bar = property(lambda self: self._get("status_bar"), lambda self, v: self._set("status_bar", v))
+
+    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None) -> str:
+        self._calls.log("app", "alert")
+        self.alerts.append((prompt, title, mode))
+        return "ok"
+
+
+class FakeInterior:
+    def __init__(self, rule: dict[str, Any], calls: Calls) -> None:
+        object.__setattr__(self, "_rule", rule)
+        object.__setattr__(self, "_calls", calls)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        assert name == "Color", name
+        self._calls.log("api", "Interior.Color", value)
+        self._rule["color"] = value
+
+
+class FakeCondition:
+    def __init__(self, rule: dict[str, Any], calls: Calls) -> None:
+        self._rule, self._calls = rule, calls
+
+    @property
+    def Interior(self) -> FakeInterior:
+        self._calls.log("api", "Interior")
+        return FakeInterior(self._rule, self._calls)
+
+
+class FakeFormatConditions:
+    def __init__(self, sheet: FakeSheet, address: str) -> None:
+        self._sheet, self._address = sheet, address
+
+    def Delete(self) -> None:
+        self._sheet.calls.log("api", "FormatConditions.Delete", self._address)
+        self._sheet.conditions = [c for c in self._sheet.conditions if c["address"] != self._address]
+
+    def Add(self, Type: int, Operator: int | None = None, Formula1: str | None = None) -> FakeCondition:
+        self._sheet.calls.log("api", "FormatConditions.Add", self._address, Formula1)
+        rule = {"address": self._address, "type": Type, "operator": Operator, "formula": Formula1}
+        self._sheet.conditions.append(rule)
+        return FakeCondition(rule, self._sheet.calls)
+
+
+class FakeRangeApi:
+    def __init__(self, rng: FakeRange) -> None:
+        self._rng = rng
+
+    @property
+    def FormatConditions(self) -> FakeFormatConditions:
+        self._rng.sheet.calls.log("api", "FormatConditions", self._rng.address_text)
+        return FakeFormatConditions(self._rng.sheet, self._rng.address_text)
+
+
+class FakeRange:
+    def __init__(self, sheet: FakeSheet, address: str, ndim: int | None = None) -> None:
+        self.sheet, self.address_text, self._ndim = sheet, address.replace("$", ""), ndim
+
+    def options(self, ndim: int | None = None, **_: Any) -> FakeRange:
+        return FakeRange(self.sheet, self.address_text, ndim)  # local in xlwings too: no call
+
+    @property
+    def address(self) -> str:
+        self.sheet.calls.log("range", "address")
+        r1, c1, r2, c2 = _area(self.address_text)
+        return f"${column_letter(c1 - 1)}${r1}:${column_letter(c2 - 1)}${r2}"
+
+    @property
+    def value(self) -> Any:
+        self.sheet.calls.log("range", "value get", self.address_text)
+        r1, c1, r2, c2 = _area(self.address_text)
+        block = [[self.sheet.cell(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        if self._ndim == 2:
+            return block
+        if len(block) == 1 and len(block[0]) == 1:
+            return block[0][0]
+        return block
+
+    @value.setter
+    def value(self, block: Any) -> None:
+        self.sheet.calls.log("range", "value set", self.address_text)
+        r1, c1, r2, c2 = _area(self.address_text)
+        rows = block if isinstance(block, list) and block and isinstance(block[0], list) else [[block]]
+        assert len(rows) == r2 - r1 + 1 and all(len(r) == c2 - c1 + 1 for r in rows), "block shape ≠ range"
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                self.sheet.set_cell(r1 + i, c1 + j, v)
+
+    @property
+    def color(self) -> Any:
+        raise AssertionError("the live layer never reads colours")
+
+    @color.setter
+    def color(self, rgb: tuple[int, int, int]) -> None:
+        self.sheet.calls.log("range", "color set", self.address_text)
+        for part in self.address_text.split(","):
+            r1, c1, r2, c2 = _area(part)
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    self.sheet.fills[f"{column_letter(c - 1)}{r}"] = rgb
+
+    @property
+    def api(self) -> FakeRangeApi:
+        return FakeRangeApi(self)
+
+
+class FakeSheet:
+    def __init__(self, book: FakeBook, name: str, grid: list[list[Any]]) -> None:
+        self.book, self.name = book, name
+        self.calls = book.calls
+        self.cells: dict[tuple[int, int], Any] = {}
+        for r, row in enumerate(grid, start=1):
+            for c, v in enumerate(row, start=1):
+                if _xl_value(v) is not None:
+                    self.cells[(r, c)] = _xl_value(v)
+        self.fills: dict[str, tuple[int, int, int]] = {}
+        self.conditions: list[dict[str, Any]] = []
+        self.active = False
+
+    def cell(self, row: int, col: int) -> Any:
+        return self.cells.get((row, col))
+
+    def set_cell(self, row: int, col: int, value: Any) -> None:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day)  # what Excel hands back later
+        if value is None or value == "":
+            self.cells.pop((row, col), None)
+        else:
+            self.cells[(row, col)] = value
+
+    @property
+    def used_range(self) -> FakeRange:
+        self.calls.log("sheet", "used_range", self.name)
+        if not self.cells:
+            return FakeRange(self, "A1")
+        rows = [r for r, _ in self.cells]
+        cols = [c for _, c in self.cells]
+        return FakeRange(self, f"{column_letter(min(cols) - 1)}{min(rows)}:{column_letter(max(cols) - 1)}{max(rows)}")
+
+    def range(self, address: str) -> FakeRange:
+        self.calls.log("sheet", "range", self.name, address)
+        return FakeRange(self, address)
+
+    def clear_contents(self) -> None:
+        self.calls.log("sheet", "clear_contents", self.name)
+        self.cells.clear()
+
+    def activate(self) -> None:
+        self.calls.log("sheet", "activate", self.name)
+        for s in self.book.sheet_objects:
+            s.active = s is self
+
+    def column(self, letter: str, first_row: int, last_row: int) -> list[Any]:
+        """Test helper (no call recorded): one column's values."""
+        col = column_index(letter) + 1
+        return [self.cell(r, col) for r in range(first_row, last_row + 1)]
+
+
+class FakeSheets:
+    def __init__(self, book: FakeBook) -> None:
+        self._book = book
+
+    def __getitem__(self, name: str) -> FakeSheet:
+        self._book.calls.log("book", "sheets[]", name)
+        for sheet in self._book.sheet_objects:
+            if sheet.name == name:
+                return sheet
+        raise KeyError(name)
+
+    def add(self, name: str | None = None, before: Any = None, after: Any = None) -> FakeSheet:
+        self._book.calls.log("book", "sheets.add", name)
+        assert name and name not in [s.name for s in self._book.sheet_objects]
+        sheet = FakeSheet(self._book, name, [])
+        at = self._book.sheet_objects.index(after) + 1 if after is not None else len(self._book.sheet_objects)
+        self._book.sheet_objects.insert(at, sheet)
+        return sheet
+
+
+class FakeBook:
+    def __init__(self, grids: dict[str, list[list[Any]]], fullname: str = "工作簿1") -> None:
+        self.calls = Calls()
+        self._fullname = fullname
+        self.app = FakeApp(self.calls)
+        self.sheet_objects = [FakeSheet(self, name, grid) for name, grid in grids.items()]
+        self.sheets = FakeSheets(self)
+
+    @classmethod
+    def from_file(cls, path: Path, saved: bool = False) -> FakeBook:
+        """The workbook as Excel would hold it; `saved=False` makes it an unsaved Book1."""
+        book = pc.CalamineWorkbook.from_path(str(path))
+        grids = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+        return cls(grids, str(path) if saved else "工作簿1")
+
+    @property
+    def name(self) -> str:
+        self.calls.log("book", "name")
+        return Path(self._fullname).name
+
+    @property
+    def fullname(self) -> str:
+        self.calls.log("book", "fullname")
+        return self._fullname
+
+    @property
+    def sheet_names(self) -> list[str]:
+        self.calls.log("book", "sheet_names")
+        return [s.name for s in self.sheet_objects]
+
+    def sheet(self, name: str) -> FakeSheet:
+        """Test helper (no call recorded)."""
+        return next(s for s in self.sheet_objects if s.name == name)

@@ -1,0 +1,180 @@
+"""Reading a workbook a unit sent back: untrusted input.
+
+Before calamine touches the file: a size limit, a zip-bomb guard (every XML part is decompressed
+here through a bounded reader, so a lying size header cannot get past the total and ratio limits),
+and a defusedxml parse of every XML part that refuses DTDs and entity declarations. Only values are
+read; a macro (.xlsm) is never run nor carried anywhere."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import python_calamine as pc
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from taizhang.core.errors import BadInput
+from taizhang.core.model import Ledger
+from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_workbook
+from taizhang.workbook.unit_book import MARKER, META_KEYS, META_TABLE_ROW
+
+MAX_FILE = 30 * 1024 * 1024  # bytes on disk
+MAX_TOTAL = 150 * 1024 * 1024  # all XML parts decompressed
+MAX_RATIO = 100  # decompressed / compressed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_PARTS = 5000
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+WORKBOOK_PARTS = {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}
+FORMATS = "应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）"
+
+
+@dataclass
+class MetaEntry:
+    role: str
+    fingerprint: str
+    split_values: dict[str, Any]
+
+
+@dataclass
+class ReturnedBook:
+    path: Path
+    ledger: Ledger
+    unit: str
+    split_date: date | None
+    version: str
+    columns: list[str]
+    entries: dict[str, MetaEntry] = field(default_factory=dict)  # 编号 -> what the split recorded
+
+
+def guard(path: Path) -> None:
+    """Refuse, with a Chinese message naming the file, anything unsafe or not a workbook."""
+    name = path.name
+    if not path.is_file():
+        raise BadInput(f"找不到文件“{path}”")
+    size = path.stat().st_size
+    if size == 0:
+        raise BadInput(f"文件“{name}”是空文件，{FORMATS}")
+    if size > MAX_FILE:
+        raise BadInput(f"文件“{name}”有 {size / 1048576:.0f} MB，超过回传文件上限 {MAX_FILE // 1048576} MB，未处理")
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(OLE_MAGIC):
+        return  # legacy .xls: no XML inside; calamine reads it within the size limit
+    if not head.startswith(ZIP_MAGIC):
+        raise BadInput(f"文件“{name}”不是 Excel 工作簿，{FORMATS}")
+    try:
+        with zipfile.ZipFile(path) as z:
+            _check_zip(z, name)
+    except zipfile.BadZipFile:
+        raise BadInput(f"文件“{name}”已损坏或不是 Excel 工作簿，{FORMATS}") from None
+
+
+def _check_zip(z: zipfile.ZipFile, name: str) -> None:
+    infos = z.infolist()
+    if len(infos) > MAX_PARTS:
+        raise BadInput(f"文件“{name}”内含 {len(infos)} 个部件，远超正常工作簿，疑似恶意文件，未处理")
+    if not {i.filename for i in infos} & WORKBOOK_PARTS:
+        raise BadInput(f"文件“{name}”是压缩包而不是 Excel 工作簿，{FORMATS}")
+    declared = sum(i.file_size for i in infos)
+    if declared > MAX_TOTAL:
+        raise BadInput(_bomb(name))
+    total = 0
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise BadInput(_bomb(name))
+        if not info.filename.lower().endswith(XML_SUFFIXES):
+            continue
+        data = _bounded_read(z, info, MAX_TOTAL - total, name)
+        total += len(data)
+        if len(data) > RATIO_FLOOR and len(data) > MAX_RATIO * max(info.compress_size, 1):
+            raise BadInput(_bomb(name))
+        _check_xml(data, name, info.filename)
+
+
+def _bomb(name: str) -> str:
+    return (f"文件“{name}”解压后体积异常（超过 {MAX_TOTAL // 1048576} MB 或压缩比超过 {MAX_RATIO} 倍），"
+            "疑似“压缩炸弹”，未处理，台账未改动")
+
+
+def _bounded_read(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: str) -> bytes:
+    """Decompress at most `budget` bytes: the size in the zip header may lie."""
+    chunks: list[bytes] = []
+    read = 0
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            read += len(chunk)
+            if read > budget:
+                raise BadInput(_bomb(name))
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_xml(data: bytes, name: str, part: str) -> None:
+    try:
+        fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise BadInput(f"文件“{name}”的部件 {part} 含有文档类型或实体声明（XML 实体攻击的常见手法），"
+                       "正常的 Excel 工作簿不会有，未处理，台账未改动") from None
+    except Exception:  # malformed XML: calamine would fail on it later with a worse message
+        raise BadInput(f"文件“{name}”的部件 {part} 已损坏（不是合法的 XML），{FORMATS}") from None
+
+
+def _meta_grid(path: Path) -> list[list[Any]] | None:
+    """The hidden 分发校验 sheet, found by its marker in A1 whatever it is named."""
+    book = pc.CalamineWorkbook.from_path(str(path))
+    try:
+        for meta in book.sheets_metadata:
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            if rows and rows[0] and rows[0][0] == MARKER:
+                return [list(r) for r in rows]
+    finally:
+        book.close()
+    return None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[str, MetaEntry]]:
+    info = {_text(r[0]): _text(r[1]) for r in grid[1:META_TABLE_ROW - 1] if len(r) > 1}
+    missing = [k for k in META_KEYS if not info.get(k)]
+    if missing:
+        raise BadInput(f"文件“{name}”的分发校验数据不完整（缺少{'、'.join(missing)}），无法确认来源，未合并")
+    entries: dict[str, MetaEntry] = {}
+    for r in grid[META_TABLE_ROW:]:
+        cells = [_text(v) for v in (r + [None] * 4)[:4]]
+        if not cells[0]:
+            continue
+        try:
+            values = json.loads(cells[3] or "{}")
+        except json.JSONDecodeError:
+            raise BadInput(f"文件“{name}”的分发校验数据已被改动（编号“{cells[0]}”一行无法识别），未合并") from None
+        entries[cells[0]] = MetaEntry(cells[1], cells[2], values if isinstance(values, dict) else {})
+    return info, entries
+
+
+def read_returned(path: str | Path) -> ReturnedBook:
+    """A returned unit workbook, checked and read; raises BadInput naming the file."""
+    path = Path(path)
+    guard(path)
+    loaded = read_workbook(path)
+    grid = _meta_grid(path)
+    if grid is None:
+        raise BadInput(f"文件“{path.name}”中找不到分发校验数据，不是台账助手分发给单位的工作簿"
+                       "（或隐藏的“分发校验”工作表被删除），无法确认单位和版本，未合并")
+    info, entries = _parse_meta(grid, path.name)
+    try:
+        columns = json.loads(info["列"])
+        split_date = date.fromisoformat(info["分发日期"][:10])
+    except (json.JSONDecodeError, ValueError):
+        raise BadInput(f"文件“{path.name}”的分发校验数据已被改动，无法识别，未合并") from None
+    return ReturnedBook(path=path, ledger=loaded.ledger, unit=info["单位"], split_date=split_date,
+                        version=info["台账版本"], columns=[str(c) for c in columns], entries=entries)

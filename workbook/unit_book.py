@@ -1,0 +1,218 @@
+"""A unit's workbook for `taizhang split`, built as a NEW workbook with openpyxl from the unit's
+rows only, so nothing of the master (other units' rows, names, styles, caches) can travel with it.
+
+Sheets: 台账 (the unit's cases, fillable cells unlocked and tinted, the rest protected),
+填报说明, and a hidden 分发校验 sheet: A1 holds MARKER (found by content, so a renamed sheet still
+works), rows 2–6 the metadata, then one row per case (编号, 承办方式, 指纹, 分发时值 as JSON)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from taizhang.core.columns import BY_NAME, Kind
+from taizhang.core.enums import allowed_values
+from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
+from taizhang.workbook.template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
+
+META_SHEET = "分发校验"
+MARKER = "台账助手分发校验数据（请勿修改）"
+META_KEYS = ("单位", "年度", "分发日期", "台账版本", "列")
+META_TABLE_ROW = 8  # header of the per-case table; cases below it
+INFO_HEADERS = ("本单位承办方式", "当前环节", "截止日期", "办理状态")
+FILL_TINT = PatternFill("solid", fgColor="FFF2CC")
+INFO_FILL = PatternFill("solid", fgColor="F2F2F2")
+MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+@dataclass
+class UnitRow:
+    number: str
+    role: str
+    values: dict[str, Any]  # canonical name -> cell value
+    fillable: tuple[str, ...]
+    stage: str | None
+    due: date | None
+    status: str | None
+    fingerprint: str
+    split_values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class UnitBook:
+    unit: str
+    year: int
+    split_date: date
+    version: str
+    columns: list[str]
+    rows: list[UnitRow]
+    class_scheme: str = "A/B/C"
+    password: str | None = None
+    office: str | None = None
+    fillable_by_role: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl takes "=..." for a formula; here text stays text
+    return cell
+
+
+def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
+    headers = [*INFO_HEADERS, *book.columns]
+    last = get_column_letter(len(headers))
+    ws.title = LEDGER_SHEET
+    ws.merge_cells(f"A1:{last}1")
+    _put(ws, 1, 1, f"{book.unit}{book.year}年建议提案办理情况（{book.split_date:%Y年%m月%d日}分发）")
+    ws["A1"].font = TITLE_FONT
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 36
+    for col, text in enumerate(headers, start=1):
+        cell = _put(ws, 2, col, text)
+        cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        spec = BY_NAME.get(text)
+        ws.column_dimensions[get_column_letter(col)].width = spec.width if spec else 12
+    for r, unit_row in enumerate(book.rows, start=3):
+        info = [unit_row.role, unit_row.stage, unit_row.due, unit_row.status]
+        for col, value in enumerate(info, start=1):
+            cell = _put(ws, r, col, value)
+            cell.font, cell.border, cell.fill = BODY_FONT, BORDER, INFO_FILL
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+        for col, name in enumerate(book.columns, start=len(INFO_HEADERS) + 1):
+            value = unit_row.values.get(name)
+            cell = _put(ws, r, col, value)
+            cell.font, cell.border = BODY_FONT, BORDER
+            if BY_NAME[name].kind is Kind.DATE:
+                cell.number_format = "yyyy-mm-dd"
+            if name in unit_row.fillable:
+                cell.protection = Protection(locked=False)
+                cell.fill = FILL_TINT
+            if name in ("标题", "落实进展", "协办单位", "延期理由", "退回理由"):
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+    _validations(ws, book, 3, 2 + len(book.rows))
+    ws.freeze_panes = ws.cell(row=3, column=len(INFO_HEADERS) + 3)
+    ws.auto_filter.ref = f"A2:{last}{max(2 + len(book.rows), 2)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "1:2"
+    # Protected: only the tinted cells take input; filters, widths and heights still work.
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    if book.password:
+        ws.protection.password = book.password
+
+
+def _validations(ws: Worksheet, book: UnitBook, first: int, last: int) -> None:
+    if last < first:
+        return
+    letters = {name: get_column_letter(i) for i, name in enumerate(book.columns, start=len(INFO_HEADERS) + 1)}
+    fill_names = {n for r in book.rows for n in r.fillable}
+    for name in sorted(fill_names & set(letters)):
+        rng = f"{letters[name]}{first}:{letters[name]}{last}"
+        kind = BY_NAME[name].kind
+        if kind is Kind.ENUM:
+            options = ",".join(allowed_values(name, book.class_scheme))
+            dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True, showErrorMessage=True,
+                                errorTitle=name, error=f"请从下拉选项中选择：{options}",
+                                promptTitle=name, prompt=f"可选：{options}", showInputMessage=True)
+        elif kind is Kind.DATE:
+            dv = DataValidation(type="date", operator="between", formula1=str(_serial(MIN_DATE)),
+                                formula2=str(_serial(MAX_DATE)), allow_blank=True, showErrorMessage=True,
+                                errorTitle=name, error="请填写日期，如 2026-05-20",
+                                promptTitle=name, prompt="填写日期，如 2026-05-20", showInputMessage=True)
+        else:
+            continue
+        dv.add(rng)
+        ws.add_data_validation(dv)
+
+
+def _serial(day: date) -> int:
+    return (day - date(1899, 12, 30)).days
+
+
+def instructions(book: UnitBook) -> list[str]:
+    host = "、".join(book.fillable_by_role.get("主办", ()))
+    co = "、".join(book.fillable_by_role.get("协办", ()))
+    return [
+        f"{book.unit}：本工作簿列出贵单位承办的 {book.year} 年建议提案，共 {len(book.rows)} 件。",
+        "1. “本单位承办方式”一列说明贵单位是该件的主办单位还是协办单位。",
+        "2. 只需填写浅黄色单元格，其余内容已锁定，请勿改动。",
+        f"3. 主办单位填写：{host}。" if host else "",
+        f"4. 协办单位只填写：{co}（协办意见请直接送主办单位）。" if co else "",
+        "5. 日期请填写为日期格式，如 2026-05-20；办理结果、代表意见、公开属性请从下拉选项中选择。",
+        "6. “当前环节”“截止日期”“办理状态”是分发当天的计算结果，仅供参考。",
+        "7. 请不要增删行、不要调整表格结构，也不要把其他单位的内容复制进来；可以排序、筛选、改文件名。",
+        "8. 填好后请把本文件回传给县政府办，Excel、WPS 保存的 .xlsx 或 .xls 均可。",
+        f"分发日期：{book.split_date.isoformat()}" + (f"；联系单位：{book.office}" if book.office else ""),
+    ]
+
+
+def _instructions_sheet(ws: Worksheet, book: UnitBook) -> None:
+    ws.title = INSTRUCTIONS_SHEET
+    _put(ws, 1, 1, "填报说明").font = TITLE_FONT
+    for r, line in enumerate((x for x in instructions(book) if x), start=3):
+        cell = _put(ws, r, 1, line)
+        cell.font = BODY_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.column_dimensions["A"].width = 100
+    ws.protection.sheet = True
+
+
+def _meta_sheet(ws: Worksheet, book: UnitBook) -> None:
+    ws.title = META_SHEET
+    ws.sheet_state = "hidden"
+    _put(ws, 1, 1, MARKER)
+    meta = [book.unit, book.year, book.split_date.isoformat(), book.version,
+            json.dumps(book.columns, ensure_ascii=False)]
+    for r, (key, value) in enumerate(zip(META_KEYS, meta, strict=True), start=2):
+        _put(ws, r, 1, key)
+        _put(ws, r, 2, value)
+    for col, text in enumerate(("编号", "承办方式", "指纹", "分发时值"), start=1):
+        _put(ws, META_TABLE_ROW, col, text)
+    for r, unit_row in enumerate(book.rows, start=META_TABLE_ROW + 1):
+        split_values = json.dumps(unit_row.split_values, ensure_ascii=False, default=_json_default)
+        for col, value in enumerate((unit_row.number, unit_row.role, unit_row.fingerprint, split_values), start=1):
+            _put(ws, r, col, value)
+    ws.protection.sheet = True
+    if book.password:
+        ws.protection.password = book.password
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def write_unit_book(path: Path, book: UnitBook) -> Path:
+    wb = Workbook()
+    _ledger_sheet(wb.active, book)
+    _instructions_sheet(wb.create_sheet(), book)
+    _meta_sheet(wb.create_sheet(), book)
+    # Minimal document properties: nothing of the master or of the machine that split it.
+    props = wb.properties
+    props.creator = "台账助手"
+    props.lastModifiedBy = None
+    props.title = f"{book.unit}{book.year}年建议提案办理情况"
+    fixed = datetime(book.split_date.year, book.split_date.month, book.split_date.day)
+    props.created = props.modified = fixed
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
