@@ -32,7 +32,7 @@ def addin() -> None:
     """Excel 加载项（台账助手选项卡）：生成与安装。
 
     \b
-    生成：  taizhang addin build --out taizhang.xlam
+    例：    taizhang addin build --out taizhang.xlam
     安装：  taizhang addin install        （仅 Windows，需已安装 Excel）
     """
 

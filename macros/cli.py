@@ -240,5 +240,15 @@ def summary_paragraph(analysis) -> str:  # type: ignore[no-untyped-def]
     return paragraph(analysis.stats)
 
 
+def _register_extensions() -> None:
+    """Command groups that live in their own modules."""
+    from taizhang.macros.addin_cmd import addin
+
+    cli.add_command(addin)
+
+
+_register_extensions()
+
+
 def main() -> None:
     cli(prog_name="taizhang")

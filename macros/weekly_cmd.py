@@ -25,6 +25,7 @@ def weekly_cmd(config_path: Path, today: date | None, no_email: bool) -> None:
     含概况、校验问题、逾期清单、各单位、与上次相比的变化），并发送邮件。供 Windows 任务计划或 cron 每周调用。
 
     台账正被 Excel/WPS 打开时不写入台账，报告按其最后保存的内容生成。
+
     退出码：0 一切正常；1 有校验错误或逾期件；2 配置有误或有台账无法读取（其余台账照常处理）；
     3 设置要求写回台账，但台账正被打开。
 
@@ -55,7 +56,8 @@ def schedule_cmd(config_path: Path | None, init: bool) -> None:
     台账周检.log（自动轮换）；某次运行失败会记入日志，下周照常运行；计算机关机错过的运行在启动时补做；
     按 Ctrl+C 或发送 SIGTERM 即可停止。
 
-    例：taizhang schedule --init --config 台账周检.toml    然后编辑该文件，再运行
+    \b
+    例：taizhang schedule --init --config 台账周检.toml   （生成示例，编辑后再运行）
         taizhang schedule --config 台账周检.toml
     """
     from taizhang.macros.weekly.config import DEFAULT_CONFIG_NAME, load_config, write_example

@@ -35,7 +35,8 @@ def writable_copy(path: Path, out: Path | None) -> tuple[Path, Path | None, str]
     converted = convert(path, "xlsx", path.parent / ".taizhang-convert")
     converted.replace(target)
     converted.parent.rmdir()
-    return target, None, f"原台账“{path.name}”是旧版 .xls 格式，无法写回；已另存为“{target.name}”并写入其中，原文件未改动。"
+    # Written as a new file (out=target): a fresh conversion needs no backup of itself.
+    return target, target, f"原台账“{path.name}”是旧版 .xls 格式，无法写回；已另存为“{target.name}”并写入其中，原文件未改动。"
 
 
 def run_and_write(path: Path, today: date, apply: list[Apply], *, out: Path | None = None,
@@ -56,7 +57,7 @@ def run_and_write(path: Path, today: date, apply: list[Apply], *, out: Path | No
         result = writer.commit()
     if result.unchanged:
         note = (note + " " if note else "") + "与上次写入的结果相同，文件未改动。"
-    elif result.backup:
+    elif result.backup and not note:
         note = (note + " " if note else "") + f"已写回“{result.path.name}”，原文件备份在“{result.backup}”。"
     else:
         note = (note + " " if note else "") + f"结果已写入“{result.path}”。"

@@ -118,3 +118,19 @@ def test_in_use_ledger_is_refused_with_exit_3(ledger: Path) -> None:
     result = CliRunner().invoke(cli, ["due", str(ledger), "--today", TODAY.isoformat(), "--write"])
     assert result.exit_code == 3
     assert ledger.read_bytes() == before
+
+
+@pytest.mark.libreoffice
+def test_xls_master_is_written_as_new_xlsx_beside_it(tmp_path: Path, soffice: str) -> None:
+    from tests.libreoffice import convert
+    from tests.messy import messy_ledger
+
+    xls = convert(messy_ledger(tmp_path / "m.xlsx"), "xls", tmp_path / "legacy")
+    before = xls.read_bytes()
+    result = CliRunner().invoke(cli, ["check", str(xls), "--today", "2025-06-01", "--write"])
+    assert result.exit_code in (0, 1), result.output
+    assert "旧版 .xls" in result.output
+    assert xls.read_bytes() == before
+    beside = xls.with_suffix(".xlsx")
+    assert "校验结果" in pc.CalamineWorkbook.from_path(str(beside)).sheet_names
+    assert read_workbook(beside).ledger.header_rows == [3, 4]
