@@ -25,12 +25,12 @@ from taizhang.core.values import (
     year_from_text,
 )
 
-TOTALS = ("合计", "总计", "小计", "共计")
+TOTALS = frozenset(("合计", "总计", "小计", "共计"))
 
 
 def _is_totals(row: list[Any], first_cols: int = 4) -> bool:
     for value in row[:first_cols]:
-        if isinstance(value, str) and value.strip().replace(" ", "").startswith(TOTALS):
+        if value.__class__ is str and value.lstrip()[:2] in TOTALS:
             return True
     return False
 

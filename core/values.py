@@ -21,6 +21,12 @@ class Unparseable(ValueError):
 
 
 _SPACES = re.compile(r"[ \t]+")
+# Full-width digits, letters and space fold to ASCII; Chinese punctuation (，：（）) is left as
+# staff typed it, so titles and reasons read back unchanged.
+_FULLWIDTH = {0xFF10 + i: 0x30 + i for i in range(10)}
+_FULLWIDTH.update({0xFF21 + i: 0x41 + i for i in range(26)})
+_FULLWIDTH.update({0xFF41 + i: 0x61 + i for i in range(26)})
+_FULLWIDTH.update({0x3000: 0x20, 0x200B: None, 0xA0: 0x20})
 
 
 def clean_text(value: object) -> str | None:
@@ -35,12 +41,7 @@ def clean_text(value: object) -> str | None:
         text = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
     else:
         text = str(value)
-    # The checks are cheap C calls; most cells need none of the rewrites.
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    if "\u200b" in text:
-        text = text.replace("\u200b", "")
-    text = text.strip()
+    text = text.translate(_FULLWIDTH).strip()
     if "  " in text or "\t" in text:
         text = _SPACES.sub(" ", text)
     return text or None

@@ -79,13 +79,9 @@ class Analysis:
         reply_stages = {r.stage for r in self.rules if r.done_column == REPLY_COLUMN}
         for d in self.deadlines:
             reply = next((s for s in d.stages if s.stage in reply_stages), None)
-            on_time: bool | None = None
-            due_by_today = False
-            if reply is not None:
-                if reply.state is StageState.DONE_ON_TIME:
-                    on_time, due_by_today = True, True
-                elif reply.state is StageState.DONE_LATE or reply.state is StageState.OVERDUE:
-                    on_time, due_by_today = False, True
+            state = reply.state if reply else None
+            on_time = {StageState.DONE_ON_TIME: True, StageState.DONE_LATE: False}.get(state) if state else None
+            due_by_today = on_time is not None or state is StageState.OVERDUE
             timing[d.row] = CaseTiming(overdue=d.status is CaseStatus.OVERDUE, replied_on_time=on_time,
                                        reply_due_by_today=due_by_today)
         return timing

@@ -243,8 +243,11 @@ def summary_paragraph(analysis) -> str:  # type: ignore[no-untyped-def]
 def _register_extensions() -> None:
     """Command groups that live in their own modules."""
     from taizhang.macros.addin_cmd import addin
+    from taizhang.macros.weekly_cmd import schedule_cmd, weekly_cmd
 
     cli.add_command(addin)
+    cli.add_command(weekly_cmd)
+    cli.add_command(schedule_cmd)
 
 
 _register_extensions()

@@ -17,7 +17,7 @@ from taizhang.macros.weekly.changes import STATE_NAME, StateFile, compare, snaps
 from taizhang.macros.weekly.config import WeeklyConfig
 from taizhang.macros.weekly.report import prune_reports, write_report
 from taizhang.macros.weekly.results import LedgerResult, RunResult
-from taizhang.macros.weekly.units import stats_of, unit_lines
+from taizhang.macros.weekly.units import unit_lines
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer.safety import owner_files, owner_name
 
@@ -57,7 +57,7 @@ def run_ledger(path: Path, config: WeeklyConfig, today: date, folder: Path) -> L
     try:
         analysis = analyse(result, config, today)
         result.analysis = analysis
-        result.stats = stats_of(analysis)
+        result.stats = analysis.stats
         result.units = unit_lines(analysis, result.stats)
         state = StateFile(folder / STATE_NAME)
         snap = snapshot(analysis)

@@ -8,13 +8,10 @@ from dataclasses import dataclass
 
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus
 from taizhang.core.settings import Severity
-from taizhang.core.stats import CaseTiming, Stats, compute_stats
+from taizhang.core.stats import Stats
 from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
 from taizhang.core.stats.units import NO_HOST, UnitNames
 from taizhang.macros.analysis import Analysis
-
-REPLY_DONE_COLUMN = "正式答复日期"  # the stage whose state says whether the reply was on time
-_DONE_STATES = {"已完成按期": True, "已完成逾期": False}
 
 
 @dataclass(frozen=True)
@@ -30,24 +27,6 @@ class UnitLine:
     errors: int
     warnings: int
     email: str | None
-
-
-def timing(analysis: Analysis) -> dict[int, CaseTiming]:
-    """What the statistics need from the deadline engine, by row: the 正式答复 stage's state."""
-    reply_stages = {r.stage for r in analysis.rules if r.done_column == REPLY_DONE_COLUMN}
-    result: dict[int, CaseTiming] = {}
-    for d in analysis.deadlines:
-        stage = next((s for s in d.stages if s.stage in reply_stages), None)
-        state = stage.state.value if stage else None
-        on_time = _DONE_STATES.get(state) if state else None
-        result[d.row] = CaseTiming(overdue=d.status is CaseStatus.OVERDUE, replied_on_time=on_time,
-                                   reply_due_by_today=on_time is not None or state == "逾期")
-    return result
-
-
-def stats_of(analysis: Analysis) -> Stats:
-    return compute_stats(analysis.ledger.cases, analysis.settings, analysis.today,
-                         ledger_year=analysis.ledger.year, timing=timing(analysis))
 
 
 def unit_lines(analysis: Analysis, stats: Stats) -> list[UnitLine]:
