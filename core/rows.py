@@ -29,10 +29,7 @@ TOTALS = frozenset(("合计", "总计", "小计", "共计"))
 
 
 def _is_totals(row: list[Any], first_cols: int = 4) -> bool:
-    for value in row[:first_cols]:
-        if value.__class__ is str and value.lstrip()[:2] in TOTALS:
-            return True
-    return False
+    return any(value.__class__ is str and value.lstrip()[:2] in TOTALS for value in row[:first_cols])
 
 
 def _converter(name: str) -> Callable[[Any, int | None], Any]:
@@ -211,17 +208,18 @@ def _cases(sheet: str, kept: list[int], by_field: dict[str, list[Any]], letters:
         else:
             columns.append(repeat(Case.model_fields[f].default, count))
     fields_set = {*by_field, *_OWN_FIELDS}
-    cases: list[Case] = []
-    for i, row_values in enumerate(zip(*columns, strict=True)):
-        if not any(row_values):
-            continue  # only unknown columns or unparsed values: not a case
-        full = dict(zip(fields, row_values, strict=True))
-        full["row"] = kept[i] + 1
-        full["sheet"] = sheet
-        full["cells"] = letters
-        full["extra"] = {h: _plain(raws[i]) for h, raws in extra if raws[i] not in (None, "")}
-        cases.append(Case.from_read(full, set(fields_set)))
-    return cases
+    # Rows with nothing but unknown columns or unparsed values are not cases.
+    keep = list(map(any, zip(*by_field.values(), strict=True))) if by_field else [False] * count
+    extras: list[dict[str, Any]] = [
+        {h: _plain(raws[i]) for h, raws in extra if raws[i] not in (None, "")} if extra else {}
+        for i in range(count)
+    ]
+    names = [*fields, "row", "sheet", "cells", "extra"]
+    own = [[r + 1 for r in kept], repeat(sheet, count), repeat(letters, count), extras]
+    from_read = Case.from_read
+    rows = zip(*columns, *own, strict=False)  # repeat() columns are endless: the lists bound it
+    return [from_read(dict(zip(names, values, strict=True)), set(fields_set))
+            for values, wanted in zip(rows, keep, strict=True) if wanted]
 
 
 def _shown(value: Any) -> str:

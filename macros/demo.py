@@ -75,9 +75,18 @@ def _step_summary(path: Path, today: date) -> str:
     return f"统计：{paragraph(outcome.analysis.stats)}\n  “汇总”“通报”“图表”工作表已写入台账，另存一份在“{separate.name}”"
 
 
+def _step_split(path: Path, today: date) -> str:
+    from taizhang.macros.split_job import split
+
+    result = split(path, path.parent / "分发各单位", today)
+    return (f"分发：为 {len(result.files)} 个单位各生成一个只含本单位件的工作簿和一封邮件正文，在“分发各单位”文件夹；"
+            f"{len(result.skipped)} 件未分发（原因见 taizhang split 的输出）。单位填好交回后用 taizhang merge 合并")
+
+
 def demo_steps() -> list[tuple[str, Step]]:
     """Every job that exists, in the order an office runs them."""
-    return [("读取", _step_read), ("校验", _step_check), ("时限", _step_due), ("统计", _step_summary)]
+    return [("读取", _step_read), ("校验", _step_check), ("时限", _step_due), ("统计", _step_summary),
+            ("分发", _step_split)]
 
 
 def run_demo(out_dir: Path, today: date) -> str:
