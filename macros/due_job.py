@@ -15,7 +15,7 @@ from taizhang.core.names import OVERDUE_SHEET
 from taizhang.core.settings import Settings
 from taizhang.macros import sheet_styles as st
 from taizhang.macros.analysis import Analysis
-from taizhang.workbook.writer import LedgerWriter, ToolSheet
+from taizhang.workbook.writer import CellValue, LedgerWriter, ToolSheet
 
 STAGE_COLUMN = "【系统】当前环节"
 DUE_COLUMN = "【系统】截止日期"
@@ -24,9 +24,9 @@ STATUS_COLUMN = "【系统】状态"
 FILL_OF = {CaseStatus.OVERDUE: "overdue", CaseStatus.DUE_SOON: "soon", CaseStatus.DONE: "done"}
 
 
-def tool_columns(deadlines: list[CaseDeadlines]) -> dict[str, dict[int, object]]:
+def tool_columns(deadlines: list[CaseDeadlines]) -> dict[str, dict[int, CellValue]]:
     """The four tool columns, by header, as {Excel row: value}."""
-    columns: dict[str, dict[int, object]] = {STAGE_COLUMN: {}, DUE_COLUMN: {}, LEFT_COLUMN: {}, STATUS_COLUMN: {}}
+    columns: dict[str, dict[int, CellValue]] = {STAGE_COLUMN: {}, DUE_COLUMN: {}, LEFT_COLUMN: {}, STATUS_COLUMN: {}}
     for d in deadlines:
         columns[STAGE_COLUMN][d.row] = d.stage or ("—" if d.status is CaseStatus.DONE else None)
         columns[DUE_COLUMN][d.row] = d.due
@@ -60,7 +60,7 @@ def overdue_sheet(analysis: Analysis) -> ToolSheet:
     titles = {c.row: c.title for c in ledger.cases}
     number_col = ledger.columns.get("编号", "A")
     sheet = ToolSheet(OVERDUE_SHEET)
-    headers = ["序号", "主办单位", "编号", "标题", "当前环节", "截止日期", "逾期工作日", "位置"]
+    headers: list[CellValue] = ["序号", "主办单位", "编号", "标题", "当前环节", "截止日期", "逾期工作日", "位置"]
     sheet.write(1, 1, "逾期件清单", st.TITLE)
     sheet.merge("A1:H1")
     sheet.row_height(1, 30)
@@ -86,8 +86,8 @@ def overdue_sheet(analysis: Analysis) -> ToolSheet:
                             [st.BODY_CENTER, st.BODY, st.BODY, st.BODY_WRAP, st.BODY, st.DATE, st.BODY_CENTER, st.LINK])
     if not groups:
         sheet.write(4, 1, "没有逾期件", st.BODY)
-    for col, width in zip("ABCDEFGH", (6, 22, 20, 44, 14, 12, 10, 10), strict=True):
-        sheet.column_width(col, width)
+    for letter, width in zip("ABCDEFGH", (6, 22, 20, 44, 14, 12, 10, 10), strict=True):
+        sheet.column_width(letter, width)
     sheet.freeze("A4")
     sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(3, 3))
     return sheet
@@ -101,7 +101,7 @@ def apply_due(writer: LedgerWriter, analysis: Analysis) -> list[str]:
         style = st.TOOL_DATE if header == DUE_COLUMN else st.TOOL_BODY
         letters[header] = writer.set_tool_column(ledger.sheet, ledger.header_row, header, values, style=style,
                                                  header_style=st.TOOL_HEADER, width=widths[header])
-    fills: dict[str, str] = {}
+    fills: dict[str, str | None] = {}
     for d in analysis.deadlines:
         colour = FILL_OF.get(d.status)
         if colour:

@@ -4,6 +4,7 @@ planned date, an extension and a return their reasons."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from taizhang.validators.registry import Hit, rule
 MAX_EXTENSION_MONTHS = 6
 
 
-def _needs(ctx: Context, trigger: pd.Series, companion: str, asked_by: str, **params: object) -> Iterator[Hit]:
+def _needs(ctx: Context, trigger: pd.Series, companion: str, asked_by: str, **params: Any) -> Iterator[Hit]:
     """Rows where `trigger` holds and `companion` is empty, reported at the companion's cell."""
     mask = trigger & ctx.frame[companion].isna()
     return ctx.emit(mask, ctx.at(companion, asked_by), **params)

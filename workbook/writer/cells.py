@@ -81,3 +81,41 @@ def set_cell_value(c: etree._Element, value: CellValue, where: str) -> bool:
         if text != text.strip() or "\n" in text:
             t.set(_XML_SPACE, "preserve")
     return had_formula
+
+
+# -- the same cells as bytes, for rows the writer patches without parsing (sheetxml.py) ----------
+# The output is exactly what lxml writes for the element set_cell_value() builds (attributes r, s, t
+# in that order), so a row patched as bytes and a row serialized from a tree agree byte for byte.
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def cell_rest(xf: int, value: CellValue, where: str) -> tuple[bytes, tuple[str, ...]]:
+    """The bytes of a cell after `<c r="A1"` and the local names of the elements it holds."""
+    s = f' s="{xf}"' if xf else ""
+    if isinstance(value, Hyperlink):
+        value = value.text
+    if value is None:
+        return f"{s}/>".encode(), ("c",)
+    if isinstance(value, bool):
+        return f'{s} t="b"><v>{1 if value else 0}</v></c>'.encode(), ("c", "v")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BadInput(f"{where}：数值 {value} 无法写入 Excel（应为有限数字）。")
+        text = repr(value) if isinstance(value, float) else str(value)
+        return f"{s}><v>{text}</v></c>".encode(), ("c", "v")
+    if isinstance(value, date):
+        return f"{s}><v>{excel_serial(value):.10g}</v></c>".encode(), ("c", "v")
+    text = _ILLEGAL.sub("", str(value))
+    if len(text) > MAX_TEXT:
+        raise BadInput(f"{where}：文字长 {len(text)} 字，超过 Excel 单元格上限 {MAX_TEXT} 字。")
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'{s} t="inlineStr"><is><t{space}>{_esc(text)}</t></is></c>'.encode(), ("c", "is", "t")
+
+
+def formula_in(cell: bytes) -> bool:
+    """Whether a cell's bytes hold a formula element."""
+    return _F_TAG.search(cell) is not None
+
+
+_F_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
