@@ -3,6 +3,8 @@
 # tool writes), poppler's pdftoppm (renders PDFs to PNG) and CJK fonts (so Chinese renders).
 set -euo pipefail
 need=()
+# Debian's python3 lacks ensurepip until python3-venv is installed, and `python3 -m venv` needs it.
+python3 -c "import ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "CJK" || need+=(fonts-noto-cjk)

@@ -10,7 +10,7 @@ import click
 
 from taizhang import __version__
 from taizhang.core.deadlines import DEFAULT_PRESET, PRESETS
-from taizhang.macros.console import DATE, echo_json, friendly_errors, today_or
+from taizhang.macros.console import DATE, check_output_path, echo_json, friendly_errors, today_or
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LEDGER = click.Path(dir_okay=False, path_type=Path)
@@ -69,12 +69,19 @@ def new_cmd(path: Path, year: int | None, preset: str) -> None:
     click.echo(f"已新建台账：{written}（时限预设：{preset}）。请先在“单位名录”工作表中填写本地承办单位。")
 
 
+def _sample_today() -> str:
+    from taizhang.macros.demo import SHIPPED_TODAY  # a day the holiday calendar knows; output stays stable
+
+    return SHIPPED_TODAY.isoformat()
+
+
 @cli.command("demo", context_settings=CONTEXT)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("taizhang-demo"),
               show_default=True, help="示例输出文件夹")
-@click.option("--today", type=DATE, help="按哪一天计算（默认今天），如 2026-05-20")
+@click.option("--today", type=DATE, default=_sample_today, show_default="2026-05-20",
+              help="示例按哪一天生成和计算")
 @friendly_errors
-def demo_cmd(out_dir: Path, today: date | None) -> None:
+def demo_cmd(out_dir: Path, today: date) -> None:
     """生成一个县级示例台账（约 370 件，含十余处故意埋下的错误），在其上运行全部功能，
     并说明结果在哪里。
 
@@ -82,7 +89,7 @@ def demo_cmd(out_dir: Path, today: date | None) -> None:
     """
     from taizhang.macros.demo import run_demo
 
-    click.echo(run_demo(out_dir, today_or(today)))
+    click.echo(run_demo(out_dir, today))
 
 
 WRITE = click.option("--write", is_flag=True, help="把结果写回台账（无损写入，写前自动备份）")
@@ -97,6 +104,19 @@ def _load(ledger: Path, sheet: str | None, today: date | None):  # type: ignore[
 
     loaded = read_workbook(ledger, sheet)
     return Analysis(loaded.ledger, loaded.settings, today_or(today))
+
+
+def _analyse(ledger: Path, sheet: str | None, today: date | None, apply, out: Path | None):  # type: ignore[no-untyped-def]
+    """Analyse the ledger; with `apply`, write its results through the lossless writer (into the
+    ledger, or into --out). Returns the analysis and a note on where the results went."""
+    if apply is None:
+        return _load(ledger, sheet, today), ""
+    from taizhang.macros.writeback import run_and_write
+
+    if out is not None:
+        check_output_path(out, ledger)
+    outcome = run_and_write(ledger, today_or(today), [apply], out=out, sheet=sheet)
+    return outcome.analysis, outcome.note
 
 
 @cli.command("check", context_settings=CONTEXT)
@@ -119,13 +139,7 @@ def check_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out:
     """
     from taizhang.macros.check_job import apply_check, check_text
 
-    if write or out:
-        from taizhang.macros.writeback import run_and_write
-
-        outcome = run_and_write(ledger, today_or(today), [apply_check], out=out, sheet=sheet)
-        analysis, note = outcome.analysis, outcome.note
-    else:
-        analysis, note = _load(ledger, sheet, today), ""
+    analysis, note = _analyse(ledger, sheet, today, apply_check if write or out else None, out)
     if as_json:
         echo_json(analysis.report.to_json())
     else:
@@ -156,13 +170,7 @@ def due_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: P
     from taizhang.core.deadlines import to_json
     from taizhang.macros.due_job import apply_due, due_text
 
-    if write or out:
-        from taizhang.macros.writeback import run_and_write
-
-        outcome = run_and_write(ledger, today_or(today), [apply_due], out=out, sheet=sheet)
-        analysis, note = outcome.analysis, outcome.note
-    else:
-        analysis, note = _load(ledger, sheet, today), ""
+    analysis, note = _analyse(ledger, sheet, today, apply_due if write or out else None, out)
     if as_json:
         echo_json(to_json(analysis.deadlines))
     else:
@@ -212,8 +220,10 @@ def summary_cmd(ledger: Path, today: date | None, out: Path | None, write: bool,
     from taizhang.macros.summary_job import apply_summary, summary_sheets
     from taizhang.workbook.writer import new_workbook_with_sheets
 
-    if not out and not write:
+    if not out and (pdf or not write):
         out = ledger.with_name(f"{ledger.stem}_汇总.xlsx")
+    if out:
+        check_output_path(out, ledger)
     notes: list[str] = []
     if write:
         from taizhang.macros.writeback import run_and_write

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import sys
 import tempfile
 import traceback
@@ -39,7 +38,7 @@ def friendly_errors(func: F) -> F:
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception:
-            logging.getLogger("taizhang").error("内部错误\n%s", traceback.format_exc())
+            # The traceback goes to the log file only: no logging handler may print it to the user.
             with log_path().open("a", encoding="utf-8") as log:
                 log.write(traceback.format_exc())
             click.echo(f"程序内部错误，这不是您的操作问题。详细信息已写入日志：{log_path()}，请发给维护人员。", err=True)
@@ -76,3 +75,24 @@ DATE = DateType()
 def today_or(value: date | None) -> date:
     """The one place the command line reads the clock: only when --today was not given."""
     return value or date.today()
+
+
+def check_output_path(out: Path, ledger: Path) -> None:
+    """An --out file is written whole: never the ledger itself, nor someone's own workbook.
+    An existing file is replaced only when the tool wrote it (its sheets carry the tool's marker)."""
+    from taizhang.core.errors import BadInput
+
+    if out.resolve() == ledger.resolve():
+        raise BadInput(f"--out 不能是台账本身（“{ledger.name}”）；要写回台账请用 --write")
+    if out.exists() and not _written_by_tool(out):
+        raise BadInput(f"“{out}”已存在且不是本工具生成的文件；为免覆盖，请换一个文件名或先删除它")
+
+
+def _written_by_tool(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return b"_taizhang_tool_" in z.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False

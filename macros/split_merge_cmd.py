@@ -4,7 +4,7 @@ Registered in cli.py with `cli.add_command(split_cmd)` and `cli.add_command(merg
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -55,7 +55,8 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
     """
     from taizhang.macros.merge_job import merge
 
-    report = merge(ledger, files, today_or(today), dry_run=dry_run)
+    # The clock is read here, at the edge, for the 变更记录 time stamps.
+    report = merge(ledger, files, today_or(today), dry_run=dry_run, now=datetime.now())
     if as_json:
         echo_json(report.to_json())
     else:

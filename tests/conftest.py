@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,13 @@ from tests.libreoffice import soffice_binary
 
 REPO = Path(__file__).resolve().parents[1]
 FOREIGN = REPO.parent / "shared" / "fixtures" / "foreign"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # In CI the foreign workbooks must be there: without them the writer's fidelity tests would
+    # be skipped or collected empty, and a green run would prove nothing.
+    if os.environ.get("CI") and not FOREIGN.is_dir():
+        raise pytest.UsageError(f"CI needs ../shared/fixtures/foreign beside the checkout ({FOREIGN})")
 
 
 @pytest.fixture(scope="session")

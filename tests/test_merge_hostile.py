@@ -135,13 +135,16 @@ def test_another_units_cases_are_refused(env: Env, tmp_path: Path) -> None:
 def test_rows_copied_from_another_units_file_are_refused(env: Env, tmp_path: Path) -> None:
     master, units = env
     other = openpyxl.load_workbook(units["县人力资源和社会保障局"])["台账"]
-    theirs = [c.value for c in other[3]]
     wb = openpyxl.load_workbook(units[HOST])
     ws = wb["台账"]
+    number_col = header(other)["编号"]
+    ours = {row[header(ws)["编号"] - 1].value for row in ws.iter_rows(min_row=2)}
+    # a case of theirs that is not shared with us: copying it in must be refused
+    theirs = next(([c.value for c in row] for row in other.iter_rows(min_row=2)
+                   if row[number_col - 1].value and row[number_col - 1].value not in ours), None)
+    assert theirs is not None, "the sample must give the two units at least one case they do not share"
     ws.append(theirs)
     wb.save(tmp_path / "夹带.xlsx")
-    if theirs[header(other)["编号"] - 1] in {c.value for c in ws[f"F3:F{ws.max_row - 1}"][0]}:
-        return  # a shared case: not a copy
     rejected_untouched(master, [tmp_path / "夹带.xlsx"], "不在分发给本单位的清单中")
 
 

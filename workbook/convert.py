@@ -24,14 +24,15 @@ def convert(source: Path, fmt: str, out_dir: Path, timeout: float = 300) -> Path
         raise BadInput(INSTALL_HINT)
     filters = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "pdf": "pdf"}
     out_dir.mkdir(parents=True, exist_ok=True)
+    produced = out_dir / f"{source.stem}.{fmt}"
+    produced.unlink(missing_ok=True)  # a file left from an earlier run must not pass for this one
     with tempfile.TemporaryDirectory(prefix="taizhang-lo-") as profile:
         try:
-            subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                            "--convert-to", filters[fmt], "--outdir", str(out_dir), str(source)],
-                           capture_output=True, timeout=timeout, check=False)
+            done = subprocess.run([binary, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                                   "--norestore", "--convert-to", filters[fmt], "--outdir", str(out_dir),
+                                   str(source)], capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
             raise BadInput(f"LibreOffice 转换“{source.name}”超时（{timeout:.0f} 秒）") from None
-    produced = out_dir / f"{source.stem}.{fmt}"
-    if not produced.exists():
-        raise BadInput(f"LibreOffice 未能把“{source.name}”转换为 {fmt} 文件")
+    if done.returncode != 0 or not produced.exists():
+        raise BadInput(f"LibreOffice 未能把“{source.name}”转换为 {fmt} 文件（返回码 {done.returncode}）")
     return produced
