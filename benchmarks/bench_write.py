@@ -1,7 +1,11 @@
 """Benchmark of the 台账 writer on a generated 20,000-row ledger (not a timed test).
 
-Each variant runs in its own process on a fresh copy, so times include imports and peak RSS is the
-variant's own. Usage: python benchmarks/bench_write.py [--rows 20000] [--repeat 1]
+Each variant runs in its own process on a fresh copy; times start before the variant's imports,
+peak memory is the process's VmHWM. Usage: python -m benchmarks.bench_write [--rows 20000] [--repeat 1]
+
+Variants: copy (read the file, write it back), baseline (the writer's bare open-and-save: the ledger
+sheet streamed through unchanged and rewritten, full fidelity check), write (4 tool columns and the
+status fills), openpyxl (the naive load/loop/save doing the same change).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -49,16 +54,21 @@ VALUES = textwrap.dedent(
     """
 )
 VARIANTS = {
-    "bare": """
-        from taizhang.workbook.writer import LedgerWriter
-        with LedgerWriter(path) as w:
-            w.commit()
+    # pure copy: read the file and write it back, nothing else (the floor of any write)
+    "copy": """
+        data = open(path, "rb").read()
+        with open(path + ".copy", "wb") as f:
+            f.write(data)
     """,
-    "touch": """
+    # the writer's bare open-and-save: the ledger sheet part streamed through the editor unchanged,
+    # recompressed and written, the full fidelity check (untouched parts byte-identical, element
+    # counts of the rewritten sheet old vs new, calamine reads the rewritten sheet), backup, replace
+    "baseline": """
         from taizhang.workbook.writer import LedgerWriter
         with LedgerWriter(path) as w:
             name = w.sheet_names()[0]
-            w._editor(name).modified = True  # parse + serialize the sheet, full fidelity check
+            w._editor(name).modified = True
+            w._force_rewrite = True  # rewrite the part although its bytes come out the same
             w.commit()
     """,
     "write": VALUES
@@ -121,12 +131,15 @@ def run(variant: str, src: Path, work: Path, rows: int) -> dict[str, float]:
     target = work / f"{variant}.xlsx"
     shutil.copyfile(src, target)
     code = PRELUDE + textwrap.dedent(VARIANTS[variant]) + EPILOGUE  # dedent: no-op when already flush
+    start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", code, str(target), str(rows)], capture_output=True, text=True, check=False
     )
+    wall = time.perf_counter() - start
     if proc.returncode:
         raise SystemExit(f"{variant} failed:\n{proc.stderr}")
     result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall"] = wall  # the whole process, interpreter start included
     return result
 
 
@@ -154,15 +167,21 @@ def main() -> None:
             runs = [run(variant, src, work, args.rows) for _ in range(args.repeat)]
             results[variant] = {
                 "seconds": statistics.median(r["seconds"] for r in runs),
+                "wall": statistics.median(r["wall"] for r in runs),
                 "rss_mb": max(r["rss_mb"] for r in runs),
             }
+            res = results[variant]
             print(
-                f"{variant:>9}: {results[variant]['seconds']:6.2f} s   peak RSS {results[variant]['rss_mb']:6.0f} MB"
+                f"{variant:>9}: {res['seconds']:6.2f} s   (process {res['wall']:5.2f} s)"
+                f"   peak RSS {res['rss_mb']:6.0f} MB"
             )
         w = results["write"]["seconds"]
-        print(f"write / bare open+commit (a copy):     {w / results['bare']['seconds']:5.2f}x")
         print(
-            f"write / open+touch sheet XML+commit:   {w / results['touch']['seconds']:5.2f}x  (target <= 1.5x)"
+            f"write / bare open-and-save (baseline): {w / results['baseline']['seconds']:5.2f}x  (target <= 1.5x)"
+        )
+        print(
+            f"write / pure copy of the file:         {results['write']['wall'] / results['copy']['wall']:5.2f}x"
+            "  (whole processes: interpreter start included)"
         )
         if "openpyxl" in results:
             print(

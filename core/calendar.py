@@ -3,6 +3,11 @@
 chinese-calendar knows the years it was released for (2004–2026 in 1.11.0); the workbook's 节假日
 sheet overrides it day by day and extends it to later years. A year neither knows raises
 `UnknownYear`: a deadline is never guessed from plain weekdays.
+
+A year the library does not know becomes known through the sheet only when the sheet holds a
+plausible whole year: at least `MIN_REST_DAYS` rest days (休) in it. Every State Council notice
+gives 元旦, 春节, 清明, 劳动节, 端午, 中秋 and 国庆, so fewer means the notice was not copied in
+whole (one stray row must not turn 春节 and 国庆 into working days).
 """
 
 from __future__ import annotations
@@ -20,17 +25,28 @@ LIBRARY_YEARS: frozenset[int] = frozenset(
     range(min(library.holidays).year, max(library.holidays).year + 1)
 )
 _CHINESE_NAMES: dict[str, str] = {h.value: h.chinese for h in library.Holiday}
+# 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆: each gives at least one rest day in every notice.
+MIN_REST_DAYS = 7
 
 
 class UnknownYear(TaizhangError):
     """A date falls in a year whose holidays nobody told us."""
 
-    def __init__(self, year: int) -> None:
-        super().__init__(
-            f"{year}年的节假日安排未知，请在“{HOLIDAYS_SHEET}”工作表中按国务院办公厅通知"
-            f"填写{year}年的放假和调休日期"
-        )
+    def __init__(self, year: int, rows: int = 0) -> None:
+        """`rows`: how many rows the 节假日 sheet has for the year (too few to make it known)."""
+        if rows:
+            message = (
+                f"{year}年的节假日安排不完整：“{HOLIDAYS_SHEET}”工作表中{year}年只有{rows}行，"
+                f"请按国务院办公厅{year}年部分节假日安排的通知填写全年的放假和调休日期"
+            )
+        else:
+            message = (
+                f"{year}年的节假日安排未知，请在“{HOLIDAYS_SHEET}”工作表中按国务院办公厅通知"
+                f"填写{year}年的放假和调休日期"
+            )
+        super().__init__(message)
         self.year = year
+        self.rows = rows
 
 
 def _library_workday(day: date) -> bool:
@@ -52,15 +68,24 @@ class WorkCalendar:
     """
 
     def __init__(self, overrides: dict[date, bool] | None = None, *, use_library: bool = True) -> None:
-        """`overrides` maps a day to True when it is a rest day (休), False when it is a working day (班)."""
+        """`overrides` maps a day to True when it is a rest day (休), False when it is a working day (班).
+
+        Overrides apply day by day in the library's years; another year is known only when it has
+        at least `MIN_REST_DAYS` rest days among them (a whole notice), else its rows are kept
+        only to say how many there are."""
         overrides = overrides or {}
-        years = {d.year for d in overrides}
-        if use_library:
-            years |= LIBRARY_YEARS
+        library_years = LIBRARY_YEARS if use_library else frozenset()
+        rows: dict[int, int] = {}
+        rests: dict[int, int] = {}
+        for day, is_rest in overrides.items():
+            rows[day.year] = rows.get(day.year, 0) + 1
+            rests[day.year] = rests.get(day.year, 0) + is_rest
+        years = set(library_years) | {y for y in rows if y not in library_years and rests[y] >= MIN_REST_DAYS}
         self._known: frozenset[int] = frozenset(years)
+        self._partial: dict[int, int] = {y: n for y, n in rows.items() if y not in years}
         workdays: list[int] = []
         for year in sorted(years):
-            in_library = use_library and year in LIBRARY_YEARS
+            in_library = year in library_years
             for day in _days_of(year):
                 if day in overrides:
                     working = not overrides[day]
@@ -89,14 +114,14 @@ class WorkCalendar:
         """Raise `UnknownYear` for the first year from `first` to `last` that is not known."""
         for year in range(first.year, last.year + 1):
             if year not in self._known:
-                raise UnknownYear(year)
+                raise UnknownYear(year, self._partial.get(year, 0))
 
     def _require_from(self, first: date) -> None:
         """Stepping ran past the last known working day: name the first unknown year it needed."""
         year = first.year
         while year in self._known:
             year += 1
-        raise UnknownYear(year)
+        raise UnknownYear(year, self._partial.get(year, 0))
 
     def is_workday(self, day: date) -> bool:
         self._require(day, day)

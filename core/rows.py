@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from itertools import repeat
 from typing import Any
 
 from taizhang.core.columns import BY_NAME, Kind
 from taizhang.core.enums import canonical, canonical_class
+from taizhang.core.gc_pause import paused_gc
 from taizhang.core.header import HeaderMatch
 from taizhang.core.model import Case, Ledger, Unparsed, column_letter
 from taizhang.core.values import (
@@ -132,24 +131,11 @@ def _row_years(raws: tuple[Any, ...] | None, count: int, year: int | None) -> li
     return list(map(mapping.__getitem__, raws))
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building 20k cases allocates hundreds of thousands of objects that all live on; the
-    collector's passes over them cost a third of the read and free nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMatch,
                  merged: list[tuple[int, int, int, int]] | None = None, year_hint: int | None = None) -> Ledger:
     """Cases from the rows under the header. Blank and totals rows are skipped; a value that does
     not parse is kept raw in `unparsed` and its field left empty. Works column by column."""
-    with _gc_paused():
+    with paused_gc():
         return _build_ledger(path, sheet, grid, match, merged, year_hint)
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from taizhang.core.enums import CLASS_SCHEMES, fold
 from taizhang.core.errors import BadInput
@@ -142,13 +142,23 @@ class Settings(BaseModel):
     deadline_table: Any = None  # the 时限规则 SheetTable; the deadlines module gives it meaning
     present: list[str] = Field(default_factory=list)  # which settings sheets the workbook has
 
+    # The index of `unit_index`, and the list and length it was built from: rebuilt when `units`
+    # is reassigned or grows or shrinks in place (holding the list keeps its id from being reused).
+    _unit_index: dict[str, Unit] | None = PrivateAttr(default=None)
+    _indexed: tuple[list[Unit], int] | None = PrivateAttr(default=None)
+
     def unit_index(self) -> dict[str, Unit]:
-        """Every spelling of every unit, folded, to the unit."""
-        index: dict[str, Unit] = {}
-        for unit in self.units:
-            for spelling in unit.spellings():
-                index.setdefault(fold(spelling), unit)
-        return index
+        """Every spelling of every unit, folded, to the unit. Built once and shared: do not modify it."""
+        indexed = self._indexed
+        if self._unit_index is None or indexed is None or indexed[0] is not self.units \
+                or indexed[1] != len(self.units):
+            index: dict[str, Unit] = {}
+            for unit in self.units:
+                for spelling in unit.spellings():
+                    index.setdefault(fold(spelling), unit)
+            self._unit_index, self._indexed = index, (self.units, len(self.units))
+            return index
+        return self._unit_index
 
     def resolve_unit(self, name: str) -> Unit | None:
         return self.unit_index().get(fold(name))

@@ -8,18 +8,17 @@ from datetime import date
 from functools import cached_property
 
 from taizhang.core.deadlines import (
-    DEFAULT_PRESET,
-    PRESETS,
     CaseDeadlines,
     DeadlineRule,
     WorkCalendar,
     evaluate,
-    rules_from_table,
+    rules_for_settings,
 )
 from taizhang.core.deadlines.evaluate import CaseStatus, StageState
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import Settings
 from taizhang.core.stats import CaseTiming, Stats, compute_stats
+from taizhang.core.stats.units import UnitNames
 from taizhang.validators import Report, validate
 
 REREPLY_STAGE_WORDS = ("重新答复",)
@@ -37,10 +36,12 @@ class Analysis:
     @cached_property
     def rules(self) -> list[DeadlineRule]:
         """The workbook's 时限规则 sheet, or the default preset when it has none."""
-        table = self.settings.deadline_table
-        if table is not None and table.rows:
-            return rules_from_table(table)
-        return PRESETS[DEFAULT_PRESET]
+        return rules_for_settings(self.settings)
+
+    @cached_property
+    def unit_names(self) -> UnitNames:
+        """How every report of this run names, groups and orders units."""
+        return UnitNames(self.settings)
 
     @cached_property
     def calendar(self) -> WorkCalendar:
@@ -70,7 +71,7 @@ class Analysis:
     def report(self) -> Report:
         has_rereply_rule = any(any(w in r.stage for w in REREPLY_STAGE_WORDS) for r in self.rules)
         return validate(self.ledger, self.settings, self.today,
-                        deadline_overdue=self.rereply_due if has_rereply_rule else None)
+                        rereply_due=self.rereply_due if has_rereply_rule else None, calendar=self.calendar)
 
     @cached_property
     def timing(self) -> dict[int, CaseTiming]:
@@ -89,4 +90,4 @@ class Analysis:
     @cached_property
     def stats(self) -> Stats:
         return compute_stats(self.ledger.cases, self.settings, self.today, ledger_year=self.ledger.year,
-                             timing=self.timing)
+                             timing=self.timing, units=self.unit_names)

@@ -12,7 +12,6 @@ from collections import defaultdict
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus
 from taizhang.core.model import Ledger
 from taizhang.core.names import OVERDUE_SHEET
-from taizhang.core.settings import Settings
 from taizhang.macros import sheet_styles as st
 from taizhang.macros.analysis import Analysis
 from taizhang.workbook.writer import CellValue, LedgerWriter, ToolSheet
@@ -35,24 +34,10 @@ def tool_columns(deadlines: list[CaseDeadlines]) -> dict[str, dict[int, CellValu
     return columns
 
 
-def unit_order(settings: Settings) -> dict[str, int]:
-    """Each spelling of a unit to its report position, so aliases group under one unit."""
-    order: dict[str, int] = {}
-    for position, unit in enumerate(settings.units):
-        for spelling in unit.spellings():
-            order.setdefault(spelling, position)
-    return order
-
-
 def overdue_by_unit(analysis: Analysis) -> list[tuple[str, list[CaseDeadlines]]]:
-    """Overdue cases grouped by 主办单位 (canonical name), units in 单位名录 order."""
-    groups: dict[str, list[CaseDeadlines]] = defaultdict(list)
-    for d in analysis.deadlines:
-        if d.status is CaseStatus.OVERDUE:
-            unit = analysis.settings.resolve_unit(d.unit) if d.unit else None
-            groups[unit.name if unit else (d.unit or "（未填主办单位）")].append(d)
-    order = unit_order(analysis.settings)
-    return sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    """Overdue cases grouped by 主办单位 (canonical name), units in 单位名录 order (`UnitNames`)."""
+    overdue = [d for d in analysis.deadlines if d.status is CaseStatus.OVERDUE]
+    return analysis.unit_names.grouped(overdue, lambda d: d.unit)
 
 
 def overdue_sheet(analysis: Analysis) -> ToolSheet:

@@ -1,10 +1,12 @@
 """The thin live-Excel layer: the open workbook in, the same core and jobs as the file path, results out.
 
-Every call into Excel crosses processes, so this module counts them: each sheet is read with one
-used-range read, each run of adjacent tool columns is written as one 2-D block, colours come from a
-few union ranges or conditional-format rules, never a cell at a time. Screen updating and automatic
-calculation are off while it works and restored afterwards, whatever happens.
-Nothing here needs a saved file: an unsaved Book1 works the same.
+Every call into Excel crosses processes, so this module counts them (`Budget`, at most 30 per
+button): the ledger is read with one used-range read; the settings sheets come from the saved file
+when Excel holds no unsaved change (no call at all), else one used-range read each; each run of
+adjacent tool columns is written as one 2-D block; colours come from a few union ranges or
+conditional-format rules, never a cell at a time. Screen updating and automatic calculation are
+off while it works and restored afterwards, whatever happens.
+Nothing here needs a saved file: an unsaved Book1 works the same, only with more calls.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from taizhang.core.names import LEDGER_SHEET, NOT_LEDGER
 from taizhang.core.rows import build_ledger
 from taizhang.core.settings import SETTINGS_SHEETS, Settings, SheetTable, load_settings
 from taizhang.workbook.reader import SETTINGS_KEYS
-from taizhang.workbook.writer import Hyperlink, ToolSheet
+from taizhang.workbook.writer import Hyperlink
 
 XL_CELL_VALUE, XL_EQUAL = 1, 3  # FormatConditions.Add(Type=xlCellValue, Operator=xlEqual)
 MAX_ADDRESS = 255  # Excel refuses a longer address in Range("...")
 FILL_BUDGET = 4  # union ranges coloured per job; more would mean hundreds of calls on big ledgers
 HEADER_SCAN = 31  # rows handed to find_header, as the file reader does
+MAX_CALLS = 30  # per button (issue 7); optional formatting only spends what is left under it
+EXIT_CALLS = 4  # quiet()'s three restores and the closing message box, spent after the work
 _ADDRESS = re.compile(r"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?")
 
 
@@ -48,6 +52,24 @@ class BookLike(Protocol):
     def sheets(self) -> Any: ...
     @property
     def sheet_names(self) -> list[str]: ...
+    @property
+    def api(self) -> Any: ...  # the pywin32 Workbook (only .Saved is read)
+
+
+@dataclass
+class Budget:
+    """Calls into Excel spent so far, counted the way tests/fake_xlwings.py records them: mandatory
+    reads and writes always happen; optional ones (formatting, extra colour ranges) ask `left`."""
+
+    limit: int = MAX_CALLS
+    spent: int = 0
+
+    def spend(self, calls: int = 1) -> None:
+        self.spent += calls
+
+    @property
+    def left(self) -> int:
+        return self.limit - EXIT_CALLS - self.spent
 
 
 @dataclass
@@ -67,6 +89,10 @@ class LiveRead:
     ledger: Ledger
     settings: Settings
     grid: Grid  # the ledger sheet
+    budget: Budget = field(default_factory=Budget)
+    saved: Path | None = None  # the file Excel shows unchanged, when there is one
+    last_added: Any = None  # the tool sheet added last: the next one goes after it
+    written: list[Any] = field(default_factory=list)  # tool sheets with values, not yet formatted
     notes: list[str] = field(default_factory=list)
 
 
@@ -85,8 +111,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def read_grid(sheet: Any) -> Grid:
+def read_grid(sheet: Any, budget: Budget) -> Grid:
     """One read of the used range (plus its address), shifted so the grid starts at A1."""
+    budget.spend(3)  # used_range, address, value
     used = sheet.used_range
     r1, c1, r2, c2 = _parse_address(used.address)
     block = used.options(ndim=2).value or []
@@ -97,12 +124,37 @@ def read_grid(sheet: Any) -> Grid:
     return Grid(sheet, values, r2, c2)
 
 
-def read_settings(book: BookLike, names: list[str]) -> Settings:
+def where(book: BookLike, budget: Budget) -> tuple[str, Path | None]:
+    """The workbook's full name, and its file when Excel holds no unsaved change: then the file shows
+    what Excel shows and can be read without calls into Excel. None for Book1 or a changed workbook."""
+    budget.spend()
+    fullname = book.fullname
+    path = Path(fullname)
+    if not path.is_absolute() or not path.is_file():
+        return fullname, None
+    budget.spend()  # Workbook.Saved: False as soon as anything was typed since the last save
+    return fullname, path if book.api.Saved else None
+
+
+def _file_settings(path: Path) -> tuple[list[str], Settings]:
+    """Sheet names and settings from the saved file, by the file reader's own function."""
+    from taizhang.workbook.reader import read_settings as read_file_settings
+
+    with pc.CalamineWorkbook.from_path(str(path)) as wb:
+        names = [m.name for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+        return names, read_file_settings(wb, names)
+
+
+def read_live_settings(book: BookLike, names: list[str], budget: Budget) -> Settings:
+    """The settings sheets of a workbook with unsaved changes: one used-range read each, without its
+    address (saves a call per sheet). The grid is taken to start at A1, which only shifts the row
+    numbers in messages about a settings sheet whose first rows are empty."""
     tables: dict[str, SheetTable] = {}
     for name in SETTINGS_SHEETS:
         if name not in names:
             continue
-        grid = read_grid(book.sheets[name]).values
+        budget.spend(3)  # sheets[name], used_range, value
+        grid = [[_plain(v) for v in row] for row in (book.sheets[name].used_range.options(ndim=2).value or [])]
         key = SETTINGS_KEYS[name]
         header_row = next((i + 1 for i, row in enumerate(grid[:10])
                            if any(isinstance(v, str) and v.strip() == key for v in row)), None)
@@ -124,7 +176,7 @@ def _merged_from_file(fullname: str, sheet: str) -> list[tuple[int, int, int, in
     return [(a[0], a[1], b[0], b[1]) for a, b in (getattr(ws, "merged_cell_ranges", None) or [])]
 
 
-def _choose(book: BookLike, names: list[str], wanted: str | None) -> tuple[str, Grid, HeaderMatch]:
+def _choose(book: BookLike, names: list[str], wanted: str | None, budget: Budget) -> tuple[str, Grid, HeaderMatch]:
     candidates = [wanted] if wanted else [n for n in names if n not in NOT_LEDGER]
     if wanted and wanted not in names:
         raise BadInput(f"当前工作簿中没有名为“{wanted}”的工作表（见“参数”工作表的“台账工作表”）")
@@ -132,7 +184,8 @@ def _choose(book: BookLike, names: list[str], wanted: str | None) -> tuple[str, 
         candidates.remove(LEDGER_SHEET)
         candidates.insert(0, LEDGER_SHEET)
     for name in candidates:
-        grid = read_grid(book.sheets[name])
+        budget.spend()  # sheets[name]
+        grid = read_grid(book.sheets[name], budget)
         match = find_header(grid.values[:HEADER_SCAN])
         if match is not None:
             return name, grid, match
@@ -140,40 +193,56 @@ def _choose(book: BookLike, names: list[str], wanted: str | None) -> tuple[str, 
                    "请在台账工作簿中点按钮，或把台账工作表命名为“台账”")
 
 
-def read_book(book: BookLike) -> LiveRead:
-    """Ledger and settings of the open workbook, built by the same core functions as the file reader."""
-    names = list(book.sheet_names)
-    settings = read_settings(book, names)
-    sheet, grid, match = _choose(book, names, settings.params.ledger_sheet)
-    fullname = book.fullname
+def read_book(book: BookLike, budget: Budget | None = None, place: tuple[str, Path | None] | None = None,
+              names: list[str] | None = None) -> LiveRead:
+    """Ledger and settings of the open workbook, built by the same core functions as the file reader.
+    The ledger is always read live (it is what the tool columns are written beside); the settings
+    come from the saved file when Excel has nothing unsaved, since five live reads would cost
+    15 of the 30 calls a button may make."""
+    budget = budget or Budget()
+    fullname, saved = place or where(book, budget)  # `place`: where() was already asked
+    if saved is not None:
+        names, settings = _file_settings(saved)
+    else:
+        if names is None:  # a caller that already asked passes them on
+            budget.spend()
+            names = list(book.sheet_names)
+        settings = read_live_settings(book, names, budget)
+    sheet, grid, match = _choose(book, names, settings.params.ledger_sheet, budget)
     merged = _merged_from_file(fullname, sheet)  # from the saved file: costs no call into Excel
     if merged:
         match = find_header(grid.values[:HEADER_SCAN], merged) or match
     ledger = build_ledger(fullname, sheet, grid.values, match, merged, settings.params.year)
-    return LiveRead(book, names, ledger, settings, grid)
+    return LiveRead(book, names, ledger, settings, grid, budget, saved)
 
 
 @contextmanager
-def quiet(app: Any, status: str) -> Iterator[None]:
-    """Screen updating off, manual calculation and a status-bar message, restored whatever happens."""
-    screen, calculation = app.screen_updating, app.calculation
+def quiet(app: Any, status: str, budget: Budget | None = None) -> Iterator[None]:
+    """Screen updating off, manual calculation and a status-bar message, restored whatever happens.
+    Screen updating is not read first: a ribbon button only runs while Excel shows its screen, so
+    it is switched back on (one call saved)."""
+    calculation = app.calculation
     app.screen_updating = False
     app.calculation = "manual"
     app.status_bar = status
+    if budget is not None:
+        budget.spend(4)  # the three restores are in EXIT_CALLS
     try:
         yield
     finally:
         app.status_bar = False  # hands the status bar back to Excel
         app.calculation = calculation
-        app.screen_updating = screen
+        app.screen_updating = True
 
 
-def _cell(value: Any) -> Any:
-    # Text that starts like a formula would be run by Excel: keep it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+def cell(value: Any) -> Any:
+    """A value as Excel should store it. Text is written with a leading apostrophe so Excel keeps it
+    text, as the file writer does: "=…" is not run as a formula, "2026-05-01" or "007" are not turned
+    into a date or a number. Excel stores the text without the apostrophe."""
     if isinstance(value, Hyperlink):
-        return value.text
+        value = value.text  # the link itself is the file writer's (see docs/windows-smoke.md)
+    if isinstance(value, str) and value:
+        return "'" + value
     return value
 
 
@@ -201,12 +270,42 @@ def write_columns(live: LiveRead, columns: dict[str, dict[int, Any]]) -> dict[st
             runs.append([item])
     for run in runs:
         block = [[header for header, _ in run]]
-        block += [[_cell(columns[h].get(r)) for h, _ in run] for r in range(top + 1, last_row + 1)]
+        block += [[cell(columns[h].get(r)) for h, _ in run] for r in range(top + 1, last_row + 1)]
         first, last = column_letter(run[0][1] - 1), column_letter(run[-1][1] - 1)
+        live.budget.spend(2)
         grid.sheet.range(f"{first}{top}:{last}{last_row}").value = block
     letters = {h: column_letter(c - 1) for h, c in place.items()}
     live.ledger.tool_columns.update(letters)
     return letters
+
+
+def write_cells(live: LiveRead, cells: dict[tuple[int, int], Any]) -> None:
+    """Scattered cells ({(row, col): value}) of the ledger as one block over their bounding
+    rectangle, the cells in between written back with the values just read, when the rectangle
+    holds no formula (one HasFormula call; a formula written back as its value would be lost).
+    Otherwise one block per vertical run of changed cells."""
+    if not cells:
+        return
+    sheet, grid = live.grid.sheet, live.grid.values
+    r1, r2 = min(r for r, _ in cells), max(r for r, _ in cells)
+    c1, c2 = min(c for _, c in cells), max(c for _, c in cells)
+    live.budget.spend(2)
+    rng = sheet.range(f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}")
+    if rng.api.HasFormula is False:  # True: all formulas; None: some
+        live.budget.spend()
+        rng.value = [[cell(cells[(r, c)] if (r, c) in cells else _at(grid, r, c)) for c in range(c1, c2 + 1)]
+                     for r in range(r1, r2 + 1)]
+        return
+    for col in sorted({c for _, c in cells}):
+        letter = column_letter(col - 1)
+        for part in _runs([f"{letter}{r}" for r, c in cells if c == col]):
+            top, _, bottom, _ = _parse_address(part)
+            live.budget.spend(2)
+            sheet.range(part).value = [[cell(cells[(r, col)])] for r in range(top, bottom + 1)]
+
+
+def _at(grid: list[list[Any]], row: int, col: int) -> Any:
+    return grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
 
 
 def _rgb(hex_: str) -> tuple[int, int, int]:
@@ -233,7 +332,7 @@ def _runs(cells: list[str]) -> list[str]:
     return out
 
 
-def _unions(parts: list[str]) -> list[str]:
+def unions(parts: list[str]) -> list[str]:
     """Comma-joined addresses, each at most 255 characters (one Range call each)."""
     out: list[str] = []
     for part in parts:
@@ -246,15 +345,17 @@ def _unions(parts: list[str]) -> list[str]:
 
 def fill_cells(live: LiveRead, fills: dict[str, str], colours: dict[str, str], order: list[str]) -> int:
     """Colour cells ({"F12": colour name}) with the hex of `colours`, worst colour first, within
-    FILL_BUDGET union ranges. Returns how many cells were left uncoloured."""
-    budget, left = FILL_BUDGET, 0
+    FILL_BUDGET union ranges and what the call budget has left. Returns how many cells were left
+    uncoloured."""
+    budget, left = min(FILL_BUDGET, max(live.budget.left, 0) // 2), 0
     for name in order:
         cells = [ref for ref, c in fills.items() if c == name]
-        for address in _unions(_runs(cells)) if cells else []:
+        for address in unions(_runs(cells)) if cells else []:
             if budget == 0:
                 left += sum(_size(p) for p in address.split(","))
                 continue
             live.grid.sheet.range(address).color = _rgb(colours[name])
+            live.budget.spend(2)
             budget -= 1
     return left
 
@@ -267,6 +368,7 @@ def _size(part: str) -> int:
 def value_rules(live: LiveRead, address: str, rules: list[tuple[str, str]]) -> None:
     """Replace the conditional formats of `address` (the tool's own columns) by one rule per
     (cell text, hex fill): stays right when values change, and costs the same for 20,000 rows."""
+    live.budget.spend(3 + 3 * len(rules))  # range, FormatConditions, Delete; per rule Add, Interior, Color
     conditions = live.grid.sheet.range(address).api.FormatConditions
     conditions.Delete()
     for text, hex_ in rules:
@@ -275,33 +377,12 @@ def value_rules(live: LiveRead, address: str, rules: list[tuple[str, str]]) -> N
         rule.Interior.Color = r + g * 256 + b * 65536  # Excel's BGR number
 
 
-def write_tool_sheet(live: LiveRead, sheet: ToolSheet) -> None:
-    """A tool-owned sheet's values in one block (styles, merges and links are the file writer's)."""
-    if not sheet.cells:
-        return
-    rows = max(r for r, _ in sheet.cells)
-    cols = max(c for _, c in sheet.cells)
-    block: list[list[Any]] = [[None] * cols for _ in range(rows)]
-    for (r, c), (value, _style) in sheet.cells.items():
-        block[r - 1][c - 1] = _cell(value)
-    if sheet.name in live.names:
-        target = live.book.sheets[sheet.name]
-        target.clear_contents()
-    else:
-        target = live.book.sheets.add(sheet.name, after=live.grid.sheet)
-        live.names.append(sheet.name)
-    target.range(f"A1:{column_letter(cols - 1)}{rows}").value = block
-
-
-def add_sheet(live: LiveRead, name: str, grid: list[list[Any]]) -> None:
-    """A new sheet with `grid` from A1 (the settings sheets the 设置 button creates)."""
-    target = live.book.sheets.add(name, after=live.book.sheets[live.names[-1]])
+def add_sheet(live: LiveRead, name: str, grid: list[list[Any]], after: Any) -> Any:
+    """A new sheet after `after` with `grid` from A1 (the settings sheets the 设置 button creates)."""
+    live.budget.spend(3)
+    target = live.book.sheets.add(name, after=after)
     live.names.append(name)
     width = max(len(r) for r in grid)
-    block = [[_cell(v) for v in r] + [None] * (width - len(r)) for r in grid]
+    block = [[cell(v) for v in r] + [None] * (width - len(r)) for r in grid]
     target.range(f"A1:{column_letter(width - 1)}{len(block)}").value = block
-
-
-def is_saved(book: BookLike) -> bool:
-    path = Path(book.fullname)
-    return path.is_absolute() and path.is_file()
+    return target

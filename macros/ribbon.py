@@ -20,12 +20,14 @@ from typing import Any
 
 from taizhang import __version__
 from taizhang.core.errors import TaizhangError
-from taizhang.core.names import CHECK_SHEET, OVERDUE_SHEET, SUMMARY_SHEET
+from taizhang.core.names import BULLETIN_SHEET, CHART_SHEET, CHECK_SHEET, OVERDUE_SHEET, SUMMARY_SHEET
 from taizhang.core.settings import DEADLINES_SHEET, HOLIDAYS_SHEET, PARAMS_SHEET, RULES_SHEET, UNITS_SHEET
 from taizhang.macros import excel_live as live
+from taizhang.macros import excel_sheets as sheets
+from taizhang.macros import excel_split_merge as split_merge
 from taizhang.macros.analysis import Analysis
 from taizhang.macros.excel_live import BookLike, LiveRead
-from taizhang.workbook.writer import TOOL_FILLS, ToolSheet
+from taizhang.workbook.writer import TOOL_FILLS
 
 TITLE = "台账助手"
 Handler = Callable[[BookLike, date], str]
@@ -55,18 +57,25 @@ def _analysis(read: LiveRead, today: date) -> Analysis:
     return Analysis(read.ledger, read.settings, today)
 
 
+def _formatting_note(skipped: int) -> str:
+    if not skipped:
+        return ""
+    return "（为保持速度，部分格式从简；完整格式可在保存并关闭台账后用命令行 --write 生成。）"
+
+
 def _check(read: LiveRead, analysis: Analysis) -> str:
     from taizhang.macros.check_job import PROBLEMS_COLUMN, cell_fills, check_sheet, row_problems
 
     report = analysis.report
     live.write_columns(read, {PROBLEMS_COLUMN: dict(row_problems(report))})
+    sheets.write_values(read, [check_sheet(analysis)])
     left = live.fill_cells(read, cell_fills(report), TOOL_FILLS["check"], ["error", "warning", "info"])
-    live.write_tool_sheet(read, check_sheet(analysis))
+    skipped = sheets.format_written(read)
     text = (f"校验完成：共 {report.rows} 件，错误 {report.errors} 条，警告 {report.warnings} 条。"
             f"详见“{CHECK_SHEET}”工作表和“{PROBLEMS_COLUMN}”列。")
     if left:
         text += f"问题单元格较多，另有 {left} 个未标色；如需全部标色，请保存并关闭台账后运行 taizhang check 台账.xlsx --write。"
-    return text
+    return text + _formatting_note(skipped)
 
 
 def _due_columns(read: LiveRead, analysis: Analysis) -> dict[str, str]:
@@ -87,28 +96,27 @@ def _mark_overdue(read: LiveRead, analysis: Analysis) -> str:
     from taizhang.macros.due_job import DUE_COLUMN, STATUS_COLUMN, overdue_by_unit, overdue_sheet
 
     letters = _due_columns(read, analysis)
+    sheets.write_values(read, [overdue_sheet(analysis)])
     first, last = read.ledger.header_row + 1, max(read.grid.last_row, read.ledger.header_row + 1)
     address = ",".join(f"{letters[h]}{first}:{letters[h]}{last}" for h in (DUE_COLUMN, STATUS_COLUMN))
     fills = TOOL_FILLS["due"]
     live.value_rules(read, address, [(CaseStatus.OVERDUE.value, fills["overdue"]),
                                      (CaseStatus.DUE_SOON.value, fills["soon"])])
-    live.write_tool_sheet(read, overdue_sheet(analysis))
+    skipped = sheets.format_written(read)
     groups = overdue_by_unit(analysis)
     total = sum(len(cases) for _, cases in groups)
     return (f"标注完成：{len(groups)} 个单位共 {total} 件逾期（红色），临期为黄色。"
-            f"按单位排列的清单见“{OVERDUE_SHEET}”工作表。")
+            f"按单位排列的清单见“{OVERDUE_SHEET}”工作表。" + _formatting_note(skipped))
 
 
 def _summary(read: LiveRead, analysis: Analysis) -> str:
-    from taizhang.core.stats import compute_stats, paragraph
+    from taizhang.core.stats import paragraph
+    from taizhang.macros.summary_job import summary_sheets
 
-    stats = compute_stats(read.ledger.cases, read.settings, analysis.today, ledger_year=read.ledger.year)
-    text = paragraph(stats)
-    sheet = ToolSheet(SUMMARY_SHEET)
-    sheet.write(1, 1, f"办理情况汇总（截至 {analysis.today.isoformat()}）")
-    sheet.write(3, 1, text)
-    live.write_tool_sheet(read, sheet)
-    return f"汇总完成，见“{SUMMARY_SHEET}”工作表：{text}"
+    sheets.write_values(read, summary_sheets(analysis))  # the same 汇总, 通报, 图表 as summary --write
+    skipped = sheets.format_written(read)
+    return (f"汇总完成，见“{SUMMARY_SHEET}”“{BULLETIN_SHEET}”“{CHART_SHEET}”工作表（图表需用命令行生成）："
+            f"{paragraph(analysis.stats)}" + _formatting_note(skipped))
 
 
 Job = Callable[[LiveRead, Analysis], str]
@@ -120,8 +128,9 @@ def _live(tag: str, jobs: list[Job]) -> Handler:
     """A handler that reads the open workbook once and runs `jobs` on it, quietly."""
 
     def handler(book: BookLike, today: date) -> str:
-        with live.quiet(book.app, f"台账助手：{STATUS[tag]}"):
-            read = live.read_book(book)
+        budget = live.Budget()
+        with live.quiet(book.app, f"台账助手：{STATUS[tag]}", budget):
+            read = live.read_book(book, budget)
             analysis = _analysis(read, today)
             return "\n".join(job(read, analysis) for job in jobs)
 
@@ -161,11 +170,14 @@ def settings(book: BookLike, today: date) -> str:
     if not missing:
         book.sheets[PARAMS_SHEET].activate()
         return f"设置工作表都已存在：{'、'.join(SETTINGS_ORDER)}。已切换到“{PARAMS_SHEET}”工作表，改完保存即可生效。"
-    with live.quiet(book.app, "台账助手：正在创建设置工作表……"):
-        read = live.read_book(book)
+    budget = live.Budget()
+    budget.spend()  # sheet_names
+    with live.quiet(book.app, "台账助手：正在创建设置工作表……", budget):
+        read = live.read_book(book, budget, names=names)
         grids = settings_grids(read.ledger.year or read.settings.params.year or today.year)
+        after = read.grid.sheet  # right after the ledger, in the order `taizhang new` uses
         for name in missing:
-            live.add_sheet(read, name, grids[name])
+            after = live.add_sheet(read, name, grids[name], after)
     return (f"已创建设置工作表：{'、'.join(missing)}（按“{SETTINGS_ORDER[1]}”默认预设和今年的节假日）。"
             f"请先在“{UNITS_SHEET}”中填写本地承办单位，然后保存。")
 
@@ -178,23 +190,13 @@ def help_text(book: BookLike, today: date) -> str:
             "④ 把日志文件发给维护人员。详见安装指南。")
 
 
-def _needs_file(what: str, command: str) -> Handler:
-    """Jobs that make or read other workbooks run on the saved ledger through the command line's
-    library; until that library lands here they say how to run them."""
-
-    def handler(book: BookLike, today: date) -> str:
-        raise TaizhangError(f"“{what}”暂不能在 Excel 中直接运行。请保存并关闭台账，然后在命令行运行：{command}")
-
-    return handler
-
-
 HANDLERS: dict[str, Handler] = {
     "check": _live("check", [_check]),
     "due": _live("due", [_due]),
     "mark_overdue": _live("mark_overdue", [_mark_overdue]),
     "summary": _live("summary", [_summary]),
-    "split": _needs_file("分发各单位", "taizhang split 台账.xlsx"),
-    "merge": _needs_file("回收合并", "taizhang merge 台账.xlsx 回收文件夹"),
+    "split": split_merge.split_button,
+    "merge": split_merge.merge_button,
     "update_all": _live("update_all", [_check, _mark_overdue, _summary]),
     "settings": settings,
     "help": help_text,

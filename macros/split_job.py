@@ -183,8 +183,7 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
     deadlines = analysis.deadlines_by_row
     result = SplitResult(skipped=skipped)
     out_dir.mkdir(parents=True, exist_ok=True)
-    order = {u.name: i for i, u in enumerate(settings.units)}
-    for unit in sorted(by_unit, key=lambda n: order.get(n, len(order))):
+    for unit in sorted(by_unit, key=analysis.unit_names.sort_key):
         rows = unit_rows(by_unit[unit], shown, columns, deadlines)
         stem = file_stem(unit, ledger.year, today)
         book = UnitBook(unit=unit, year=ledger.year or today.year, split_date=today, version=version,

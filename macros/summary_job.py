@@ -19,7 +19,6 @@ from taizhang.core.stats.figures import (
 )
 from taizhang.macros import sheet_styles as st
 from taizhang.macros.analysis import Analysis
-from taizhang.macros.due_job import unit_order
 from taizhang.workbook.writer import Chart, LedgerWriter, Style, ToolSheet
 
 PERCENT = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center")
@@ -121,8 +120,7 @@ def _late_cases(analysis: Analysis) -> dict[str, list[tuple[CaseDeadlines, str, 
     """Per unit: (case, stage, what is wrong) for overdue stages and stages done late."""
     by_unit: dict[str, list[tuple[CaseDeadlines, str, str]]] = defaultdict(list)
     for d in analysis.deadlines:
-        unit = analysis.settings.resolve_unit(d.unit) if d.unit else None
-        name = unit.name if unit else (d.unit or "（未填主办单位）")
+        name = analysis.unit_names.host(d.unit)
         for s in d.stages:
             if s.state is StageState.OVERDUE:
                 late = f"逾期{-(s.working_days_left or 0)}个工作日" if s.working_days_left is not None else "逾期"
@@ -136,8 +134,7 @@ def _late_cases(analysis: Analysis) -> dict[str, list[tuple[CaseDeadlines, str, 
 def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     sheet = ToolSheet(BULLETIN_SHEET)
     late = _late_cases(analysis)
-    order = unit_order(analysis.settings)
-    units = sorted(late, key=lambda u: (order.get(u, len(order)), u))
+    units = sorted(late, key=analysis.unit_names.sort_key)
     titles = {c.row: c.title for c in analysis.ledger.cases}
     sheet.write(1, 1, "建议提案办理逾期情况通报", st.TITLE)
     sheet.merge("A1:F1")

@@ -8,6 +8,7 @@ call, or pywin32 (`.api`) attribute or method counts as one call.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,14 @@ def _area(address: str) -> tuple[int, int, int, int]:
 
     (r1, c1), (r2, c2) = split(first), split(last)
     return r1, c1, r2, c2
+
+
+def _cells(address: str) -> list[tuple[int, int]]:
+    out = []
+    for part in address.split(","):
+        r1, c1, r2, c2 = _area(part)
+        out += [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    return out
 
 
 class Calls(list):
@@ -115,6 +124,13 @@ class FakeRangeApi:
         self._rng = rng
 
     @property
+    def HasFormula(self) -> bool | None:
+        """False, True or None (some), as Excel answers; formulas are cells listed in sheet.formulas."""
+        self._rng.sheet.calls.log("api", "HasFormula", self._rng.address_text)
+        found = {self._rng.sheet.formulas.get(rc) is not None for rc in _cells(self._rng.address_text)}
+        return None if len(found) > 1 else found.pop()
+
+    @property
     def FormatConditions(self) -> FakeFormatConditions:
         self._rng.sheet.calls.log("api", "FormatConditions", self._rng.address_text)
         return FakeFormatConditions(self._rng.sheet, self._rng.address_text)
@@ -169,7 +185,42 @@ class FakeRange:
 
     @property
     def api(self) -> FakeRangeApi:
-        return FakeRangeApi(self)
+        return FakeRangeApi(self)  # xlwings hands over the pywin32 object: no call yet
+
+    def merge(self, across: bool = False) -> None:
+        """Excel merges each area of a union range on its own."""
+        self.sheet.calls.log("range", "merge", self.address_text)
+        self.sheet.merges += self.address_text.split(",")
+
+    @property
+    def font(self) -> FakeFont:
+        self.sheet.calls.log("range", "font", self.address_text)
+        return FakeFont(self)
+
+    @property
+    def column_width(self) -> Any:
+        raise AssertionError("the live layer never reads widths")
+
+    @column_width.setter
+    def column_width(self, width: float) -> None:
+        self.sheet.calls.log("range", "column_width set", self.address_text)
+        for _, c in _cells(self.address_text):
+            self.sheet.widths[column_letter(c - 1)] = width
+
+
+class FakeFont:
+    def __init__(self, rng: FakeRange) -> None:
+        self._rng = rng
+
+    @property
+    def bold(self) -> Any:
+        raise AssertionError("the live layer never reads fonts")
+
+    @bold.setter
+    def bold(self, value: bool) -> None:
+        self._rng.sheet.calls.log("font", "bold set", self._rng.address_text)
+        for rc in _cells(self._rng.address_text):
+            self._rng.sheet.bold.add(rc)
 
 
 class FakeSheet:
@@ -183,12 +234,24 @@ class FakeSheet:
                     self.cells[(r, c)] = _xl_value(v)
         self.fills: dict[str, tuple[int, int, int]] = {}
         self.conditions: list[dict[str, Any]] = []
+        self.merges: list[str] = []
+        self.bold: set[tuple[int, int]] = set()
+        self.widths: dict[str, float] = {}
+        self.formulas: dict[tuple[int, int], str] = {}  # tests mark formula cells here
         self.active = False
 
     def cell(self, row: int, col: int) -> Any:
         return self.cells.get((row, col))
 
     def set_cell(self, row: int, col: int, value: Any) -> None:
+        """What Excel does with a written value: a leading apostrophe makes text (and is not kept),
+        text that reads as a number becomes a number (the live layer must prevent that)."""
+        self.book.saved = False  # Excel marks the workbook changed
+        if isinstance(value, str) and value.startswith("'"):
+            value = value[1:]
+        elif isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = float(value)
         if isinstance(value, date) and not isinstance(value, datetime):
             value = datetime(value.year, value.month, value.day)  # what Excel hands back later
         if value is None or value == "":
@@ -209,9 +272,14 @@ class FakeSheet:
         self.calls.log("sheet", "range", self.name, address)
         return FakeRange(self, address)
 
-    def clear_contents(self) -> None:
-        self.calls.log("sheet", "clear_contents", self.name)
+    def clear(self) -> None:
+        """Values, formats and merges go; column widths stay, as in Excel."""
+        self.calls.log("sheet", "clear", self.name)
         self.cells.clear()
+        self.fills.clear()
+        self.merges.clear()
+        self.bold.clear()
+        self.formulas.clear()
 
     def activate(self) -> None:
         self.calls.log("sheet", "activate", self.name)
@@ -244,20 +312,33 @@ class FakeSheets:
         return sheet
 
 
+class FakeBookApi:
+    def __init__(self, book: FakeBook) -> None:
+        self._book = book
+
+    @property
+    def Saved(self) -> bool:
+        self._book.calls.log("api", "Saved")
+        return self._book.saved
+
+
 class FakeBook:
-    def __init__(self, grids: dict[str, list[list[Any]]], fullname: str = "工作簿1") -> None:
+    def __init__(self, grids: dict[str, list[list[Any]]], fullname: str = "工作簿1", saved: bool = False) -> None:
         self.calls = Calls()
         self._fullname = fullname
+        self.saved = saved  # Workbook.Saved: nothing changed since the file was saved
+        self.api = FakeBookApi(self)  # the pywin32 Workbook: no call until a property is read
         self.app = FakeApp(self.calls)
         self.sheet_objects = [FakeSheet(self, name, grid) for name, grid in grids.items()]
         self.sheets = FakeSheets(self)
 
     @classmethod
-    def from_file(cls, path: Path, saved: bool = False) -> FakeBook:
-        """The workbook as Excel would hold it; `saved=False` makes it an unsaved Book1."""
+    def from_file(cls, path: Path, saved: bool = False, dirty: bool = False) -> FakeBook:
+        """The workbook as Excel would hold it: `saved` opened from `path` (with `dirty`, changed
+        since), else an unsaved Book1."""
         book = pc.CalamineWorkbook.from_path(str(path))
         grids = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
-        return cls(grids, str(path) if saved else "工作簿1")
+        return cls(grids, str(path.resolve()) if saved else "工作簿1", saved=saved and not dirty)
 
     @property
     def name(self) -> str:

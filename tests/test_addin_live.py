@@ -81,12 +81,13 @@ def test_live_results_equal_the_file_path(tag: str, apply: Any, headers: list[st
 
 @pytest.mark.slow
 @pytest.mark.parametrize("rows", [100, 20_000])
-@pytest.mark.parametrize("tag", ["check", "due", "mark_overdue", "summary"])
+@pytest.mark.parametrize("tag", ["check", "due", "mark_overdue", "summary", "update_all", "settings"])
 def test_calls_into_excel_stay_bounded(tag: str, rows: int, ledgers: dict[int, Path]) -> None:
+    """Unsaved ledgers without settings sheets (设置 creates all five)."""
     book = FakeBook.from_file(ledgers[rows])
     message = ribbon.run(tag, book, TODAY)
     assert "内部错误" not in message
-    assert len(book.calls) <= MAX_CALLS, book.calls
+    assert len(book.calls) <= (UPDATE_ALL_CALLS if tag == "update_all" else MAX_CALLS), book.calls
     reads = [c for c in book.calls if c[:2] == ("range", "value get")]
     assert len(reads) == 1  # the used range of the ledger, once
 
@@ -147,3 +148,226 @@ def test_every_handler_returns_text_for_the_user(ledgers: dict[int, Path]) -> No
     for tag in ribbon.HANDLERS:
         message = ribbon.run(tag, FakeBook.from_file(ledgers[100]), TODAY)
         assert message and "内部错误" not in message, (tag, message)
+
+
+# ---------------------------------------------------------------- ledgers with the settings sheets
+
+SAMPLE_ROWS = 381
+UPDATE_ALL_CALLS = 55  # 一键更新 runs three buttons' work in one press; see docs/windows-smoke.md
+
+
+def _with_settings(sample: Path, path: Path, rows: int) -> Path:
+    """The sample's settings sheets under `rows` ledger rows: the sample's own rows repeated, each
+    copy's 编号 made unique (so split and merge still find every case)."""
+    import python_calamine as pc
+    import xlsxwriter
+
+    book = pc.CalamineWorkbook.from_path(str(sample))
+    grids = {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
+    head, body = grids["台账"][:2], grids["台账"][2:]
+    number = head[1].index("编号")
+    out = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    dates = out.add_format({"num_format": "yyyy-mm-dd"})
+    for name, grid in grids.items():
+        ws = out.add_worksheet(name)
+        lines = head + [[f"{r[number]}-{i // len(body)}" if c == number and i >= len(body) else v
+                         for c, v in enumerate(r)] for i, r in enumerate(body[i % len(body)] for i in range(rows))] \
+            if name == "台账" else grid
+        for r, line in enumerate(lines):
+            for c, v in enumerate(line):
+                if isinstance(v, date):
+                    ws.write_datetime(r, c, datetime(v.year, v.month, v.day), dates)
+                elif v not in ("", None):
+                    ws.write(r, c, v)
+    out.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def with_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """The demo sample (381 rows, five settings sheets) and a 20,000-row ledger with the same settings."""
+    from taizhang.macros.demo import write_sample
+
+    folder = tmp_path_factory.mktemp("with_settings")
+    (folder / "sample").mkdir()
+    (folder / "big").mkdir()
+    sample = write_sample(folder / "sample" / "台账.xlsx", TODAY)
+    return {SAMPLE_ROWS: sample, 20_000: _with_settings(sample, folder / "big" / "台账.xlsx", 20_000)}
+
+
+def _returned(master: Path, tmp: Path) -> Path:
+    """A 回收 folder beside `master` holding one unit's filled return (as test_merge_roundtrip makes it)."""
+    from taizhang.macros.split_job import split
+    from tests.test_merge_roundtrip import HOST, REPLY, edit, first_host_case
+
+    [unit_file] = split(master, tmp / "分发", TODAY, units=[HOST]).files
+    folder = master.parent / "回收"
+    folder.mkdir(exist_ok=True)
+    edit(unit_file.path, {first_host_case(unit_file.path): REPLY}, folder / "财政局回传.xlsx")
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rows", [SAMPLE_ROWS, 20_000])
+@pytest.mark.parametrize("tag", ["check", "due", "mark_overdue", "summary", "update_all", "split", "merge",
+                                 "settings", "help"])
+def test_every_button_stays_in_budget_with_settings_sheets(tag: str, rows: int, with_settings: dict[int, Path],
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    master = shutil.copyfile(with_settings[rows], tmp_path / "台账.xlsx")
+    if tag == "split" and rows > SAMPLE_ROWS:  # 80 s of writing unit workbooks, none of it calls Excel
+        from taizhang.macros import split_job
+
+        real = split_job.split
+        monkeypatch.setattr(split_job, "split", lambda path, out, today: real(path, out, today, units=["县财政局"]))
+    if tag == "merge":
+        _returned(master, tmp_path)
+    book = FakeBook.from_file(master, saved=True)
+    message = ribbon.run(tag, book, TODAY)
+    assert "内部错误" not in message and "请先" not in message, message
+    limit = UPDATE_ALL_CALLS if tag == "update_all" else MAX_CALLS
+    assert len(book.calls) <= limit, (len(book.calls), book.calls)
+    settings_reads = [c for c in book.calls if c[:2] == ("book", "sheets[]") and c[2] in ribbon.SETTINGS_ORDER]
+    assert settings_reads == [] or tag == "settings"  # from the saved file, no call into Excel
+
+
+def test_a_changed_workbook_reads_its_settings_live(with_settings: dict[int, Path]) -> None:
+    book = FakeBook.from_file(with_settings[SAMPLE_ROWS], saved=True, dirty=True)
+    ribbon.run("due", book, TODAY)
+    reads = [c for c in book.calls if c[:2] == ("range", "value get")]
+    assert len(reads) == 6  # the ledger and each of the five settings sheets, once
+    assert [c for c in book.calls if c[:2] == ("range", "address")] == [("range", "address")]  # the ledger's only
+    saved = FakeBook.from_file(with_settings[SAMPLE_ROWS], saved=True)
+    ribbon.run("due", saved, TODAY)
+    assert _live_columns(book, "台账", 2, [STATUS_COLUMN], SAMPLE_ROWS) == \
+        _live_columns(saved, "台账", 2, [STATUS_COLUMN], SAMPLE_ROWS)
+
+
+@pytest.mark.parametrize(("tag", "apply", "headers"), [
+    ("check", apply_check, [PROBLEMS_COLUMN]),
+    ("due", apply_due, [STAGE_COLUMN, DUE_COLUMN, LEFT_COLUMN, STATUS_COLUMN]),
+])
+def test_live_columns_equal_the_file_path_with_settings(tag: str, apply: Any, headers: list[str],
+                                                        with_settings: dict[int, Path], tmp_path: Path) -> None:
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
+    book = FakeBook.from_file(master, saved=True)
+    ribbon.run(tag, book, TODAY)
+    copy = shutil.copyfile(master, tmp_path / "copy.xlsx")
+    run_and_write(copy, TODAY, [apply])
+    expected = _file_columns(copy, headers)
+    assert _live_columns(book, "台账", 2, headers, len(expected[headers[0]])) == expected
+
+
+def _file_sheet(path: Path, name: str) -> dict[tuple[int, int], Any]:
+    import python_calamine as pc
+
+    grid = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return {(r, c): _same(v) for r, row in enumerate(grid, 1) for c, v in enumerate(row, 1) if _same(v) is not None}
+
+
+def _fake_sheet(book: FakeBook, name: str) -> dict[tuple[int, int], Any]:
+    return {rc: _same(v) for rc, v in book.sheet(name).cells.items() if _same(v) is not None}
+
+
+@pytest.mark.parametrize(("tag", "names"), [
+    ("check", ["校验结果"]), ("mark_overdue", ["逾期清单"]), ("summary", ["汇总", "通报", "图表"])])
+def test_tool_sheets_equal_the_file_path(tag: str, names: list[str], with_settings: dict[int, Path],
+                                         tmp_path: Path) -> None:
+    from taizhang.macros.due_job import apply_due
+    from taizhang.macros.excel_sheets import CHART_NOTE
+    from taizhang.macros.summary_job import apply_summary
+
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
+    book = FakeBook.from_file(master, saved=True)
+    ribbon.run(tag, book, TODAY)
+    copy = shutil.copyfile(master, tmp_path / "copy.xlsx")
+    run_and_write(copy, TODAY, [{"check": apply_check, "mark_overdue": apply_due, "summary": apply_summary}[tag]])
+    for name in names:
+        live = _fake_sheet(book, name)
+        notes = [rc for rc, v in live.items() if v == CHART_NOTE]
+        assert len(notes) == (name == "图表")  # where the CLI draws its first chart
+        assert {rc: v for rc, v in live.items() if rc not in notes} == _file_sheet(copy, name), name
+
+
+def test_tool_sheets_keep_text_as_text_and_get_formatting_within_budget(tmp_path: Path) -> None:
+    from taizhang.macros import excel_live as live
+    from taizhang.macros import excel_sheets
+    from taizhang.workbook.writer import Style, ToolSheet
+
+    sheet = ToolSheet("汇总")
+    sheet.write(1, 1, "标题", Style(bold=True))
+    sheet.merge("A1:C1")
+    sheet.write_row(2, ["007", "2026-05-01", "=1+1"], Style(bold=True))
+    sheet.write(3, 2, 5)
+    sheet.column_width("A", 6)
+    sheet.column_width("B", 20)
+    sheet.column_width("C", 6)
+    book = FakeBook({"台账": [["编号", "标题", "主办单位", "交办日期"], ["1", "a", "b", date(2026, 3, 1)]]})
+    read = live.read_book(book, live.Budget(limit=1000))
+    excel_sheets.write_values(read, [sheet])
+    assert excel_sheets.format_written(read) == 0
+    ws = book.sheet("汇总")
+    assert [ws.cell(2, c) for c in (1, 2, 3)] == ["007", "2026-05-01", "=1+1"] and ws.cell(3, 2) == 5
+    assert ws.merges == ["A1:C1"] and {(1, 1), (2, 1), (2, 2), (2, 3)} <= ws.bold
+    assert ws.widths == {"A": 6, "B": 20, "C": 6}
+    narrow = FakeBook({"台账": [["编号", "标题", "主办单位", "交办日期"], ["1", "a", "b", date(2026, 3, 1)]]})
+    read = live.read_book(narrow, live.Budget(limit=live.EXIT_CALLS + 10))
+    excel_sheets.write_values(read, [sheet])
+    assert excel_sheets.format_written(read) > 0  # formatting is what gives way, never the values
+    assert narrow.sheet("汇总").cell(2, 1) == "007"
+
+
+def test_split_writes_the_same_files_as_the_command_line(with_settings: dict[int, Path], tmp_path: Path) -> None:
+    from taizhang.macros.excel_split_merge import split_folder
+    from taizhang.macros.split_job import split
+
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
+    message = ribbon.run("split", FakeBook.from_file(master, saved=True), TODAY)
+    folder = split_folder(master, TODAY)
+    assert str(folder) in message and "分发完成" in message
+    expected = split(master, tmp_path / "cli", TODAY)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        n for f in expected.files for n in (f.path.name, f.note.name))
+    for f in expected.files:
+        assert (folder / f.note.name).read_text(encoding="utf-8") == f.note.read_text(encoding="utf-8")
+        for name in ("台账", "填报说明"):
+            assert _file_sheet(folder / f.path.name, name) == _file_sheet(f.path, name)
+
+
+def test_split_and_merge_ask_to_save_first(with_settings: dict[int, Path]) -> None:
+    for tag in ("split", "merge"):
+        dirty = ribbon.run(tag, FakeBook.from_file(with_settings[SAMPLE_ROWS], saved=True, dirty=True), TODAY)
+        assert "请先保存" in dirty
+        assert "另存为" in ribbon.run(tag, FakeBook.from_file(with_settings[SAMPLE_ROWS]), TODAY)
+
+
+def test_merge_without_a_return_folder_says_where_to_put_files(with_settings: dict[int, Path],
+                                                               tmp_path: Path) -> None:
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
+    message = ribbon.run("merge", FakeBook.from_file(master, saved=True), TODAY)
+    assert "回收" in message and str(tmp_path / "回收") in message
+
+
+@pytest.mark.parametrize("formula", [False, True])
+def test_merge_applies_the_same_values_as_the_command_line(formula: bool, with_settings: dict[int, Path],
+                                                           tmp_path: Path) -> None:
+    from taizhang.macros.excel_split_merge import merge_button, returned_files
+    from taizhang.macros.merge_job import merge
+
+    when = datetime(2026, 5, 21, 9, 30)
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
+    _returned(master, tmp_path)
+    book = FakeBook.from_file(master, saved=True)
+    if formula:  # a formula somewhere in the block: only the changed cells are written
+        book.sheet("台账").formulas.update({(r, c): "=1" for r in range(3, 3 + SAMPLE_ROWS) for c in range(1, 41)})
+    message = merge_button(book, TODAY, now=when)
+    assert "回收合并完成" in message and "保存" in message
+    cli = tmp_path / "cli" / "台账.xlsx"
+    cli.parent.mkdir()
+    shutil.copyfile(master, cli)
+    report = merge(cli, returned_files(master)[1], TODAY, now=when)
+    assert sum(len(f.changes) for f in report.files) == 4
+    assert _fake_sheet(book, "台账") == _file_sheet(cli, "台账")  # the changes, and nothing else moved
+    assert _fake_sheet(book, "变更记录") == _file_sheet(cli, "变更记录")
+    writes = [c for c in book.calls if c[:2] == ("range", "value set") and "台账" not in c[2]]
+    assert len(writes) == (4 if formula else 1) + 1  # the ledger's block(s), then the log rows
+    assert "请先保存" in ribbon.run("merge", book, TODAY)  # changed in Excel now: a second press waits

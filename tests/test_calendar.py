@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -49,21 +49,58 @@ def test_holiday_rows_override_the_library() -> None:
     assert cal.is_workday(date(2026, 6, 23))
 
 
+def notice_2027() -> list[Holiday]:
+    """A whole year's notice, as staff would copy it into the 节假日 sheet (seven holidays, make-up days)."""
+    spans = [(date(2027, 1, 1), 3, "元旦"), (date(2027, 2, 6), 8, "春节"), (date(2027, 4, 3), 3, "清明"),
+             (date(2027, 5, 1), 5, "劳动节"), (date(2027, 6, 9), 3, "端午"), (date(2027, 9, 15), 3, "中秋"),
+             (date(2027, 10, 1), 7, "国庆")]
+    rows = [rest(start + timedelta(days=i), note) for start, n, note in spans for i in range(n)]
+    return [*rows, work(date(2027, 2, 20)), work(date(2027, 9, 26)), work(date(2027, 10, 9))]
+
+
 def test_holiday_rows_make_a_new_year_known() -> None:
-    cal = WorkCalendar.from_settings([rest(date(2027, 1, 1), "元旦")])
+    cal = WorkCalendar.from_settings(notice_2027())
     assert cal.knows(2027)
     assert not cal.is_workday(date(2027, 1, 1))  # a Friday, 休 by the sheet
     assert not cal.is_workday(date(2027, 1, 2))  # Saturday
     assert cal.is_workday(date(2027, 1, 4))  # Monday
     assert cal.next_workday_on_or_after(date(2026, 12, 31)) == date(2026, 12, 31)
     assert cal.add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    assert not cal.is_workday(date(2027, 10, 4))  # 国庆, a Monday
+    assert cal.is_workday(date(2027, 10, 9))  # Saturday, make-up working day
+
+
+@pytest.mark.parametrize("rows", [
+    [rest(date(2027, 1, 1), "元旦")],  # one stray row
+    [rest(date(2027, 2, 6) + timedelta(days=i), "春节") for i in range(6)],  # six rest days
+    [rest(date(2027, 1, 1)), *(work(date(2027, 2, 20) + timedelta(days=7 * i)) for i in range(7))],  # 班 are not 休
+])
+def test_a_year_the_sheet_covers_only_in_part_stays_unknown(rows: list[Holiday]) -> None:
+    cal = WorkCalendar.from_settings(rows)
+    assert not cal.knows(2027)
+    with pytest.raises(UnknownYear) as raised:
+        cal.is_workday(date(2027, 10, 4))  # 国庆 must not become a working day
+    assert (raised.value.year, raised.value.rows) == (2027, len(rows))
+    assert raised.value.message == (
+        f"2027年的节假日安排不完整：“节假日”工作表中2027年只有{len(rows)}行，"
+        "请按国务院办公厅2027年部分节假日安排的通知填写全年的放假和调休日期"
+    )
+    with pytest.raises(UnknownYear) as stepping:
+        cal.add_workdays(date(2026, 12, 20), 30)
+    assert stepping.value.rows == len(rows)
+
+
+def test_seven_rest_days_make_a_year_known() -> None:
+    cal = WorkCalendar.from_settings([rest(date(2027, 2, 6) + timedelta(days=i), "春节") for i in range(7)])
+    assert cal.knows(2027)
 
 
 def test_without_the_library_only_the_sheet_years_are_known() -> None:
-    cal = WorkCalendar.from_settings([work(date(2026, 10, 10))], use_library=False)
-    assert cal.known_years == (2026,)
-    assert cal.is_workday(date(2026, 10, 1))  # the library's 国庆 is not used
-    assert cal.is_workday(date(2026, 10, 10))
+    cal = WorkCalendar.from_settings([*notice_2027(), work(date(2026, 10, 10))], use_library=False)
+    assert cal.known_years == (2027,)  # 2026's one row is not a whole notice
+    assert not cal.is_workday(date(2027, 10, 1))
+    with pytest.raises(UnknownYear):
+        cal.is_workday(date(2026, 10, 10))
 
 
 def test_stepping_into_an_unknown_year_raises(cal: WorkCalendar) -> None:
@@ -77,7 +114,8 @@ def test_stepping_into_an_unknown_year_raises(cal: WorkCalendar) -> None:
 
 
 def test_stepping_over_a_gap_between_known_years_raises() -> None:
-    cal = WorkCalendar.from_settings([rest(date(2028, 1, 3))])  # 2028 known, 2027 not
+    whole_2028 = [rest(date(2028, 1, 3) + timedelta(days=i)) for i in range(7)]
+    cal = WorkCalendar.from_settings(whole_2028)  # 2028 known, 2027 not
     with pytest.raises(UnknownYear) as raised:
         cal.add_workdays(date(2026, 12, 30), 5)
     assert raised.value.year == 2027

@@ -134,3 +134,21 @@ def test_xls_master_is_written_as_new_xlsx_beside_it(tmp_path: Path, soffice: st
     beside = xls.with_suffix(".xlsx")
     assert "校验结果" in pc.CalamineWorkbook.from_path(str(beside)).sheet_names
     assert read_workbook(beside).ledger.header_rows == [3, 4]
+
+
+def test_overdue_groups_name_and_order_units_as_the_statistics_do() -> None:
+    from taizhang.core.model import Case, Ledger
+    from taizhang.core.settings import Settings, Unit
+    from taizhang.core.stats.units import NO_HOST
+    from taizhang.macros.due_job import overdue_by_unit
+
+    settings = Settings(units=[Unit(name="县水利局", short="水利局", order=1),
+                               Unit(name="县教育和体育局", aliases=["教体局"], order=2)])
+    cases = [Case(row=r, sheet="台账", 编号=f"第{r}号", 本级承办方式="主办", 交办日期=date(2026, 1, 5), 主办单位=u)
+             for r, u in ((5, "教体局"), (6, None), (7, "县林草局"), (8, "水利局"), (9, "县水利局"))]
+    ledger = Ledger(path="memory.xlsx", sheet="台账", header_row=1, header_rows=[1], columns={}, last_column="A",
+                    year=2026, cases=cases)
+    analysis = Analysis(ledger, settings, date(2026, 5, 20))  # 交办 1-05 + 3 months: every reply is overdue
+    groups = [(unit, [d.row for d in ds]) for unit, ds in overdue_by_unit(analysis)]
+    assert groups == [("县水利局", [8, 9]), ("县教育和体育局", [5]), ("县林草局", [7]), (NO_HOST, [6])]
+    assert [r.unit for r in analysis.stats.by_unit] == [unit for unit, _ in groups]

@@ -45,11 +45,26 @@ def test_a_deadline_in_an_unknown_year_is_unknown_with_the_message() -> None:
     assert result.reason == UNKNOWN_2027
 
 
+def whole_year_2027() -> list[Holiday]:
+    """A whole notice's rest days for 2027 (the sheet must carry the year, not a stray row)."""
+    spans = [(date(2027, 1, 1), 1, "元旦"), (date(2027, 2, 5), 7, "春节"), (date(2027, 4, 5), 1, "清明"),
+             (date(2027, 5, 1), 5, "劳动节"), (date(2027, 6, 9), 1, "端午"), (date(2027, 9, 15), 1, "中秋"),
+             (date(2027, 10, 1), 7, "国庆")]
+    return [Holiday(day=start + timedelta(days=i), rest=True, note=note) for start, n, note in spans for i in range(n)]
+
+
 def test_holiday_rows_make_2027_known() -> None:
-    spring = [Holiday(day=date(2027, 2, 5) + timedelta(days=i), rest=True, note="春节") for i in range(7)]
-    cal = WorkCalendar.from_settings(spring)
+    cal = WorkCalendar.from_settings(whole_year_2027())
     result = run(case(交办日期=date(2026, 11, 10)), date(2026, 11, 20), cal=cal)
     assert (result.due, result.status) == (date(2027, 2, 12), "正常")  # 2-10 is in the sheet's 春节
+
+
+def test_a_stray_2027_row_leaves_2027_unknown() -> None:
+    cal = WorkCalendar.from_settings([Holiday(day=date(2027, 1, 1), rest=True, note="元旦")])
+    result = run(case(交办日期=date(2026, 11, 10)), date(2026, 11, 20), cal=cal)
+    assert (result.due, result.status) == (None, "未知")  # not 2-10 guessed as a plain Wednesday
+    assert result.reason == ("2027年的节假日安排不完整：“节假日”工作表中2027年只有1行，"
+                             "请按国务院办公厅2027年部分节假日安排的通知填写全年的放假和调休日期")
 
 
 def test_holiday_row_overriding_the_library_moves_a_deadline() -> None:

@@ -71,3 +71,16 @@ def test_bad_setting_names_sheet_and_cell(tmp_path: Path, sheet: str, rows: list
 def test_settings_sheet_without_its_header_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="“单位名录”工作表中找不到表头"):
         read_workbook(_ledger(tmp_path / "a.xlsx", {"单位名录": [["名字"], ["县财政局"]]}))
+
+
+def test_unit_index_is_built_once_and_follows_the_units() -> None:
+    from taizhang.core.settings import Settings, Unit
+
+    settings = Settings(units=[Unit(name="县水利局", short="水利局")])
+    assert settings.unit_index() is settings.unit_index()  # built once, not per resolve_unit call
+    assert settings.resolve_unit("水利局").name == "县水利局"  # type: ignore[union-attr]
+    settings.units = [Unit(name="县交通运输局", aliases=["交通局"])]
+    assert settings.resolve_unit("水利局") is None
+    settings.units.append(Unit(name="县水利局"))
+    assert settings.resolve_unit("交通局").name == "县交通运输局"  # type: ignore[union-attr]
+    assert settings.resolve_unit("县水利局").name == "县水利局"  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ The ledger (year 2026) holds 9 current-year cases, 3 earlier years' B cases and 
  2  建议  主办  水利局         ✓    ✓    B   基本满意  -, ✗, ✓
  3  建议  主办  县 水利局      ✗    ✗    -   -         overdue, -, ✓
  4  提案  分办  县教育和体育局 ✓    ✓    C   不满意    -, ✓, ✓
- 5  提案  协办  教体局         ✓    ✗    A   -         -, ✓, ✓
+ 5  提案  协办  教体局         ✓    ✗    A   -         -, -, no reply deadline (协办: no 正式答复 stage)
  6  提案  主办  县交通运输局   ✗    ✓    -   -         -, -, not yet due
  7  提案  参阅  县交通运输局   (no rate)
  8  建议  主办  县交通运输局   退回 (no rate)
@@ -67,7 +67,7 @@ CASES = [
          正式答复日期=D, 面商日期=D, 办理结果="A", 代表意见="满意"),
 ]
 TIMING = {
-    1: t(on_time=True), 2: t(on_time=False), 3: t(overdue=True), 4: t(on_time=True), 5: t(on_time=True),
+    1: t(on_time=True), 2: t(on_time=False), 3: t(overdue=True), 4: t(on_time=True), 5: t(due=False),
     6: t(due=False), 7: t(due=False), 8: t(due=False), 13: t(on_time=True),
 }
 
@@ -83,9 +83,11 @@ def nums(rates: dict) -> dict[str, tuple]:
 
 def test_every_rate_over_the_whole_ledger(stats: Stats) -> None:
     assert nums(stats.totals.rates) == {
-        "办复率": (5, 7, "71.43%"),  # due: 1-6, 13 (not 参阅 7, not 退回 8); replied 1, 2, 4, 5, 13
+        # due: 1-6, 13 (not 参阅 7, not 退回 8); due to be replied: 1-4, 13 (deadline passed) and 5
+        # (协办, no deadline, but replied), not 6 (deadline not reached); replied 1, 2, 4, 5, 13
+        "办复率": (5, 6, "83.33%"),
         "见面率": (5, 6, "83.33%"),  # 主办/分办 due cases 1, 2, 3, 4, 6, 13; met all but 3
-        "按期办复率": (4, 6, "66.67%"),  # due by today 1-5, 13; on time 1, 4, 5, 13
+        "按期办复率": (3, 5, "60.00%"),  # reply deadline passed: 1-4, 13; on time 1, 4, 13
         "满意率": (3, 4, "75.00%"),  # opinions on 1, 2, 4, 13
         "满意占比": (2, 4, "50.00%"),
         "解决率": (4, 5, "80.00%"),  # A 1, 5, 13; B 2; C 4
@@ -126,7 +128,9 @@ def test_per_unit_rates_are_over_its_own_host_cases(stats: Stats) -> None:
     assert nums(education.rates)["见面率"] == (1, 1, "100.00%")  # case 5 is 协办: no meeting due
     assert nums(education.rates)["满意率"] == (0, 1, "0.00%")
     assert nums(education.rates)["B类转化率"] == (1, 1, "100.00%")
-    assert nums(transport.rates)["办复率"] == (0, 1, "0.00%")  # only case 6 is due
+    assert nums(education.rates)["办复率"] == (2, 2, "100.00%")  # 4, and 协办 5 because it is replied
+    assert nums(education.rates)["按期办复率"] == (1, 1, "100.00%")  # 4 only: 协办 5 has no deadline
+    assert nums(transport.rates)["办复率"] == (0, 0, "—")  # case 6, the only due one, is not owed a reply yet
     assert nums(transport.rates)["按期办复率"] == (0, 0, "—")
     assert transport.class_shares["A"].value == "—"
     assert nums(transport.rates)["B类转化率"] == (0, 1, "0.00%")
@@ -142,13 +146,29 @@ def test_without_timing_on_time_rate_and_overdue_are_unknown() -> None:
     stats = compute_stats(CASES, SETTINGS, TODAY, ledger_year=2026)
     assert stats.totals.rates["按期办复率"].value == "未知"
     assert stats.totals.overdue is None
-    assert stats.totals.rates["办复率"].value == "71.43%"
+    # every due case is taken as due to be replied: 1-6, 13; replied 1, 2, 4, 5, 13
+    assert nums(stats.totals.rates)["办复率"] == (5, 7, "71.43%")
+    transport = stats.by_unit[2]
+    assert (transport.unit, nums(transport.figures.rates)["办复率"]) == ("县交通运输局", (0, 1, "0.00%"))
 
 
 def test_case_missing_from_timing_is_left_out_of_on_time_rate() -> None:
-    timing = {row: value for row, value in TIMING.items() if row != 2}
+    timing = {row: value for row, value in TIMING.items() if row not in (2, 3)}
     stats = compute_stats(CASES, SETTINGS, TODAY, ledger_year=2026, timing=timing)
-    assert nums(stats.totals.rates)["按期办复率"] == (4, 5, "80.00%")
+    assert nums(stats.totals.rates)["按期办复率"] == (3, 3, "100.00%")  # 1, 4, 13
+    # in 办复率 a missing case counts only when replied: 2 yes, 3 no
+    assert nums(stats.totals.rates)["办复率"] == (5, 5, "100.00%")  # 1, 2, 4, 5, 13
+
+
+def test_reply_rate_counts_a_case_once_its_reply_deadline_passes() -> None:
+    cases = [case(1, 本级承办方式="主办", 主办单位="县水利局"), case(2, 本级承办方式="主办", 主办单位="县水利局"),
+             case(3, 本级承办方式="协办", 主办单位="县水利局")]
+    before = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026, timing={1: t(due=False), 2: t(due=False),
+                                                                             3: t(due=False)})
+    assert nums(before.totals.rates)["办复率"] == (0, 0, "—")  # nothing owed yet: not 0%
+    after = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026,
+                          timing={1: t(overdue=True), 2: t(due=False), 3: t(due=False)})
+    assert nums(after.totals.rates)["办复率"] == (0, 1, "0.00%")  # 1 is overdue; 2 not yet; 协办 3 never
 
 
 def test_ledger_year_falls_back_to_the_params_sheet() -> None:

@@ -9,6 +9,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from taizhang.core.calendar import WorkCalendar
+from taizhang.core.deadlines import PRESETS, evaluate
 from taizhang.core.model import Case
 from taizhang.core.settings import CHECK_RULE_HEADERS, Severity
 from taizhang.validators import CODES, JSON_KEYS, RULES, Report, ledger_frame, rule_rows, validate
@@ -116,10 +118,52 @@ def test_rereply_deadline_hook() -> None:
         # A three-month local rule for row 1, unknown for row 2.
         return date(2025, 8, 20) if case.row == FIRST_ROW else None
 
-    report = validate(ledger, make_settings(), TODAY, deadline_overdue=due)
+    report = validate(ledger, make_settings(), TODAY, rereply_due=due)
     assert report.flatten(["row", "code"]) == [[FIRST_ROW, "dissatisfied-without-rereply"]]
     assert validate(ledger, make_settings(), date(2025, 6, 20)).findings == []  # due day itself is in time
     assert len(validate(ledger, make_settings(), date(2025, 6, 21)).findings) == 2
+
+
+def test_default_rereply_deadline_moves_off_a_rest_day() -> None:
+    # Replied 2025-05-21: one month on is Saturday 2025-06-21, so the re-reply is due Monday 06-23.
+    ledger = make_ledger([clean_row(1, 正式答复日期=date(2025, 5, 21), 代表意见="不满意", 备案日期=None)])
+    assert validate(ledger, make_settings(), date(2025, 6, 23)).findings == []
+    late = validate(ledger, make_settings(), date(2025, 6, 24))
+    assert late.flatten(["row", "code"]) == [[FIRST_ROW, "dissatisfied-without-rereply"]]
+    assert "2025-06-23" in late.findings[0].message
+
+
+def extension_rows(*granted: date, assigned: date = date(2026, 1, 5)) -> list[dict[str, object]]:
+    return [clean_row(n, 交办日期=assigned, 延期至=g, 延期理由="需跨部门协调", 签收日期=None, 面商日期=None,
+                      协办意见日期=None, 办理方案日期=None, 答复样稿日期=None, 正式答复日期=None,
+                      办理结果=None, 代表意见=None, 备案日期=None, 年度=assigned.year)
+            for n, g in enumerate(granted, start=1)]
+
+
+def test_extension_cap_is_the_deadline_engines() -> None:
+    # 交办 2026-01-05: six months on is Sunday 2026-07-05, so the cap is Monday 07-06 (民法典 第二百零三条).
+    ledger = make_ledger(extension_rows(date(2026, 7, 6), date(2026, 7, 7)), year=2026)
+    report = validate(ledger, make_settings(), date(2026, 1, 10))
+    too_long = [f for f in report.findings if f.code == "extension-too-long"]
+    assert [(f.row, f.field) for f in too_long] == [(FIRST_ROW + 1, "延期至")]
+    assert "最迟2026-07-06" in too_long[0].message
+    law = PRESETS["代表法三个月"]
+    first, second = (next(s for s in d.stages if s.stage == "正式答复")
+                     for d in evaluate(ledger.cases, law, WorkCalendar.from_settings([]), date(2026, 1, 10),
+                                       ledger_year=2026, due_soon_days=5))
+    assert (first.due, first.reason) == (date(2026, 7, 6), "已延期至2026-07-06")
+    assert (second.due, second.reason) == (date(2026, 7, 6), "延期至2026-07-07超过交办后6个月，按2026-07-06计")
+
+
+def test_extension_cap_in_an_unknown_year_is_the_corresponding_day() -> None:
+    # 交办 2026-08-31: six months on is 2027-02-28, a Sunday in a year nobody knows: the check
+    # falls back to that day (the deadline engine reports the due date as unknown).
+    ledger = make_ledger(extension_rows(date(2027, 2, 28), date(2027, 3, 1), assigned=date(2026, 8, 31)),
+                         year=2026)
+    report = validate(ledger, make_settings(), date(2026, 9, 10))
+    too_long = [f for f in report.findings if f.code == "extension-too-long"]
+    assert [f.row for f in too_long] == [FIRST_ROW + 1]
+    assert "最迟2027-02-28" in too_long[0].message
 
 
 def test_today_decides_future() -> None:

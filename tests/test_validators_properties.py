@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taizhang.core.calendar import WorkCalendar
+from taizhang.core.deadlines.counting import add_months, extension_cap
 from taizhang.validators import validate
 from taizhang.validators.dates import CHAIN
 from taizhang.validators.formats import _PHONES, bad_phones
@@ -42,16 +43,16 @@ def test_date_order_flags_each_step_back(dates: list[date | None]) -> None:
     assert found == expected
 
 
-def six_months_after(day: date) -> date:
-    month = day.month + 6
-    year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+CAL = WorkCalendar.from_settings([])
 
 
 @settings(max_examples=60, deadline=None)
 @given(days_2025, st.integers(min_value=-3, max_value=3))
-def test_extension_limit_is_the_corresponding_day(assigned: date, offset: int) -> None:
-    extended = six_months_after(assigned) + timedelta(days=offset)
+def test_extension_limit_is_the_engine_cap(assigned: date, offset: int) -> None:
+    # The cap is the deadline engine's: the corresponding day (8-31 → 2-28), moved off a rest day.
+    cap = extension_cap(CAL, assigned)
+    assert cap >= add_months(assigned, 6) and CAL.is_workday(cap)
+    extended = cap + timedelta(days=offset)
     row = clean_row(1, 交办日期=assigned, 延期至=extended, 延期理由="需跨部门协调", 面商日期=None,
                     协办意见日期=None, 办理方案日期=None, 答复样稿日期=None, 正式答复日期=None, 签收日期=None,
                     备案日期=None, 办理结果=None, 代表意见=None)

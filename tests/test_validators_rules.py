@@ -64,7 +64,8 @@ FOUND: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = [
     ("disclosure", {"公开属性": "不公开"}, [("不公开理由", "disclosure-without-reason")]),
     ("b-class", {"办理结果": "B类"}, [("B类计划解决时限", "b-without-plan-deadline")]),
     ("extension-reason", {"延期至": date(2025, 8, 20)}, [("延期理由", "extension-without-reason")]),
-    ("extension-long", {"延期至": date(2025, 9, 21), "延期理由": "涉及跨部门协调"},
+    # 交办 3-20 + 6 months = Saturday 9-20, so the cap is Monday 9-22 (民法典 第二百零三条)
+    ("extension-long", {"延期至": date(2025, 9, 23), "延期理由": "涉及跨部门协调"},
      [("延期至", "extension-too-long")]),
     ("return-reason", {"退回日期": date(2025, 3, 22)}, [("退回理由", "return-without-reason")]),
     ("reply-number", {"答复文号": "县教体函2025年12号"}, [("答复文号", "reply-number-format")]),
@@ -81,6 +82,7 @@ CLEAN: list[tuple[str, dict[str, Any]]] = [
     ("equal-dates", {"面商日期": date(2025, 3, 20), "答复样稿日期": date(2025, 5, 20),
                      "协办意见日期": date(2025, 5, 20)}),
     ("extension-future", {"延期至": date(2025, 9, 20), "延期理由": "涉及跨部门协调"}),
+    ("extension-to-the-cap-off-a-weekend", {"延期至": date(2025, 9, 22), "延期理由": "涉及跨部门协调"}),
     ("b-with-deadline", {"办理结果": "B", "B类计划解决时限": date(2027, 12, 31)}),
     ("alias-units", {"主办单位": "教体局", "协办单位": "县卫健委、县财政局"}),
     ("dissatisfied-rereplied", {"代表意见": "不满意", "重新答复日期": date(2025, 6, 15)}),

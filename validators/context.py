@@ -1,4 +1,5 @@
-"""What every rule sees: the ledger, its frame, the settings, today, and a way to emit hits."""
+"""What every rule sees: the ledger, its frame, the settings, today, the working-day calendar, and
+a way to emit hits."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from taizhang.core.calendar import UnknownYear, WorkCalendar
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import Settings
 from taizhang.validators.frame import ledger_frame
@@ -44,10 +46,41 @@ class Context:
     settings: Settings
     today: date
     rereply_due: RereplyDue | None = None
+    # The deadlines' calendar when the caller has one; else built from the 节假日 sheet on first use.
+    given_calendar: WorkCalendar | None = None
     frame: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
         self.frame = ledger_frame(self.ledger)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        if self.given_calendar is not None:
+            return self.given_calendar
+        return WorkCalendar.from_settings(self.settings.holidays)
+
+    def counted(self, base: pd.Series, count: Callable[[WorkCalendar, date], date],
+                plain: Callable[[date], date], where: pd.Series | None = None) -> pd.Series:
+        """`count(calendar, day)` for each filled row of `base` (where `where` holds; NaT elsewhere):
+        the deadline engine's own counting, so a check and the engine agree on rest days. When the
+        result falls in a year the calendar does not know, `plain(day)` (the corresponding day): a
+        check then says nothing about rest days rather than staying silent."""
+        out = pd.Series(pd.NaT, index=base.index, dtype="datetime64[s]")
+        keep = base.notna().to_numpy()
+        if where is not None:
+            keep = keep & where.to_numpy(dtype=bool, na_value=False)
+        picked = base[keep]
+        if not len(picked):
+            return out
+        days = picked.dt.date.tolist()
+        found: dict[date, pd.Timestamp] = {}
+        for day in set(days):
+            try:
+                found[day] = pd.Timestamp(count(self.calendar, day))
+            except UnknownYear:
+                found[day] = pd.Timestamp(plain(day))
+        out.loc[picked.index] = [found[d] for d in days]
+        return out
 
     @property
     def today_ts(self) -> pd.Timestamp:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from taizhang.core.calendar import WorkCalendar
 from taizhang.core.model import Ledger
 from taizhang.core.settings import Settings, Severity
 from taizhang.validators import catalog  # noqa: F401  (registers every rule)
@@ -26,10 +27,12 @@ def active_rules(settings: Settings) -> list[tuple[Rule, Severity]]:
 
 
 def validate(ledger: Ledger, settings: Settings, today: date, *,
-             deadline_overdue: RereplyDue | None = None) -> Report:
-    """Check a ledger. `today` decides what is in the future or overdue; `deadline_overdue(case)`
-    gives a 不满意 case's re-reply deadline (default: one month after 正式答复日期)."""
-    ctx = Context(ledger, settings, today, deadline_overdue)
+             rereply_due: RereplyDue | None = None, calendar: WorkCalendar | None = None) -> Report:
+    """Check a ledger. `today` decides what is in the future or overdue; `rereply_due(case)` gives a
+    不满意 case's re-reply deadline (default: one month after 正式答复日期, on the next working day
+    when that is a rest day). `calendar` is the deadlines' working-day calendar; without it one is
+    built from the settings' 节假日 rows."""
+    ctx = Context(ledger, settings, today, rereply_due, calendar)
     findings: list[Finding] = []
     for r, severity in active_rules(settings):
         findings.extend(_finding(ctx, r, severity, hit) for hit in r.check(ctx))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -13,23 +10,11 @@ import numpy as np
 import pandas as pd
 
 from taizhang.core.columns import COLUMNS, Kind
+from taizhang.core.gc_pause import paused_gc
 from taizhang.core.model import Ledger
 
 _EPOCH = date(1970, 1, 1).toordinal()
 _NAT = np.iinfo(np.int64).min  # the int64 behind NaT
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pulling 20k rows apart allocates many small tuples; the cyclic collector would rescan every
-    case for each batch of them (half the cost of the frame) while nothing here makes a cycle."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _dates(values: tuple[Any, ...]) -> np.ndarray:
@@ -53,7 +38,7 @@ def ledger_frame(ledger: Ledger) -> pd.DataFrame:
     present = [spec for spec in COLUMNS if spec.name in ledger.columns]
     columns: dict[str, tuple[Any, ...]] = {}
     if present and n:
-        with _no_gc():
+        with paused_gc():
             # One C-level getter per case, then a transpose: far cheaper than one pass per column.
             fields = [spec.field for spec in present]
             try:

@@ -8,13 +8,11 @@ from typing import Any
 
 import pandas as pd
 
+from taizhang.core.deadlines.counting import EXTENSION_CAP_MONTHS, add_months, extension_cap
 from taizhang.core.enums import PLANNED_CLASS, Disclosure
 from taizhang.core.settings import Severity
 from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
-
-# 代表法 第五十一条 and seeds/003: a reply may be extended, at most to six months after 交办.
-MAX_EXTENSION_MONTHS = 6
 
 
 def _needs(ctx: Context, trigger: pd.Series, companion: str, asked_by: str, **params: Any) -> Iterator[Hit]:
@@ -54,10 +52,15 @@ def extension_without_reason(ctx: Context) -> Iterator[Hit]:
 @rule("extension-too-long", Severity.ERROR, "延期至不得超过交办之日起六个月",
       "延期至{value}超过交办日期{assigned}起六个月（最迟{limit}），应不晚于{limit}")
 def extension_too_long(ctx: Context) -> Iterator[Hit]:
-    assigned = ctx.frame["交办日期"]
-    # Corresponding-day rule (民法典 第二百零二条): 8-31 + 6 months = 2-28 (or 2-29).
-    limit = assigned + pd.DateOffset(months=MAX_EXTENSION_MONTHS)
-    yield from ctx.emit(ctx.frame["延期至"] > limit, "延期至", assigned=assigned, limit=limit)
+    assigned, extended = ctx.frame["交办日期"], ctx.frame["延期至"]
+    # The deadline engine's cap (counting.extension_cap): the corresponding day (民法典 第二百零二条,
+    # 8-31 + 6 months = 2-28), moved off a rest day (第二百零三条). That only moves it later, so
+    # only grants past the plain corresponding day need the calendar.
+    plain = assigned + pd.DateOffset(months=EXTENSION_CAP_MONTHS)
+    limit = ctx.counted(assigned, extension_cap, lambda day: add_months(day, EXTENSION_CAP_MONTHS),
+                        where=extended > plain)
+    limit = limit.fillna(plain)
+    yield from ctx.emit(extended > limit, "延期至", assigned=assigned, limit=limit)
 
 
 @rule("return-without-reason", Severity.ERROR, "退回须说明退回理由",

@@ -7,6 +7,8 @@ from datetime import date
 
 import pandas as pd
 
+from taizhang.core.calendar import WorkCalendar
+from taizhang.core.deadlines.counting import add_months, months_after
 from taizhang.core.enums import Opinion, Role, allowed_values
 from taizhang.core.settings import Severity
 from taizhang.validators.context import Context
@@ -14,7 +16,8 @@ from taizhang.validators.registry import Hit, rule
 
 RESULT, REPLY, OPINION, REREPLY, ROLE = "办理结果", "正式答复日期", "代表意见", "重新答复日期", "本级承办方式"
 # Without a deadline hook, a 不满意 case must be answered again within one month of the reply
-# (seeds/000: 一个月内), counted by the corresponding-day rule: 1-31 + 1 month = 2-28.
+# (seeds/000: 一个月内), counted as the deadline engine counts: the corresponding day (1-31 + 1 month
+# = 2-28), moved off a rest day to the next working day (民法典 第二百零二、二百零三条).
 DEFAULT_REREPLY_MONTHS = 1
 
 
@@ -66,10 +69,16 @@ def dissatisfied_without_rereply(ctx: Context) -> Iterator[Hit]:
             if day is not None:
                 due.at[row] = pd.Timestamp(day)
     else:
-        due = frame[REPLY] + pd.DateOffset(months=DEFAULT_REREPLY_MONTHS)
+        # The rolled date is never before the plain one: only rows past that one need the calendar.
+        plain = frame[REPLY] + pd.DateOffset(months=DEFAULT_REREPLY_MONTHS)
+        due = ctx.counted(frame[REPLY], default_rereply_due,
+                          lambda day: add_months(day, DEFAULT_REREPLY_MONTHS),
+                          where=waiting & (plain < ctx.today_ts))
+        due = due.fillna(plain)
     yield from ctx.emit(waiting & (due < ctx.today_ts), ctx.at(REREPLY, OPINION), due=due)
 
 
-def default_rereply_due(reply: date) -> date:
-    """The default deadline as a plain function, for callers that want to show it."""
-    return (pd.Timestamp(reply) + pd.DateOffset(months=DEFAULT_REREPLY_MONTHS)).date()
+def default_rereply_due(calendar: WorkCalendar, reply: date) -> date:
+    """The default deadline as a plain function, for callers that want to show it; raises
+    `UnknownYear` when it falls in a year the calendar does not know."""
+    return months_after(calendar, reply, DEFAULT_REREPLY_MONTHS)

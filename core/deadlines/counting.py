@@ -16,6 +16,9 @@ from datetime import date, timedelta
 
 from taizhang.core.calendar import WorkCalendar
 
+# 代表法 第五十一条 and seeds/003: a reply may be extended, at most to six months after 交办.
+EXTENSION_CAP_MONTHS = 6
+
 
 def add_months(day: date, months: int) -> date:
     """The corresponding day `months` later, or that month's last day where there is none."""
@@ -40,3 +43,12 @@ def workdays_after(cal: WorkCalendar, base: date, n: int) -> date:
 def fixed_date(year: int, month: int, day: int) -> date:
     """Month-day in `year`; 2月29日 in a common year is 2月28日."""
     return date(year, month, min(day, gregorian.monthrange(year, month)[1]))
+
+
+def extension_cap(cal: WorkCalendar, assigned: date) -> date:
+    """The latest date a 延期 may grant: six months after 交办, moved off a rest day like any
+    period (第二百零三条). Raises `UnknownYear` when that day's year is not known.
+
+    It is never before `add_months(assigned, EXTENSION_CAP_MONTHS)`, so a grant up to that day
+    needs no calendar."""
+    return months_after(cal, assigned, EXTENSION_CAP_MONTHS)

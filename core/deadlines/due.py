@@ -13,7 +13,9 @@ from typing import NamedTuple
 from taizhang.core.calendar import UnknownYear, WorkCalendar
 from taizhang.core.columns import BY_NAME
 from taizhang.core.deadlines.counting import (
+    EXTENSION_CAP_MONTHS,
     add_months,
+    extension_cap,
     fixed_date,
     months_after,
     natural_days_after,
@@ -21,7 +23,6 @@ from taizhang.core.deadlines.counting import (
 )
 from taizhang.core.deadlines.rules import (
     ASSIGNED,
-    EXTENSION_CAP_MONTHS,
     Combine,
     DeadlineKind,
     DeadlineRule,
@@ -58,6 +59,7 @@ class DueCalculator:
         self._stage_columns = {r.done_column for r in rules} - {ASSIGNED}
         self._periods: dict[tuple[DeadlineKind, int, date], date | UnknownYear] = {}
         self._fixed: dict[tuple[int, int, int], date] = {}
+        self._caps: dict[date, date | UnknownYear] = {}
 
     def inputs(self, rule: DeadlineRule) -> tuple[str, ...]:
         """The Case attributes the due date of `rule` depends on (cases alike in these share it)."""
@@ -129,10 +131,15 @@ class DueCalculator:
         # The cap only moves later when rolled off a rest day, so an earlier grant needs no calendar.
         if assigned is None or granted <= add_months(assigned, EXTENSION_CAP_MONTHS):
             return Due(granted, note=note)
-        try:
-            cap = self._period(DeadlineKind.MONTHS, EXTENSION_CAP_MONTHS, assigned)
-        except UnknownYear as unknown:
-            return Due(None, unknown=unknown.message)
+        cap = self._caps.get(assigned)
+        if cap is None:
+            try:
+                cap = extension_cap(self.calendar, assigned)
+            except UnknownYear as unknown:
+                cap = unknown
+            self._caps[assigned] = cap
+        if isinstance(cap, UnknownYear):
+            return Due(None, unknown=cap.message)
         if granted <= cap:
             return Due(granted, note=note)
         return Due(cap, note=f"延期至{granted.isoformat()}超过交办后{EXTENSION_CAP_MONTHS}个月，按{cap.isoformat()}计")

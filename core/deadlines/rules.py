@@ -13,7 +13,6 @@ from taizhang.core.enums import Role
 
 ASSIGNED = "交办日期"
 REPLY = "正式答复日期"
-EXTENSION_CAP_MONTHS = 6  # 代表法 第五十一条: 最迟不超过六个月
 
 # The roles a rule with an empty 适用承办方式 applies to: the cases the office answers itself.
 # 协办 and 参阅 cases owe no reply of their own, so a rule reaches them only by naming them.

@@ -88,12 +88,13 @@ def _breakdown(column: str, counted: Counter[Facts], total: Figures, scheme: str
 
 
 def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_year: int | None,
-                  timing: dict[int, CaseTiming] | None = None) -> Stats:
-    """Every figure of the ledger as of `today`. `timing` comes from the deadline engine, by row."""
+                  timing: dict[int, CaseTiming] | None = None, units: UnitNames | None = None) -> Stats:
+    """Every figure of the ledger as of `today`. `timing` comes from the deadline engine, by row;
+    `units` the run's unit names (so other reports group alike), else built from `settings`."""
     scheme = settings.params.class_scheme
     year = ledger_year if ledger_year is not None else settings.params.year
     timing_known = timing is not None
-    units = UnitNames(settings)
+    units = units if units is not None else UnitNames(settings)
     reader = FactsReader(scheme, year, units, timing)
 
     counted: Counter[Facts] = Counter()

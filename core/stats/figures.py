@@ -15,17 +15,27 @@ Which cases count
   (domain.md) and are in no rate's numerator or denominator (seeds/004: 4 件, 参阅 1, shares over 3).
 - **退回 cases** (a 退回日期) were handed back as outside the unit's remit: counted in 件数 and
   退回, in no rate.
-- **Due cases** (应办复): current-year cases neither 参阅 nor 退回, whatever the role. Offices also
-  compute 办复率 at year end over all handled cases; before year end this is the same set.
+- **Due cases** (应办): current-year cases neither 参阅 nor 退回, whatever the role. They are the
+  cases the ledger handles; most rates are over them or a part of them.
+- **Cases due to be replied** (应办复, domain.md: 办复率 = replied / due to be replied): with timing,
+  the due cases whose 正式答复 deadline has passed by today (`CaseTiming.reply_due_by_today`) or
+  which are replied. A case not yet at its deadline is not owed a reply yet, so it does not lower
+  the rate; a 协办 case has no 正式答复 stage of its own (the presets' reply rules leave 协办 out),
+  so it is never due to reply and counts only once it is replied anyway. A case missing from the
+  timing counts only when replied. Without timing, every due case is taken as due to be replied
+  (the year-end reading, where every deadline has passed), 协办 cases included.
 
 Rates (each carries its numerator and denominator; `Rate`, half up to two decimals)
-- **办复率** = due cases with a 正式答复日期 / due cases.
+- **办复率** = cases due to be replied that have a 正式答复日期 / cases due to be replied (see above;
+  without timing: due cases with a 正式答复日期 / due cases).
 - **见面率** (面商率) = host cases with a 面商日期 / host cases, where host cases are due cases whose
   本级承办方式 is 主办 or 分办 (each 分办 unit replies on its own), or blank (a ledger without the
   column holds the office's own cases). 协办 and 会办 cases do not meet the proposer themselves.
 - **按期办复率** = due cases the deadline engine says were replied on time / due cases whose reply
-  deadline has passed or which are replied (`CaseTiming`). Without timing the rate is unknown
-  ("未知"), never guessed; a case missing from the timing is left out of both sides.
+  deadline has passed or which are replied (`CaseTiming.reply_due_by_today`): the 办复率's
+  denominator, less replied cases without a reply deadline (协办, or a due date that is unknown),
+  whose timeliness nobody can judge. Without timing the rate is unknown ("未知"), never guessed;
+  a case missing from the timing is left out of both sides.
 - **满意率** = due cases whose 代表意见 is 满意 or 基本满意 / due cases with a 代表意见.
   **满意占比** = 满意 alone / due cases with a 代表意见 (some places publish only this).
 - **Class shares** (A类占比 …) = due cases of the class / classified cases, classified being due
@@ -70,7 +80,7 @@ class Figures:
     referral: int  # 参阅
     returned: int  # 退回
     due: int  # due cases (neither 参阅 nor 退回)
-    replied: int  # due cases with a 正式答复日期
+    replied: int  # due cases with a 正式答复日期 (all of them are due to be replied)
     classes: dict[str, int]  # every class of the scheme, in scheme order
     opinions: dict[str, int]  # 满意/基本满意/不满意
     overdue: int | None  # None: unknown (no timing given)
@@ -91,6 +101,7 @@ class Tally:
     def __init__(self) -> None:
         self.cases = self.referral = self.returned = self.due = self.replied = 0
         self.hosts = self.met = self.reply_due = self.on_time = self.overdue = 0
+        self.owed = 0  # due to be replied: reply deadline passed, or replied (with timing)
         self.with_opinion = 0
         self.earlier_b = self.earlier_b_resolved = self.earlier_other = 0
         self.roles: dict[str, int] = {}
@@ -118,6 +129,8 @@ class Tally:
         self.due += n
         if f.replied:
             self.replied += n
+        if f.replied or f.reply_due:
+            self.owed += n
         if f.role in HOST_ROLES:
             self.hosts += n
             self.met += n if f.met else 0
@@ -147,7 +160,7 @@ class Tally:
         opinions = {o: self.opinions.get(o, 0) for o in OPINIONS}
         pleased = opinions[Opinion.SATISFIED] + opinions[Opinion.BASICALLY]
         rates = {
-            REPLY_RATE: Rate(self.replied, self.due),
+            REPLY_RATE: Rate(self.replied, self.owed if timing_known else self.due),
             MEETING_RATE: Rate(self.met, self.hosts),
             ON_TIME_RATE: Rate(self.on_time, self.reply_due) if timing_known else Rate.unknown(),
             SATISFACTION_RATE: Rate(pleased, self.with_opinion),

@@ -9,7 +9,6 @@ from html import escape
 
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus
 from taizhang.core.settings import Severity
-from taizhang.core.stats.units import UnitNames
 from taizhang.macros.due_job import overdue_by_unit
 from taizhang.macros.weekly.changes import Entry
 from taizhang.macros.weekly.report import status_sentence
@@ -104,7 +103,7 @@ def unit_summaries(run: RunResult) -> dict[str, Summary]:
         if a is None:
             continue
         emails = {u.name: u.email for u in a.settings.units if u.email}
-        names = UnitNames(a.settings)
+        names = a.unit_names
         overdue = dict(overdue_by_unit(a))
         errors: dict[str, list[str]] = defaultdict(list)
         hosts = {c.row: names.name(c.host_unit) for c in a.ledger.cases if c.host_unit}

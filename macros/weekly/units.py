@@ -30,8 +30,8 @@ class UnitLine:
 
 
 def unit_lines(analysis: Analysis, stats: Stats) -> list[UnitLine]:
-    names = UnitNames(analysis.settings)
-    host_of = {c.row: names.name(c.host_unit) if c.host_unit else NO_HOST for c in analysis.ledger.cases}
+    names = analysis.unit_names
+    host_of = {c.row: names.host(c.host_unit) for c in analysis.ledger.cases}
     overdue = Counter(_host(d, names) for d in analysis.deadlines if d.status is CaseStatus.OVERDUE)
     soon = Counter(_host(d, names) for d in analysis.deadlines if d.status is CaseStatus.DUE_SOON)
     errors = Counter(host_of.get(f.row, NO_HOST) for f in analysis.report.findings if f.severity is Severity.ERROR)
@@ -53,4 +53,4 @@ def unit_lines(analysis: Analysis, stats: Stats) -> list[UnitLine]:
 
 
 def _host(d: CaseDeadlines, names: UnitNames) -> str:
-    return names.name(d.unit) if d.unit else NO_HOST
+    return names.host(d.unit)

@@ -16,6 +16,19 @@ _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+SERIES_COLOUR = "4472C4"
+PIE_COLOURS = [
+    "4472C4",
+    "ED7D31",
+    "A5A5A5",
+    "FFC000",
+    "5B9BD5",
+    "70AD47",
+    "264478",
+    "9E480E",
+    "636363",
+    "997300",
+]
 _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 
@@ -51,9 +64,15 @@ def chart_xml(sheet: str, ch: Chart, value_at: Callable[[int, int], object]) -> 
         for i, v in enumerate(vals)
         if isinstance(v, int | float) and not isinstance(v, bool)
     )
+    if ch.kind == "pie":  # one solid colour per slice, else LibreOffice draws them invisible
+        fills = _fill(SERIES_COLOUR) + "".join(
+            f'<c:dPt><c:idx val="{i}"/><c:bubble3D val="0"/>{_fill(PIE_COLOURS[i % len(PIE_COLOURS)])}</c:dPt>'
+            for i in range(len(vals))
+        )
+    else:
+        fills = _fill(SERIES_COLOUR) + '<c:invertIfNegative val="0"/>'
     series = (
-        f'<c:ser><c:idx val="0"/><c:order val="0"/>{name}'
-        + ('<c:invertIfNegative val="0"/>' if ch.kind != "pie" else "")
+        f'<c:ser><c:idx val="0"/><c:order val="0"/>{name}{fills}'
         + f"<c:cat><c:strRef><c:f>{escape(abs_range(sheet, ch.categories))}</c:f>"
         f'<c:strCache><c:ptCount val="{len(cats)}"/>{str_pts}</c:strCache></c:strRef></c:cat>'
         f"<c:val><c:numRef><c:f>{escape(abs_range(sheet, ch.values))}</c:f>"
@@ -96,6 +115,10 @@ def chart_xml(sheet: str, ch: Chart, value_at: Callable[[int, int], object]) -> 
         f'{legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>'
     )
     return (_DECL + body).encode()
+
+
+def _fill(rgb: str) -> str:
+    return f'<c:spPr><a:solidFill><a:srgbClr val="{rgb}"/></a:solidFill></c:spPr>'
 
 
 def _points(rng: str, value_at: Callable[[int, int], object]) -> list[object]:

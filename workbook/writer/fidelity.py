@@ -17,6 +17,7 @@ from python_calamine import CalamineWorkbook
 from taizhang.core.errors import FidelityRefused
 
 from .cells import excel_serial
+from .sheetbytes import locate, skeleton, tag_counts
 from .xmlutil import cell_ref, q, ref_col
 
 Skip = Callable[[etree._Element], bool]
@@ -64,6 +65,19 @@ def _count_cells(data: etree._Element, path: str, counts: Counter[str]) -> None:
             counts[f"{path}//{_local(tag)}"] += n
 
 
+def sheet_counts(data: bytes, where: str) -> Counter[str]:
+    """element_counts() of a worksheet part without building its tree: everything but the rows is
+    parsed (small); the rows region's elements are counted by tag over the bytes, keyed like
+    _count_cells() keys them. Used on the sheet as read and on the bytes about to be written."""
+    layout = locate(data, where)
+    root = skeleton(layout, where)
+    counts = element_counts(root)
+    path = f"{_local(root.tag)}/sheetData//"
+    for tag, n in tag_counts(layout.inner).items():
+        counts[path + tag] += n
+    return counts
+
+
 def subtree_counts(cells: list[etree._Element], path: str) -> Counter[str]:
     tags = Counter(el.tag for c in cells for el in c.iter())
     return Counter({f"{path}//{_local(tag)}": n for tag, n in tags.items()})
@@ -101,17 +115,21 @@ def refuse_losses(label: str, part: str, losses: list[str]) -> None:
 
 
 def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], label: str) -> None:
-    """An independent reader (calamine) must see every value the tool wrote."""
-    if not any(expected.values()):
+    """An independent reader (calamine) must read every sheet the writer rewrote (user sheets are
+    patched as bytes: this is the proof they are still well-formed) and see every value written."""
+    if not expected:
         return
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(temp.read_bytes()))
     except Exception as exc:  # calamine raises its own error types
         raise FidelityRefused(f"写入 {label} 后的文件无法被独立读取器读取（{exc}），原文件未改动。") from None
     for sheet, cells in expected.items():
-        if not cells:
-            continue
-        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        try:
+            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise FidelityRefused(
+                f"写入 {label} 后工作表“{sheet}”无法被独立读取器读取（{exc}），已放弃写入，原文件未改动。"
+            ) from None
         for (r, c), want in cells.items():
             got = rows[r - 1][c - 1] if r - 1 < len(rows) and c - 1 < len(rows[r - 1]) else None
             if not _same(want, got):

@@ -24,7 +24,9 @@ _ANY_START = re.compile(rb"<(" + _NAME + rb")" + _ATTRS + rb"(/?)>")
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?sheetData)(?=[\s/>])" + _ATTRS + rb"(/?)>")
 _TAG = re.compile(rb"<([^\s/>!?][^\s/>]*)")
 _TOKEN = re.compile(
-    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(/?)(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])" + _ATTRS + rb"(/?)>",
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(/?)(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])"
+    + _ATTRS
+    + rb"(/?)>",
     re.S,
 )
 

@@ -1,0 +1,158 @@
+"""The streamed sheet editor: rows nobody writes stay byte for byte, rows written as bytes match what
+lxml would write, odd sheets (comments, prefixes, positional cells) still take the element path."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from taizhang.workbook.writer import Chart, Hyperlink, LedgerWriter, ToolSheet
+from taizhang.workbook.writer.cells import cell_rest, set_cell_value
+from taizhang.workbook.writer.chart import chart_xml
+from tests.conftest_writer import make_ledger, parts, read_sheet
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def rows_of(data: bytes) -> dict[str, bytes]:
+    return {m.group(1).decode(): m.group(0) for m in re.finditer(rb'<row r="(\d+)".*?</row>', data, re.S)}
+
+
+def rewrite(path: Path, part: str, change) -> None:  # type: ignore[no-untyped-def]
+    data = parts(path)
+    data[part] = change(data[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["正常", " lead", "a\nb", "x&y<z>\r", "", 7, -3, 2.5, 1e-12, True, False, None,
+     date(2025, 3, 1), datetime(2025, 3, 1, 8, 30), Hyperlink("#'台账'!A1", "链接")],
+)  # fmt: skip
+@pytest.mark.parametrize("xf", [0, 5])
+def test_cell_bytes_are_what_lxml_writes(value: object, xf: int) -> None:
+    row = etree.SubElement(etree.Element(f"{{{MAIN}}}sheetData", nsmap={None: MAIN}), f"{{{MAIN}}}row")
+    c = etree.SubElement(row, f"{{{MAIN}}}c", r="F3")
+    if xf:
+        c.set("s", str(xf))
+    set_cell_value(c, value, "F3")  # type: ignore[arg-type]
+    expected = etree.tostring(row, encoding="UTF-8").split(b">", 1)[1].rsplit(b"</", 1)[0]
+    assert b'<c r="F3"' + cell_rest(xf, value, "F3")[0] == expected  # type: ignore[arg-type]
+
+
+def test_untouched_rows_and_head_stay_byte_identical(tmp_path: Path) -> None:
+    src = make_ledger(tmp_path / "台账.xlsx", rows=30)
+    before = parts(src)[SHEET]
+    with LedgerWriter(src) as w:
+        w.set_tool_column("台账", 2, "【系统】状态", {5: "逾期"})
+        w.set_cell_fills("台账", {"B7": "overdue"}, "due")
+        w.commit()
+    after = parts(src)[SHEET]
+    old, new = rows_of(before), rows_of(after)
+    changed = {r for r in old if old[r] != new[r]}
+    assert changed == {"2", "5", "7"}  # header, the value, the fill: nothing else
+    assert b'<c r="F5" t="inlineStr"><is><t>\xe9\x80\xbe\xe6\x9c\x9f</t></is></c></row>' in new["5"]
+    assert b'spans="1:6"' in new["5"]
+    assert read_sheet(src, "台账")[4][5] == "逾期"
+
+
+def test_a_cell_beyond_the_tool_column_keeps_its_place_and_a_rerun_is_stable(tmp_path: Path) -> None:
+    src = make_ledger(tmp_path / "台账.xlsx", rows=5)
+    # a formatted empty cell far right (a user's border), as Excel writes it
+    rewrite(
+        src, SHEET, lambda d: re.sub(rb'(<row r="4".*?)</row>', rb'\1<c r="H4" s="1"/></row>', d, count=1)
+    )
+    assert b'<c r="H4" s="1"/></row>' in parts(src)[SHEET]
+    with LedgerWriter(src) as w:
+        assert w.set_tool_column("台账", 2, "【系统】状态", {3: "a", 4: "b"}) == "F"
+        w.commit()
+    row4 = rows_of(parts(src)[SHEET])["4"]
+    assert row4.index(b'r="E4"') < row4.index(b'r="F4"') < row4.index(b'r="H4"')
+    data = src.read_bytes()
+    with LedgerWriter(src) as w:
+        w.set_tool_column("台账", 2, "【系统】状态", {3: "a", 4: "b"})
+        assert w.commit().unchanged
+    assert src.read_bytes() == data
+    with LedgerWriter(src) as w:  # a second run with other values rewrites the cells in place
+        w.set_tool_column("台账", 2, "【系统】状态", {4: "c"})
+        w.commit()
+    rows = read_sheet(src, "台账")
+    assert rows[2][5] == "" and rows[3][5] == "c"
+
+
+def test_rows_with_comments_and_positional_cells_take_the_element_path(tmp_path: Path) -> None:
+    src = make_ledger(tmp_path / "台账.xlsx", rows=5)
+
+    def odd(d: bytes) -> bytes:
+        d = d.replace(b'<row r="4"', b'<!-- a <row r="99"> in a comment --><row r="4"', 1)
+        return re.sub(rb'(<row r="5"[^>]*>)<c r="A5"', rb"\1<c", d)  # A5 positional
+
+    rewrite(src, SHEET, odd)
+    with LedgerWriter(src) as w:
+        w.set_tool_column("台账", 2, "【系统】状态", {4: "x", 5: "y"})
+        w.commit()
+    after = parts(src)[SHEET]
+    assert b'<!-- a <row r="99"> in a comment -->' in after
+    rows = read_sheet(src, "台账")
+    assert rows[3][5] == "x" and rows[4][5] == "y" and rows[4][0] == "J003"
+
+
+def test_a_sheet_with_a_prefixed_namespace(tmp_path: Path) -> None:
+    src = make_ledger(tmp_path / "台账.xlsx", rows=4)
+
+    def prefixed(d: bytes) -> bytes:
+        head, body = d.split(b"<worksheet", 1)
+        body = re.sub(rb"<(/?)(?!x:)([A-Za-z]+[ />])", rb"<\1x:\2", b"<worksheet" + body)
+        return head + body.replace(b'xmlns="' + MAIN.encode(), b'xmlns:x="' + MAIN.encode(), 1)
+
+    rewrite(src, SHEET, prefixed)
+    assert b"<x:row" in parts(src)[SHEET]
+    with LedgerWriter(src) as w:
+        assert w.set_tool_column("台账", 2, "【系统】状态", {3: "x", 6: "新行"}) == "F"
+        w.set_cell_fills("台账", {"A4": "overdue"}, "due")
+        w.commit()
+    after = parts(src)[SHEET]
+    assert b"<c " not in after and b"<x:c " in after
+    rows = read_sheet(src, "台账")
+    assert rows[2][5] == "x" and rows[5][5] == "新行"
+
+
+def test_chart_series_and_pie_slices_have_solid_fills() -> None:
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}  # fmt: skip
+    values = {(r, 1): f"单位{r}" for r in range(2, 6)} | {(r, 2): r for r in range(2, 6)}
+
+    def at(r: int, c: int) -> object:
+        return values.get((r, c))
+
+    for kind in ("bar", "col", "pie"):
+        root = etree.fromstring(chart_xml("汇总", Chart(kind, "t", "A2:A5", "B2:B5"), at))
+        for ser in root.iterfind(".//c:ser", ns):
+            assert ser.find("c:spPr/a:solidFill/a:srgbClr", ns) is not None
+            assert ser.find("c:spPr/a:noFill", ns) is None
+            points = ser.findall("c:dPt", ns)
+            if kind == "pie":
+                colours = [p.find("c:spPr/a:solidFill/a:srgbClr", ns).get("val") for p in points]
+                assert [p.find("c:idx", ns).get("val") for p in points] == ["0", "1", "2", "3"]
+                assert len(set(colours)) == 4
+
+
+def test_tool_sheet_chart_in_a_ledger(tmp_path: Path) -> None:
+    src = make_ledger(tmp_path / "台账.xlsx")
+    sheet = ToolSheet("图表")
+    sheet.write_row(1, ["单位", "件数"])
+    sheet.write_row(2, ["住建局", 3])
+    sheet.add_chart(Chart("pie", "占比", "A2:A2", "B2:B2"))
+    with LedgerWriter(src) as w:
+        w.replace_sheet(sheet)
+        w.commit()
+    chart = next(d for n, d in parts(src).items() if n.startswith("xl/charts/chart"))
+    assert b"<a:solidFill>" in chart and b"<c:dPt>" in chart
