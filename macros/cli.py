@@ -75,6 +75,27 @@ def _sample_today() -> str:
     return SHIPPED_TODAY.isoformat()
 
 
+@cli.command("preset", context_settings=CONTEXT)
+@click.argument("ledger", type=LEDGER)
+@click.argument("name", type=click.Choice(list(PRESETS)))
+@click.option("--out", type=LEDGER, help="写到这个新文件，原台账不动")
+@friendly_errors
+def preset_cmd(ledger: Path, name: str, out: Path | None) -> None:
+    """把台账的“时限规则”工作表换成某个预设（原表的内容被替换，写前自动备份），并更新“参数”表中的时限预设。
+
+    预设：精河2025（固定日期）、彭水2023（工作日）、代表法三个月（自交办起算的月数）。
+
+    例：taizhang preset 台账.xlsx 精河2025
+    """
+    from taizhang.macros.preset_job import switch_preset
+
+    if out is not None:
+        check_output_path(out, ledger)
+    result = switch_preset(ledger, name, out)
+    where = f"，原文件备份在“{result.backup}”" if result.backup else ""
+    click.echo(f"“时限规则”工作表已换成预设“{name}”：{result.path}{where}。")
+
+
 @cli.command("demo", context_settings=CONTEXT)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("taizhang-demo"),
               show_default=True, help="示例输出文件夹")

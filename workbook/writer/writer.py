@@ -237,14 +237,17 @@ class LedgerWriter:
             "台账助手不会覆盖或删除它。请把该表改名后再运行。"
         )
 
-    def replace_sheet(self, sheet: ToolSheet) -> None:
-        """Add the tool sheet, or replace the tool's earlier sheet of the same name in place."""
+    def replace_sheet(self, sheet: ToolSheet, *, take_over: bool = False) -> None:
+        """Add the tool sheet, or replace the tool's earlier sheet of the same name in place.
+
+        `take_over` lets an explicit user command (switching the 时限规则 preset) rewrite a sheet
+        of the user's; it stays unmarked, so it is still the user's sheet afterwards."""
         book = self.book
         found = book.find_sheet(sheet.name)
         old_parts: list[str] = []
         if found is not None:
             idx, el = found
-            if not book.is_tool_sheet(el.get("name", "")):
+            if not take_over and not book.is_tool_sheet(el.get("name", "")):
                 self._refuse_user_sheet(el.get("name", sheet.name))
             part = book.sheet_part(el)
             old_parts = [p for p in book.exclusive_subtree(part) if p != part]
