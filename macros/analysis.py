@@ -15,6 +15,7 @@ from taizhang.core.deadlines import (
     rules_for_settings,
 )
 from taizhang.core.deadlines.evaluate import CaseStatus, StageState
+from taizhang.core.enums import Opinion
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import Settings
 from taizhang.core.stats import CaseTiming, Stats, compute_stats
@@ -57,9 +58,21 @@ class Analysis:
     def deadlines_by_row(self) -> dict[int, CaseDeadlines]:
         return {d.row: d for d in self.deadlines}
 
+    @cached_property
+    def _rereply_deadlines(self) -> dict[int, CaseDeadlines]:
+        """Deadlines of the 不满意 cases only: `check` needs no other case's, so it does not pay for
+        evaluating the whole ledger (a job that already did reuses that)."""
+        if "deadlines" in self.__dict__:
+            return self.deadlines_by_row
+        dissatisfied = [c for c in self.ledger.cases if c.opinion == Opinion.DISSATISFIED]
+        found = evaluate(dissatisfied, self.rules, self.calendar, self.today, ledger_year=self.ledger.year,
+                         due_soon_days=self.settings.params.due_soon_days,
+                         class_scheme=self.settings.params.class_scheme)
+        return {d.row: d for d in found}
+
     def rereply_due(self, case: Case) -> date | None:
         """The 重新答复 deadline the workbook's own rules give a 不满意 case, if they have one."""
-        found = self.deadlines_by_row.get(case.row)
+        found = self._rereply_deadlines.get(case.row)
         if found is None:
             return None
         for stage in found.stages:
