@@ -13,13 +13,16 @@ whole (one stray row must not turn 春节 and 国庆 into working days).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from chinese_calendar import constants as library
 
 from taizhang.core.errors import TaizhangError
 from taizhang.core.settings import HOLIDAYS_SHEET, Holiday
+
+T = TypeVar("T")
 
 LIBRARY_YEARS: frozenset[int] = frozenset(
     range(min(library.holidays).year, max(library.holidays).year + 1)
@@ -182,3 +185,18 @@ def holiday_rows_for_years(years: Iterable[int]) -> list[Holiday]:
         if day.year in wanted
     ]
     return sorted(rows, key=lambda h: h.day)
+
+
+def remembered(cache: dict[Any, Any], key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` once per key, an unknown year included: deadline counts repeat across cases,
+    and so does the answer that a year is unknown."""
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = compute()
+        except UnknownYear as unknown:
+            found = unknown
+        cache[key] = found
+    if isinstance(found, UnknownYear):
+        raise found
+    return found  # type: ignore[no-any-return]

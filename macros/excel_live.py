@@ -27,7 +27,7 @@ from taizhang.core.model import Ledger, column_index, column_letter
 from taizhang.core.names import LEDGER_SHEET, NOT_LEDGER
 from taizhang.core.rows import build_ledger
 from taizhang.core.settings import SETTINGS_SHEETS, Settings, SheetTable, load_settings
-from taizhang.workbook.reader import SETTINGS_KEYS
+from taizhang.workbook.reader import settings_table
 from taizhang.workbook.writer import Hyperlink
 
 XL_CELL_VALUE, XL_EQUAL = 1, 3  # FormatConditions.Add(Type=xlCellValue, Operator=xlEqual)
@@ -155,12 +155,7 @@ def read_live_settings(book: BookLike, names: list[str], budget: Budget) -> Sett
             continue
         budget.spend(3)  # sheets[name], used_range, value
         grid = [[_plain(v) for v in row] for row in (book.sheets[name].used_range.options(ndim=2).value or [])]
-        key = SETTINGS_KEYS[name]
-        header_row = next((i + 1 for i, row in enumerate(grid[:10])
-                           if any(isinstance(v, str) and v.strip() == key for v in row)), None)
-        if header_row is None:
-            raise BadInput(f"“{name}”工作表中找不到表头：前 10 行中应有一列名为“{key}”")
-        tables[name] = SheetTable.from_grid(name, grid, header_row)
+        tables[name] = settings_table(name, grid)
     return load_settings(tables)
 
 

@@ -100,18 +100,19 @@ def _worksheets(book: pc.CalamineWorkbook) -> list[str]:
     return [m.name for m in book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
 
 
+def settings_table(name: str, grid: list[list[Any]]) -> SheetTable:
+    """A settings sheet's table: its header is the row (among the first 10) holding its key header."""
+    key = SETTINGS_KEYS[name]
+    header_row = next((i + 1 for i, row in enumerate(grid[:10])
+                       if any(isinstance(v, str) and v.strip() == key for v in row)), None)
+    if header_row is None:
+        raise BadInput(f"“{name}”工作表中找不到表头：前 10 行中应有一列名为“{key}”")
+    return SheetTable.from_grid(name, grid, header_row)
+
+
 def read_settings(book: pc.CalamineWorkbook, names: list[str]) -> Settings:
-    tables: dict[str, SheetTable] = {}
-    for name in SETTINGS_SHEETS:
-        if name not in names:
-            continue
-        grid = _grid(book.get_sheet_by_name(name))
-        key = SETTINGS_KEYS[name]
-        header_row = next((i + 1 for i, row in enumerate(grid[:10])
-                           if any(isinstance(v, str) and v.strip() == key for v in row)), None)
-        if header_row is None:
-            raise BadInput(f"“{name}”工作表中找不到表头：前 10 行中应有一列名为“{key}”")
-        tables[name] = SheetTable.from_grid(name, grid, header_row)
+    tables = {name: settings_table(name, _grid(book.get_sheet_by_name(name)))
+              for name in SETTINGS_SHEETS if name in names}
     return load_settings(tables)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from taizhang.core.calendar import UnknownYear, WorkCalendar
+from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
 from taizhang.core.columns import BY_NAME
 from taizhang.core.deadlines.counting import (
     EXTENSION_CAP_MONTHS,
@@ -73,16 +73,7 @@ class DueCalculator:
 
     def _period(self, kind: DeadlineKind, amount: int, base: date) -> date:
         key = (kind, amount, base)
-        found = self._periods.get(key)
-        if found is None:
-            try:
-                found = _COUNTERS[kind](self.calendar, base, amount)
-            except UnknownYear as unknown:
-                found = unknown
-            self._periods[key] = found
-        if isinstance(found, UnknownYear):
-            raise found
-        return found
+        return remembered(self._periods, key, lambda: _COUNTERS[kind](self.calendar, base, amount))
 
     def term(self, term: Term, case: Case) -> Due:
         if term.kind is DeadlineKind.FIXED:

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from taizhang.core.calendar import UnknownYear, WorkCalendar
+from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
 from taizhang.core.columns import BY_NAME
 from taizhang.core.deadlines.conditions import CaseScope
 from taizhang.core.deadlines.due import Due, DueCalculator
@@ -101,16 +101,7 @@ class _Evaluator:
 
     def left(self, due: date) -> int:
         """Working days from today to `due`, cached: many cases share a due date."""
-        found = self._left.get(due)
-        if found is None:
-            try:
-                found = self.calendar.workdays_between(self.today, due)
-            except UnknownYear as unknown:
-                found = unknown
-            self._left[due] = found
-        if isinstance(found, UnknownYear):
-            raise found
-        return found
+        return remembered(self._left, due, lambda: self.calendar.workdays_between(self.today, due))
 
     def stage(self, index: int, case: Case) -> StageDeadline:
         key = (index, *[getattr(case, f) for f in self._inputs[index]])
