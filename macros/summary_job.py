@@ -158,7 +158,7 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
                             [st.BODY_CENTER, st.BODY, st.BODY, st.BODY_WRAP, st.BODY, st.BODY_WRAP])
     if not units:
         sheet.write(4, 1, "所有办理环节均按期完成", st.BODY)
-    for col, w in zip("ABCDEF", (6, 22, 20, 40, 12, 34), strict=True):
+    for col, w in zip("ABCDEF", (6, 22, 20, 40, 12, 52), strict=True):
         sheet.column_width(col, w)
     sheet.freeze("A4")
     sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(3, 3))
