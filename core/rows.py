@@ -14,6 +14,7 @@ from taizhang.core.gc_pause import paused_gc
 from taizhang.core.header import HeaderMatch
 from taizhang.core.model import Case, Ledger, Unparsed, column_letter
 from taizhang.core.values import (
+    FULLWIDTH,
     Unparseable,
     clean_text,
     parse_date,
@@ -102,7 +103,16 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
         year = years[0] if years else None
     mapping: dict[Any, Any] = {None: None, "": None}
     bad: dict[Any, str] = {}
-    for key in set(keys):
+    distinct = set(keys)
+    if BY_NAME[name].kind is Kind.TEXT:
+        # Titles, numbers and phones are mostly distinct: settle the clean strings with C-level
+        # calls and leave only the odd ones (spaces inside, numbers, dates) to the full converter.
+        for key in distinct:
+            if key.__class__ is str:
+                text = key.translate(FULLWIDTH).strip()
+                if text and "  " not in text and "\t" not in text:
+                    mapping[key] = text
+    for key in distinct:
         if key in mapping:
             continue
         raw, key_year = key if split else (key, year)
