@@ -18,9 +18,12 @@ TOPICS = ["农村饮水安全", "城区停车", "校外培训", "乡村道路", 
 
 
 def row_values(i: int, rng: random.Random, year: int) -> dict[str, object]:
+    """A plausible, mostly clean case (a real ledger has a handful of problems, not thousands)."""
     assigned = date(year, 3, 15) + timedelta(days=rng.randint(0, 10))
-    replied = assigned + timedelta(days=rng.randint(20, 80)) if rng.random() < 0.7 else None
+    replied = assigned + timedelta(days=rng.randint(20, 70)) if rng.random() < 0.7 else None
     suggestion = rng.random() < 0.4
+    host = rng.choice(UNITS)
+    result = rng.choice("AAB") if replied else None
     return {
         "序号": i, "编号": f"{'县人大第' if suggestion else '县政协第'}{i}号{'建议' if suggestion else '提案'}",
         "类别": "人大代表建议" if suggestion else "政协委员提案", "级别": rng.choice(["县", "州"]), "年度": year,
@@ -28,11 +31,11 @@ def row_values(i: int, rng: random.Random, year: int) -> dict[str, object]:
         "标题": f"关于加强{rng.choice(TOPICS)}工作的{'建议' if suggestion else '提案'}（{i}）",
         "领衔人": f"代表{i % 977}", "附议人数": rng.randint(0, 12), "代表团": "城关镇代表团",
         "联系电话": f"139{rng.randint(10000000, 99999999)}", "本级承办方式": "主办",
-        "主办单位": rng.choice(UNITS), "协办单位": "、".join(rng.sample(UNITS, 2)),
+        "主办单位": host, "协办单位": "、".join(rng.sample([u for u in UNITS if u != host], 2)),
         "交办日期": assigned if i % 3 else f"{assigned.year}.{assigned.month}.{assigned.day}",
         "面商日期": assigned + timedelta(days=5), "正式答复日期": replied,
         "答复文号": f"县政函〔{year}〕{i}号" if replied else None,
-        "办理结果": rng.choice("AAB") if replied else None,
+        "办理结果": result, "B类计划解决时限": date(year, 12, 31) if result == "B" else None,
         "代表意见": rng.choice(["满意", "基本满意"]) if replied else None,
         "公开属性": "主动公开", "备注": "",
     }
