@@ -97,7 +97,7 @@ class SplitResult:
 
 
 def file_stem(unit: str, year: int | None, today: date) -> str:
-    return f"{unit}_{year or today.year}年建议提案办理_{today:%Y%m%d}"
+    return f"{unit}_{year or today.year}建议提案办理_{today:%Y%m%d}"  # the name issue 8 asks for
 
 
 def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tuple[Case, str]]], list[str]]:

@@ -249,6 +249,6 @@ def test_cli_split(env: Env, tmp_path: Path) -> None:
                                             "--unit", "水利局"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "发").iterdir()) == [
-        "县水利局_2026年建议提案办理_20260520.txt", "县水利局_2026年建议提案办理_20260520.xlsx"]
-    book = pc.CalamineWorkbook.from_path(str(tmp_path / "发" / "县水利局_2026年建议提案办理_20260520.xlsx"))
+        "县水利局_2026建议提案办理_20260520.txt", "县水利局_2026建议提案办理_20260520.xlsx"]
+    book = pc.CalamineWorkbook.from_path(str(tmp_path / "发" / "县水利局_2026建议提案办理_20260520.xlsx"))
     assert book.sheet_names == ["台账", "填报说明", "分发校验"]

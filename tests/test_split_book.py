@@ -30,7 +30,7 @@ def test_one_file_and_one_note_per_unit(everything: tuple[Path, SplitResult]) ->
     by_unit, skipped = assignments(loaded.ledger, loaded.settings)
     assert sorted(f.unit for f in result.files) == sorted(by_unit)
     water = next(f for f in result.files if f.unit == "县水利局")
-    assert water.path.name == "县水利局_2026年建议提案办理_20260520.xlsx"
+    assert water.path.name == "县水利局_2026建议提案办理_20260520.xlsx"
     note = water.note.read_text(encoding="utf-8")
     assert f"共 {water.hosts + water.cos} 件，其中主办 {water.hosts} 件、协办 {water.cos} 件" in note
     assert "最近的截止日期" in note

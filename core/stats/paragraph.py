@@ -4,7 +4,7 @@
 A类2件，占66.67%，B类1件，占33.33%。  (seeds/004's figures)
 
 Parts, in order, joined by "；": counts by 类别 and role (and 退回); 已办复, 办复率, 按期办复率 and
-逾期未办; 见面率; classes with a case; earlier years' B cases and B类转化率; 满意和基本满意率 with
+有逾期环节的件数; 见面率; classes with a case; earlier years' B cases and B类转化率; 满意和基本满意率 with
 满意占比 ("代表" for suggestions only, "委员" for proposals only). Percentages are the same
 strings as the JSON's (two decimals: "100.00%").
 
@@ -56,7 +56,7 @@ def _reply(fig: Figures) -> str | None:
     if fig.rates[ON_TIME_RATE].measurable:
         text += f"，按期办复率{fig.rates[ON_TIME_RATE].value}"
     if fig.overdue:
-        text += f"，逾期未办{fig.overdue}件"
+        text += f"，{fig.overdue}件有环节逾期"
     return text
 
 
