@@ -681,15 +681,22 @@ class SheetEditor:
         if c is None:
             return "none"
         xf = int(c.get("s", "0"))
-        if self._fill_state_skips(xf, kind):
-            return "skipped"
-        if rgb is None and self.styles.fill_state(xf)[0] == "none":
-            return "none"
-        new = self.styles.with_fill(xf, rgb)
+        new = self._refilled(xf, rgb, kind)
+        if isinstance(new, str):
+            return new
         if new != xf:
             self._set_xf(c, new)
             self.modified = True
         return "done"
+
+    def _refilled(self, xf: int, rgb: str | None, kind: str) -> int | str:
+        """The cell style after the fill change, or why there is none: "skipped" (the user's own
+        fill, or another job's), "none" (nothing to clear)."""
+        if self._fill_state_skips(xf, kind):
+            return "skipped"
+        if rgb is None and self.styles.fill_state(xf)[0] == "none":
+            return "none"
+        return self.styles.with_fill(xf, rgb)
 
     def _fill_bytes(self, i: int, n: int, col: int, rgb: str | None, kind: str) -> str | None:
         seg = self._segs[i]
@@ -710,11 +717,9 @@ class SheetEditor:
         if attrs is None:
             return None
         xf = int(attrs.get(b"s", b"0"))
-        if self._fill_state_skips(xf, kind):
-            return "skipped"
-        if rgb is None and self.styles.fill_state(xf)[0] == "none":
-            return "none"
-        new = self.styles.with_fill(xf, rgb)
+        new = self._refilled(xf, rgb, kind)
+        if isinstance(new, str):
+            return new
         if new != xf:
             self._set_seg(i, seg[:start] + _with_s(tag, new if new else None) + seg[gt + 1 :])
             self.modified = True
