@@ -61,4 +61,7 @@ def run_and_write(path: Path, today: date, apply: list[Apply], *, out: Path | No
         note = (note + " " if note else "") + f"已写回“{result.path.name}”，原文件备份在“{result.backup}”。"
     else:
         note = (note + " " if note else "") + f"结果已写入“{result.path}”。"
+    if result.skipped_fills:
+        shown = "、".join(result.skipped_fills[:10]) + ("等" if len(result.skipped_fills) > 10 else "")
+        note += f" {len(result.skipped_fills)} 个单元格已有您自己设置的底色，未标色：{shown}。"
     return WriteOutcome(analysis, result, note)

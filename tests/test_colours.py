@@ -36,16 +36,18 @@ def _fill(path: Path, cell: str) -> str | None:
     return fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
 
 
-def _run(*args: str) -> None:
+def _run(*args: str) -> str:
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code in (0, 1), result.output
+    return result.output
 
 
 def test_check_colours_offending_cells_but_never_the_users(tmp_path: Path) -> None:
     path = _ledger(tmp_path / "台账.xlsx")
-    _run("check", str(path), "--today", "2026-03-01", "--write")
+    output = _run("check", str(path), "--today", "2026-03-01", "--write")
     assert (_fill(path, "D2") or "")[-6:] == TOOL_FILLS["check"]["error"]
     assert _fill(path, "D3") == USER_YELLOW
+    assert "未标色：台账!D3" in output
     assert _fill(path, "D4") is None
     first = path.read_bytes()
     _run("check", str(path), "--today", "2026-03-01", "--write")
