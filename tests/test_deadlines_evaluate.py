@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -156,7 +155,8 @@ def test_json_document_shape() -> None:
     ]}
 
 
-def test_twenty_thousand_cases_evaluate_quickly() -> None:
+def test_twenty_thousand_cases_evaluate() -> None:
+    """Scale, not speed: the timing lives in benchmarks/bench_core.py."""
     rules = PRESETS["精河2025"] + LAW
     start = date(2025, 1, 2)
     cases = [
@@ -165,8 +165,6 @@ def test_twenty_thousand_cases_evaluate_quickly() -> None:
              正式答复日期=start + timedelta(days=i % 300 + 60) if i % 4 else None)
         for i in range(20_000)
     ]
-    began = time.perf_counter()
     results = evaluate(cases, rules, CAL, date(2025, 9, 1), ledger_year=2025, due_soon_days=5)
-    elapsed = time.perf_counter() - began
     assert len(results) == 20_000
-    assert elapsed < 2.0, f"{elapsed:.2f}s"
+    assert [r.row for r in results] == [c.row for c in cases]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date, timedelta
 
 from taizhang.core.model import Case
@@ -53,15 +52,11 @@ def big_ledger(n: int) -> tuple[list[Case], Settings, dict[int, CaseTiming]]:
     return cases, Settings(units=units), timing
 
 
-def test_20k_cases_well_under_a_third_of_a_second() -> None:
+def test_20k_cases_add_up() -> None:
+    """Scale, not speed: the timing lives in benchmarks/bench_core.py."""
     cases, settings, timing = big_ledger(20_000)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        stats = compute_stats(cases, settings, TODAY, ledger_year=2026, timing=timing)
-        stats_json(stats)
-        best = min(best, time.perf_counter() - start)
+    stats = compute_stats(cases, settings, TODAY, ledger_year=2026, timing=timing)
+    stats_json(stats)
     assert stats.totals.cases + stats.totals.earlier_b + stats.totals.earlier_other == 20_000
     assert stats.unit_total.hosted == stats.totals.cases
     assert len(stats.by_unit) == 45  # 40 listed, 5 unknown (第40局 … 第44局)
-    assert best < 0.3, f"{best:.3f} s"
