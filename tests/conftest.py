@@ -7,8 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.libreoffice import soffice_binary
+
+# Property tests check results, not speed: no per-example deadline on a loaded 2-core machine.
+hypothesis_settings.register_profile("taizhang", deadline=None)
+hypothesis_settings.load_profile("taizhang")
 
 REPO = Path(__file__).resolve().parents[1]
 FOREIGN = REPO.parent / "shared" / "fixtures" / "foreign"
