@@ -26,6 +26,7 @@ from taizhang.core.settings import Settings
 from taizhang.macros import sheet_styles as st
 from taizhang.macros.analysis import Analysis
 from taizhang.macros.split_job import case_units, fillable, fingerprint, shown_values
+from taizhang.validators import Report
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.returned import ReturnedBook, read_returned
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
@@ -115,11 +116,20 @@ class MasterState:
         # The last merged value of each (编号, field) and its unit, from the 变更记录 of earlier runs:
         # a unit's second return of the same copy is not stale against its own first one.
         self.last_merged = {(r[3], r[4]): (r[2], r[6]) for r in logged or [] if r[3] and r[4]}
-        self.errors = self._errors(ledger)
+        self.errors = self._errors(Analysis(ledger, settings, today).report)
+        self._trial: tuple[list[Change], Ledger, Report] | None = None
 
-    def _errors(self, ledger: Ledger) -> set[tuple[int, str, str]]:
-        report = Analysis(ledger, self.settings, self.today).report
+    @staticmethod
+    def _errors(report: Report) -> set[tuple[int, str, str]]:
         return {(f.row, f.column, f.code) for f in report.findings if f.severity.value == "错误"}
+
+    def _tried(self, changes: list[Change]) -> tuple[Ledger, Report]:
+        """The master with `changes` in, and its validation: worked out once per file, since
+        judging the changes and then accepting them need the same candidate."""
+        if self._trial is None or self._trial[0] is not changes:
+            merged = self.candidate(changes)
+            self._trial = (changes, merged, Analysis(merged, self.settings, self.today).report)
+        return self._trial[1], self._trial[2]
 
     def candidate(self, changes: list[Change]) -> Ledger:
         cases = dict(self.cases)
@@ -131,8 +141,7 @@ class MasterState:
 
     def new_errors(self, changes: list[Change]) -> list[Conflict]:
         """Run the validators on the master with the changes in; errors they add reject the file."""
-        merged = self.candidate(changes)
-        report = Analysis(merged, self.settings, self.today).report
+        _merged, report = self._tried(changes)
         rows = {c.row: c.number for c in changes}
         found: list[Conflict] = []
         for f in report.findings:
@@ -147,13 +156,14 @@ class MasterState:
         return self.last_merged.get((number, name)) == (unit, _cell_text(self.values[row].get(name)))
 
     def accept(self, unit: str, changes: list[Change]) -> None:
-        merged = self.candidate(changes)
+        merged, report = self._tried(changes)
         self.ledger = merged
         self.cases = {c.row: c for c in merged.cases}
         for ch in changes:
             self.values[ch.row][ch.field] = ch.new
             self.changed_by[(ch.row, ch.field)] = unit
-        self.errors = self._errors(merged)
+        self.errors = self._errors(report)
+        self._trial = None
 
 
 def _shown(value: Any) -> str:
