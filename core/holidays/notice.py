@@ -143,6 +143,14 @@ def _shown(day: date, year: int) -> str:
 
 # ---------------------------------------------------------------- year
 
+def _sentence(t: _Text, start: int, end: int, reach: int = 24) -> str:
+    """The words around start:end, up to the sentence's ends but at most `reach` characters out."""
+    before = t.norm.rfind("。", max(start - reach, 0), start)
+    after = t.norm.find("。", end, end + reach)
+    return t.quote(before + 1 if before != -1 else max(start - reach, 0),
+                   after if after != -1 else min(end + reach, len(t.norm)))
+
+
 def notice_year(text: str, year: int | None = None) -> int:
     """The year the notice arranges: from its title, else its first sentence, else `year`;
     when two of them are given they must agree."""
@@ -151,7 +159,7 @@ def notice_year(text: str, year: int | None = None) -> int:
     for pattern in (_TITLE_YEAR, _TEXT_YEAR):
         m = pattern.search(t.norm)
         if m:
-            found.append((int(m[1]), t.quote(max(m.start() - 10, 0), min(m.end() + 12, len(t.copied)))))
+            found.append((int(m[1]), _sentence(t, m.start(), m.end())))
     if year is not None:
         for y, line in found:
             if y != year:
@@ -242,11 +250,13 @@ def _date(c: _Cursor, previous: date | None) -> date | None:
     if m is None:
         return None
     y, mo, d, note = m.groups()
-    if mo is None and previous is None:
+    if mo is not None:
+        year, month = (int(y) if y else c.year), int(mo)
+    elif previous is not None:  # 至3日
+        year, month = previous.year, previous.month
+    else:
         return None
-    year = int(y) if y else (previous.year if mo is None and previous else c.year)
-    month = int(mo) if mo else previous.month  # type: ignore[union-attr]
-    shown = f"{y + '年' if y else ''}{month}月{d}日"
+    shown = f"{y + '年' if y and mo else ''}{month}月{d}日"
     try:
         day = date(year, month, int(d))
     except ValueError:
