@@ -10,12 +10,16 @@ from functools import cached_property
 from taizhang.core.deadlines import (
     CaseDeadlines,
     DeadlineRule,
+    RulePlan,
     WorkCalendar,
     evaluate,
+    plan_rules,
     rules_for_settings,
+    rules_from_sheet,
 )
 from taizhang.core.deadlines.evaluate import CaseStatus, StageState
 from taizhang.core.enums import Opinion
+from taizhang.core.errors import BadInput
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import Settings
 from taizhang.core.stats import CaseTiming, Stats, compute_stats
@@ -35,9 +39,23 @@ class Analysis:
         self.today = today
 
     @cached_property
+    def rule_plan(self) -> RulePlan:
+        """The workbook's 时限规则 sheet (or the default preset), split into the stages this ledger
+        can track, the ones it cannot, and the sheet's rules that need a column the ledger lacks."""
+        return plan_rules(rules_for_settings(self.settings), self.ledger.columns,
+                          from_sheet=rules_from_sheet(self.settings))
+
+    @cached_property
     def rules(self) -> list[DeadlineRule]:
-        """The workbook's 时限规则 sheet, or the default preset when it has none."""
-        return rules_for_settings(self.settings)
+        """The rules of the stages this ledger tracks."""
+        return self.rule_plan.tracked
+
+    def require_sound_rules(self) -> None:
+        """Deadlines from a 时限规则 sheet that asks for columns the ledger lacks would report stages
+        nobody can complete: refuse (exit 2) naming each cell, so the staff fix the sheet or the ledger."""
+        problems = self.rule_plan.problems
+        if problems:
+            raise BadInput("；\n".join(p.message for p in problems))
 
     @cached_property
     def unit_names(self) -> UnitNames:
@@ -50,6 +68,7 @@ class Analysis:
 
     @cached_property
     def deadlines(self) -> list[CaseDeadlines]:
+        self.require_sound_rules()
         return evaluate(self.ledger.cases, self.rules, self.calendar, self.today,
                         ledger_year=self.ledger.year, due_soon_days=self.settings.params.due_soon_days,
                         class_scheme=self.settings.params.class_scheme)

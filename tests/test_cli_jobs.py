@@ -146,7 +146,8 @@ def test_overdue_groups_name_and_order_units_as_the_statistics_do() -> None:
                                Unit(name="县教育和体育局", aliases=["教体局"], order=2)])
     cases = [Case(row=r, sheet="台账", 编号=f"第{r}号", 本级承办方式="主办", 交办日期=date(2026, 1, 5), 主办单位=u)
              for r, u in ((5, "教体局"), (6, None), (7, "县林草局"), (8, "水利局"), (9, "县水利局"))]
-    ledger = Ledger(path="memory.xlsx", sheet="台账", header_row=1, header_rows=[1], columns={}, last_column="A",
+    columns = {"编号": "A", "本级承办方式": "B", "主办单位": "C", "交办日期": "D", "正式答复日期": "E"}
+    ledger = Ledger(path="memory.xlsx", sheet="台账", header_row=1, header_rows=[1], columns=columns, last_column="E",
                     year=2026, cases=cases)
     analysis = Analysis(ledger, settings, date(2026, 5, 20))  # 交办 1-05 + 3 months: every reply is overdue
     groups = [(unit, [d.row for d in ds]) for unit, ds in overdue_by_unit(analysis)]

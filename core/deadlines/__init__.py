@@ -11,9 +11,24 @@ from taizhang.core.deadlines.evaluate import (
     evaluate,
     to_json,
 )
-from taizhang.core.deadlines.presets import DEFAULT_PRESET, PRESETS, preset_rules, rules_for_settings
-from taizhang.core.deadlines.rules import DEFAULT_ROLES, Combine, Condition, DeadlineKind, DeadlineRule, Term
+from taizhang.core.deadlines.presets import (
+    DEFAULT_PRESET,
+    PRESETS,
+    preset_rules,
+    rules_for_settings,
+    rules_from_sheet,
+)
+from taizhang.core.deadlines.rules import (
+    DEFAULT_ROLES,
+    Combine,
+    Condition,
+    DeadlineKind,
+    DeadlineRule,
+    Owner,
+    Term,
+)
 from taizhang.core.deadlines.sheet import RULE_HEADERS, rules_from_table, rules_to_rows
+from taizhang.core.deadlines.tracking import RulePlan, RuleProblem, Untracked, plan_rules
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -26,16 +41,22 @@ __all__ = [
     "Condition",
     "DeadlineKind",
     "DeadlineRule",
+    "Owner",
+    "RulePlan",
+    "RuleProblem",
     "StageDeadline",
     "StageState",
     "Term",
     "UnknownYear",
+    "Untracked",
     "WorkCalendar",
     "add_months",
     "evaluate",
     "holiday_rows_for_years",
+    "plan_rules",
     "preset_rules",
     "rules_for_settings",
+    "rules_from_sheet",
     "rules_from_table",
     "rules_to_rows",
     "to_json",

@@ -7,7 +7,7 @@ so reports compare.
 from __future__ import annotations
 
 from taizhang.core.deadlines.conditions import parse_conditions
-from taizhang.core.deadlines.rules import REPLY, Combine, DeadlineKind, DeadlineRule, Term
+from taizhang.core.deadlines.rules import REPLY, Combine, DeadlineKind, DeadlineRule, Term, default_owner
 from taizhang.core.deadlines.sheet import rules_from_table
 from taizhang.core.enums import Role
 from taizhang.core.errors import BadInput
@@ -29,9 +29,11 @@ def after(amount: int, kind: DeadlineKind, base: str = "交办日期") -> Term:
 def rule(stage: str, done: str, term: Term, *, roles: tuple[str, ...] = (), when: str = "",
          extension: str | None = None, note: str | None = None,
          second: Term | None = None, combine: Combine | None = None) -> DeadlineRule:
-    return DeadlineRule(stage=stage, done_column=done, term=term, roles=roles,
+    made = DeadlineRule(stage=stage, done_column=done, term=term, roles=roles,
                         conditions=parse_conditions(when), extension_column=extension, note=note,
                         second=second, combine=combine)
+    # Presets say whose work each stage is, so the 时限规则 sheet they fill shows it.
+    return made.model_copy(update={"owner": default_owner(made)})
 
 
 def _co_opinion(term: Term, note: str) -> list[DeadlineRule]:
@@ -91,8 +93,13 @@ def preset_rules(name: str) -> list[DeadlineRule]:
     return list(PRESETS[name])
 
 
+def rules_from_sheet(settings: Settings) -> bool:
+    """Whether the workbook's own 时限规则 sheet gives the rules (else the default preset does)."""
+    return settings.deadline_table is not None and bool(settings.deadline_table.rows)
+
+
 def rules_for_settings(settings: Settings) -> list[DeadlineRule]:
     """The workbook's 时限规则 sheet, or the default preset when the workbook has none or it is empty."""
-    if settings.deadline_table is None or not settings.deadline_table.rows:
+    if not rules_from_sheet(settings):
         return preset_rules(DEFAULT_PRESET)
     return rules_from_table(settings.deadline_table)

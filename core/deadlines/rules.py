@@ -13,6 +13,7 @@ from taizhang.core.enums import Role
 
 ASSIGNED = "交办日期"
 REPLY = "正式答复日期"
+CO_OPINION = "协办意见日期"
 
 # The roles a rule with an empty 适用承办方式 applies to: the cases the office answers itself.
 # 协办 and 参阅 cases owe no reply of their own, so a rule reaches them only by naming them.
@@ -24,6 +25,14 @@ class DeadlineKind(StrEnum):
     NATURAL_DAYS = "自然日"
     WORKDAYS = "工作日"
     MONTHS = "个月"
+
+
+class Owner(StrEnum):
+    """Whose work a stage is, named by the ledger column that holds that unit: the 主办单位 (the lead's
+    own stages), or each unit in 协办单位 (the co-handlers' opinion to the lead)."""
+
+    HOST = "主办单位"
+    CO = "协办单位"
 
 
 class Combine(StrEnum):
@@ -76,7 +85,11 @@ class DeadlineRule(BaseModel):
     second: Term | None = None  # 时限类型2 …: the other time limit of an earlier/later pair
     combine: Combine | None = None
     extension_column: str | None = None  # 延期列: a granted date that replaces the due date
+    owner: Owner | None = None  # 责任单位; None = `default_owner`
+    enabled: bool = True  # 启用: a rule switched off is listed as not tracked, never evaluated
     note: str | None = None  # 说明: where the rule comes from
+    # Where the rule came from in the 时限规则 sheet: (header, cell) pairs, so a problem names its cell.
+    cells: tuple[tuple[str, str], ...] = ()
 
     @model_validator(mode="after")
     def _pair(self) -> DeadlineRule:
@@ -89,3 +102,27 @@ class DeadlineRule(BaseModel):
 
     def terms(self) -> tuple[Term, ...]:
         return (self.term,) if self.second is None else (self.term, self.second)
+
+    @property
+    def responsible(self) -> Owner:
+        """The unit that owes this stage: the 责任单位 given, else `default_owner`."""
+        return self.owner or default_owner(self)
+
+    def needed_columns(self) -> tuple[str, ...]:
+        """The ledger columns without which the stage can never be completed or started: its
+        完成标志列 and the 起算列 of each relative limit."""
+        bases = [t.base for t in self.terms() if t.kind is not DeadlineKind.FIXED]
+        return tuple(dict.fromkeys([self.done_column, *bases]))
+
+    def cell(self, header: str) -> str | None:
+        """The 时限规则 cell this rule's `header` was read from, when it came from the sheet."""
+        return dict(self.cells).get(header)
+
+
+def default_owner(rule: DeadlineRule) -> Owner:
+    """协办意见 is owed by the co-handlers named in 协办单位, except on the cases where this office is
+    itself the 协办 (本级承办方式 协办): there the unit in 主办单位 is the local unit that owes it.
+    Every other stage is the lead's work."""
+    if rule.done_column == CO_OPINION and tuple(rule.roles) != (Role.CO.value,):
+        return Owner.CO
+    return Owner.HOST

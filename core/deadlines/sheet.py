@@ -14,6 +14,9 @@ Layout (RULE_HEADERS, left to right):
   组合          较早 or 较晚: the due date is the earlier/later of the limit above and the one after it
   时限类型2 数值2 固定日期2 起算列2   the second limit, only with 组合
   延期列        a date column (延期至) whose date replaces the due date, capped at 6 months after 交办
+  责任单位      主办单位 or 协办单位: whose work the stage is (lists of overdue work name that unit);
+                empty = 协办单位 for 协办意见日期 (except on 本级协办 cases), else 主办单位
+  启用          是 / 否; empty = 是. A rule switched off is listed as not tracked, never evaluated
   说明          free text: where the rule comes from
 """
 
@@ -26,17 +29,17 @@ from typing import Any, TypeVar
 
 from taizhang.core.columns import BY_NAME, Kind, match_header
 from taizhang.core.deadlines.conditions import BadCondition, parse_conditions
-from taizhang.core.deadlines.rules import ASSIGNED, Combine, DeadlineKind, DeadlineRule, Term
+from taizhang.core.deadlines.rules import ASSIGNED, Combine, DeadlineKind, DeadlineRule, Owner, Term
 from taizhang.core.enums import Category, Role, canonical
 from taizhang.core.errors import BadInput
 from taizhang.core.settings import SheetRow, SheetTable
-from taizhang.core.values import Unparseable, clean_text, parse_date, parse_int, split_units
+from taizhang.core.values import Unparseable, clean_text, parse_date, parse_flag, parse_int, split_units
 
 RULE_HEADERS: list[str] = [
     "环节", "完成标志列", "适用承办方式", "适用类别", "适用条件",
     "时限类型", "数值", "固定日期", "起算列",
     "组合", "时限类型2", "数值2", "固定日期2", "起算列2",
-    "延期列", "说明",
+    "延期列", "责任单位", "启用", "说明",
 ]
 REQUIRED_HEADERS = ("环节", "完成标志列", "时限类型")
 
@@ -49,6 +52,9 @@ _KINDS: dict[str, DeadlineKind] = {
 _COMBINES: dict[str, Combine] = {
     "较早": Combine.EARLIER, "取较早": Combine.EARLIER, "较早者": Combine.EARLIER, "孰早": Combine.EARLIER,
     "较晚": Combine.LATER, "取较晚": Combine.LATER, "较晚者": Combine.LATER, "孰晚": Combine.LATER,
+}
+_OWNERS: dict[str, Owner] = {
+    "主办单位": Owner.HOST, "主办": Owner.HOST, "协办单位": Owner.CO, "协办": Owner.CO,
 }
 _SHORT_CATEGORY = {Category.SUGGESTION.value: "建议", Category.PROPOSAL.value: "提案"}
 _BOTH_CATEGORIES = {"全部", "建议、提案", "提案、建议"}
@@ -109,6 +115,24 @@ def _roles(text: str) -> tuple[str, ...]:
         if role not in roles:
             roles.append(role)
     return tuple(roles)
+
+
+def _owner(value: Any) -> Owner | None:
+    text = clean_text(value)
+    if not text:
+        return None
+    found = _OWNERS.get(text)
+    if found is None:
+        raise _Expected("“主办单位”或“协办单位”；留空则协办意见由协办单位负责，其余环节由主办单位负责")
+    return found
+
+
+def _enabled(value: Any) -> bool:
+    try:
+        flag = parse_flag(value)
+    except Unparseable:
+        raise _Expected("“是”或“否”；留空表示启用") from None
+    return flag is not False
 
 
 def _category(text: str) -> str | None:
@@ -194,7 +218,9 @@ class _RowReader:
         extension = self.read("延期列", lambda _: _date_column(extension_text)) if extension_text else None
         return DeadlineRule(
             stage=stage, done_column=done_column, roles=roles, category=category, conditions=conditions,
-            term=term, second=second, combine=combine, extension_column=extension, note=self.note(),
+            term=term, second=second, combine=combine, extension_column=extension,
+            owner=self.read("责任单位", _owner), enabled=self.read("启用", _enabled), note=self.note(),
+            cells=tuple((h, self.row.cell(h)) for h in self.row.columns),
         )
 
 
@@ -241,6 +267,8 @@ def rules_to_rows(rules: list[DeadlineRule]) -> list[list[object]]:
             rule.combine.value if rule.combine else None,
             *_term_cells(rule.second),
             rule.extension_column,
+            rule.responsible.value,
+            "是" if rule.enabled else "否",
             rule.note,
         ])
     return rows

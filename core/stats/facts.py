@@ -42,6 +42,9 @@ class CaseTiming:
     overdue: bool  # currently overdue at some stage
     replied_on_time: bool | None  # 正式答复 done by its due date (None: not replied or unknown)
     reply_due_by_today: bool  # its reply deadline has passed (or it has been replied)
+    # The units (as the ledger spells them) that owe an overdue stage of the case: the 主办单位 for
+    # the lead's stages, each 协办单位 for an overdue 协办意见. None: not known, read as the 主办单位.
+    overdue_units: frozenset[str] | None = None
 
 
 class Period:
