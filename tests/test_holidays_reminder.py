@@ -15,6 +15,7 @@ from taizhang.core.holidays.reminder import year_to_remind
 from taizhang.macros import ribbon
 from taizhang.macros.cli import cli
 from taizhang.macros.weekly.run import run_once
+from taizhang.macros.weekly.summary import ledger_lines
 from tests.fake_xlwings import FakeBook
 from tests.test_holidays_cmd import SYNTHETIC_2027
 from tests.weekly_helpers import sheet_text, write_config
@@ -87,6 +88,7 @@ def test_weekly_reports_it_for_the_ledger(ledger: Path, tmp_path: Path) -> None:
     assert one.holidays_note.startswith("提醒：明年（2027年）")
     assert one.log_line().count("提醒：") == 1
     assert "明年（2027年）" in sheet_text(one.report, "概况")
+    assert sum("明年（2027年）" in line for line in ledger_lines(one)) == 1  # the email's paragraph
     october = run_once(config, date(2026, 10, 26), send=False).ledgers[0]
     assert october.holidays_note == "" and "提醒" not in october.log_line()
 
