@@ -70,6 +70,8 @@ def overview_sheet(result: LedgerResult) -> ToolSheet:
         ("已办结（件）", result.count(CaseStatus.DONE)),
         ("无法计算截止日期（件）", result.count(CaseStatus.UNKNOWN)),
     ]
+    if result.holidays_note:
+        rows.append(("节假日安排", result.holidays_note))
     if result.stats is not None:
         rows += [(name, rate.value) for name, rate in result.stats.totals.rates.items()]
     c = result.changes
