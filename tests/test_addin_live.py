@@ -14,6 +14,7 @@ from benchmarks.ledger_gen import generate
 from taizhang.core.model import column_index
 from taizhang.macros import ribbon
 from taizhang.macros.check_job import PROBLEMS_COLUMN, apply_check
+from taizhang.macros.excel_jobs import SETTINGS_ORDER
 from taizhang.macros.due_job import DUE_COLUMN, LEFT_COLUMN, STAGE_COLUMN, STATUS_COLUMN, apply_due
 from taizhang.macros.writeback import run_and_write
 from taizhang.workbook.reader import read_workbook
@@ -102,7 +103,8 @@ def test_excel_state_is_restored_and_columns_written_as_blocks(ledgers: dict[int
     writes = [c for c in book.calls if c[:2] == ("range", "value set")]
     assert writes[0][2] == "AO2:AR102"  # four adjacent tool columns, header row to last row, one write
     rules = book.sheet("台账").conditions
-    assert [r["formula"] for r in rules] == ['="逾期"', '="临期"']
+    assert [r["formula"] for r in rules] == ['=$AR3="逾期"', '=$AR3="临期"', '=$AR3="已办结"']
+    assert {r["address"] for r in rules} == {"AP3:AP1048576,AR3:AR1048576"}  # 截止日期 and 状态
     assert book.app.alerts and book.app.alerts[-1][2] == "info"
 
 
@@ -113,7 +115,7 @@ def test_a_failure_restores_excel_and_ends_in_a_message_box(ledgers: dict[int, P
     def broken(*_: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("taizhang.macros.ribbon._analysis", broken)
+    monkeypatch.setattr("taizhang.macros.excel_jobs._analysis", broken)
     message = ribbon.run("due", book, TODAY)
     assert "内部错误" in message and "Traceback" not in message and "boom" not in message
     assert book.app.history[-2:] == [("calculation", "automatic"), ("screen_updating", True)]
@@ -130,7 +132,7 @@ def test_a_workbook_without_a_ledger_gets_a_chinese_explanation() -> None:
 
 def test_unknown_tag_says_to_reinstall() -> None:
     book = FakeBook({"Sheet1": [[1]]})
-    assert "addin install" in ribbon.run("nope", book, TODAY)
+    assert "安装.bat" in ribbon.run("nope", book, TODAY)
 
 
 def test_settings_creates_the_missing_sheets(ledgers: dict[int, Path]) -> None:
@@ -226,7 +228,7 @@ def test_every_button_stays_in_budget_with_settings_sheets(tag: str, rows: int, 
     assert "内部错误" not in message and "请先" not in message, message
     limit = UPDATE_ALL_CALLS if tag == "update_all" else MAX_CALLS
     assert len(book.calls) <= limit, (len(book.calls), book.calls)
-    settings_reads = [c for c in book.calls if c[:2] == ("book", "sheets[]") and c[2] in ribbon.SETTINGS_ORDER]
+    settings_reads = [c for c in book.calls if c[:2] == ("book", "sheets[]") and c[2] in SETTINGS_ORDER]
     assert settings_reads == [] or tag == "settings"  # from the saved file, no call into Excel
 
 
