@@ -86,7 +86,8 @@ def due_rules(read: LiveRead, letters: dict[str, str]) -> None:
     rules = [(status_formula(status, top, s.value), fills[name]) for s, name in
              ((CaseStatus.OVERDUE, "overdue"), (CaseStatus.DUE_SOON, "soon"), (CaseStatus.DONE, "done"))]
     address = ",".join(f"{letters[h]}{top}:{letters[h]}{LAST_ROW}" for h in (DUE_COLUMN, STATUS_COLUMN))
-    live.add_rules(read, address, rules, replace=True, fresh=True)
+    live.add_rules(read, address, rules, replace=True,
+                   fresh={DUE_COLUMN, STATUS_COLUMN} <= read.new_columns)
 
 
 def _due_after(read: LiveRead, analysis: Analysis, letters: dict[str, str]) -> str:

@@ -385,7 +385,8 @@ def saved_rules(path: Path, sheet: str) -> set[tuple[str, str]]:
 def add_rules(live: LiveRead, address: str, rules: list[tuple[str, str]], replace: bool, fresh: bool) -> bool:
     """Conditional formats on `address` (Excel's comma-separated form), one (formula, hex fill) each,
     unless the saved file already has exactly these. `replace` deletes the range's conditional
-    formats first: only for ranges that are the tool's own columns. Without it (the ledger's own
+    formats first (unless the columns are `fresh`): only for ranges that are the tool's own
+    columns. Without it (the ledger's own
     cells, whose other rules are the user's), an unsaved workbook gets the rules only when the
     column they read is `fresh` (added by this press): Excel then cannot have them yet, and
     otherwise an earlier press added them. Returns whether any was added."""
@@ -396,9 +397,10 @@ def add_rules(live: LiveRead, address: str, rules: list[tuple[str, str]], replac
         sqref = address.replace(",", " ")
         if all((sqref, formula) in present for formula, _ in rules):
             return False
-    live.budget.spend(2 + (1 if replace else 0) + 3 * len(rules))  # range, FormatConditions[, Delete]; Add, Interior, Color
+    delete = replace and not fresh  # a column added by this press has no rules yet
+    live.budget.spend(2 + delete + 3 * len(rules))  # range, FormatConditions[, Delete]; Add, Interior, Color
     conditions = live.grid.sheet.range(address).api.FormatConditions
-    if replace:
+    if delete:
         conditions.Delete()
     for formula, hex_ in rules:
         rule = conditions.Add(Type=XL_EXPRESSION, Formula1="=" + formula)

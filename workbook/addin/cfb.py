@@ -166,7 +166,8 @@ def write(streams: dict[str, bytes]) -> bytes:
             minifat += [len(minifat) + i + 1 for i in range(count - 1)] + ([END] if count else [])
             ministream += _pad(node.data, MINI)
     big = [n for n in nodes if n.kind == STREAM and len(n.data) >= CUTOFF]
-    minifat_bytes = _pad(struct.pack(f"<{len(minifat)}I", *minifat), SECTOR) if minifat else b""
+    minifat += [FREE] * (-len(minifat) % (SECTOR // 4))  # unused mini sectors are free, not chained to 0
+    minifat_bytes = struct.pack(f"<{len(minifat)}I", *minifat) if minifat else b""
     dir_sectors = -(-len(nodes) * 128 // SECTOR)
     payload = [len(minifat_bytes) // SECTOR, -(-len(ministream) // SECTOR),
                *(-(-len(n.data) // SECTOR) for n in big)]
