@@ -25,7 +25,7 @@ def addin() -> None:
 
     \b
     例：    taizhang addin build --out taizhang.xlam
-    离线包：taizhang addin bundle --out D:\台账助手安装包   （拷到内网电脑，双击其中的“安装.bat”）
+    离线包：taizhang addin bundle --out D:\\台账助手安装包   （拷到内网电脑，双击其中的“安装.bat”）
     安装：  taizhang addin install        （仅 Windows，需已安装 Excel；安装.bat 会调用它）
     """
 
@@ -88,7 +88,7 @@ def install_cmd(xlam: Path | None) -> None:
               help="内网电脑上 Python 的版本，可写多次（默认 3.11 和 3.12）")
 @friendly_errors
 def bundle_cmd(out: Path, pythons: tuple[str, ...]) -> None:
-    """生成离线安装包：台账助手和全部依赖的 Windows 64 位 wheel（含 pywin32）、taizhang.xlam 和“安装.bat”。
+    r"""生成离线安装包：台账助手和全部依赖的 Windows 64 位 wheel（含 pywin32）、taizhang.xlam 和“安装.bat”。
     需要在能上网的电脑上、在台账助手的源码目录中运行；把整个文件夹拷到内网电脑，双击“安装.bat”。
 
     例：taizhang addin bundle --out D:\台账助手安装包

@@ -6,8 +6,6 @@ tests/test_addin_container.py checks the VBA container itself."""
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 
