@@ -48,6 +48,10 @@ def test_bundle_has_pywin32_for_windows_and_everything_else(bundle: Path) -> Non
     assert any(n.startswith("colorama-") for n in names)  # click's Windows-only dependency
     assert not any("linux" in n or "manylinux" in n or "macosx" in n for n in names)
     assert missing_for_windows(bundle / "wheels", PYTHON) == []
+    [own] = (bundle / "wheels").glob("taizhang-*.whl")
+    with zipfile.ZipFile(own) as z:  # `taizhang addin build` on the office PC needs the patch and sources
+        assert {"taizhang/workbook/addin/vba/xlwings.patch", "taizhang/workbook/addin/vba/RibbonTaizhang.bas",
+                "taizhang/workbook/addin/customUI14.xml"} <= set(z.namelist())
     assert (bundle / "taizhang.xlam").is_file()
     with zipfile.ZipFile(bundle / "taizhang.xlam") as z:
         assert "xl/vbaProject.bin" in z.namelist()
