@@ -138,15 +138,6 @@ def where(book: BookLike, budget: Budget) -> tuple[str, Path | None]:
     return fullname, path if book.api.Saved else None
 
 
-def _file_settings(path: Path) -> tuple[list[str], Settings]:
-    """Sheet names and settings from the saved file, by the file reader's own function."""
-    from taizhang.workbook.reader import read_settings as read_file_settings
-
-    with pc.CalamineWorkbook.from_path(str(path)) as wb:
-        names = [m.name for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
-        return names, read_file_settings(wb, names)
-
-
 def read_live_settings(book: BookLike, names: list[str], budget: Budget) -> Settings:
     """The settings sheets of a workbook with unsaved changes: one used-range read each, without its
     address (saves a call per sheet). The grid is taken to start at A1, which only shifts the row
