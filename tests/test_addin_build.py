@@ -199,7 +199,8 @@ def test_callback_messages_are_chinese_and_name_the_command_line() -> None:
     assert "WPS" in consts["MSG_WPS"] and "命令提示符" in consts["MSG_WPS"]
     assert "错误 70" in consts["MSG_BLOCKED"] and "阻止所有 Office 应用程序创建子进程" in consts["MSG_BLOCKED"]
     cases = {m.group(1): _decoded(m.group(2)) for m in re.finditer(r'Case "(\w+)": CommandLine = "([^"]*)"', code)}
-    assert cases == ribbon.COMMAND_LINE
+    # the same commands as Python says (a button added later falls to "taizhang --help" in WPS)
+    assert cases and cases.items() <= ribbon.COMMAND_LINE.items()
     body = _function(code.replace("Sub TaizhangRibbon", "Function TaizhangRibbon").replace("End Sub\n\n' WPS",
                                                                                            "End Function\n\n' WPS"),
                      "TaizhangRibbon")
