@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # System packages the real-client tests need: LibreOffice headless (opens and converts what the
-# tool writes), poppler's pdftoppm (renders PDFs to PNG) and CJK fonts (so Chinese renders).
+# tool writes), poppler's pdftoppm (renders PDFs to PNG), CJK fonts (so Chinese renders), and the
+# strict readers of the built Excel add-in: a JDK (javac) with Apache POI, and Node.js with npm
+# (SheetJS cfb is then installed by tests/addin_readers.sh into a project-local folder).
 set -euo pipefail
 need=()
 # Debian's python3 lacks ensurepip until python3-venv is installed, and `python3 -m venv` needs it.
@@ -8,12 +10,18 @@ python3 -c "import ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "CJK" || need+=(fonts-noto-cjk)
+command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
+[ -f /usr/share/java/poi.jar ] || need+=(libapache-poi-java)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-system: LibreOffice, pdftoppm and CJK fonts already present"
-  exit 0
+  echo "install-system: LibreOffice, pdftoppm, CJK fonts, javac + Apache POI, node + npm already present"
+else
+  echo "install-system: installing ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
-echo "install-system: installing ${need[*]}"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-$SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+# npm packages for the add-in tests, into .addin-readers/ (not committed).
+bash "$(dirname "$0")/../tests/addin_readers.sh"

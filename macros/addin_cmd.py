@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -12,19 +11,12 @@ import click
 
 from taizhang.core.errors import BadInput
 from taizhang.macros.console import friendly_errors
+from taizhang.workbook.addin.config import user_config_path, user_config_text
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 NOT_WINDOWS = 2
 
 
-def user_config_path() -> Path:
-    """The user config the add-in's xlwings module reads (PROJECT_NAME = taizhang)."""
-    return Path(os.environ.get("USERPROFILE") or Path.home()) / ".taizhang" / "taizhang.conf"
-
-
-def user_config_text(interpreter: str) -> str:
-    # VBA's `Input #` reads comma-separated quoted fields, one setting a line.
-    return f'"INTERPRETER_WIN","{interpreter}"\r\n"ADD_WORKBOOK_TO_PYTHONPATH","False"\r\n'
 
 
 @click.group("addin", context_settings=CONTEXT)
@@ -33,7 +25,8 @@ def addin() -> None:
 
     \b
     例：    taizhang addin build --out taizhang.xlam
-    安装：  taizhang addin install        （仅 Windows，需已安装 Excel）
+    离线包：taizhang addin bundle --out D:\\台账助手安装包   （拷到内网电脑，双击其中的“安装.bat”）
+    安装：  taizhang addin install        （仅 Windows，需已安装 Excel；安装.bat 会调用它）
     """
 
 
@@ -86,3 +79,22 @@ def install_cmd(xlam: Path | None) -> None:
     config.write_text(user_config_text(sys.executable), encoding="mbcs")
     click.echo(f"已安装加载项：{xlam.name}\n已写入配置：{config}（Python：{sys.executable}）\n"
                "请重新打开 Excel，功能区会出现“台账助手”选项卡。")
+
+
+@addin.command("bundle", context_settings=CONTEXT)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="安装包文件夹（不存在则新建）")
+@click.option("--python-version", "pythons", multiple=True, metavar="3.11",
+              help="内网电脑上 Python 的版本，可写多次（默认 3.11 和 3.12）")
+@friendly_errors
+def bundle_cmd(out: Path, pythons: tuple[str, ...]) -> None:
+    r"""生成离线安装包：台账助手和全部依赖的 Windows 64 位 wheel（含 pywin32）、taizhang.xlam 和“安装.bat”。
+    需要在能上网的电脑上、在台账助手的源码目录中运行；把整个文件夹拷到内网电脑，双击“安装.bat”。
+
+    例：taizhang addin bundle --out D:\台账助手安装包
+    """
+    from taizhang.macros.addin_bundle import BAT_NAME, DEFAULT_PYTHONS, make_bundle
+
+    found = make_bundle(out, tuple(pythons) or DEFAULT_PYTHONS)
+    counts = "，".join(f"Python {p}：{len(names)} 个" for p, names in found.items())
+    click.echo(f"已生成离线安装包：{out}\n依赖包（{counts}）在 wheels 文件夹；请把整个文件夹拷到内网电脑，双击“{BAT_NAME}”。")

@@ -9,6 +9,7 @@ from taizhang.core.names import CHECK_SHEET
 from taizhang.core.settings import Severity
 from taizhang.macros import sheet_styles as st
 from taizhang.macros.analysis import Analysis
+from taizhang.macros.marks import MARKS_COLUMN, row_marks
 from taizhang.validators import RULES, Finding, Report
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
@@ -87,6 +88,9 @@ def apply_check(writer: LedgerWriter, analysis: Analysis) -> list[str]:
     writer.set_tool_column(ledger.sheet, ledger.header_row, PROBLEMS_COLUMN, dict(problems),
                            style=st.TOOL_BODY, header_style=st.TOOL_HEADER, width=40)
     fills = cell_fills(report)
+    if MARKS_COLUMN in ledger.tool_columns:  # added by the ribbon's 校验: its colours read these marks
+        writer.set_tool_column(ledger.sheet, ledger.header_row, MARKS_COLUMN, dict(row_marks(fills)),
+                               style=st.TOOL_BODY, header_style=st.TOOL_HEADER)
     writer.clear_tool_fills(ledger.sheet, "check", keep=set(fills))
     skipped = writer.set_cell_fills(ledger.sheet, dict(fills), "check")
     writer.replace_sheet(check_sheet(analysis))

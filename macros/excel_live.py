@@ -1,11 +1,13 @@
 """The thin live-Excel layer: the open workbook in, the same core and jobs as the file path, results out.
 
 Every call into Excel crosses processes, so this module counts them (`Budget`, at most 30 per
-button): the ledger is read with one used-range read; the settings sheets come from the saved file
-when Excel holds no unsaved change (no call at all), else one used-range read each; each run of
-adjacent tool columns is written as one 2-D block; colours come from a few union ranges or
-conditional-format rules, never a cell at a time. Screen updating and automatic calculation are
-off while it works and restored afterwards, whatever happens.
+button). When Excel holds no unsaved change, the saved file shows exactly what Excel shows: the
+ledger and the settings sheets are then read from it by the file reader (no call at all), else the
+ledger costs one used-range read and each settings sheet one more. Each run of adjacent tool
+columns is written as one 2-D block. Colours come from conditional formats that read values the
+tool wrote (the row's colour marks, the case's status), so they cost the same for 20,000 rows and
+are only added where the saved file does not have them yet. Screen updating and automatic
+calculation are off while it works and restored afterwards, whatever happens.
 Nothing here needs a saved file: an unsaved Book1 works the same, only with more calls.
 """
 
@@ -30,9 +32,8 @@ from taizhang.core.settings import SETTINGS_SHEETS, Settings, SheetTable, load_s
 from taizhang.workbook.reader import settings_table
 from taizhang.workbook.writer import Hyperlink
 
-XL_CELL_VALUE, XL_EQUAL = 1, 3  # FormatConditions.Add(Type=xlCellValue, Operator=xlEqual)
+XL_EXPRESSION = 2  # FormatConditions.Add(Type=xlExpression, Formula1=...)
 MAX_ADDRESS = 255  # Excel refuses a longer address in Range("...")
-FILL_BUDGET = 4  # union ranges coloured per job; more would mean hundreds of calls on big ledgers
 HEADER_SCAN = 31  # rows handed to find_header, as the file reader does
 MAX_CALLS = 30  # per button (issue 7); optional formatting only spends what is left under it
 EXIT_CALLS = 4  # quiet()'s three restores and the closing message box, spent after the work
@@ -91,6 +92,7 @@ class LiveRead:
     grid: Grid  # the ledger sheet
     budget: Budget = field(default_factory=Budget)
     saved: Path | None = None  # the file Excel shows unchanged, when there is one
+    new_columns: set[str] = field(default_factory=set)  # tool columns this press added
     last_added: Any = None  # the tool sheet added last: the next one goes after it
     written: list[Any] = field(default_factory=list)  # tool sheets with values, not yet formatted
     notes: list[str] = field(default_factory=list)
@@ -136,15 +138,6 @@ def where(book: BookLike, budget: Budget) -> tuple[str, Path | None]:
     return fullname, path if book.api.Saved else None
 
 
-def _file_settings(path: Path) -> tuple[list[str], Settings]:
-    """Sheet names and settings from the saved file, by the file reader's own function."""
-    from taizhang.workbook.reader import read_settings as read_file_settings
-
-    with pc.CalamineWorkbook.from_path(str(path)) as wb:
-        names = [m.name for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
-        return names, read_file_settings(wb, names)
-
-
 def read_live_settings(book: BookLike, names: list[str], budget: Budget) -> Settings:
     """The settings sheets of a workbook with unsaved changes: one used-range read each, without its
     address (saves a call per sheet). The grid is taken to start at A1, which only shifts the row
@@ -188,21 +181,39 @@ def _choose(book: BookLike, names: list[str], wanted: str | None, budget: Budget
                    "请在台账工作簿中点按钮，或把台账工作表命名为“台账”")
 
 
+def _read_saved(book: BookLike, fullname: str, path: Path, budget: Budget) -> LiveRead:
+    """The ledger and settings from the saved file Excel shows unchanged, by the file reader's own
+    functions; one call for the ledger's sheet object, which the tool columns are written into."""
+    from taizhang.workbook import reader
+
+    wb = reader._open(path)
+    try:
+        names = reader._worksheets(wb)
+        settings = reader.read_settings(wb, names)
+        sheet, match, ws = reader._choose_sheet(path, wb, names, settings.params.ledger_sheet)
+        values, merged = reader._grid(ws), reader._merged(ws)
+    finally:
+        wb.close()
+    ledger = build_ledger(fullname, sheet, values, match, merged, settings.params.year)
+    budget.spend()  # sheets[name]
+    grid = Grid(book.sheets[sheet], [[_plain(v) for v in row] for row in values], len(values),
+                max((len(row) for row in values), default=1))
+    return LiveRead(book, names, ledger, settings, grid, budget, path)
+
+
 def read_book(book: BookLike, budget: Budget | None = None, place: tuple[str, Path | None] | None = None,
               names: list[str] | None = None) -> LiveRead:
     """Ledger and settings of the open workbook, built by the same core functions as the file reader.
-    The ledger is always read live (it is what the tool columns are written beside); the settings
-    come from the saved file when Excel has nothing unsaved, since five live reads would cost
-    15 of the 30 calls a button may make."""
+    From the saved file when Excel has nothing unsaved (no call but the sheet object); else the
+    ledger with one used-range read and each settings sheet with one more."""
     budget = budget or Budget()
     fullname, saved = place or where(book, budget)  # `place`: where() was already asked
     if saved is not None:
-        names, settings = _file_settings(saved)
-    else:
-        if names is None:  # a caller that already asked passes them on
-            budget.spend()
-            names = list(book.sheet_names)
-        settings = read_live_settings(book, names, budget)
+        return _read_saved(book, fullname, saved, budget)
+    if names is None:  # a caller that already asked passes them on
+        budget.spend()
+        names = list(book.sheet_names)
+    settings = read_live_settings(book, names, budget)
     sheet, grid, match = _choose(book, names, settings.params.ledger_sheet, budget)
     merged = _merged_from_file(fullname, sheet)  # from the saved file: costs no call into Excel
     if merged:
@@ -253,6 +264,7 @@ def write_columns(live: LiveRead, columns: dict[str, dict[int, Any]]) -> dict[st
             place[header] = column_index(ledger.tool_columns[header]) + 1
         else:
             place[header] = free
+            live.new_columns.add(header)
             free += 1
     last_row = max([grid.last_row, ledger.header_row + 1, *(r for v in columns.values() for r in v)])
     top = ledger.header_row
@@ -303,10 +315,6 @@ def _at(grid: list[list[Any]], row: int, col: int) -> Any:
     return grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
 
 
-def _rgb(hex_: str) -> tuple[int, int, int]:
-    return int(hex_[0:2], 16), int(hex_[2:4], 16), int(hex_[4:6], 16)
-
-
 def _runs(cells: list[str]) -> list[str]:
     """Cells grouped into vertical runs per column: ["F3", "F4", "F5"] -> ["F3:F5"]."""
     by_col: dict[str, list[int]] = {}
@@ -338,38 +346,57 @@ def unions(parts: list[str]) -> list[str]:
     return out
 
 
-def fill_cells(live: LiveRead, fills: dict[str, str], colours: dict[str, str], order: list[str]) -> int:
-    """Colour cells ({"F12": colour name}) with the hex of `colours`, worst colour first, within
-    FILL_BUDGET union ranges and what the call budget has left. Returns how many cells were left
-    uncoloured."""
-    budget, left = min(FILL_BUDGET, max(live.budget.left, 0) // 2), 0
-    for name in order:
-        cells = [ref for ref, c in fills.items() if c == name]
-        for address in unions(_runs(cells)) if cells else []:
-            if budget == 0:
-                left += sum(_size(p) for p in address.split(","))
-                continue
-            live.grid.sheet.range(address).color = _rgb(colours[name])
-            live.budget.spend(2)
-            budget -= 1
-    return left
+def _bgr(hex_: str) -> int:
+    """Excel's colour number (BGR) of an "RRGGBB" hex."""
+    return int(hex_[0:2], 16) + int(hex_[2:4], 16) * 256 + int(hex_[4:6], 16) * 65536
 
 
-def _size(part: str) -> int:
-    r1, _, r2, _ = _parse_address(part)
-    return r2 - r1 + 1
+def saved_rules(path: Path, sheet: str) -> set[tuple[str, str]]:
+    """(sqref, formula) of every formula rule in the saved file's sheet: no call into Excel."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rid = next(s.get(rel) for s in book.iter(f"{main}sheet") if s.get("name") == sheet)
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            root = ElementTree.fromstring(z.read(part))
+    except Exception:  # an odd saved file: add the rules again rather than miss them
+        return set()
+    return {(cf.get("sqref", ""), (f.text or "")) for cf in root.iter(f"{main}conditionalFormatting")
+            for f in cf.iter(f"{main}formula")}
 
 
-def value_rules(live: LiveRead, address: str, rules: list[tuple[str, str]]) -> None:
-    """Replace the conditional formats of `address` (the tool's own columns) by one rule per
-    (cell text, hex fill): stays right when values change, and costs the same for 20,000 rows."""
-    live.budget.spend(3 + 3 * len(rules))  # range, FormatConditions, Delete; per rule Add, Interior, Color
+def add_rules(live: LiveRead, address: str, rules: list[tuple[str, str]], replace: bool, fresh: bool) -> bool:
+    """Conditional formats on `address` (Excel's comma-separated form), one (formula, hex fill) each,
+    unless the saved file already has exactly these. `replace` deletes the range's conditional
+    formats first (unless the columns are `fresh`): only for ranges that are the tool's own
+    columns. Without it (the ledger's own
+    cells, whose other rules are the user's), an unsaved workbook gets the rules only when the
+    column they read is `fresh` (added by this press): Excel then cannot have them yet, and
+    otherwise an earlier press added them. Returns whether any was added."""
+    if live.saved is None and not replace and not fresh:
+        return False
+    if live.saved is not None:
+        present = saved_rules(live.saved, live.ledger.sheet)
+        sqref = address.replace(",", " ")
+        if all((sqref, formula) in present for formula, _ in rules):
+            return False
+    delete = replace and not fresh  # a column added by this press has no rules yet
+    live.budget.spend(2 + delete + 3 * len(rules))  # range, FormatConditions[, Delete]; Add, Interior, Color
     conditions = live.grid.sheet.range(address).api.FormatConditions
-    conditions.Delete()
-    for text, hex_ in rules:
-        rule = conditions.Add(Type=XL_CELL_VALUE, Operator=XL_EQUAL, Formula1=f'="{text}"')
-        r, g, b = _rgb(hex_)
-        rule.Interior.Color = r + g * 256 + b * 65536  # Excel's BGR number
+    if delete:
+        conditions.Delete()
+    for formula, hex_ in rules:
+        rule = conditions.Add(Type=XL_EXPRESSION, Formula1="=" + formula)
+        rule.Interior.Color = _bgr(hex_)
+    return True
 
 
 def add_sheet(live: LiveRead, name: str, grid: list[list[Any]], after: Any) -> Any:

@@ -1,15 +1,27 @@
 """The one Python entry of the 台账助手 ribbon: `run(tag)` finds the calling workbook and its handler.
 
-The add-in's VBA callback runs `import taizhang.macros.ribbon as r; r.run('<tag>')` for every button.
+The installed add-in's VBA (workbook/addin/vba/RibbonTaizhang.bas) runs, for every button,
+
+    import taizhang.macros.ribbon as r; r.run('<tag>')
+
+This import path (ENTRY) and `run` are the one contract with the installed add-in: moving this
+module means changing ENTRY, the .bas file and rebuilding the add-in (tests check they agree).
 A handler takes the workbook and today and returns the sentence the user sees; it calls the same
-library functions as the command line. Any failure ends in a Chinese message box saying what to
-do, and a log file; never a traceback.
+library functions as the command line. The handlers are named, not imported, here: a click
+imports only what its own job needs (帮助 loads no pandas), so this module stays light.
+
+Every failure is visible: after the workbook is found, a Chinese message box in Excel; before
+(Book.caller() failing: WPS, Protected View, no window), a Windows message box (MessageBoxW),
+the same text on stderr and a non-zero exit, so xlwings shows its own error box too. Both write
+the log.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -19,19 +31,41 @@ from pathlib import Path
 from typing import Any
 
 from taizhang import __version__
-from taizhang.core.errors import TaizhangError
-from taizhang.core.names import BULLETIN_SHEET, CHART_SHEET, CHECK_SHEET, OVERDUE_SHEET, SUMMARY_SHEET
-from taizhang.core.settings import DEADLINES_SHEET, HOLIDAYS_SHEET, PARAMS_SHEET, RULES_SHEET, UNITS_SHEET
-from taizhang.macros import excel_live as live
-from taizhang.macros import excel_sheets as sheets
-from taizhang.macros import excel_split_merge as split_merge
-from taizhang.macros.analysis import Analysis
-from taizhang.macros.excel_live import BookLike, LiveRead
-from taizhang.macros.holidays_live import holidays_button
-from taizhang.workbook.writer import TOOL_FILLS
 
+ENTRY = "taizhang.macros.ribbon"  # what the add-in imports; see the module docstring
 TITLE = "台账助手"
-Handler = Callable[[BookLike, date], str]
+Handler = Callable[[Any, date], str]
+Show = Callable[[str], None]
+
+# tag -> "module:function". Only the clicked one is imported.
+HANDLERS: dict[str, str] = {
+    "check": "taizhang.macros.excel_jobs:check",
+    "due": "taizhang.macros.excel_jobs:due",
+    "mark_overdue": "taizhang.macros.excel_jobs:mark_overdue",
+    "summary": "taizhang.macros.excel_jobs:summary",
+    "split": "taizhang.macros.excel_split_merge:split_button",
+    "merge": "taizhang.macros.excel_split_merge:merge_button",
+    "update_all": "taizhang.macros.excel_jobs:update_all",
+    "settings": "taizhang.macros.excel_jobs:settings",
+    "holidays": "taizhang.macros.holidays_live:holidays_button",
+    "help": "taizhang.macros.ribbon:help_text",
+}
+
+# What to type instead of each button where the buttons cannot run (WPS, no Excel). The add-in's
+# VBA says the same in WPS (vba/RibbonTaizhang.bas, CommandLine; a test keeps them equal).
+COMMAND_LINE: dict[str, str] = {
+    "check": "taizhang check 台账.xlsx --write",
+    "due": "taizhang due 台账.xlsx --write",
+    "mark_overdue": "taizhang due 台账.xlsx --write",
+    "summary": "taizhang summary 台账.xlsx --write",
+    "split": "taizhang split 台账.xlsx",
+    "merge": "taizhang merge 台账.xlsx 回收\\*.xlsx",
+    "update_all": "taizhang check 台账.xlsx --write，再运行 due 和 summary（同样加 --write）",
+    "settings": "taizhang new 新台账.xlsx（含全部设置工作表）",
+    "holidays": "taizhang holidays 台账.xlsx --notice 通知.txt --write",
+    "help": "taizhang --help",
+}
+WPS_MARKS = ("wps", "kingsoft", "\\et.exe", "\\et")  # in the --app path xlwings passes: WPS 表格
 
 
 def log_path() -> Path:
@@ -52,195 +86,130 @@ def _logger() -> logging.Logger:
     return log
 
 
-# ---------------------------------------------------------------- the jobs, on one read
-
-def _analysis(read: LiveRead, today: date) -> Analysis:
-    return Analysis(read.ledger, read.settings, today)
-
-
-def _formatting_note(skipped: int) -> str:
-    if not skipped:
-        return ""
-    return "（为保持速度，部分格式从简；完整格式可在保存并关闭台账后用命令行 --write 生成。）"
+def handler(tag: str) -> Handler:
+    module, _, name = HANDLERS[tag].partition(":")
+    found: Handler = getattr(importlib.import_module(module), name)
+    return found
 
 
-def _check(read: LiveRead, analysis: Analysis) -> str:
-    from taizhang.macros.check_job import PROBLEMS_COLUMN, cell_fills, check_sheet, row_problems
-
-    report = analysis.report
-    live.write_columns(read, {PROBLEMS_COLUMN: dict(row_problems(report))})
-    sheets.write_values(read, [check_sheet(analysis)])
-    left = live.fill_cells(read, cell_fills(report), TOOL_FILLS["check"], ["error", "warning", "info"])
-    skipped = sheets.format_written(read)
-    text = (f"校验完成：共 {report.rows} 件，错误 {report.errors} 条，警告 {report.warnings} 条。"
-            f"详见“{CHECK_SHEET}”工作表和“{PROBLEMS_COLUMN}”列。")
-    if left:
-        text += f"问题单元格较多，另有 {left} 个未标色；如需全部标色，请保存并关闭台账后运行 taizhang check 台账.xlsx --write。"
-    return text + _formatting_note(skipped)
+def command_line(tag: str) -> str:
+    return COMMAND_LINE.get(tag, "taizhang --help")
 
 
-def _due_columns(read: LiveRead, analysis: Analysis) -> dict[str, str]:
-    from taizhang.macros.due_job import tool_columns
+# ---------------------------------------------------------------- message boxes
 
-    return live.write_columns(read, tool_columns(analysis.deadlines))
-
-
-def _due(read: LiveRead, analysis: Analysis) -> str:
-    from taizhang.macros.due_job import due_text
-    from taizhang.macros.holidays_job import ribbon_reminder
-
-    _due_columns(read, analysis)
-    return "计算时限完成。" + due_text(analysis, limit=8) + ribbon_reminder(analysis)
+def _argument(argv: list[str], name: str) -> str | None:
+    """The value of `--name=value` among the arguments RunPython passes (as Book.caller() reads them)."""
+    prefix = f"--{name}="
+    return next((a[len(prefix):].strip().strip('"') for a in argv if a.startswith(prefix)), None)
 
 
-def _mark_overdue(read: LiveRead, analysis: Analysis) -> str:
-    from taizhang.core.deadlines import CaseStatus
-    from taizhang.macros.due_job import DUE_COLUMN, STATUS_COLUMN, overdue_by_unit, overdue_sheet
+def message_box(text: str) -> None:
+    """A Windows message box owned by Excel's window (MessageBoxW: Unicode, whatever the code page).
+    Off Windows (tests, a terminal) the text goes to stderr."""
+    if sys.platform != "win32":
+        print(text, file=sys.stderr)
+        return
+    import ctypes
 
-    letters = _due_columns(read, analysis)
-    sheets.write_values(read, [overdue_sheet(analysis)])
-    first, last = read.ledger.header_row + 1, max(read.grid.last_row, read.ledger.header_row + 1)
-    address = ",".join(f"{letters[h]}{first}:{letters[h]}{last}" for h in (DUE_COLUMN, STATUS_COLUMN))
-    fills = TOOL_FILLS["due"]
-    live.value_rules(read, address, [(CaseStatus.OVERDUE.value, fills["overdue"]),
-                                     (CaseStatus.DUE_SOON.value, fills["soon"])])
-    skipped = sheets.format_written(read)
-    groups = overdue_by_unit(analysis)
-    total = sum(len(cases) for _, cases in groups)
-    return (f"标注完成：{len(groups)} 个单位共 {total} 件逾期（红色），临期为黄色。"
-            f"按单位排列的清单见“{OVERDUE_SHEET}”工作表。" + _formatting_note(skipped))
+    owner = _argument(sys.argv, "hwnd")
+    flags = 0x10 | 0x10000 | 0x40000  # MB_ICONERROR | MB_SETFOREGROUND | MB_TOPMOST
+    ctypes.windll.user32.MessageBoxW(int(owner) if owner and owner.isdigit() else None, text, TITLE, flags)
 
 
-def _summary(read: LiveRead, analysis: Analysis) -> str:
-    from taizhang.core.stats import paragraph
-    from taizhang.macros.summary_job import summary_sheets
-
-    sheets.write_values(read, summary_sheets(analysis))  # the same 汇总, 通报, 图表 as summary --write
-    skipped = sheets.format_written(read)
-    return (f"汇总完成，见“{SUMMARY_SHEET}”“{BULLETIN_SHEET}”“{CHART_SHEET}”工作表（图表需用命令行生成）："
-            f"{paragraph(analysis.stats)}" + _formatting_note(skipped))
+def is_wps(argv: list[str]) -> bool:
+    """Whether the button was pressed in WPS 表格: xlwings passes the application's path as --app."""
+    app = (_argument(argv, "app") or "").lower()
+    return any(mark in app for mark in WPS_MARKS)
 
 
-Job = Callable[[LiveRead, Analysis], str]
-STATUS = {"check": "正在校验台账……", "due": "正在计算办理时限……", "mark_overdue": "正在标注逾期件……",
-          "summary": "正在生成汇总……", "update_all": "正在一键更新（校验、时限、逾期、汇总）……"}
+def wps_text(tag: str) -> str:
+    return ("台账助手的按钮只能在 Microsoft Excel 中运行：xlwings 无法操作 WPS 表格。\n"
+            "请保存并关闭台账，在“命令提示符”中运行：\n"
+            f"{command_line(tag)}\n"
+            "结果写回台账文件，WPS 可以直接打开。运行 taizhang --help 可查看全部命令。")
 
 
-def _live(tag: str, jobs: list[Job]) -> Handler:
-    """A handler that reads the open workbook once and runs `jobs` on it, quietly."""
-
-    def handler(book: BookLike, today: date) -> str:
-        budget = live.Budget()
-        with live.quiet(book.app, f"台账助手：{STATUS[tag]}", budget):
-            read = live.read_book(book, budget)
-            analysis = _analysis(read, today)
-            return "\n".join(job(read, analysis) for job in jobs)
-
-    return handler
+def caller_text(reason: str) -> str:
+    return ("台账助手没能找到您点按钮时所在的工作簿，没有做任何处理。\n"
+            "常见原因：① 台账在“受保护的视图”中打开：请先点黄色提示条上的“启用编辑”；"
+            "② 正在编辑某个单元格：按 Esc 后再点；③ 在 WPS 表格中使用：WPS 不支持这些按钮，请用命令行"
+            "（taizhang --help）；④ 同时开着多个 Excel 窗口：关掉其他 Excel 后再试。\n"
+            f"（{reason}）\n详细记录：{log_path()}")
 
 
-# ---------------------------------------------------------------- buttons that are not live jobs
-
-SETTINGS_ORDER = (UNITS_SHEET, DEADLINES_SHEET, HOLIDAYS_SHEET, PARAMS_SHEET, RULES_SHEET)
-
-
-def settings_grids(year: int) -> dict[str, list[list[Any]]]:
-    """The settings sheets a new ledger starts with (`taizhang new`), as header + rows."""
-    from taizhang.core.settings import (
-        CHECK_RULE_HEADERS,
-        HOLIDAY_HEADERS,
-        PARAM_HEADERS,
-        PARAM_KEYS,
-        UNIT_HEADERS,
-    )
-    from taizhang.macros.new_ledger import base_content
-
-    content = base_content(year)
-    return {
-        UNITS_SHEET: [list(UNIT_HEADERS)],
-        DEADLINES_SHEET: [list(content.deadline_headers), *content.deadline_rows],
-        HOLIDAYS_SHEET: [list(HOLIDAY_HEADERS), *[list(h) for h in content.holidays]],
-        PARAMS_SHEET: [list(PARAM_HEADERS), *[[label, content.params.get(label), explain]
-                                              for label, (_, explain) in PARAM_KEYS.items()]],
-        RULES_SHEET: [list(CHECK_RULE_HEADERS), *content.rule_rows],
-    }
+def alert(book: Any, text: str, critical: bool, show: Show) -> None:
+    """The message in Excel; when Excel cannot show it, the Windows message box does."""
+    try:
+        book.app.alert(text, title=TITLE, mode="critical" if critical else "info")
+    except Exception:
+        _logger().error("无法在 Excel 中显示消息框：%s\n%s", text, traceback.format_exc())
+        show(text)
 
 
-def settings(book: BookLike, today: date) -> str:
-    names = list(book.sheet_names)
-    missing = [n for n in SETTINGS_ORDER if n not in names]
-    if not missing:
-        book.sheets[PARAMS_SHEET].activate()
-        return f"设置工作表都已存在：{'、'.join(SETTINGS_ORDER)}。已切换到“{PARAMS_SHEET}”工作表，改完保存即可生效。"
-    budget = live.Budget()
-    budget.spend()  # sheet_names
-    with live.quiet(book.app, "台账助手：正在创建设置工作表……", budget):
-        read = live.read_book(book, budget, names=names)
-        grids = settings_grids(read.ledger.year or read.settings.params.year or today.year)
-        after = read.grid.sheet  # right after the ledger, in the order `taizhang new` uses
-        for name in missing:
-            after = live.add_sheet(read, name, grids[name], after)
-    return (f"已创建设置工作表：{'、'.join(missing)}（按“{SETTINGS_ORDER[1]}”默认预设和今年的节假日）。"
-            f"请先在“{UNITS_SHEET}”中填写本地承办单位，然后保存。")
+# ---------------------------------------------------------------- the 帮助 button
 
+def help_text(book: Any, today: date) -> str:
+    from taizhang.workbook.addin.config import effective_config, user_config_path
 
-def help_text(book: BookLike, today: date) -> str:
+    config = effective_config()
+    interpreter = config.get("INTERPRETER_WIN") or "（未设置）"
     return (f"台账助手 {__version__}（xlwings 加载项）。\n"
+            f"Python：{sys.executable}\n"
+            f"配置文件：{user_config_path()}（INTERPRETER_WIN = {interpreter}）\n"
             f"日志文件：{log_path()}\n"
             "按钮没有反应时：① 确认已安装 Python 和台账助手（命令行运行 taizhang --version）；"
-            "② 重新运行 taizhang addin install；③ 在“文件 → 选项 → 信任中心”中启用宏；"
+            "② 重新运行安装包中的“安装.bat”；③ 在“文件 → 选项 → 信任中心”中启用宏；"
             "④ 把日志文件发给维护人员。详见安装指南。")
-
-
-HANDLERS: dict[str, Handler] = {
-    "check": _live("check", [_check]),
-    "due": _live("due", [_due]),
-    "mark_overdue": _live("mark_overdue", [_mark_overdue]),
-    "summary": _live("summary", [_summary]),
-    "split": split_merge.split_button,
-    "merge": split_merge.merge_button,
-    "update_all": _live("update_all", [_check, _mark_overdue, _summary]),
-    "settings": settings,
-    "holidays": holidays_button,
-    "help": help_text,
-}
 
 
 # ---------------------------------------------------------------- entry
 
-def alert(book: Any, text: str, critical: bool = False) -> None:
-    try:
-        book.app.alert(text, title=TITLE, mode="critical" if critical else "info")
-    except Exception:  # no Excel to show it in: the log has it
-        _logger().error("无法显示消息框：%s", text)
+def _caller() -> Any:
+    import xlwings as xw
+
+    return xw.Book.caller()
 
 
-def run(tag: str, book: Any = None, today: date | None = None) -> str:
-    """Run the job of the button tagged `tag` on the calling workbook; return what was shown."""
+def run(tag: str, book: Any = None, today: date | None = None, *, show: Show = message_box,
+        caller: Callable[[], Any] = _caller, argv: list[str] | None = None) -> str:
+    """Run the job of the button tagged `tag` on the calling workbook; return what was shown.
+    Exits with status 1 when no workbook could be found (after showing why)."""
+    from taizhang.core.errors import TaizhangError
+
     log = _logger()
+    argv = sys.argv if argv is None else argv
+    if is_wps(argv):
+        message = wps_text(tag)
+        log.warning("%s pressed in WPS (%s)", tag, _argument(argv, "app"))
+        show(message)
+        return message
+    if book is None:
+        try:
+            book = caller()
+        except Exception as err:
+            log.error("%s: Book.caller() failed\n%s", tag, traceback.format_exc())
+            message = caller_text(f"{type(err).__name__}: {str(err)[:200]}")
+            show(message)
+            print(message, file=sys.stderr)  # xlwings shows stderr when the exit status is not 0
+            raise SystemExit(1) from None
     try:
-        if book is None:
-            import xlwings as xw
-
-            book = xw.Book.caller()
-        handler = HANDLERS.get(tag)
-        if handler is None:
+        if tag not in HANDLERS:
             raise TaizhangError(f"按钮标记“{tag}”没有对应的功能：加载项与已安装的台账助手版本不一致，"
-                                "请重新运行 taizhang addin install")
+                                "请重新运行安装包中的“安装.bat”")
         log.info("run %s", tag)
-        message = handler(book, today or date.today())
+        message = handler(tag)(book, today or date.today())
         log.info("done %s", tag)
-        alert(book, message)
+        alert(book, message, False, show)
         return message
     except TaizhangError as err:
         log.warning("%s: %s", tag, err.message)
         message = f"{err.message}\n\n（详细记录：{log_path()}）"
-        alert(book, message, critical=True)
+        alert(book, message, True, show)
         return message
     except Exception:
         log.error("%s failed\n%s", tag, traceback.format_exc())
         message = ("程序内部错误，这不是您的操作问题。请保存台账后再试一次；仍然出错时，"
                    f"请把日志文件 {log_path()} 发给维护人员。")
-        if book is not None:
-            alert(book, message, critical=True)
+        alert(book, message, True, show)
         return message

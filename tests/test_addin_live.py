@@ -3,6 +3,7 @@ path, a bounded number of calls into Excel whatever the size, a message box inst
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -11,10 +12,11 @@ from typing import Any
 import pytest
 
 from benchmarks.ledger_gen import generate
-from taizhang.core.model import column_index
+from taizhang.core.model import column_index, column_letter
 from taizhang.macros import ribbon
 from taizhang.macros.check_job import PROBLEMS_COLUMN, apply_check
 from taizhang.macros.due_job import DUE_COLUMN, LEFT_COLUMN, STAGE_COLUMN, STATUS_COLUMN, apply_due
+from taizhang.macros.excel_jobs import SETTINGS_ORDER
 from taizhang.macros.writeback import run_and_write
 from taizhang.workbook.reader import read_workbook
 from tests.fake_xlwings import FakeBook
@@ -102,7 +104,8 @@ def test_excel_state_is_restored_and_columns_written_as_blocks(ledgers: dict[int
     writes = [c for c in book.calls if c[:2] == ("range", "value set")]
     assert writes[0][2] == "AO2:AR102"  # four adjacent tool columns, header row to last row, one write
     rules = book.sheet("台账").conditions
-    assert [r["formula"] for r in rules] == ['="逾期"', '="临期"']
+    assert [r["formula"] for r in rules] == ['=$AR3="逾期"', '=$AR3="临期"', '=$AR3="已办结"']
+    assert {r["address"] for r in rules} == {"AP3:AP1048576,AR3:AR1048576"}  # 截止日期 and 状态
     assert book.app.alerts and book.app.alerts[-1][2] == "info"
 
 
@@ -113,7 +116,7 @@ def test_a_failure_restores_excel_and_ends_in_a_message_box(ledgers: dict[int, P
     def broken(*_: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("taizhang.macros.ribbon._analysis", broken)
+    monkeypatch.setattr("taizhang.macros.excel_jobs._analysis", broken)
     message = ribbon.run("due", book, TODAY)
     assert "内部错误" in message and "Traceback" not in message and "boom" not in message
     assert book.app.history[-2:] == [("calculation", "automatic"), ("screen_updating", True)]
@@ -130,7 +133,7 @@ def test_a_workbook_without_a_ledger_gets_a_chinese_explanation() -> None:
 
 def test_unknown_tag_says_to_reinstall() -> None:
     book = FakeBook({"Sheet1": [[1]]})
-    assert "addin install" in ribbon.run("nope", book, TODAY)
+    assert "安装.bat" in ribbon.run("nope", book, TODAY)
 
 
 def test_settings_creates_the_missing_sheets(ledgers: dict[int, Path]) -> None:
@@ -153,7 +156,7 @@ def test_every_handler_returns_text_for_the_user(ledgers: dict[int, Path]) -> No
 # ---------------------------------------------------------------- ledgers with the settings sheets
 
 SAMPLE_ROWS = 381
-UPDATE_ALL_CALLS = 55  # 一键更新 runs three buttons' work in one press; see docs/windows-smoke.md
+UPDATE_ALL_CALLS = 50  # 一键更新's first press also adds the six colour rules (19 calls) once; see windows-smoke.md
 
 
 def _with_settings(sample: Path, path: Path, rows: int) -> Path:
@@ -226,8 +229,13 @@ def test_every_button_stays_in_budget_with_settings_sheets(tag: str, rows: int, 
     assert "内部错误" not in message and "请先" not in message, message
     limit = UPDATE_ALL_CALLS if tag == "update_all" else MAX_CALLS
     assert len(book.calls) <= limit, (len(book.calls), book.calls)
-    settings_reads = [c for c in book.calls if c[:2] == ("book", "sheets[]") and c[2] in ribbon.SETTINGS_ORDER]
+    settings_reads = [c for c in book.calls if c[:2] == ("book", "sheets[]") and c[2] in SETTINGS_ORDER]
     assert settings_reads == [] or tag == "settings"  # from the saved file, no call into Excel
+    if tag in ("check", "due", "mark_overdue", "update_all"):  # and once the file has the colour rules:
+        again = FakeBook.from_file(_with_rules(master, book, tmp_path / "again.xlsx"), saved=True)
+        ribbon.run(tag, again, TODAY)
+        assert len(again.calls) <= MAX_CALLS, (len(again.calls), again.calls)
+        assert not [c for c in again.calls if c[:2] == ("api", "FormatConditions.Add")]
 
 
 def test_a_changed_workbook_reads_its_settings_live(with_settings: dict[int, Path]) -> None:
@@ -371,3 +379,118 @@ def test_merge_applies_the_same_values_as_the_command_line(formula: bool, with_s
     writes = [c for c in book.calls if c[:2] == ("range", "value set") and "台账" not in c[2]]
     assert len(writes) == (4 if formula else 1) + 1  # the ledger's block(s), then the log rows
     assert "请先保存" in ribbon.run("merge", book, TODAY)  # changed in Excel now: a second press waits
+
+
+# ---------------------------------------------------------------- colours: the same picture as --write
+
+_MARK = re.compile(r'=ISNUMBER\(FIND\("\|"&COLUMN\(\)&"(\w)\|",\$([A-Z]+)(\d+)\)\)')
+_STATUS = re.compile(r'=\$([A-Z]+)(\d+)="([^"]+)"')
+
+
+def _hex(bgr: int) -> str:
+    return f"{bgr & 0xFF:02X}{bgr >> 8 & 0xFF:02X}{bgr >> 16 & 0xFF:02X}"
+
+
+def _painted(book: FakeBook, sheet: str) -> dict[str, str]:
+    """The cells Excel would colour by the conditional formats the live layer added, evaluated the
+    way Excel evaluates these two kinds of rule (relative row, absolute column)."""
+    ws = book.sheet(sheet)
+    last = max(r for r, _ in ws.cells)
+    out: dict[str, str] = {}
+    for rule in ws.conditions:
+        areas = [a.split(":") for a in rule["address"].split(",")]
+        mark, status = _MARK.fullmatch(rule["formula"]), _STATUS.fullmatch(rule["formula"])
+        assert mark or status, rule["formula"]
+        for first, _ in areas:
+            top = int("".join(ch for ch in first if ch.isdigit()))
+            for row in range(top, last + 1):
+                if mark:
+                    code, letter, _ = mark.groups()
+                    marks = str(ws.cell(row, column_index(letter) + 1) or "")
+                    cols = [int(m[:-1]) for m in marks.strip("|").split("|") if m.endswith(code)]
+                    out.update({f"{column_letter(c - 1)}{row}": _hex(rule["color"]) for c in cols})
+                elif status:
+                    letter, _, text = status.groups()
+                    if ws.cell(row, column_index(letter) + 1) == text:
+                        out[f"{''.join(ch for ch in first if ch.isalpha())}{row}"] = _hex(rule["color"])
+    return out
+
+
+def _filled(path: Path, sheet: str) -> dict[str, str]:
+    """The tool's fills the command line wrote, read back with openpyxl."""
+    import openpyxl
+
+    from taizhang.workbook.writer import TOOL_FILLS
+
+    tool = {c for kind in ("check", "due") for c in TOOL_FILLS[kind].values()}
+    ws = openpyxl.load_workbook(path, read_only=False)[sheet]
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            rgb = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
+            if isinstance(rgb, str) and rgb[-6:].upper() in tool:
+                out[c.coordinate] = rgb[-6:].upper()
+    return out
+
+
+@pytest.mark.parametrize(("tag", "apply"), [("check", apply_check), ("due", apply_due)])
+def test_live_colours_are_the_file_paths_fills(tag: str, apply: Any, with_settings: dict[int, Path],
+                                               tmp_path: Path) -> None:
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
+    book = FakeBook.from_file(master, saved=True)
+    ribbon.run(tag, book, TODAY)
+    copy = shutil.copyfile(master, tmp_path / "copy.xlsx")
+    run_and_write(copy, TODAY, [apply])
+    live, file = _painted(book, "台账"), _filled(copy, "台账")
+    assert live == file
+    assert len(live) >= 10  # the demo sample has problems and overdue cases to colour
+
+
+def test_every_problem_cell_is_coloured_on_a_big_ledger(with_settings: dict[int, Path], tmp_path: Path) -> None:
+    """20,000 rows: thousands of problem cells, all coloured, within the budget."""
+    from taizhang.macros.analysis import Analysis
+    from taizhang.macros.check_job import cell_fills
+
+    master = shutil.copyfile(with_settings[20_000], tmp_path / "台账.xlsx")
+    book = FakeBook.from_file(master, saved=True)
+    ribbon.run("check", book, TODAY)
+    assert len(book.calls) <= MAX_CALLS
+    loaded = read_workbook(master)
+    expected = cell_fills(Analysis(loaded.ledger, loaded.settings, TODAY).report)
+    assert len(expected) > 1000
+    painted = _painted(book, "台账")
+    assert set(painted) == set(expected)
+
+
+def _with_rules(master: Path, book: FakeBook, path: Path) -> Path:
+    """`master` as Excel would save it after the press: the live layer's rules and tool columns in
+    the file (written here with openpyxl, standing in for Excel's save)."""
+    import openpyxl
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    wb = openpyxl.load_workbook(master)
+    ws = wb["台账"]
+    fake = book.sheet("台账")
+    for (r, c), value in fake.cells.items():
+        if c > 40 or r <= 2:  # the tool columns the press wrote
+            ws.cell(r, c).value = value
+    for rule in fake.conditions:
+        fill = PatternFill("solid", fgColor=_hex(rule["color"]))
+        ws.conditional_formatting.add(rule["address"].replace(",", " "),
+                                      FormulaRule(formula=[rule["formula"].lstrip("=")], fill=fill))
+    wb.save(path)
+    return path
+
+
+def test_a_second_press_adds_no_rules_once_they_are_saved(with_settings: dict[int, Path], tmp_path: Path) -> None:
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
+    first = FakeBook.from_file(master, saved=True)
+    ribbon.run("check", first, TODAY)
+    assert len(first.sheet("台账").conditions) == 3
+    again = FakeBook.from_file(_with_rules(master, first, tmp_path / "saved.xlsx"), saved=True)
+    ribbon.run("check", again, TODAY)
+    assert again.sheet("台账").conditions == []  # Excel keeps the saved ones; none added twice
+    dirty = FakeBook.from_file(tmp_path / "saved.xlsx", saved=True, dirty=True)
+    ribbon.run("check", dirty, TODAY)  # unsaved changes: the marks column exists, so do the rules
+    assert dirty.sheet("台账").conditions == []

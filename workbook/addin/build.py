@@ -1,12 +1,16 @@
 """Build taizhang.xlam from the text sources beside this file, reproducibly, on any OS.
 
 The base is `quickstart_addin_ribbon.xlam` from the installed, pinned xlwings package (read at
-build time, never committed): its VBA project already holds the references (Office for
-IRibbonControl, MSForms), the Dictionary class and the document modules Excel expects. We
-  * put our ribbon (customUI14.xml, the 2009/07 namespace) in place of the template's,
+build time, never committed): its VBA project already holds the Office reference (for
+IRibbonControl), the Dictionary class and the document modules Excel expects. We
+  * put our ribbon in place of the template's: customUI14.xml (the 2009/07 namespace, Excel 2010
+    and later) and the same buttons as customUI.xml in the 2006/01 namespace (Excel 2007, and the
+    part WPS reads), both from customUI14.xml,
   * rebuild xl/vbaProject.bin: the callback module becomes vba/RibbonTaizhang.bas, the xlwings
-    module becomes vba/xlwings.bas, both stored as compressed source only (MS-OVBA; the template's
-    _VBA_PROJECT stream carries no p-code cache, so Excel compiles from the source on open),
+    module is the installed xlwings' own text with vba/xlwings.patch applied (vendor.py), both
+    stored as compressed source only (MS-OVBA; the template's _VBA_PROJECT stream carries no
+    p-code cache, so Excel compiles from the source on open); the template's MSForms reference
+    (FM20.DLL, unused; where it is not registered the whole project fails to compile) is dropped,
   * activate the add-in's config sheet as `taizhang.conf` with ADD_WORKBOOK_TO_PYTHONPATH False,
   * write the zip with fixed timestamps, so the same sources give a byte-identical file.
 """
@@ -23,17 +27,23 @@ from xml.sax.saxutils import escape
 import xlwings
 
 from taizhang.core.errors import BadInput
-from taizhang.workbook.addin import cfb
-from taizhang.workbook.addin.ovba import compress, decompress, dump_dir, parse_dir
+from taizhang.workbook.addin import cfb, vendor
+from taizhang.workbook.addin.config import ADDIN_SHEET
+from taizhang.workbook.addin.ovba import Record, compress, decompress, dump_dir, parse_dir
 
 HERE = Path(__file__).resolve().parent
 VBA_DIR = HERE / "vba"
 CUSTOM_UI = HERE / "customUI14.xml"
+UI14_NS, UI_NS = (b"http://schemas.microsoft.com/office/2009/07/customui",
+                  b"http://schemas.microsoft.com/office/2006/01/customui")
+UI14_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+UI_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 ADDIN_NAME = "taizhang.xlam"
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 PROJECT_NAME = "Taizhang"  # the VBA project's name, as the VBA editor shows it
 CONF_SHEET = "taizhang.conf"  # xlwings reads PROJECT_NAME & ".conf" (vba/xlwings.bas)
-CONFIG = (("ADD_WORKBOOK_TO_PYTHONPATH", "False"),)  # a .py beside an emailed ledger must not run
+CONFIG = ADDIN_SHEET  # a .py beside an emailed ledger must not run (config.py reads the same)
+DROPPED_REFERENCES = ("MSForms",)
 CONF_NOTE = ("台账助手加载项设置（xlwings 读取 A、B 两列）。Python 解释器路径由 taizhang addin install "
              r"写入 %USERPROFILE%\.taizhang\taizhang.conf。")
 CALLBACK_MODULE = "RibbonTaizhang"
@@ -46,7 +56,8 @@ CORE_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<dc:creator>台账助手</dc:creator></cp:coreProperties>')
 
 # dir stream record ids (MS-OVBA 2.3.4.2)
-PROJECTCODEPAGE, PROJECTNAME = 0x03, 0x04
+PROJECTCODEPAGE, PROJECTNAME, REFERENCENAME = 0x03, 0x04, 0x16
+PROJECTMODULES = 0x0F  # the modules follow the references
 MODULENAME, MODULENAMEUNICODE, MODULESTREAMNAME, MODULESTREAMNAMEUNICODE, MODULEOFFSET = (
     0x19, 0x47, 0x1A, 0x32, 0x31)
 
@@ -63,10 +74,35 @@ def vba_version(source: str) -> str | None:
     return found.group(1) if found else None
 
 
-def module_source(name: str) -> str:
-    """A .bas file as VBA stores it: CRLF line ends, whatever the checkout did to them."""
-    text = (VBA_DIR / name).read_bytes().decode("ascii")
+def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def module_source(name: str) -> str:
+    """A module's source as VBA stores it (CRLF line ends, whatever the checkout did to them):
+    a .bas file of ours, or for "xlwings.bas" the patched upstream module."""
+    if name == "xlwings.bas":
+        return _crlf(vendor.patched_text())
+    return _crlf((VBA_DIR / name).read_bytes().decode("ascii"))
+
+
+def drop_references(records: list[Record], codepage: str, names: tuple[str, ...] = DROPPED_REFERENCES
+                    ) -> list[Record]:
+    """The dir records without the named references: each runs from its REFERENCENAME record to
+    the next reference's name (or the modules). A control reference repeats its name inside
+    itself (NameRecordExtended), which stays part of the same reference."""
+    out: list[Record] = []
+    dropping: str | None = None
+    for rec in records:
+        if rec.id == PROJECTMODULES:
+            dropping = None
+        elif rec.id == REFERENCENAME:
+            name = rec.body.decode(codepage)
+            if name != dropping:
+                dropping = name if name in names else None
+        if dropping is None:
+            out.append(rec)
+    return out
 
 
 def vba_project(template: bytes, sources: dict[str, str]) -> bytes:
@@ -74,6 +110,7 @@ def vba_project(template: bytes, sources: dict[str, str]) -> bytes:
     streams = cfb.read(template)
     records = parse_dir(decompress(streams["VBA/dir"]))
     codepage = next(f"cp{struct.unpack('<H', r.body)[0]}" for r in records if r.id == PROJECTCODEPAGE)
+    records = drop_references(records, codepage)
     current: str | None = None
     for rec in records:
         if rec.id == PROJECTNAME:
@@ -156,6 +193,22 @@ def _conf_sheet(template_sheet: str) -> tuple[str, str]:
     return sheet, shared
 
 
+def ribbon_2006(ui14: bytes) -> bytes:
+    """The same ribbon in the 2006/01 namespace (the buttons use nothing newer)."""
+    if ui14.count(UI14_NS) != 1:
+        raise BadInput("customUI14.xml 应只声明一次 2009/07 customui 命名空间")
+    return ui14.replace(UI14_NS, UI_NS)
+
+
+def _rels(text: str) -> str:
+    """The package relationships: the template's 2009/07 ribbon (its 2007 relationship type) now
+    points at customUI14.xml, and the 2006/01 one (2006 type) at customUI.xml."""
+    text = re.sub(r'<Relationship [^>]*Type="' + re.escape(UI14_REL) + r'"[^>]*/>', "", text)
+    ours = (f'<Relationship Id="rIdUI14" Type="{UI14_REL}" Target="customUI/customUI14.xml" />'
+            f'<Relationship Id="rIdUI" Type="{UI_REL}" Target="customUI/customUI.xml" />')
+    return text.replace("</Relationships>", ours + "</Relationships>")
+
+
 def _workbook_xml(text: str) -> str:
     text = re.sub(r'<sheet name="[^"]*"', f'<sheet name="{CONF_SHEET}"', text, count=1)
     # The template remembers its author's folder (x15ac:absPath); drop it.
@@ -168,14 +221,15 @@ def addin_parts() -> dict[str, bytes]:
     found = vba_version(sources["xlwings"])
     if found != xlwings.__version__:
         raise BadInput(f"加载项中 xlwings VBA 模块的版本（{found}）与已安装的 xlwings（{xlwings.__version__}）不一致："
-                       "请运行 python -m taizhang.workbook.addin.vendor 重新生成 vba/xlwings.bas")
+                       "请按 workbook/addin/vendor.py 的说明重做 vba/xlwings.patch")
     with zipfile.ZipFile(template_path()) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     old_ui = "customUI/customUI.xml"
     parts.pop(old_ui)
-    parts["customUI/customUI14.xml"] = CUSTOM_UI.read_bytes()
-    # The 2007 relationship type is the one for 2009/07 customUI (customUI14) parts.
-    parts["_rels/.rels"] = parts["_rels/.rels"].replace(old_ui.encode(), b"customUI/customUI14.xml")
+    ui14 = CUSTOM_UI.read_bytes()
+    parts["customUI/customUI14.xml"] = ui14
+    parts["customUI/customUI.xml"] = ribbon_2006(ui14)
+    parts["_rels/.rels"] = _rels(parts["_rels/.rels"].decode("utf-8")).encode("utf-8")
     parts["xl/vbaProject.bin"] = vba_project(parts["xl/vbaProject.bin"], sources)
     parts["xl/workbook.xml"] = _workbook_xml(parts["xl/workbook.xml"].decode("utf-8")).encode("utf-8")
     sheet, shared = _conf_sheet(parts["xl/worksheets/sheet1.xml"].decode("utf-8"))

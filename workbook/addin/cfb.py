@@ -16,6 +16,7 @@ CUTOFF = 4096
 FREE, END, FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
 NOSTREAM = 0xFFFFFFFF
 STORAGE, STREAM, ROOT = 1, 2, 5
+RED, BLACK = 0, 1
 HEADER_DIFAT = 109
 
 
@@ -104,7 +105,8 @@ class _Node:
         self.children: dict[str, _Node] = {}
         self.index = 0
         self.left = self.right = self.child = NOSTREAM
-        self.start, self.size = END, 0
+        self.start, self.size = (0, 0) if kind == STORAGE else (END, 0)  # MS-CFB 2.6.3: storages 0, 0
+        self.colour = BLACK
 
 
 def _tree(streams: dict[str, bytes]) -> list[_Node]:
@@ -130,12 +132,20 @@ def _tree(streams: dict[str, bytes]) -> list[_Node]:
     return nodes
 
 
-def _balance(kids: list[_Node]) -> int:
+def _balance(kids: list[_Node], depth: int = 0, red_at: int | None = None) -> int:
+    """A balanced sibling tree that is a valid red-black tree: median splits keep every leaf on the
+    last two levels; when the last level is not full, its nodes are red, so every path from the
+    root passes the same number of black nodes."""
     if not kids:
         return NOSTREAM
+    if red_at is None:
+        full = (len(kids) + 1) & len(kids) == 0  # 2**k - 1 nodes: a perfect tree, all black
+        red_at = -1 if full else len(kids).bit_length() - 1
     mid = len(kids) // 2
     node = kids[mid]
-    node.left, node.right = _balance(kids[:mid]), _balance(kids[mid + 1:])
+    node.colour = RED if depth == red_at else BLACK
+    node.left = _balance(kids[:mid], depth + 1, red_at)
+    node.right = _balance(kids[mid + 1:], depth + 1, red_at)
     return node.index
 
 
@@ -156,7 +166,8 @@ def write(streams: dict[str, bytes]) -> bytes:
             minifat += [len(minifat) + i + 1 for i in range(count - 1)] + ([END] if count else [])
             ministream += _pad(node.data, MINI)
     big = [n for n in nodes if n.kind == STREAM and len(n.data) >= CUTOFF]
-    minifat_bytes = _pad(struct.pack(f"<{len(minifat)}I", *minifat), SECTOR) if minifat else b""
+    minifat += [FREE] * (-len(minifat) % (SECTOR // 4))  # unused mini sectors are free, not chained to 0
+    minifat_bytes = struct.pack(f"<{len(minifat)}I", *minifat) if minifat else b""
     dir_sectors = -(-len(nodes) * 128 // SECTOR)
     payload = [len(minifat_bytes) // SECTOR, -(-len(ministream) // SECTOR),
                *(-(-len(n.data) // SECTOR) for n in big)]
@@ -188,7 +199,7 @@ def write(streams: dict[str, bytes]) -> bytes:
     directory = bytearray()
     for node in nodes:
         name = node.name.encode("utf-16-le")
-        directory += struct.pack("<64sHBBIII16sIQQIQ", name, len(name) + 2, node.kind, 1,
+        directory += struct.pack("<64sHBBIII16sIQQIQ", name, len(name) + 2, node.kind, node.colour,
                                  node.left, node.right, node.child, b"\x00" * 16, 0, 0, 0,
                                  node.start, node.size)
     while len(directory) < dir_sectors * SECTOR:  # unused entries
