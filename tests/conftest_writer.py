@@ -37,6 +37,18 @@ def read_sheet(path: Path, sheet: str) -> list[list[object]]:
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
 
 
+def worksheet_cells(path: Path) -> dict[str, dict[tuple[int, int], object]]:
+    """Every worksheet's non-empty cells by (row, column), 1-based, as calamine reads them."""
+    book = CalamineWorkbook.from_path(str(path))
+    out: dict[str, dict[tuple[int, int], object]] = {}
+    for meta in book.sheets_metadata:
+        if str(meta.typ).endswith("WorkSheet"):
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            cells = ((r, c, v) for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1))
+            out[meta.name] = {(r, c): v for r, c, v in cells if v not in ("", None)}
+    return out
+
+
 def cell(rows: list[list[object]], ref_row: int, ref_col: int) -> object:
     if ref_row - 1 < len(rows) and ref_col - 1 < len(rows[ref_row - 1]):
         return rows[ref_row - 1][ref_col - 1]

@@ -1,4 +1,6 @@
-"""Writing into real workbooks made by Excel, WPS, LibreOffice and other libraries loses nothing."""
+"""Writing into rich workbooks loses nothing: workbooks built here with xlsxwriter (tests/rich_workbooks.py),
+the same re-saved by LibreOffice, and, where ../shared is beside the checkout (CI requires it), real
+workbooks made by Excel, WPS, LibreOffice and other libraries."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from taizhang.workbook.writer import Chart, Hyperlink, LedgerWriter, Style, ToolSheet
+from tests import rich_workbooks as rich
 from tests.conftest_writer import (
     FOREIGN,
     cell,
@@ -18,9 +21,16 @@ from tests.conftest_writer import (
     read_sheet,
     soffice,
     tag_paths,
+    worksheet_cells,
 )
 
-WORKBOOKS = sorted(p for p in FOREIGN.glob("*.xls[xm]")) if FOREIGN.is_dir() else []
+FOREIGN_BOOKS = sorted(p.name for p in FOREIGN.glob("*.xls[xm]")) if FOREIGN.is_dir() else []
+SOURCES = {"generated": "generated_workbooks", "libreoffice": "resaved_workbooks", "foreign": "foreign_dir"}
+WORKBOOKS = [
+    *[("generated", n) for n in rich.NAMES], *[("libreoffice", n) for n in rich.NAMES],
+    *[("foreign", n) for n in FOREIGN_BOOKS],
+]  # fmt: skip
+MACRO_WORKBOOKS = [w for w in WORKBOOKS if w[1].endswith(".xlsm")]
 STATUS = {2: "已办结", 3: '=HYPERLINK("http://x","点我")', 4: date(2025, 3, 25), 5: 7}
 
 
@@ -54,15 +64,43 @@ def write(path: Path) -> tuple[str, str]:
     return ledger, col
 
 
-@pytest.fixture(params=WORKBOOKS, ids=[p.name for p in WORKBOOKS])
+def case_id(case: tuple[str, str]) -> str:
+    return "/".join(case)
+
+
+@pytest.fixture(scope="session")
+def generated_workbooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("generated")
+    rich.build_rich(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def resaved_workbooks(generated_workbooks: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("libreoffice")
+    rich.resave_with_libreoffice([generated_workbooks / n for n in rich.NAMES], folder)
+    return folder
+
+
+@pytest.fixture(params=WORKBOOKS, ids=case_id)
 def copied(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    target = tmp_path / request.param.name
-    shutil.copyfile(request.param, target)
+    family, name = request.param
+    target = tmp_path / name
+    shutil.copyfile(request.getfixturevalue(SOURCES[family]) / name, target)
     return target
 
 
-def test_foreign_fixtures_are_there() -> None:
-    assert len(WORKBOOKS) >= 10, f"expected the foreign workbooks in {FOREIGN}"
+def test_foreign_fixtures_are_there(foreign_dir: Path) -> None:
+    assert len(FOREIGN_BOOKS) >= 10, f"expected the foreign workbooks in {foreign_dir}"
+
+
+@pytest.mark.parametrize("family", ["generated", "libreoffice"])
+@pytest.mark.parametrize("name", rich.NAMES)
+def test_our_workbooks_are_as_rich_as_meant(family: str, name: str, request: pytest.FixtureRequest) -> None:
+    facts = rich.inventory(parts(request.getfixturevalue(SOURCES[family]) / name))
+    assert rich.expected_kinds(family, name) - rich.kinds(facts) == set()
 
 
 def test_write_keeps_everything_the_tool_does_not_own(copied: Path) -> None:
@@ -94,9 +132,18 @@ def test_write_keeps_everything_the_tool_does_not_own(copied: Path) -> None:
     assert report[0][0] == "校验结果" and report[2][3] == "C3" and report[4][1] == "编号重复"
 
 
+def test_write_keeps_the_features_and_the_user_cells(copied: Path) -> None:
+    facts, cells = rich.inventory(parts(copied)), worksheet_cells(copied)
+    ledger, col = write(copied)
+    assert facts - rich.inventory(parts(copied)) == set()
+    after = worksheet_cells(copied)
+    tool_col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(col)))
+    after[ledger] = {rc: v for rc, v in after[ledger].items() if rc[1] != tool_col}
+    assert {name: after[name] for name in cells} == cells
+
+
+@pytest.mark.parametrize("copied", MACRO_WORKBOOKS, ids=case_id, indirect=True)
 def test_macro_workbooks_stay_macro_enabled(copied: Path) -> None:
-    if copied.suffix != ".xlsm":
-        pytest.skip("only .xlsm")
     before = parts(copied)
     write(copied)
     after = parts(copied)
