@@ -93,7 +93,7 @@ def _due(read: LiveRead, analysis: Analysis) -> str:
 
 def _mark_overdue(read: LiveRead, analysis: Analysis) -> str:
     from taizhang.core.deadlines import CaseStatus
-    from taizhang.macros.due_job import DUE_COLUMN, STATUS_COLUMN, overdue_by_unit, overdue_sheet
+    from taizhang.macros.due_job import DUE_COLUMN, STATUS_COLUMN, overdue_groups, overdue_sheet
 
     letters = _due_columns(read, analysis)
     sheets.write_values(read, [overdue_sheet(analysis)])
@@ -103,9 +103,9 @@ def _mark_overdue(read: LiveRead, analysis: Analysis) -> str:
     live.value_rules(read, address, [(CaseStatus.OVERDUE.value, fills["overdue"]),
                                      (CaseStatus.DUE_SOON.value, fills["soon"])])
     skipped = sheets.format_written(read)
-    groups = overdue_by_unit(analysis)
-    total = sum(len(cases) for _, cases in groups)
-    return (f"标注完成：{len(groups)} 个单位共 {total} 件逾期（红色），临期为黄色。"
+    groups = overdue_groups(analysis, earlier=False) + overdue_groups(analysis, earlier=True)
+    total = len({case[0].row for _, cases in groups for case in cases})
+    return (f"标注完成：{len({unit for unit, _ in groups})} 个单位共 {total} 件逾期（红色），临期为黄色。"
             f"按单位排列的清单见“{OVERDUE_SHEET}”工作表。" + _formatting_note(skipped))
 
 
@@ -132,7 +132,10 @@ def _live(tag: str, jobs: list[Job]) -> Handler:
         with live.quiet(book.app, f"台账助手：{STATUS[tag]}", budget):
             read = live.read_book(book, budget)
             analysis = _analysis(read, today)
-            return "\n".join(job(read, analysis) for job in jobs)
+            said = [job(read, analysis) for job in jobs]
+            if tag != "check" and analysis.untracked_note:  # once, for every job that shows deadlines
+                said.append(f"{analysis.untracked_note}。这些环节不计逾期。")
+            return "\n".join(said)
 
     return handler
 
