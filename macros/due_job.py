@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus
-from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, duty, most_late_first
+from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, most_late_first
 from taizhang.core.model import Ledger
 from taizhang.core.names import OVERDUE_SHEET
 from taizhang.core.stats import chinese_date
@@ -25,8 +25,9 @@ LEFT_COLUMN = "【系统】剩余工作日"
 STATUS_COLUMN = "【系统】状态"
 # 日期有误 gets no colour here: `check` colours the wrong date's own cell.
 FILL_OF = {CaseStatus.OVERDUE: "overdue", CaseStatus.DUE_SOON: "soon", CaseStatus.DONE: "done"}
-OVERDUE_HEADERS = ("序号", "责任单位", "承办关系", "编号", "标题", "逾期环节", "截止日期", "逾期工作日", "位置")
-LAST = "I"
+# 责任单位 owes the stage; 承办 says as what, and 主办单位 whom a co-handler's opinion is for.
+OVERDUE_HEADERS = ("序号", "责任单位", "承办", "主办单位", "编号", "标题", "逾期环节", "截止日期", "逾期工作日", "位置")
+LAST = "J"
 NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)
 SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", border=True)
 
@@ -69,10 +70,10 @@ def _case_row(case: list[Owed], n: int, links: bool, ledger: Ledger) -> tuple[li
     days = max((i.days_late for i in case if i.days_late is not None), default=None)
     where: CellValue = (st.cell_link(ledger.sheet, f"{ledger.columns.get('编号', 'A')}{first.row}", f"第{first.row}行")
                         if links else first.row)
-    values: list[CellValue] = [n, first.unit, duty(first), first.number, first.title,
-                               "、".join(i.stage for i in case), first.due, late_cell(days), where]
-    return values, [st.BODY_CENTER, st.BODY, st.BODY_WRAP, st.BODY, st.BODY_WRAP, st.BODY_WRAP, st.DATE,
-                    st.BODY_CENTER, st.LINK if links else st.BODY_CENTER]
+    values: list[CellValue] = [n, first.unit, first.part, first.lead, first.number,
+                               first.title, "、".join(i.stage for i in case), first.due, late_cell(days), where]
+    return values, [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
+                    st.BODY_WRAP, st.DATE, st.BODY_CENTER, st.LINK if links else st.BODY_CENTER]
 
 
 def _band(sheet: ToolSheet, row: int, text: str, style: Style) -> None:
@@ -133,7 +134,7 @@ def overdue_sheet(analysis: Analysis, *, links: bool = True) -> ToolSheet:
         sheet.write(row, 1, f"说明：{note}。台账无法记录这些环节的完成日期，不计逾期，不列入本表。", NOTE)
         sheet.merge(f"A{row}:{LAST}{row}")
         sheet.row_height(row, 32)
-    for letter, width in zip("ABCDEFGHI", (6, 20, 18, 18, 40, 14, 12, 10, 9), strict=True):
+    for letter, width in zip("ABCDEFGHIJ", (6, 24, 6, 24, 20, 40, 12, 12, 10, 9), strict=True):
         sheet.column_width(letter, width)
     sheet.freeze("A4")
     sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(3, 3))

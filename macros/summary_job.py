@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from taizhang.core.deadlines import StageState
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, situation
 from taizhang.core.model import column_letter
@@ -31,6 +29,9 @@ HEAD = Style(bold=True, font_name="黑体", font_size=10, fill="D9E1F2", border=
 PARAGRAPH = Style(font_name="仿宋_GB2312", font_size=12, wrap=True, v_align="top")
 NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)
 SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", border=True)
+# 承办单位 owes the stage; 承办 says as what, 主办单位 whom a co-handler's opinion is for.
+BULLETIN_HEADERS = ("序号", "承办单位", "承办", "主办单位", "编号", "标题", "环节", "情况")
+BULLETIN_LAST = "H"
 
 
 def summary_title(analysis: Analysis) -> str:
@@ -127,12 +128,6 @@ def _late_cases(analysis: Analysis, *, earlier: bool) -> list[tuple[str, list[Ow
     return by_unit(items, analysis.unit_names)
 
 
-def bulletin_situation(item: Owed, today: date) -> str:
-    """The 情况 cell: what is late, and for a co-handler, to whom the opinion is owed."""
-    text = situation(item, today)
-    return f"{text}；协办意见应报送主办单位{item.host}" if item.as_co else text
-
-
 def _bulletin_intro(analysis: Analysis, sections: list[tuple[str, list[tuple[str, list[Owed]]]]]) -> str:
     this_year = sections[0][1]
     units = len(this_year)
@@ -152,12 +147,12 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     sections = [("一、本年度件", _late_cases(analysis, earlier=False)),
                 ("二、往年件", _late_cases(analysis, earlier=True))]
     sheet.write(1, 1, "建议提案办理逾期情况通报", st.TITLE)
-    sheet.merge("A1:F1")
+    sheet.merge(f"A1:{BULLETIN_LAST}1")
     sheet.row_height(1, 30)
     sheet.write(2, 1, _bulletin_intro(analysis, sections), NOTE)
-    sheet.merge("A2:F2")
+    sheet.merge(f"A2:{BULLETIN_LAST}2")
     sheet.row_height(2, 32)
-    sheet.write_row(3, ["序号", "承办单位", "编号", "标题", "环节", "情况"], st.HEADER)
+    sheet.write_row(3, list(BULLETIN_HEADERS), st.HEADER)
     row, n = 3, 0
     for label, groups in sections:
         if not groups:
@@ -171,10 +166,10 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
             for item in items:
                 row += 1
                 n += 1
-                stage = f"{item.stage}（协办）" if item.as_co else item.stage
-                sheet.write_row(row, [n, unit, item.number, item.title, stage,
-                                      bulletin_situation(item, analysis.today)],
-                                [st.BODY_CENTER, st.BODY, st.BODY, st.BODY_WRAP, st.BODY, st.BODY_WRAP])
+                sheet.write_row(row, [n, unit, item.part, item.lead, item.number, item.title, item.stage,
+                                      situation(item, analysis.today)],
+                                [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
+                                 st.BODY, st.BODY_WRAP])
     if not n:
         row += 1
         sheet.write(row, 1, "所有办理环节均按期完成", st.BODY)
@@ -182,9 +177,9 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     if note:
         row += 2
         sheet.write(row, 1, f"说明：{note}。台账无法记录这些环节的完成日期，不计逾期，不列入本通报。", NOTE)
-        sheet.merge(f"A{row}:F{row}")
+        sheet.merge(f"A{row}:{BULLETIN_LAST}{row}")
         sheet.row_height(row, 32)
-    for col, w in zip("ABCDEF", (6, 22, 20, 40, 14, 52), strict=True):
+    for col, w in zip("ABCDEFGH", (6, 22, 6, 22, 18, 32, 10, 52), strict=True):
         sheet.column_width(col, w)
     sheet.freeze("A4")
     sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(3, 3))
@@ -193,9 +188,9 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
 
 def _band(sheet: ToolSheet, row: int, text: str, style: Style) -> None:
     sheet.write(row, 1, text, style)
-    for c in range(2, 7):
+    for c in range(2, len(BULLETIN_HEADERS) + 1):
         sheet.write(row, c, None, style)
-    sheet.merge(f"A{row}:F{row}")
+    sheet.merge(f"A{row}:{BULLETIN_LAST}{row}")
 
 
 def chart_sheet(analysis: Analysis) -> ToolSheet:

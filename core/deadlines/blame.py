@@ -23,12 +23,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar
+from taizhang.core.deadlines.conditions import case_role
 from taizhang.core.deadlines.evaluate import CaseDeadlines, StageDeadline, StageState
 from taizhang.core.deadlines.rules import Owner
+from taizhang.core.enums import Role
 from taizhang.core.model import Case
 from taizhang.core.stats.units import UnitNames
 
 WEEKDAYS = "一二三四五六日"
+HOST_PART, CO_PART = "主办", "协办"
+LOCAL_CO_CASE = "本级协办件"
 # The states a unit is answerable for, worst first.
 BLAMED = (StageState.OVERDUE, StageState.DONE_LATE, StageState.DUE_SOON)
 
@@ -52,6 +56,7 @@ class Owed:
     days_late: int | None
     days_left: int | None  # DUE_SOON only: working days left
     earlier_year: bool  # the case's 年度 is before the ledger's year
+    case_role: str = Role.HOST.value  # the case's 本级承办方式 (blank read as 主办)
 
     @property
     def overdue(self) -> bool:
@@ -61,11 +66,28 @@ class Owed:
     def as_co(self) -> bool:
         return self.owner is Owner.CO
 
+    @property
+    def part(self) -> str:
+        """协办 when the unit owes the stage as a co-handler: one named in 协办单位, or the local unit
+        of a case this office itself only co-handles (本级承办方式 协办); else 主办."""
+        return CO_PART if self.as_co or self.case_role == Role.CO.value else HOST_PART
+
+    @property
+    def lead(self) -> str:
+        """Whom the work is for, as a list shows it: the case's 主办单位; 本级协办件 when this office
+        only co-handles the case (its 主办单位 column holds the local unit, the lead is elsewhere)."""
+        return LOCAL_CO_CASE if not self.as_co and self.case_role == Role.CO.value else self.host
+
 
 def day_text(day: date, today: date) -> str:
     """6月13日，周五 (with the year when it is not today's year)."""
+    return f"{short_day(day, today)}，周{WEEKDAYS[day.weekday()]}"
+
+
+def short_day(day: date, today: date) -> str:
+    """6月13日 (with the year when it is not today's year)."""
     year = "" if day.year == today.year else f"{day.year}年"
-    return f"{year}{day.month}月{day.day}日，周{WEEKDAYS[day.weekday()]}"
+    return f"{year}{day.month}月{day.day}日"
 
 
 def late_phrase(item: Owed) -> str:
@@ -79,7 +101,7 @@ def situation(item: Owed, today: date) -> str:
     if item.state is StageState.OVERDUE:
         return f"{late_phrase(item)}未完成（{due}）"
     if item.state is StageState.DONE_LATE:
-        done = f"{day_text(item.done_date, today)}完成" if item.done_date else "已完成"
+        done = f"{short_day(item.done_date, today)}完成" if item.done_date else "已完成"
         late = f"，超期{item.days_late}个工作日" if item.days_late else ""
         return f"超期完成（{due}；{done}{late}）"
     left = f"还剩{item.days_left}个工作日" if item.days_left else "今天到期"
@@ -88,7 +110,7 @@ def situation(item: Owed, today: date) -> str:
 
 def duty(item: Owed) -> str:
     """The unit's part in the case: 主办, or 协办（主办单位：县教育和体育局）."""
-    return f"协办（主办单位：{item.host}）" if item.as_co else "主办"
+    return f"协办（主办单位：{item.host}）" if item.as_co else item.part
 
 
 def owing_units(stage: StageDeadline, case: Case) -> list[str]:
@@ -124,6 +146,7 @@ def owed(deadlines: Iterable[CaseDeadlines], cases: Iterable[Case], names: UnitN
             continue
         earlier = ledger_year is not None and case.year is not None and case.year < ledger_year
         host = names.host(case.host_unit)
+        role = case_role(case)
         for stage in d.stages:
             if stage.state not in wanted:
                 continue
@@ -132,7 +155,7 @@ def owed(deadlines: Iterable[CaseDeadlines], cases: Iterable[Case], names: UnitN
             left = stage.working_days_left if stage.state is StageState.DUE_SOON else None
             items += [Owed(unit=u, owner=stage.owner, row=d.row, number=d.number, title=case.title, host=host,
                            stage=stage.stage, due=stage.due, state=stage.state, done_date=stage.done_date,
-                           days_late=days_late, days_left=left, earlier_year=earlier)
+                           days_late=days_late, days_left=left, earlier_year=earlier, case_role=role)
                       for u in units]
     return items
 

@@ -30,7 +30,7 @@ from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
 from taizhang.core.columns import BY_NAME
 from taizhang.core.deadlines.conditions import CaseScope
 from taizhang.core.deadlines.due import Due, DueCalculator
-from taizhang.core.deadlines.rules import DeadlineRule, Owner
+from taizhang.core.deadlines.rules import ASSIGNED, DeadlineKind, DeadlineRule, Owner
 from taizhang.core.enums import Role
 from taizhang.core.model import Case
 
@@ -155,9 +155,12 @@ class _Evaluator:
         return found
 
     def _evaluate_stage(self, rule: DeadlineRule, case: Case) -> StageDeadline:
-        due = self.dues.rule(rule, case)
         done = case.get(rule.done_column)
         done_date = done if isinstance(done, date) else None
+        wrong_base = self._wrong_base(rule, case)
+        if wrong_base:  # a period from a date that cannot be true has no true end either
+            return _stage(rule.stage, None, StageState.UNKNOWN, done_date=done_date, reason=wrong_base)
+        due = self.dues.rule(rule, case)
         if done_date is not None:
             wrong = impossible_date(rule.done_column, done_date, case.assigned_date, self.today)
             if wrong:
@@ -179,6 +182,19 @@ class _Evaluator:
         else:
             state = StageState.NOT_DUE
         return _stage(rule.stage, due.day, state, working_days_left=left, reason=due.note)
+
+    def _wrong_base(self, rule: DeadlineRule, case: Case) -> str | None:
+        """Why the date a period of `rule` runs from (another stage's completion date, such as the
+        正式答复日期 回头看 counts from) cannot be true, or None."""
+        for term in rule.terms():
+            if term.kind is DeadlineKind.FIXED or term.base == ASSIGNED:
+                continue
+            base = case.get(term.base)
+            if isinstance(base, date):
+                wrong = impossible_date(term.base, base, case.assigned_date, self.today)
+                if wrong:
+                    return f"起算日期有误，无法计算截止日期：{wrong}"
+        return None
 
     @staticmethod
     def _done(stage: str, due: Due, done_date: date) -> StageDeadline:

@@ -71,7 +71,7 @@ def overview_sheet(result: LedgerResult) -> ToolSheet:
         ("无法计算截止日期（件）", result.count(CaseStatus.UNKNOWN)),
     ]
     if a.untracked_note:
-        rows.append(("未跟踪的环节", f"{a.untracked_note}。这些环节不计逾期"))
+        rows.append(("不计逾期的环节", f"{a.untracked_note}。这些环节不计逾期"))
     if result.stats is not None:
         rows += [(name, rate.value) for name, rate in result.stats.totals.rates.items()]
     c = result.changes
