@@ -57,30 +57,31 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
     例：taizhang merge 台账.xlsx 回传/*.xlsx --dry-run
     """
     from taizhang.macros.merge_job import MERGED, merge
+    from taizhang.macros.update_job import UPDATED, refresh_command
 
     # The clock is read here, at the edge, for the 变更记录 time stamps.
     report = merge(ledger, files, today_or(today), dry_run=dry_run, now=datetime.now())
+    changed = not dry_run and any(f.status == MERGED for f in report.files)
+    stale = changed and not then_update
+    command = refresh_command(ledger, today) if stale else None
     if as_json:
-        echo_json(report.to_json())
+        echo_json({**report.to_json(), "refresh": command})  # the command that refreshes, when needed
     else:
         click.echo(report.text())
+        if command:
+            click.echo(f"台账已改动，{UPDATED}现已过时。请运行：{command}（或合并时加 --update）")
     code = report.exit_code
-    if not dry_run and any(f.status == MERGED for f in report.files):
-        code = max(code, _after_merge(ledger, today, then_update, as_json))
+    if changed and then_update:
+        code = max(code, _update_after_merge(ledger, today, as_json))
     sys.exit(code)
 
 
-def _after_merge(ledger: Path, today: date | None, then_update: bool, as_json: bool) -> int:
-    """The merge changed the ledger, so its tool columns and sheets are out of date: refresh them
-    (--update) or say exactly how. Returns the refresh's exit code (0 when only told)."""
+def _update_after_merge(ledger: Path, today: date | None, as_json: bool) -> int:
+    """Refresh the tool columns and sheets the merge made stale; return that step's exit code."""
     from taizhang.core.errors import TaizhangError
-    from taizhang.macros.update_job import UPDATED, apply_update, refresh_command, update_text
+    from taizhang.macros.update_job import apply_update, update_text
     from taizhang.macros.writeback import run_and_write
 
-    if not then_update:
-        command = refresh_command(ledger, today is not None, today.isoformat() if today else "")
-        click.echo(f"台账已改动，{UPDATED}现已过时。请运行：{command}（或合并时加 --update）", err=as_json)
-        return 0
     try:
         outcome = run_and_write(ledger, today_or(today), [apply_update])
     except TaizhangError as err:

@@ -4,6 +4,7 @@ session, so the ledger is backed up and rewritten once."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from taizhang.core.stats import paragraph
@@ -34,8 +35,8 @@ def update_text(analysis: Analysis) -> str:
     return "\n".join(lines)
 
 
-def refresh_command(ledger: Path, today_given: bool, today: str) -> str:
-    """The exact command that refreshes a ledger's tool columns and sheets."""
+def refresh_command(ledger: Path, today: date | None) -> str:
+    """The exact command that refreshes a ledger's tool columns and sheets (with the --today given)."""
     name = str(ledger)
     shown = f'"{name}"' if any(c.isspace() for c in name) else name
-    return f"taizhang update {shown}" + (f" --today {today}" if today_given else "")
+    return f"taizhang update {shown}" + (f" --today {today.isoformat()}" if today else "")

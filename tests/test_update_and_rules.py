@@ -51,7 +51,7 @@ def numbers_listed(path: Path) -> set[str]:
 def test_update_writes_check_due_and_summary_in_one_write(master: Path) -> None:
     result = run("update", master, "--today", TODAY)
     assert result.exit_code == 0, result.output
-    assert TOOL_SHEETS <= set(sheet_names(master))
+    assert set(sheet_names(master)) >= TOOL_SHEETS
     assert numbers_listed(master) == {"第2号"}
     header = grid(master, "台账")[1]
     assert {"【系统】校验问题", "【系统】状态", "【系统】截止日期"} <= set(header)
@@ -92,6 +92,15 @@ def test_merge_says_the_results_are_stale_and_how_to_refresh(master: Path, tmp_p
     refreshed = run("update", master, "--today", TODAY)
     assert refreshed.exit_code == 0, refreshed.output
     assert numbers_listed(master) == set()
+
+
+def test_merge_json_carries_the_refresh_command(master: Path, tmp_path: Path) -> None:
+    back = returned(master, tmp_path / "分发")
+    result = run("merge", master, back, "--today", TODAY, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["refresh"] == f"taizhang update {master} --today {TODAY}"
+    again = json.loads(run("merge", master, back, "--today", TODAY, "--json").output)
+    assert again["refresh"] is None  # the same file again changes nothing
 
 
 def test_merge_update_refreshes_in_the_same_run(master: Path, tmp_path: Path) -> None:
