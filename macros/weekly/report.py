@@ -72,6 +72,8 @@ def overview_sheet(result: LedgerResult) -> ToolSheet:
     ]
     if a.untracked_note:
         rows.append(("不计逾期的环节", f"{a.untracked_note}。这些环节不计逾期"))
+    if result.holidays_note:
+        rows.append(("节假日安排", result.holidays_note))
     if result.stats is not None:
         rows += [(name, rate.value) for name, rate in result.stats.totals.rates.items()]
     c = result.changes
