@@ -17,6 +17,7 @@ from taizhang.core.deadlines import (
     rules_for_settings,
     rules_from_sheet,
 )
+from taizhang.core.deadlines.blame import Owed, owed, owing_units
 from taizhang.core.deadlines.evaluate import CaseStatus, StageState
 from taizhang.core.enums import Opinion
 from taizhang.core.errors import BadInput
@@ -50,6 +51,15 @@ class Analysis:
         """The rules of the stages this ledger tracks."""
         return self.rule_plan.tracked
 
+    @property
+    def untracked_note(self) -> str | None:
+        """未跟踪：协办意见（台账没有“协办意见日期”列）；…: what every job that shows deadlines says once."""
+        return self.rule_plan.note()
+
+    def untracked_json(self) -> list[dict[str, str]]:
+        """The stages not tracked, for --json outputs."""
+        return [{"stage": u.stage, "reason": u.reason} for u in self.rule_plan.untracked]
+
     def require_sound_rules(self) -> None:
         """Deadlines from a 时限规则 sheet that asks for columns the ledger lacks would report stages
         nobody can complete: refuse (exit 2) naming each cell, so the staff fix the sheet or the ledger."""
@@ -72,6 +82,11 @@ class Analysis:
         return evaluate(self.ledger.cases, self.rules, self.calendar, self.today,
                         ledger_year=self.ledger.year, due_soon_days=self.settings.params.due_soon_days,
                         class_scheme=self.settings.params.class_scheme)
+
+    @cached_property
+    def owed(self) -> list[Owed]:
+        """Every stage overdue, done late or due soon, under the unit that owes it (`core.deadlines.blame`)."""
+        return owed(self.deadlines, self.ledger.cases, self.unit_names, self.calendar, ledger_year=self.ledger.year)
 
     @cached_property
     def deadlines_by_row(self) -> dict[int, CaseDeadlines]:
@@ -110,13 +125,19 @@ class Analysis:
         """What the statistics need from the deadlines, by Excel row."""
         timing: dict[int, CaseTiming] = {}
         reply_stages = {r.stage for r in self.rules if r.done_column == REPLY_COLUMN}
+        cases = {c.row: c for c in self.ledger.cases}
         for d in self.deadlines:
             reply = next((s for s in d.stages if s.stage in reply_stages), None)
             state = reply.state if reply else None
             on_time = {StageState.DONE_ON_TIME: True, StageState.DONE_LATE: False}.get(state) if state else None
-            due_by_today = on_time is not None or state is StageState.OVERDUE
+            # A reply date that cannot be true says nothing of the reply; its deadline may still have passed.
+            wrong_but_due = (state is StageState.DATE_WRONG and reply is not None and reply.due is not None
+                             and reply.due < self.today)
+            due_by_today = on_time is not None or state is StageState.OVERDUE or wrong_but_due
+            late_units = frozenset(u for s in d.stages if s.state is StageState.OVERDUE
+                                   for u in owing_units(s, cases[d.row]))
             timing[d.row] = CaseTiming(overdue=d.status is CaseStatus.OVERDUE, replied_on_time=on_time,
-                                       reply_due_by_today=due_by_today)
+                                       reply_due_by_today=due_by_today, overdue_units=late_units or None)
         return timing
 
     @cached_property

@@ -23,10 +23,16 @@ def _title(code: str) -> str:
     return rule.title if rule else code
 
 
+def where(f: Finding, report: Report) -> str:
+    """F12 on the ledger's sheet; “时限规则”!B3 on a settings sheet."""
+    place = f.cell or f"第{f.row}行"
+    return place if f.sheet == report.sheet else f"“{f.sheet}”!{place}"
+
+
 def row_problems(report: Report) -> dict[int, str]:
     """Each ledger row's problems in short, for the tool column: “领衔人：必填项为空；……”."""
     by_row: dict[int, list[str]] = defaultdict(list)
-    for f in report.findings:
+    for f in report.ledger_findings():
         where = f.field or f.column
         by_row[f.row].append(f"【{f.severity.value}】{f.message}" if where else f"【{f.severity.value}】{_title(f.code)}")
     return {row: "；".join(items) for row, items in by_row.items()}
@@ -36,7 +42,7 @@ def cell_fills(report: Report) -> dict[str, str]:
     """The offending cells and the tool colour of their worst finding."""
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     worst: dict[str, Finding] = {}
-    for f in report.findings:
+    for f in report.ledger_findings():
         if f.cell and f.row > 0 and (f.cell not in worst or order[f.severity] < order[worst[f.cell].severity]):
             worst[f.cell] = f
     return {cell: FILL_OF[f.severity] for cell, f in worst.items()}
@@ -67,8 +73,9 @@ def check_sheet(analysis: Analysis) -> ToolSheet:
     sheet.write_row(header_row, list(FINDING_HEADERS), st.HEADER)
     for i, f in enumerate(report.findings, start=1):
         row += 1
-        link = st.cell_link(f.sheet, f.cell or f"A{f.row}", f.cell or f"第{f.row}行")
-        sheet.write_row(row, [i, link, numbers.get(f.row), f.field or f.column, f.severity.value, f.code,
+        link = st.cell_link(f.sheet, f.cell or f"A{f.row}", where(f, report))
+        number = numbers.get(f.row) if f.sheet == report.sheet else None
+        sheet.write_row(row, [i, link, number, f.field or f.column, f.severity.value, f.code,
                               f.value, f.message],
                         [st.BODY_CENTER, st.LINK, st.BODY, st.BODY, st.BODY_CENTER, st.BODY, st.BODY_WRAP,
                          st.BODY_WRAP])
@@ -112,7 +119,7 @@ def check_text(analysis: Analysis, limit: int = 30) -> str:
     for code, count in report.counts.items():
         lines.append(f"  {code}（{_title(code)}）：{count} 条")
     for f in report.findings[:limit]:
-        lines.append(f"  {f.cell or '第' + str(f.row) + '行'} [{f.severity.value}] {f.message}")
+        lines.append(f"  {where(f, report)} [{f.severity.value}] {f.message}")
     if len(report.findings) > limit:
         lines.append(f"  …… 另有 {len(report.findings) - limit} 条，用 --json 或 --write 查看全部")
     return "\n".join(lines)

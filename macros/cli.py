@@ -14,6 +14,10 @@ from taizhang.macros.console import DATE, check_output_path, echo_json, friendly
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LEDGER = click.Path(dir_okay=False, path_type=Path)
+WRITE = click.option("--write", is_flag=True, help="把结果写回台账（无损写入，写前自动备份）")
+OUT = click.option("--out", type=LEDGER, help="把结果写到这个新文件，原台账不动（需与 --write 合用，或单独使用）")
+TODAY = click.option("--today", type=DATE, help="按哪一天计算（默认今天），如 2026-05-20")
+SHEET = click.option("--sheet", help="台账所在工作表（默认自动识别）")
 
 
 @click.group(context_settings=CONTEXT)
@@ -79,11 +83,14 @@ def _sample_today() -> str:
 @click.argument("ledger", type=LEDGER)
 @click.argument("name", type=click.Choice(list(PRESETS)))
 @click.option("--out", type=LEDGER, help="写到这个新文件，原台账不动")
+@SHEET
 @friendly_errors
-def preset_cmd(ledger: Path, name: str, out: Path | None) -> None:
+def preset_cmd(ledger: Path, name: str, out: Path | None, sheet: str | None) -> None:
     """把台账的“时限规则”工作表换成某个预设（原表的内容被替换，写前自动备份），并更新“参数”表中的时限预设。
 
     预设：精河2025（固定日期）、彭水2023（工作日）、代表法三个月（自交办起算的月数）。
+    台账没有某环节所需的列（如“签收日期”）时，该环节写为停用（启用=否），原因写在“说明”列；
+    在台账中加上该列后，把“启用”改为“是”即可。
 
     例：taizhang preset 台账.xlsx 精河2025
     """
@@ -91,9 +98,14 @@ def preset_cmd(ledger: Path, name: str, out: Path | None) -> None:
 
     if out is not None:
         check_output_path(out, ledger)
-    result = switch_preset(ledger, name, out)
-    where = f"，原文件备份在“{result.backup}”" if result.backup else ""
-    click.echo(f"“时限规则”工作表已换成预设“{name}”：{result.path}{where}。")
+    result = switch_preset(ledger, name, out, sheet)
+    written = result.written
+    where = f"，原文件备份在“{written.backup}”" if written.backup else ""
+    click.echo(f"“时限规则”工作表已换成预设“{name}”：{written.path}{where}。")
+    if result.disabled:
+        click.echo("台账缺少以下环节所需的列，这些环节已写为停用（启用=否），不计逾期："
+                   + "；".join(str(u) for u in result.disabled)
+                   + "。在台账中加上该列后，把“时限规则”中该行的“启用”改为“是”即可跟踪。")
 
 
 @cli.command("demo", context_settings=CONTEXT)
@@ -112,11 +124,6 @@ def demo_cmd(out_dir: Path, today: date) -> None:
 
     click.echo(run_demo(out_dir, today))
 
-
-WRITE = click.option("--write", is_flag=True, help="把结果写回台账（无损写入，写前自动备份）")
-OUT = click.option("--out", type=LEDGER, help="把结果写到这个新文件，原台账不动（需与 --write 合用，或单独使用）")
-TODAY = click.option("--today", type=DATE, help="按哪一天计算（默认今天），如 2026-05-20")
-SHEET = click.option("--sheet", help="台账所在工作表（默认自动识别）")
 
 
 def _load(ledger: Path, sheet: str | None, today: date | None):  # type: ignore[no-untyped-def]
@@ -194,13 +201,39 @@ def due_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: P
 
     analysis, note = _analyse(ledger, sheet, today, apply_due if write or out else None, out)
     if as_json:
-        echo_json(to_json(analysis.deadlines))
+        echo_json(to_json(analysis.deadlines, analysis.untracked_json()))
     else:
         click.echo(due_text(analysis))
+        _echo_untracked(analysis)
         if note:
             click.echo(note)
         if reminder := holiday_reminder(analysis, ledger):
             click.echo(reminder)
+
+
+@cli.command("update", context_settings=CONTEXT)
+@click.argument("ledger", type=LEDGER)
+@TODAY
+@click.option("--out", type=LEDGER, help="把结果写到这个新文件，原台账不动")
+@SHEET
+@friendly_errors
+def update_cmd(ledger: Path, today: date | None, out: Path | None, sheet: str | None) -> None:
+    """一键更新：校验、计算时限、生成汇总，一次写回台账（与功能区“一键更新”相同；写前自动备份）。
+
+    写入“校验结果”“逾期清单”“汇总”“通报”“图表”工作表和“【系统】”各列，等同于依次运行
+    check --write、due --write、summary --write，但只写一次。合并各单位回传的文件后用它刷新。
+    退出码：0 无校验错误；1 有校验错误；2 输入有误（如“时限规则”中启用的环节所用的列台账没有，
+    此时不写入任何内容）。
+
+    例：taizhang update 台账.xlsx --today 2026-05-20
+    """
+    from taizhang.macros.update_job import apply_update, update_text
+
+    analysis, note = _analyse(ledger, sheet, today, apply_update, out)
+    click.echo(update_text(analysis))
+    if note:
+        click.echo(note)
+    sys.exit(0 if analysis.report.valid else 1)
 
 
 @cli.command("stats", context_settings=CONTEXT)
@@ -220,9 +253,10 @@ def stats_cmd(ledger: Path, today: date | None, as_json: bool, sheet: str | None
 
     analysis = _load(ledger, sheet, today)
     if as_json:
-        echo_json(stats_json(analysis.stats))
+        echo_json({**stats_json(analysis.stats), "untracked": analysis.untracked_json()})
     else:
         click.echo(stats_text(analysis))
+        _echo_untracked(analysis)
 
 
 @cli.command("summary", context_settings=CONTEXT)
@@ -266,6 +300,13 @@ def summary_cmd(ledger: Path, today: date | None, out: Path | None, write: bool,
             produced = convert(out, "pdf", out.parent)
             notes.append(f"PDF 已写入“{produced}”")
     click.echo("\n".join([summary_paragraph(analysis), *notes]))
+    _echo_untracked(analysis)
+
+
+def _echo_untracked(analysis) -> None:  # type: ignore[no-untyped-def]
+    """The stages the ledger cannot track, once, for jobs whose text does not already say it."""
+    if analysis.untracked_note:
+        click.echo(f"{analysis.untracked_note}。这些环节不计逾期")
 
 
 def summary_paragraph(analysis) -> str:  # type: ignore[no-untyped-def]

@@ -100,13 +100,13 @@ def _due_after(read: LiveRead, analysis: Analysis, letters: dict[str, str]) -> s
 
 
 def _overdue_after(read: LiveRead, analysis: Analysis, letters: dict[str, str]) -> str:
-    from taizhang.macros.due_job import overdue_by_unit, overdue_sheet
+    from taizhang.macros.due_job import overdue_groups, overdue_sheet
 
     due_rules(read, letters)
     sheets.write_values(read, [overdue_sheet(analysis)])
-    groups = overdue_by_unit(analysis)
-    total = sum(len(cases) for _, cases in groups)
-    return (f"标注完成：{len(groups)} 个单位共 {total} 件逾期（红色），临期为黄色。"
+    groups = overdue_groups(analysis, earlier=False) + overdue_groups(analysis, earlier=True)
+    total = len({case[0].row for _, cases in groups for case in cases})
+    return (f"标注完成：{len({unit for unit, _ in groups})} 个单位共 {total} 件逾期（红色），临期为黄色。"
             f"按单位排列的清单见“{OVERDUE_SHEET}”工作表。")
 
 
@@ -170,6 +170,8 @@ def run_jobs(tag: str, book: BookLike, today: date) -> str:
             columns.update(job.columns(analysis))
         letters = live.write_columns(read, columns) if columns else {}
         texts = [job.after(read, analysis, letters) for job in JOBS[tag]]
+        if tag != "check" and analysis.untracked_note:  # once, for every job that shows deadlines
+            texts.append(f"{analysis.untracked_note}。这些环节不计逾期。")
         skipped = sheets.format_written(read)
     return "\n".join(texts) + _formatting_note(skipped)
 

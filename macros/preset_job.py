@@ -3,24 +3,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine as pc
 
-from taizhang.core.deadlines import PRESETS, RULE_HEADERS, rules_to_rows
+from taizhang.core.deadlines import PRESETS, RULE_HEADERS, DeadlineRule, Untracked, plan_rules, rules_to_rows
 from taizhang.core.deadlines.presets import preset_rules
+from taizhang.core.deadlines.tracking import missing_reason
 from taizhang.core.model import column_letter
 from taizhang.core.settings import DEADLINES_SHEET, PARAMS_SHEET
 from taizhang.macros import sheet_styles as st
+from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer import CellValue, LedgerWriter, ToolSheet, WriteResult
 
 PRESET_LABEL = "时限预设"
 
 
-def rules_sheet(name: str) -> ToolSheet:
+@dataclass
+class PresetResult:
+    written: WriteResult
+    disabled: list[Untracked] = field(default_factory=list)  # stages written switched off, and why
+
+
+def fitted_rules(name: str, columns: Iterable[str]) -> list[DeadlineRule]:
+    """The preset's rules for a ledger with `columns`: a rule needing a column the ledger lacks is
+    written switched off (启用 = 否) with the reason in its 说明, so it is neither overdue forever
+    nor a settings problem, and one word turns it on once the column is added."""
+    have = set(columns)
+    fitted: list[DeadlineRule] = []
+    for rule in preset_rules(name):
+        missing = [c for c in rule.needed_columns() if c not in have]
+        if missing:
+            why = f"已停用：{missing_reason(missing)}；加上该列后把“启用”改为“是”。"
+            rule = rule.model_copy(update={"enabled": False, "note": why + (rule.note or "")})
+        fitted.append(rule)
+    return fitted
+
+
+def rules_sheet(rules: list[DeadlineRule]) -> ToolSheet:
     sheet = ToolSheet(DEADLINES_SHEET)
     sheet.write_row(1, list(RULE_HEADERS), st.HEADER)
-    for r, values in enumerate(rules_to_rows(preset_rules(name)), start=2):
+    for r, values in enumerate(rules_to_rows(rules), start=2):
         row: list[CellValue] = [v if isinstance(v, str | int | float) or v is None else str(v) for v in values]
         sheet.write_row(r, row, st.BODY)
     for c, header in enumerate(RULE_HEADERS):
@@ -48,14 +73,17 @@ def _preset_cell(path: Path) -> str | None:
     return None
 
 
-def switch_preset(path: Path, name: str, out: Path | None = None) -> WriteResult:
+def switch_preset(path: Path, name: str, out: Path | None = None, sheet: str | None = None) -> PresetResult:
     preset_rules(name)  # an unknown name is refused before anything is opened
     with LedgerWriter(path, out=out) as writer:
-        writer.replace_sheet(rules_sheet(name), take_over=True)
+        columns = read_workbook(path, sheet).ledger.columns
+        rules = fitted_rules(name, columns)
+        writer.replace_sheet(rules_sheet(rules), take_over=True)
         cell = _preset_cell(path)
         if cell:
             writer.set_cells(PARAMS_SHEET, {cell: name})
-        return writer.commit()
+        disabled = plan_rules(preset_rules(name), columns, from_sheet=False).untracked
+        return PresetResult(writer.commit(), disabled)
 
 
-__all__ = ["PRESETS", "switch_preset"]
+__all__ = ["PRESETS", "PresetResult", "fitted_rules", "switch_preset"]

@@ -21,9 +21,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from taizhang.core.deadlines import CaseDeadlines, CaseStatus
+from taizhang.core.deadlines import CaseDeadlines, CaseStatus, Owner, StageState
+from taizhang.core.deadlines.blame import day_text
+from taizhang.core.deadlines.evaluate import current
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import Settings, Unit, UnitKind
+from taizhang.core.stats.units import UnitNames
 from taizhang.macros.analysis import Analysis
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
@@ -88,11 +91,14 @@ class UnitFile:
 class SplitResult:
     files: list[UnitFile] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why a case or unit got no workbook
+    untracked: str | None = None  # the stages the ledger cannot track (not in the cover notes)
 
     def text(self) -> str:
         lines = [f"已为 {len(self.files)} 个单位生成分发工作簿："]
         lines += [f"  {f.path.name}（主办 {f.hosts} 件、协办 {f.cos} 件）" for f in self.files]
         lines += [f"  未分发：{s}" for s in self.skipped]
+        if self.untracked:
+            lines.append(f"{self.untracked}。这些环节不计逾期，邮件正文中不列出")
         return "\n".join(lines)
 
 
@@ -118,17 +124,35 @@ def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tupl
     return by_unit, skipped
 
 
+OWNER_OF = {HOST: Owner.HOST, CO: Owner.CO}
+
+
+def unit_view(d: CaseDeadlines | None, role: str) -> tuple[str | None, date | None, str | None]:
+    """(当前环节, 截止日期, 状态) of a case as one unit sees it: only the stages that unit owes (the
+    lead's stages for the 主办单位, the 协办意见 for a 协办单位), so nobody is told it is late for
+    another unit's work. A case with no stages at all (退回, 参阅) shows the case's own."""
+    if d is None:
+        return None, None, None
+    if not d.stages:
+        return d.stage, d.due, d.status.value
+    mine = [s for s in d.stages if s.owner is OWNER_OF.get(role, Owner.HOST)]
+    if not mine:
+        return None, None, None  # this unit owes no tracked stage of the case
+    now, status = current(mine)
+    return (now.stage, now.due, status.value) if now else (None, None, status.value)
+
+
 def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], columns: list[str],
               deadlines: dict[int, CaseDeadlines]) -> list[UnitRow]:
     rows: list[UnitRow] = []
     for case, role in cases:
         values = shown[case.row]
         locked = [c for c in columns if c not in fillable(role)]
-        d = deadlines.get(case.row)
+        stage, due, status = unit_view(deadlines.get(case.row), role)
         cells = {name: _cell_value(case, name, values) for name in columns}
         rows.append(UnitRow(
             number=case.number or "", role=role, values=cells, fillable=fillable(role),
-            stage=d.stage if d else None, due=d.due if d else None, status=d.status.value if d else None,
+            stage=stage, due=due, status=status,
             fingerprint=fingerprint(values, locked),
             split_values={name: values.get(name) for name in fillable(role) if name in columns}))
     return rows
@@ -146,20 +170,46 @@ def _cell_value(case: Case, name: str, shown: dict[str, Any]) -> Any:
     return value
 
 
-def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, filename: str) -> str:
+def awaited_opinions(cases: list[tuple[Case, str]], deadlines: dict[int, CaseDeadlines],
+                     names: UnitNames) -> list[str]:
+    """For the lead: its cases whose 协办意见 is past its deadline and not yet in, with the co-handlers
+    it is awaited from. Said neutrally: the lateness is the co-handlers' own, told to them."""
+    lines: list[str] = []
+    for case, role in cases:
+        d = deadlines.get(case.row)
+        if role != HOST or d is None:
+            continue
+        for s in d.stages:
+            if s.owner is Owner.CO and s.state is StageState.OVERDUE:
+                units = "、".join(dict.fromkeys(names.name(u) for u in case.co_units))
+                lines.append(f"{case.number}《{case.title or ''}》：待{units}报送{s.stage}")
+    return lines
+
+
+def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, filename: str,
+               awaited: list[str] | None = None) -> str:
+    """The mail text sent with a unit's workbook. Counts and deadlines are of the stages this unit
+    owes (`unit_view`): the lead is never told its co-handler is late; `awaited` lists, apart and
+    without judgement, the co-handlers' opinions the lead is waiting for."""
     roles = Counter(r.role for r in rows)
     states = Counter(r.status for r in rows if r.status)
-    pending = sorted((r for r in rows if r.due and r.status != CaseStatus.DONE.value), key=lambda r: r.due or today)
+    pending = sorted((r for r in rows if r.due and r.status not in (CaseStatus.DONE.value, None)),
+                     key=lambda r: r.due or today)
     lines = [f"{unit}：", "",
              f"    现将贵单位承办的建议提案办理情况表（{filename}）发送给你们，共 {len(rows)} 件，"
              f"其中主办 {roles[HOST]} 件、协办 {roles[CO]} 件"
-             + (f"；逾期 {states['逾期']} 件、临期 {states['临期']} 件" if states["逾期"] or states["临期"] else "")
+             + (f"；贵单位负责的办理环节逾期 {states['逾期']} 件、临期 {states['临期']} 件"
+                if states["逾期"] or states["临期"] else "")
              + "。", ""]
     if pending:
-        lines.append("    最近的截止日期：")
+        lines.append("    贵单位负责的环节中，最近的截止日期：")
         for r in pending[:NEAREST]:
-            lines.append(f"    · {r.number}《{r.values.get('标题') or ''}》{r.stage or ''} "
-                         f"截止 {r.due.isoformat() if r.due else ''}（{r.status}）")
+            lines.append(f"    · {r.number}《{r.values.get('标题') or ''}》{r.stage or ''}（{r.role}） "
+                         f"截止 {day_text(r.due, today) if r.due else ''}（{r.status}）")
+        lines.append("")
+    if awaited:
+        lines.append("    以下主办件的协办意见尚未收到，请与协办单位联系：")
+        lines += [f"    · {a}" for a in awaited]
         lines.append("")
     lines += ["    请在浅黄色单元格中填写办理情况（其余内容已锁定，请勿改动、增删行或复制到其他表），"
               "填写说明见工作簿中的“填报说明”工作表。填好后请以原文件回传，文件名和工作表名可以改。", "",
@@ -181,7 +231,7 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
     columns = [name for name in ledger.columns]  # the master's canonical columns, in its order
     version = master_version(ledger)
     deadlines = analysis.deadlines_by_row
-    result = SplitResult(skipped=skipped)
+    result = SplitResult(skipped=skipped, untracked=analysis.untracked_note)
     out_dir.mkdir(parents=True, exist_ok=True)
     for unit in sorted(by_unit, key=analysis.unit_names.sort_key):
         rows = unit_rows(by_unit[unit], shown, columns, deadlines)
@@ -192,7 +242,8 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
                         fillable_by_role=FILLABLE)
         path = write_unit_book(out_dir / f"{stem}.xlsx", book)
         note = out_dir / f"{stem}.txt"
-        note.write_text(cover_note(unit, rows, settings.params.office, today, path.name), encoding="utf-8")
+        awaited = awaited_opinions(by_unit[unit], deadlines, analysis.unit_names)
+        note.write_text(cover_note(unit, rows, settings.params.office, today, path.name, awaited), encoding="utf-8")
         roles = Counter(r.role for r in rows)
         result.files.append(UnitFile(unit, path, note, roles[HOST], roles[CO]))
     return result

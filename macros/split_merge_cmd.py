@@ -42,8 +42,11 @@ def split_cmd(ledger: Path, out_dir: Path, today: date | None, units: tuple[str,
 @click.option("--dry-run", is_flag=True, help="只检查并列出改动和冲突，不写入台账")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每个文件的合并结果")
 @click.option("--today", type=DATE, help="校验时按哪一天计算（默认今天），如 2026-05-20")
+@click.option("--update", "then_update", is_flag=True,
+              help="合并后接着刷新校验结果、时限和汇总（同 taizhang update），不必再运行一次")
 @friendly_errors
-def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: bool, today: date | None) -> None:
+def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: bool, today: date | None,
+              then_update: bool) -> None:
     """把各单位回传的工作簿合并进台账：只取本单位可填写的项，逐项列出改动和冲突。
 
     每个文件要么整份合并，要么整份拒收（锁定内容被改、分发后台账已改、两个单位改了同一项、
@@ -53,12 +56,38 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
 
     例：taizhang merge 台账.xlsx 回传/*.xlsx --dry-run
     """
-    from taizhang.macros.merge_job import merge
+    from taizhang.macros.merge_job import MERGED, merge
+    from taizhang.macros.update_job import UPDATED, refresh_command
 
     # The clock is read here, at the edge, for the 变更记录 time stamps.
     report = merge(ledger, files, today_or(today), dry_run=dry_run, now=datetime.now())
+    changed = not dry_run and any(f.status == MERGED for f in report.files)
+    stale = changed and not then_update
+    command = refresh_command(ledger, today) if stale else None
     if as_json:
-        echo_json(report.to_json())
+        echo_json({**report.to_json(), "refresh": command})  # the command that refreshes, when needed
     else:
         click.echo(report.text())
-    sys.exit(report.exit_code)
+        if command:
+            click.echo(f"台账已改动，{UPDATED}现已过时。请运行：{command}（或合并时加 --update）")
+    code = report.exit_code
+    if changed and then_update:
+        code = max(code, _update_after_merge(ledger, today, as_json))
+    sys.exit(code)
+
+
+def _update_after_merge(ledger: Path, today: date | None, as_json: bool) -> int:
+    """Refresh the tool columns and sheets the merge made stale; return that step's exit code."""
+    from taizhang.core.errors import TaizhangError
+    from taizhang.macros.update_job import apply_update, update_text
+    from taizhang.macros.writeback import run_and_write
+
+    try:
+        outcome = run_and_write(ledger, today_or(today), [apply_update])
+    except TaizhangError as err:
+        click.echo(f"合并已写入台账，但刷新未完成：{err.message}", err=True)
+        return int(err.exit_code)
+    if not as_json:
+        click.echo(update_text(outcome.analysis))
+        click.echo(outcome.note)
+    return 0 if outcome.analysis.report.valid else 1

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from taizhang.core.deadlines import CaseDeadlines, CaseStatus, StageState
+from taizhang.core.deadlines import StageState
+from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, situation
 from taizhang.core.model import column_letter
 from taizhang.core.names import BULLETIN_SHEET, CHART_SHEET, SUMMARY_SHEET
 from taizhang.core.stats import Figures, UnitRow, chinese_date, paragraph
@@ -28,6 +27,11 @@ TOTAL_ROW = Style(bold=True, font_name="黑体", font_size=10, border=True, h_al
 HEAD = Style(bold=True, font_name="黑体", font_size=10, fill="D9E1F2", border=True, h_align="center",
              v_align="center", wrap=True)
 PARAGRAPH = Style(font_name="仿宋_GB2312", font_size=12, wrap=True, v_align="top")
+NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)
+SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", border=True)
+# 承办单位 owes the stage; 承办 says as what, 主办单位 whom a co-handler's opinion is for.
+BULLETIN_HEADERS = ("序号", "承办单位", "承办", "主办单位", "编号", "标题", "环节", "情况")
+BULLETIN_LAST = "H"
 
 
 def summary_title(analysis: Analysis) -> str:
@@ -116,53 +120,77 @@ def summary_sheet(analysis: Analysis) -> ToolSheet:
     return sheet
 
 
-def _late_cases(analysis: Analysis) -> dict[str, list[tuple[CaseDeadlines, str, str]]]:
-    """Per unit: (case, stage, what is wrong) for overdue stages and stages done late."""
-    by_unit: dict[str, list[tuple[CaseDeadlines, str, str]]] = defaultdict(list)
-    for d in analysis.deadlines:
-        name = analysis.unit_names.host(d.unit)
-        for s in d.stages:
-            if s.state is StageState.OVERDUE:
-                late = f"逾期{-(s.working_days_left or 0)}个工作日" if s.working_days_left is not None else "逾期"
-                by_unit[name].append((d, s.stage, f"{late}未完成（截止{s.due.isoformat() if s.due else '—'}）"))
-            elif s.state is StageState.DONE_LATE:
-                by_unit[name].append((d, s.stage, f"超期完成（截止{s.due.isoformat() if s.due else '—'}，"
-                                                  f"{s.done_date.isoformat() if s.done_date else ''}完成）"))
-    return by_unit
+def _late_cases(analysis: Analysis, *, earlier: bool) -> list[tuple[str, list[Owed]]]:
+    """Per unit that owes them: this year's (or earlier years') stages overdue now or done late, in
+    the case's order. A co-handler's opinion is under the co-handler, never under the lead."""
+    items = [i for i in analysis.owed if i.state in (StageState.OVERDUE, StageState.DONE_LATE)
+             and i.earlier_year == earlier]
+    return by_unit(items, analysis.unit_names)
+
+
+def _bulletin_intro(analysis: Analysis, sections: list[tuple[str, list[tuple[str, list[Owed]]]]]) -> str:
+    this_year = sections[0][1]
+    units = len(this_year)
+    overdue_units = sum(1 for _, items in this_year if any(i.overdue for i in items))
+    text = (f"截至{chinese_date(analysis.today)}，本年度有 {units} 个单位存在逾期未完成或超期完成的办理环节，"
+            f"其中 {overdue_units} 个单位目前仍有逾期未完成的环节。")
+    earlier = sections[1][1]
+    if earlier:
+        text += f"往年件另列（{len(earlier)} 个单位，{cases_of(i for _, items in earlier for i in items)} 件）。"
+    return text + "各环节按负责的单位列出：协办意见列在负责报送的协办单位下。"
 
 
 def bulletin_sheet(analysis: Analysis) -> ToolSheet:
+    """The 通报: units with stages overdue or done late, this year's cases first, earlier years'
+    (往年件) in their own section; each stage under the unit that owes it (`core.deadlines.blame`)."""
     sheet = ToolSheet(BULLETIN_SHEET)
-    late = _late_cases(analysis)
-    units = sorted(late, key=analysis.unit_names.sort_key)
-    titles = {c.row: c.title for c in analysis.ledger.cases}
+    sections = [("一、本年度件", _late_cases(analysis, earlier=False)),
+                ("二、往年件", _late_cases(analysis, earlier=True))]
     sheet.write(1, 1, "建议提案办理逾期情况通报", st.TITLE)
-    sheet.merge("A1:F1")
+    sheet.merge(f"A1:{BULLETIN_LAST}1")
     sheet.row_height(1, 30)
-    overdue_units = sum(1 for u in units if any(d.status is CaseStatus.OVERDUE for d, _, _ in late[u]))
-    sheet.write(2, 1, f"截至{chinese_date(analysis.today)}，有 {len(units)} 个单位存在逾期未完成或超期完成的办理环节，"
-                      f"其中 {overdue_units} 个单位目前仍有逾期件。", st.SUBTITLE)
-    sheet.merge("A2:F2")
-    sheet.write_row(3, ["序号", "承办单位", "编号", "标题", "环节", "情况"], st.HEADER)
+    sheet.write(2, 1, _bulletin_intro(analysis, sections), NOTE)
+    sheet.merge(f"A2:{BULLETIN_LAST}2")
+    sheet.row_height(2, 32)
+    sheet.write_row(3, list(BULLETIN_HEADERS), st.HEADER)
     row, n = 3, 0
-    for unit in units:
-        row += 1
-        sheet.write(row, 1, f"{unit}（{len({d.row for d, _, _ in late[unit]})}件）", st.GROUP)
-        for c in range(2, 7):
-            sheet.write(row, c, None, st.GROUP)
-        sheet.merge(f"A{row}:F{row}")
-        for d, stage, what in late[unit]:
+    for label, groups in sections:
+        if not groups:
+            continue
+        if sections[1][1]:  # the section bands only when there are earlier years' cases to set apart
             row += 1
-            n += 1
-            sheet.write_row(row, [n, unit, d.number, titles.get(d.row), stage, what],
-                            [st.BODY_CENTER, st.BODY, st.BODY, st.BODY_WRAP, st.BODY, st.BODY_WRAP])
-    if not units:
-        sheet.write(4, 1, "所有办理环节均按期完成", st.BODY)
-    for col, w in zip("ABCDEF", (6, 22, 20, 40, 12, 52), strict=True):
+            _band(sheet, row, f"{label}（{len(groups)}个单位）", SECTION)
+        for unit, items in groups:
+            row += 1
+            _band(sheet, row, f"{unit}（{cases_of(items)}件）", st.GROUP)
+            for item in items:
+                row += 1
+                n += 1
+                sheet.write_row(row, [n, unit, item.part, item.lead, item.number, item.title, item.stage,
+                                      situation(item, analysis.today)],
+                                [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
+                                 st.BODY, st.BODY_WRAP])
+    if not n:
+        row += 1
+        sheet.write(row, 1, "所有办理环节均按期完成", st.BODY)
+    note = analysis.untracked_note
+    if note:
+        row += 2
+        sheet.write(row, 1, f"说明：{note}。台账无法记录这些环节的完成日期，不计逾期，不列入本通报。", NOTE)
+        sheet.merge(f"A{row}:{BULLETIN_LAST}{row}")
+        sheet.row_height(row, 32)
+    for col, w in zip("ABCDEFGH", (6, 22, 6, 22, 18, 32, 10, 52), strict=True):
         sheet.column_width(col, w)
     sheet.freeze("A4")
     sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(3, 3))
     return sheet
+
+
+def _band(sheet: ToolSheet, row: int, text: str, style: Style) -> None:
+    sheet.write(row, 1, text, style)
+    for c in range(2, len(BULLETIN_HEADERS) + 1):
+        sheet.write(row, c, None, style)
+    sheet.merge(f"A{row}:{BULLETIN_LAST}{row}")
 
 
 def chart_sheet(analysis: Analysis) -> ToolSheet:

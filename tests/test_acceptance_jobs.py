@@ -303,7 +303,7 @@ def test_new_blank_ledger_is_clean(blank: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["rows"] == 0 and out["findings"] == [] and out["counts"] == {}
-    assert json.loads(run("due", ledger, "--json", "--today", "2026-05-20").output) == {"cases": []}
+    assert json.loads(run("due", ledger, "--json", "--today", "2026-05-20").output) == {"untracked": [], "cases": []}
     stats = run("stats", ledger, "--json", "--today", "2026-05-20")
     assert stats.exit_code == 0
     assert json.loads(stats.output)["totals"]["件数"] == 0

@@ -140,7 +140,7 @@ def test_overdue_groups_name_and_order_units_as_the_statistics_do() -> None:
     from taizhang.core.model import Case, Ledger
     from taizhang.core.settings import Settings, Unit
     from taizhang.core.stats.units import NO_HOST
-    from taizhang.macros.due_job import overdue_by_unit
+    from taizhang.macros.due_job import overdue_groups
 
     settings = Settings(units=[Unit(name="县水利局", short="水利局", order=1),
                                Unit(name="县教育和体育局", aliases=["教体局"], order=2)])
@@ -150,6 +150,6 @@ def test_overdue_groups_name_and_order_units_as_the_statistics_do() -> None:
     ledger = Ledger(path="memory.xlsx", sheet="台账", header_row=1, header_rows=[1], columns=columns, last_column="E",
                     year=2026, cases=cases)
     analysis = Analysis(ledger, settings, date(2026, 5, 20))  # 交办 1-05 + 3 months: every reply is overdue
-    groups = [(unit, [d.row for d in ds]) for unit, ds in overdue_by_unit(analysis)]
+    groups = [(unit, [case[0].row for case in cases]) for unit, cases in overdue_groups(analysis, earlier=False)]
     assert groups == [("县水利局", [8, 9]), ("县教育和体育局", [5]), ("县林草局", [7]), (NO_HOST, [6])]
     assert [r.unit for r in analysis.stats.by_unit] == [unit for unit, _ in groups]

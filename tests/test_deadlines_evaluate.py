@@ -145,7 +145,7 @@ def test_earlier_and_later_of_two_limits() -> None:
 def test_json_document_shape() -> None:
     results = evaluate([case(row=5, 交办日期=date(2026, 3, 20)), case(row=6, 本级承办方式="参阅")], LAW, CAL,
                        date(2026, 6, 23), ledger_year=2026, due_soon_days=5)
-    assert to_json(results) == {"cases": [
+    assert to_json(results) == {"untracked": [], "cases": [
         {"row": 5, "编号": "第5号", "stage": "正式答复", "due": "2026-06-22", "status": "逾期",
          "working_days_left": -1,
          "stages": [{"stage": "正式答复", "due": "2026-06-22", "state": "逾期"},

@@ -28,8 +28,10 @@ def codes(rows: list[dict]) -> list[tuple[int, str, str]]:
 @given(st.lists(st.one_of(st.none(), days_2025), min_size=len(CHAIN), max_size=len(CHAIN)))
 def test_date_order_flags_each_step_back(dates: list[date | None]) -> None:
     changes = dict(zip(CHAIN, dates, strict=True))
-    # Keep the other rules quiet: no opinion/result needs a reply, and the co-opinion is not compared.
-    row = clean_row(1, **changes, 协办意见日期=None, 代表意见=None, 办理结果=None, 答复文号=None)
+    # Keep the other rules quiet: no opinion/result needs a reply, and the dates outside the chain
+    # (compared with 交办日期 on their own) are left empty.
+    row = clean_row(1, **changes, 协办意见日期=None, 签收日期=None, 办理方案日期=None, 备案日期=None, 代表意见=None,
+                    办理结果=None, 答复文号=None)
     row = {k: v for k, v in row.items() if k not in CHAIN or changes[k] is not None}
     expected = []
     latest = None

@@ -13,7 +13,7 @@ import pytest
 
 from taizhang.validators import Report, validate
 from taizhang.workbook.reader import read_workbook
-from tests.ledger_factory import FIRST_ROW, clean_row, letter, write_ledger
+from tests.ledger_factory import FIRST_ROW, HEADERS, clean_row, letter, write_ledger
 
 TODAY = date(2025, 9, 1)
 ROW = FIRST_ROW + 2  # the third data row carries the change under test
@@ -50,7 +50,10 @@ FOUND: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = [
     ("order-rereply", {"代表意见": "不满意", "重新答复日期": date(2025, 5, 1)}, [("重新答复日期", "date-order")]),
     ("order-co-opinion", {"协办意见日期": date(2025, 5, 25)}, [("正式答复日期", "date-order")]),
     ("future", {"备案日期": date(2025, 9, 2)}, [("备案日期", "date-in-future")]),
-    ("out-of-year", {"签收日期": date(2023, 3, 24)}, [("签收日期", "date-out-of-year")]),
+    # two years early is also before the case was assigned
+    ("out-of-year", {"签收日期": date(2023, 3, 24)}, [("签收日期", "date-order"), ("签收日期", "date-out-of-year")]),
+    ("order-received", {"签收日期": date(2025, 3, 19)}, [("签收日期", "date-order")]),
+    ("order-review", {"回头看日期": date(2025, 1, 5)}, [("回头看日期", "date-order")]),
     ("unknown-host", {"主办单位": "县教体育局"}, [("主办单位", "unknown-unit")]),
     ("unknown-co", {"协办单位": "县财政局、县水利局"}, [("协办单位", "unknown-unit")]),
     ("host-in-co", {"协办单位": "县财政局、县教体局"}, [("协办单位", "host-in-co-units")]),
@@ -110,8 +113,33 @@ def test_rule_passes_clean_variant(tmp_path: Path, changes: dict[str, Any]) -> N
     assert triples(check(tmp_path, changes)) == []
 
 
+def test_a_deadline_rule_naming_a_missing_column_is_found_at_its_rules_cell(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from taizhang.core.deadlines import RULE_HEADERS
+
+    path = write_ledger(tmp_path, [clean_row(1), clean_row(2)], headers=[h for h in HEADERS if h != "回头看日期"])
+    book = load_workbook(path)
+    sheet = book.create_sheet("时限规则")
+    sheet.append(list(RULE_HEADERS))
+    for stage, done, amount, base in (("正式答复", "正式答复日期", 3, "交办日期"), ("回头看", "回头看日期", 1, "正式答复日期")):
+        sheet.append([{"环节": stage, "完成标志列": done, "时限类型": "个月", "数值": amount, "起算列": base}.get(h)
+                      for h in RULE_HEADERS])
+    book.save(path)
+    loaded = read_workbook(path)
+    report = validate(loaded.ledger, loaded.settings, TODAY)
+    # B3: the 完成标志列 of the second rule; on the 时限规则 sheet, reported first
+    assert report.flatten(["sheet", "row", "column", "cell", "code"]) == [
+        ["时限规则", 3, "B", "B3", "deadline-rule-column"]]
+    assert report.findings[0].field == "回头看日期"
+    assert report.ledger_findings() == []
+
+
+SETTINGS_RULES = {"deadline-rule-column": test_a_deadline_rule_naming_a_missing_column_is_found_at_its_rules_cell}
+
+
 def test_every_rule_has_a_finding_test() -> None:
     from taizhang.validators import CODES
 
-    tested = {code for _, _, expected in FOUND for _, code in expected}
+    tested = {code for _, _, expected in FOUND for _, code in expected} | set(SETTINGS_RULES)
     assert tested == set(CODES)

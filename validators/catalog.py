@@ -14,6 +14,7 @@ from taizhang.validators import (  # noqa: F401  (imported for their @rule regis
     results,
     reasons,
     formats,
+    deadline_rules,
 )
 # isort: on
 from taizhang.validators.registry import RULES

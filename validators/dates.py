@@ -14,15 +14,20 @@ from taizhang.validators.registry import Hit, rule
 
 # The stages in the order they happen; a later one may equal an earlier one, never precede it.
 CHAIN = ("交办日期", "面商日期", "答复样稿日期", "正式答复日期", "重新答复日期")
+# Every other date that marks a stage done, which cannot come before the case was assigned (the
+# deadline engine then takes it for 日期有误, not a completion). 退回日期 may: a case returned and
+# re-assigned has a later 交办日期.
+AFTER_ASSIGNMENT = ("签收日期", "协办意见日期", "办理方案日期", "备案日期", "回头看日期", "公开日期")
 # (earlier, later) pairs outside the chain.
-PAIRS = (("协办意见日期", "正式答复日期"),)
+PAIRS = (("协办意见日期", "正式答复日期"), *(("交办日期", name) for name in AFTER_ASSIGNMENT))
 # Dates that lie in the future by nature: a granted extension, a B case's planned solution.
 FUTURE_BY_NATURE = ("延期至", "B类计划解决时限")
 # A B case's planned solution may be years away; every other date belongs near the ledger's year.
 ANY_YEAR = ("B类计划解决时限",)
 
 
-@rule("date-order", Severity.ERROR, "日期先后：交办≤面商≤答复样稿≤正式答复≤重新答复，协办意见≤正式答复",
+@rule("date-order", Severity.ERROR,
+      "日期先后：交办≤面商≤答复样稿≤正式答复≤重新答复，协办意见≤正式答复，其余办理日期不早于交办",
       "“{field}”{value}早于“{earlier}”{earlier_value}，{field}不应早于{earlier}")
 def date_order(ctx: Context) -> Iterator[Hit]:
     frame = ctx.frame

@@ -40,13 +40,14 @@ def validate(ledger: Ledger, settings: Settings, today: date, *,
     unparsed = {(f.row, f.column) for f in findings if f.code == UNPARSED}
     if unparsed:
         findings = [f for f in findings if f.code == UNPARSED or (f.row, f.column) not in unparsed]
-    findings.sort(key=Finding.sort_key)
+    # Settings problems (another sheet) first: they change what the ledger's findings mean.
+    findings.sort(key=lambda f: (f.sheet == ledger.sheet, *f.sort_key()))
     return Report(sheet=ledger.sheet, rows=len(ledger.cases), findings=findings)
 
 
 def _finding(ctx: Context, r: Rule, severity: Severity, hit: Hit) -> Finding:
     column = ctx.ledger.columns.get(hit.field, "") if hit.column is None else hit.column
     value = None if hit.value is None else str(hit.value)
-    return Finding(code=r.code, severity=severity, sheet=ctx.ledger.sheet, row=hit.row, column=column,
+    return Finding(code=r.code, severity=severity, sheet=hit.sheet or ctx.ledger.sheet, row=hit.row, column=column,
                    cell=f"{column}{hit.row}" if column else "", value=value,
                    message=r.message(hit.field, value, hit.params), field=hit.field)

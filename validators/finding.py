@@ -17,7 +17,9 @@ FRAME_COLUMNS = (*JSON_KEYS, "field")
 
 
 class Finding(BaseModel):
-    """One problem at one cell (or at the header row when a whole column is missing)."""
+    """One problem at one cell (or at the header row when a whole column is missing). Most are on
+    the ledger's sheet; a settings problem (a 时限规则 rule naming a column the ledger lacks) is on
+    its settings sheet, and its row and cell are that sheet's."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -49,6 +51,10 @@ class Report(BaseModel):
         for finding in self.findings:
             counts[finding.code] = counts.get(finding.code, 0) + 1
         return counts
+
+    def ledger_findings(self) -> list[Finding]:
+        """The findings on the ledger's own sheet: the ones whose row is a case's row."""
+        return [f for f in self.findings if f.sheet == self.sheet]
 
     @property
     def errors(self) -> int:

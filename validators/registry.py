@@ -16,6 +16,8 @@ class Hit(NamedTuple):
     """What a rule found before the engine dresses it as a Finding.
 
     `column` None means "the column of `field`"; "" means no column (a whole column is missing).
+    `sheet` None means the ledger's sheet; a settings problem names its own sheet (时限规则), and
+    then `row` and `column` are that sheet's.
     """
 
     row: int
@@ -23,6 +25,7 @@ class Hit(NamedTuple):
     value: Any
     params: Mapping[str, Any] = {}
     column: str | None = None
+    sheet: str | None = None
 
 
 Check = Callable[["Context"], Iterable[Hit]]

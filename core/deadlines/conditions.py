@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from taizhang.core.columns import BY_NAME, Kind, match_header
-from taizhang.core.deadlines.rules import Condition, DeadlineRule
+from taizhang.core.deadlines.rules import Condition, DeadlineRule, Owner
 from taizhang.core.enums import CLASS_SCHEMES, Role, allowed_values, canonical, canonical_class, fold
 from taizhang.core.model import Case
 
@@ -107,7 +107,8 @@ def case_category(case: Case) -> str | None:
 
 class CaseScope:
     """What a case is, worked out once, to test it against every rule: 承办方式, 类别 and every
-    适用条件 must hold. A blank 类别 does not exclude the case."""
+    适用条件 must hold, and a stage owed by the 协办单位 needs one. A blank 类别 does not exclude
+    the case."""
 
     def __init__(self, case: Case, class_scheme: str) -> None:
         self.case = case
@@ -120,4 +121,6 @@ class CaseScope:
             return False
         if rule.category and self.category and self.category != rule.category:
             return False
+        if rule.responsible is Owner.CO and not self.case.co_units:
+            return False  # a stage owed by the 协办单位 of a case that names none is owed by nobody
         return all(holds(c, self.case, self.class_scheme) for c in rule.conditions)

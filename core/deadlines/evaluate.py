@@ -5,9 +5,17 @@
 - A case with a 退回日期 on or after its 交办日期 was returned as outside the unit's remit: it is
   waiting for the office to re-assign it, never overdue (status 正常, stage 已退回, no stages).
   Re-assigned (a 交办日期 after the 退回日期), it is evaluated again.
+- A completion date that cannot be true (after today, or before the case's 交办日期) is not a
+  completion: the stage is 日期有误 — neither done nor done late, never overdue either (the unit
+  may well have done it; the date must be corrected first). It keeps the date for display.
 - The current stage is the first incomplete stage, in rule order, whose state is the worst
-  (逾期 > 临期 > 未知 > 未到期), so 当前环节, 截止日期 and 状态 always agree; with rules in
-  chronological order that is simply the first incomplete stage.
+  (逾期 > 日期有误 > 临期 > 未知 > 未到期), so 当前环节, 截止日期 and 状态 always agree; with rules in
+  chronological order that is simply the first incomplete stage. 日期有误 ranks after 逾期 (real
+  overdue work elsewhere in the case is what the unit must act on) and before 临期 (until the date
+  is fixed nobody can say whether the stage is done or overdue): 状态 shows 日期有误, 当前环节 the
+  stage, 截止日期 its due date and 剩余工作日 stays empty.
+- Each stage says whose work it is (`owner`, from the rule's 责任单位). A stage owed by the
+  协办单位 applies only to cases that name one: there is nobody else to owe it.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
 from taizhang.core.columns import BY_NAME
 from taizhang.core.deadlines.conditions import CaseScope
 from taizhang.core.deadlines.due import Due, DueCalculator
-from taizhang.core.deadlines.rules import DeadlineRule
+from taizhang.core.deadlines.rules import ASSIGNED, DeadlineKind, DeadlineRule, Owner
 from taizhang.core.enums import Role
 from taizhang.core.model import Case
 
@@ -36,6 +44,10 @@ class StageState(StrEnum):
     DUE_SOON = "临期"
     OVERDUE = "逾期"
     UNKNOWN = "未知"
+    DATE_WRONG = "日期有误"  # a completion date after today or before 交办: not a completion
+
+
+DONE_STATES = frozenset({StageState.DONE_ON_TIME, StageState.DONE_LATE})
 
 
 class CaseStatus(StrEnum):
@@ -44,11 +56,14 @@ class CaseStatus(StrEnum):
     OVERDUE = "逾期"
     DONE = "已办结"
     UNKNOWN = "未知"
+    DATE_WRONG = "日期有误"
 
 
-_WORST_FIRST = (StageState.OVERDUE, StageState.DUE_SOON, StageState.UNKNOWN, StageState.NOT_DUE)
+_WORST_FIRST = (StageState.OVERDUE, StageState.DATE_WRONG, StageState.DUE_SOON, StageState.UNKNOWN,
+                StageState.NOT_DUE)
 _STATUS_OF = {
     StageState.OVERDUE: CaseStatus.OVERDUE,
+    StageState.DATE_WRONG: CaseStatus.DATE_WRONG,
     StageState.DUE_SOON: CaseStatus.DUE_SOON,
     StageState.UNKNOWN: CaseStatus.UNKNOWN,
     StageState.NOT_DUE: CaseStatus.NORMAL,
@@ -64,6 +79,12 @@ class StageDeadline(BaseModel):
     done_date: date | None = None
     working_days_left: int | None = None  # incomplete stages only; negative when overdue
     reason: str | None = None
+    owner: Owner = Owner.HOST  # whose work the stage is (the rule's 责任单位)
+
+    @property
+    def done(self) -> bool:
+        """Completed: on time or late (a 日期有误 date is not a completion)."""
+        return self.state in DONE_STATES
 
 
 class CaseDeadlines(BaseModel):
@@ -85,6 +106,25 @@ def _stage(stage: str, due: date | None, state: StageState, *, done_date: date |
                          working_days_left=working_days_left, reason=reason)
 
 
+def current(stages: list[StageDeadline]) -> tuple[StageDeadline | None, CaseStatus]:
+    """The current stage of `stages` and the status it gives: the first incomplete stage whose
+    state is the worst; (None, 已办结) when every stage is complete (or there is none)."""
+    pending = [s for s in stages if not s.done]
+    if not pending:
+        return None, CaseStatus.DONE
+    worst = next(state for state in _WORST_FIRST if any(s.state is state for s in pending))
+    return next(s for s in pending if s.state is worst), _STATUS_OF[worst]
+
+
+def impossible_date(column: str, done: date, assigned: date | None, today: date) -> str | None:
+    """Why a completion date cannot be true, or None when it can."""
+    if done > today:
+        return f"“{column}”{done.isoformat()}晚于今天（{today.isoformat()}），不能算作完成，请更正"
+    if assigned is not None and done < assigned:
+        return f"“{column}”{done.isoformat()}早于交办日期{assigned.isoformat()}，不能算作完成，请更正"
+    return None
+
+
 class _Evaluator:
     def __init__(self, rules: list[DeadlineRule], calendar: WorkCalendar, today: date,
                  ledger_year: int | None, due_soon_days: int, class_scheme: str) -> None:
@@ -96,7 +136,9 @@ class _Evaluator:
         self.dues = DueCalculator(rules, calendar, ledger_year)
         self._left: dict[date, int | UnknownYear] = {}
         # A stage's result depends only on a few fields of the case: compute it once per distinct set.
-        self._inputs = [(BY_NAME[r.done_column].field, *self.dues.inputs(r)) for r in rules]
+        # 交办日期 always: a completion date before it is not a completion.
+        self._inputs = [tuple(dict.fromkeys((BY_NAME[r.done_column].field, "assigned_date", *self.dues.inputs(r))))
+                        for r in rules]
         self._stages: dict[tuple[Any, ...], StageDeadline] = {}
 
     def left(self, due: date) -> int:
@@ -107,14 +149,22 @@ class _Evaluator:
         key = (index, *[getattr(case, f) for f in self._inputs[index]])
         found = self._stages.get(key)
         if found is None:
-            found = self._stages[key] = self._evaluate_stage(self.rules[index], case)
+            rule = self.rules[index]
+            found = self._evaluate_stage(rule, case).model_copy(update={"owner": rule.responsible})
+            self._stages[key] = found
         return found
 
     def _evaluate_stage(self, rule: DeadlineRule, case: Case) -> StageDeadline:
-        due = self.dues.rule(rule, case)
         done = case.get(rule.done_column)
         done_date = done if isinstance(done, date) else None
+        wrong_base = self._wrong_base(rule, case)
+        if wrong_base:  # a period from a date that cannot be true has no true end either
+            return _stage(rule.stage, None, StageState.UNKNOWN, done_date=done_date, reason=wrong_base)
+        due = self.dues.rule(rule, case)
         if done_date is not None:
+            wrong = impossible_date(rule.done_column, done_date, case.assigned_date, self.today)
+            if wrong:
+                return _stage(rule.stage, due.day, StageState.DATE_WRONG, done_date=done_date, reason=wrong)
             return self._done(rule.stage, due, done_date)
         if due.day is None:
             state = StageState.NOT_DUE if due.waiting else StageState.UNKNOWN
@@ -133,6 +183,19 @@ class _Evaluator:
             state = StageState.NOT_DUE
         return _stage(rule.stage, due.day, state, working_days_left=left, reason=due.note)
 
+    def _wrong_base(self, rule: DeadlineRule, case: Case) -> str | None:
+        """Why the date a period of `rule` runs from (another stage's completion date, such as the
+        正式答复日期 回头看 counts from) cannot be true, or None."""
+        for term in rule.terms():
+            if term.kind is DeadlineKind.FIXED or term.base == ASSIGNED:
+                continue
+            base = case.get(term.base)
+            if isinstance(base, date):
+                wrong = impossible_date(term.base, base, case.assigned_date, self.today)
+                if wrong:
+                    return f"起算日期有误，无法计算截止日期：{wrong}"
+        return None
+
     @staticmethod
     def _done(stage: str, due: Due, done_date: date) -> StageDeadline:
         if due.day is None:
@@ -148,17 +211,15 @@ class _Evaluator:
                                  reason=f"已于{case.returned_date.isoformat()}退回，待重新交办，不计逾期")
         scope = CaseScope(case, self.class_scheme)
         stages = [self.stage(i, case) for i, r in enumerate(self.rules) if scope.admits(r)]
-        pending = [s for s in stages if s.done_date is None]
-        if not pending:
+        now, status = current(stages)
+        if now is None:
             reason = None
             if not stages:
                 reason = "参阅件，无需办理" if scope.role == Role.REFERENCE.value else "没有适用的时限规则"
-            return CaseDeadlines(**base, stage=None, due=None, status=CaseStatus.DONE, working_days_left=None,
+            return CaseDeadlines(**base, stage=None, due=None, status=status, working_days_left=None,
                                  stages=stages, reason=reason)
-        worst = next(state for state in _WORST_FIRST if any(s.state is state for s in pending))
-        current = next(s for s in pending if s.state is worst)
-        return CaseDeadlines(**base, stage=current.stage, due=current.due, status=_STATUS_OF[worst],
-                             working_days_left=current.working_days_left, stages=stages, reason=current.reason)
+        return CaseDeadlines(**base, stage=now.stage, due=now.due, status=status,
+                             working_days_left=now.working_days_left, stages=stages, reason=now.reason)
 
 
 def evaluate(cases: list[Case], rules: list[DeadlineRule], calendar: WorkCalendar, today: date, *,
@@ -175,9 +236,9 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def to_json(results: list[CaseDeadlines]) -> dict[str, Any]:
-    """The `taizhang due --json` document."""
-    return {"cases": [
+def to_json(results: list[CaseDeadlines], untracked: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The `taizhang due --json` document; `untracked`: the stages the ledger cannot track, and why."""
+    return {"untracked": untracked or [], "cases": [
         {
             "row": r.row,
             "编号": r.number or "",

@@ -89,11 +89,14 @@ def snapshot(analysis: Analysis) -> Snapshot:
     for f in analysis.report.findings:
         if f.severity is not Severity.ERROR:
             continue
-        base = error_key(keys.get(f.row, f"@{f.row}"), f.code, f.field or f.column or f.cell)
+        on_ledger = f.sheet == analysis.report.sheet  # else a settings sheet's cell, not a case's row
+        case_key = keys.get(f.row, f"@{f.row}") if on_ledger else f"{f.sheet}!{f.cell}"
+        base = error_key(case_key, f.code, f.field or f.column or f.cell)
         key, n = base, 2
         while key in errors:  # one rule twice on one case and column: keep both
             key, n = f"{base}#{n}", n + 1
-        errors[key] = {"number": numbers.get(f.row), "unit": hosts.get(f.row), "cell": f.cell, "message": f.message,
+        errors[key] = {"number": numbers.get(f.row) if on_ledger else None,
+                       "unit": hosts.get(f.row) if on_ledger else None, "cell": f.cell, "message": f.message,
                        "code": f.code, "column": f.field or f.column}
     return Snapshot(analysis.today, cases, errors)
 

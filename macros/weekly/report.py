@@ -11,7 +11,7 @@ from pathlib import Path
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.errors import FileInUse
 from taizhang.macros import sheet_styles as st
-from taizhang.macros.due_job import overdue_by_unit
+from taizhang.macros.due_job import overdue_sheet
 from taizhang.macros.weekly.changes import Changes, Entry
 from taizhang.macros.weekly.results import LedgerResult
 from taizhang.workbook.writer import CellValue, Style, ToolSheet, new_workbook_with_sheets
@@ -70,6 +70,8 @@ def overview_sheet(result: LedgerResult) -> ToolSheet:
         ("已办结（件）", result.count(CaseStatus.DONE)),
         ("无法计算截止日期（件）", result.count(CaseStatus.UNKNOWN)),
     ]
+    if a.untracked_note:
+        rows.append(("不计逾期的环节", f"{a.untracked_note}。这些环节不计逾期"))
     if result.holidays_note:
         rows.append(("节假日安排", result.holidays_note))
     if result.stats is not None:
@@ -100,10 +102,11 @@ def findings_sheet(result: LedgerResult) -> ToolSheet:
     sheet.write_row(3, _cells("序号", "单元格", "编号", "主办单位", "列", "级别", "规则代码", "当前值", "问题说明"),
                     st.HEADER)
     for i, f in enumerate(report.findings, start=1):
-        case = cases.get(f.row)
-        sheet.write_row(3 + i, [i, f.cell or f"第{f.row}行", case.number if case else None,
-                                case.host_unit if case else None, f.field or f.column, f.severity.value, f.code,
-                                f.value, f.message],
+        case = cases.get(f.row) if f.sheet == report.sheet else None
+        place = f.cell or f"第{f.row}行"
+        place = place if f.sheet == report.sheet else f"“{f.sheet}”!{place}"
+        sheet.write_row(3 + i, [i, place, case.number if case else None, case.host_unit if case else None,
+                                f.field or f.column, f.severity.value, f.code, f.value, f.message],
                         [st.BODY_CENTER, st.BODY_CENTER, st.BODY, st.BODY, st.BODY, st.BODY_CENTER, st.BODY,
                          st.BODY_WRAP, st.BODY_WRAP])
     if not report.findings:
@@ -116,37 +119,17 @@ def findings_sheet(result: LedgerResult) -> ToolSheet:
 
 
 def overdue_list_sheet(result: LedgerResult) -> ToolSheet:
+    """The same 逾期清单 as `taizhang due --write` (by the unit that owes each stage, 往年件 apart),
+    with ledger row numbers instead of links: this workbook is not the ledger."""
     assert result.analysis is not None
-    a = result.analysis
-    titles = {c.row: c.title for c in a.ledger.cases}
-    groups = overdue_by_unit(a)
-    total = sum(len(cases) for _, cases in groups)
-    sheet = ToolSheet("逾期清单")
-    _title(sheet, "逾期件清单", f"统计截至 {a.today.isoformat()}：{len(groups)} 个单位共 {total} 件逾期，按单位排列。", "H")
-    sheet.write_row(3, _cells("序号", "主办单位", "编号", "标题", "当前环节", "截止日期", "逾期工作日", "台账行号"),
-                    st.HEADER)
-    row, n = 3, 0
-    for unit, cases in groups:
-        for d in sorted(cases, key=lambda c: (c.working_days_left or 0, c.row)):
-            row += 1
-            n += 1
-            late = -d.working_days_left if d.working_days_left is not None else None
-            sheet.write_row(row, [n, unit, d.number, titles.get(d.row), d.stage, d.due, late, d.row],
-                            [st.BODY_CENTER, st.BODY, st.BODY, st.BODY_WRAP, st.BODY, st.DATE, st.BODY_CENTER,
-                             st.BODY_CENTER])
-    if not groups:
-        sheet.write(4, 1, "没有逾期件", st.BODY)
-    sheet.autofilter(f"A3:H{max(row, 4)}")
-    _widths(sheet, (6, 22, 20, 44, 14, 12, 10, 9))
-    sheet.freeze("A4")
-    sheet.print_setup(landscape=True, paper="A4", repeat_rows=(3, 3))
-    return sheet
+    return overdue_sheet(result.analysis, links=False)
 
 
 def units_sheet(result: LedgerResult) -> ToolSheet:
     assert result.analysis is not None
     sheet = ToolSheet("各单位")
-    _title(sheet, "各承办单位情况", "主办、协办件数和办复率按当年件统计；逾期、临期、校验问题按单位主办的件统计。", "J")
+    _title(sheet, "各承办单位情况", "主办、协办件数和办复率按当年件统计；逾期、临期按负责该环节的单位统计"
+                                 "（协办意见计入协办单位）；校验问题按单位主办的件统计。", "J")
     sheet.write_row(3, _cells("承办单位", "主办件数", "协办件数", "已答复", "办复率", "按期办复率", "逾期", "临期",
                               "校验错误", "校验警告"), st.HEADER)
     for i, u in enumerate(result.units, start=4):

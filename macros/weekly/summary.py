@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
-from taizhang.core.deadlines import CaseDeadlines, CaseStatus
+from taizhang.core.deadlines import CaseStatus
+from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, duty, situation
 from taizhang.core.settings import Severity
-from taizhang.macros.due_job import overdue_by_unit
+from taizhang.macros.analysis import Analysis
 from taizhang.macros.weekly.changes import Entry
 from taizhang.macros.weekly.report import status_sentence
 from taizhang.macros.weekly.results import LedgerResult, RunResult
@@ -69,9 +71,12 @@ def ledger_lines(r: LedgerResult) -> list[str]:
         lines += _entries("  新增逾期", c.newly_overdue) + _entries("  新增错误", c.new_errors)
         lines += _entries("  已改正错误", c.fixed_errors)
     if r.analysis is not None:
-        worst = sorted(overdue_by_unit(r.analysis), key=lambda kv: -len(kv[1]))[:5]
+        if r.analysis.untracked_note:
+            lines.append(f"{r.analysis.untracked_note}。这些环节不计逾期。")
+        units = [(unit, cases_of(items)) for unit, items in overdue_owed(r.analysis)]
+        worst = sorted(units, key=lambda kv: -kv[1])[:5]
         if worst:
-            lines.append("逾期较多的单位：" + "、".join(f"{unit} {len(cases)} 件" for unit, cases in worst))
+            lines.append("逾期较多的单位：" + "、".join(f"{unit} {count} 件" for unit, count in worst))
     if r.report:
         lines.append(f"详见报告：{r.report.name}（附件）")
     return lines
@@ -96,9 +101,14 @@ def summarize(run: RunResult) -> Summary:
     return Summary(subject(run), "\n".join(text), f'<html><body style="font-family:SimSun,serif">{body}</body></html>')
 
 
+def overdue_owed(analysis: Analysis) -> list[tuple[str, list[Owed]]]:
+    """The overdue stages, under the unit that owes each one (a co-handler's opinion under the co-handler)."""
+    return by_unit([i for i in analysis.owed if i.overdue], analysis.unit_names)
+
+
 def unit_summaries(run: RunResult) -> dict[str, Summary]:
-    """Each unit with an address in a ledger's 单位名录 and something to do: its own overdue cases
-    and the errors on its cases. Units with nothing pending get no mail."""
+    """Each unit with an address in a ledger's 单位名录 and something to do: the overdue stages it
+    owes (as 主办 or as 协办) and the errors on the cases it hosts. Units with nothing pending get no mail."""
     parts: dict[str, list[str]] = defaultdict(list)
     for r in run.ledgers:
         a = r.analysis
@@ -106,21 +116,22 @@ def unit_summaries(run: RunResult) -> dict[str, Summary]:
             continue
         emails = {u.name: u.email for u in a.settings.units if u.email}
         names = a.unit_names
-        overdue = dict(overdue_by_unit(a))
+        overdue = dict(overdue_owed(a))
         errors: dict[str, list[str]] = defaultdict(list)
         hosts = {c.row: names.name(c.host_unit) for c in a.ledger.cases if c.host_unit}
         numbers = {c.row: c.number for c in a.ledger.cases}
-        for f in a.report.findings:
+        for f in a.report.ledger_findings():
             if f.severity is Severity.ERROR and f.row in hosts:
                 errors[hosts[f.row]].append(f"{numbers.get(f.row) or ''}　{f.cell}　{f.message}")
         for unit, address in emails.items():
-            lines = _unit_lines(r.path.name, overdue.get(unit, []), errors.get(unit, []))
+            lines = _unit_lines(r.path.name, overdue.get(unit, []), errors.get(unit, []), run.today)
             if lines:
                 parts[f"{unit}\t{address}"] += lines
     result: dict[str, Summary] = {}
     for key, lines in parts.items():
         unit, address = key.split("\t")
-        text = "\n".join([f"{unit}：", "", f"截至 {_day(run)}，贵单位主办的建议提案情况如下，请抓紧办理或更正台账。", "",
+        text = "\n".join([f"{unit}：", "", f"截至 {_day(run)}，贵单位承办（主办、协办）的建议提案中，"
+                          "由贵单位负责的办理环节情况如下，请抓紧办理或更正台账。", "",
                           *lines, "", "本邮件由台账助手自动发送，请勿直接回复。"])
         html = "<br>".join(escape(line) for line in text.splitlines())
         result[address] = Summary(f"【台账周检】{unit}：{run.today.isoformat()} 待办事项", text,
@@ -128,11 +139,11 @@ def unit_summaries(run: RunResult) -> dict[str, Summary]:
     return result
 
 
-def _unit_lines(ledger: str, overdue: list[CaseDeadlines], errors: list[str]) -> list[str]:
+def _unit_lines(ledger: str, overdue: list[Owed], errors: list[str], today: date) -> list[str]:
     lines: list[str] = []
     if overdue:
-        lines.append(f"{ledger}：逾期 {len(overdue)} 件")
-        lines += [f"  {d.number or ''}　{d.stage or ''}　截止 {d.due.isoformat() if d.due else '未知'}" for d in overdue]
+        lines.append(f"{ledger}：逾期 {cases_of(overdue)} 件")
+        lines += [f"  {i.number or ''}　{i.stage}（{duty(i)}）　{situation(i, today)}" for i in overdue]
     if errors:
         lines.append(f"{ledger}：台账中需更正 {len(errors)} 处")
         lines += [f"  {e}" for e in errors]

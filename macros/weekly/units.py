@@ -1,17 +1,24 @@
 """Per-unit figures for the report: counts and rates from the statistics, overdue and due-soon
-cases from the deadlines, errors and warnings from the validation, all under one unit name."""
+cases from the deadlines, errors and warnings from the validation, all under one unit name.
+
+Overdue and due-soon count the cases where the unit owes a stage in that state
+(`core.deadlines.blame`): a co-handler's late opinion counts for the co-handler, not for the lead.
+Errors and warnings count by the case's 主办单位 (the lead keeps the row)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-from taizhang.core.deadlines import CaseDeadlines, CaseStatus
+from taizhang.core.deadlines import StageState
+from taizhang.core.deadlines.blame import Owed
 from taizhang.core.settings import Severity
 from taizhang.core.stats import Stats
 from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
-from taizhang.core.stats.units import NO_HOST, UnitNames
+from taizhang.core.stats.units import NO_HOST
 from taizhang.macros.analysis import Analysis
+
+RANK = {StageState.OVERDUE: 0, StageState.DUE_SOON: 1}
 
 
 @dataclass(frozen=True)
@@ -32,11 +39,11 @@ class UnitLine:
 def unit_lines(analysis: Analysis, stats: Stats) -> list[UnitLine]:
     names = analysis.unit_names
     host_of = {c.row: names.host(c.host_unit) for c in analysis.ledger.cases}
-    overdue = Counter(_host(d, names) for d in analysis.deadlines if d.status is CaseStatus.OVERDUE)
-    soon = Counter(_host(d, names) for d in analysis.deadlines if d.status is CaseStatus.DUE_SOON)
-    errors = Counter(host_of.get(f.row, NO_HOST) for f in analysis.report.findings if f.severity is Severity.ERROR)
-    warnings = Counter(host_of.get(f.row, NO_HOST) for f in analysis.report.findings
-                       if f.severity is Severity.WARNING)
+    overdue = owing(analysis.owed, StageState.OVERDUE)
+    soon = owing(analysis.owed, StageState.DUE_SOON)
+    findings = analysis.report.ledger_findings()
+    errors = Counter(host_of.get(f.row, NO_HOST) for f in findings if f.severity is Severity.ERROR)
+    warnings = Counter(host_of.get(f.row, NO_HOST) for f in findings if f.severity is Severity.WARNING)
     emails = {u.name: u.email for u in analysis.settings.units if u.email}
     lines: list[UnitLine] = []
     for row in stats.by_unit:
@@ -52,5 +59,12 @@ def unit_lines(analysis: Analysis, stats: Stats) -> list[UnitLine]:
     return lines
 
 
-def _host(d: CaseDeadlines, names: UnitNames) -> str:
-    return names.host(d.unit)
+def owing(items: list[Owed], state: StageState) -> Counter[str]:
+    """Per unit: the cases whose worst stage owed by that unit is in `state` (overdue before due
+    soon, as a case's status ranks them), each case once however many stages it has."""
+    worst: dict[tuple[str, int], int] = {}
+    for i in items:
+        if i.state in RANK:
+            key = (i.unit, i.row)
+            worst[key] = min(worst.get(key, RANK[i.state]), RANK[i.state])
+    return Counter(unit for (unit, _row), rank in worst.items() if rank == RANK[state])

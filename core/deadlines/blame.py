@@ -1,0 +1,175 @@
+"""Who owes what: every stage that is overdue, done late or due soon, under the unit that owes it.
+
+A stage's 责任单位 (`DeadlineRule.responsible`, carried on each `StageDeadline.owner`) says whose work
+it is: the lead's stages are owed by the unit in 主办单位; the 协办意见 by each unit named in
+协办单位 (every one of them, since the ledger has one 协办意见日期 per case). Units are named as
+every report names them (`UnitNames`: 单位名录 spellings resolve to the full name).
+
+逾期清单, 通报, the split cover notes, the weekly per-unit mail and unit lines are all read from this
+one model, which knows nothing of sheets (a 公文 can be rendered from it as well).
+
+Earlier-year cases (年度 before the ledger's year: 往年 B 类 回头看 and the like) are flagged, so
+reports list them in their own section (往年件), never mixed into this year's list.
+
+Overdue is counted in working days and is at least 1 when shown: a Friday deadline seen on the
+Sunday after is overdue, yet no working day has been lost, so it reads "逾期（截止6月13日，周五）",
+never "逾期0个工作日".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from taizhang.core.calendar import UnknownYear, WorkCalendar
+from taizhang.core.deadlines.conditions import case_role
+from taizhang.core.deadlines.evaluate import CaseDeadlines, StageDeadline, StageState
+from taizhang.core.deadlines.rules import Owner
+from taizhang.core.enums import Role
+from taizhang.core.model import Case
+from taizhang.core.stats.units import UnitNames
+
+WEEKDAYS = "一二三四五六日"
+HOST_PART, CO_PART = "主办", "协办"
+LOCAL_CO_CASE = "本级协办件"
+# The states a unit is answerable for, worst first.
+BLAMED = (StageState.OVERDUE, StageState.DONE_LATE, StageState.DUE_SOON)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One stage of one case, as owed by one unit."""
+
+    unit: str  # the unit that owes the stage (canonical name)
+    owner: Owner  # owed as the case's 主办单位 or as one of its 协办单位
+    row: int  # Excel row of the case
+    number: str | None  # 编号
+    title: str | None
+    host: str  # the case's 主办单位 (canonical): where a co-handler's opinion goes
+    stage: str
+    due: date | None
+    state: StageState  # one of BLAMED
+    done_date: date | None  # DONE_LATE only
+    # Working days past the due date (to today, or to the done date); 0 when none has passed yet (a
+    # Friday deadline seen on Sunday), None when the calendar cannot count them. Shown only when >= 1.
+    days_late: int | None
+    days_left: int | None  # DUE_SOON only: working days left
+    earlier_year: bool  # the case's 年度 is before the ledger's year
+    case_role: str = Role.HOST.value  # the case's 本级承办方式 (blank read as 主办)
+
+    @property
+    def overdue(self) -> bool:
+        return self.state is StageState.OVERDUE
+
+    @property
+    def as_co(self) -> bool:
+        return self.owner is Owner.CO
+
+    @property
+    def part(self) -> str:
+        """协办 when the unit owes the stage as a co-handler: one named in 协办单位, or the local unit
+        of a case this office itself only co-handles (本级承办方式 协办); else 主办."""
+        return CO_PART if self.as_co or self.case_role == Role.CO.value else HOST_PART
+
+    @property
+    def lead(self) -> str:
+        """Whom the work is for, as a list shows it: the case's 主办单位; 本级协办件 when this office
+        only co-handles the case (its 主办单位 column holds the local unit, the lead is elsewhere)."""
+        return LOCAL_CO_CASE if not self.as_co and self.case_role == Role.CO.value else self.host
+
+
+def day_text(day: date, today: date) -> str:
+    """6月13日，周五 (with the year when it is not today's year)."""
+    return f"{short_day(day, today)}，周{WEEKDAYS[day.weekday()]}"
+
+
+def short_day(day: date, today: date) -> str:
+    """6月13日 (with the year when it is not today's year)."""
+    year = "" if day.year == today.year else f"{day.year}年"
+    return f"{year}{day.month}月{day.day}日"
+
+
+def late_phrase(item: Owed) -> str:
+    """逾期3个工作日 / 逾期 (less than one working day, or a count the calendar cannot make)."""
+    return f"逾期{item.days_late}个工作日" if item.days_late else "逾期"
+
+
+def situation(item: Owed, today: date) -> str:
+    """What is wrong, in the words of a 通报: 逾期3个工作日未完成（截止5月15日，周五）."""
+    due = f"截止{day_text(item.due, today)}" if item.due else "截止日期未知"
+    if item.state is StageState.OVERDUE:
+        return f"{late_phrase(item)}未完成（{due}）"
+    if item.state is StageState.DONE_LATE:
+        done = f"{short_day(item.done_date, today)}完成" if item.done_date else "已完成"
+        late = f"，超期{item.days_late}个工作日" if item.days_late else ""
+        return f"超期完成（{due}；{done}{late}）"
+    left = f"还剩{item.days_left}个工作日" if item.days_left else "今天到期"
+    return f"临期，{left}（{due}）"
+
+
+def duty(item: Owed) -> str:
+    """The unit's part in the case: 主办, or 协办（主办单位：县教育和体育局）."""
+    return f"协办（主办单位：{item.host}）" if item.as_co else item.part
+
+
+def owing_units(stage: StageDeadline, case: Case) -> list[str]:
+    """The units (as the ledger spells them) that owe `stage` of `case`; [] when the ledger names none."""
+    if stage.owner is Owner.CO:
+        return list(case.co_units)
+    return [case.host_unit] if case.host_unit else []
+
+
+def _days_late(stage: StageDeadline, calendar: WorkCalendar) -> int | None:
+    if stage.state is StageState.OVERDUE:
+        left = stage.working_days_left
+        return None if left is None else max(0, -left)
+    if stage.due is None or stage.done_date is None:
+        return None
+    try:
+        late = calendar.workdays_between(stage.due, stage.done_date)
+    except UnknownYear:
+        return None
+    return max(0, late)
+
+
+def owed(deadlines: Iterable[CaseDeadlines], cases: Iterable[Case], names: UnitNames, calendar: WorkCalendar,
+         *, ledger_year: int | None, states: Iterable[StageState] = BLAMED) -> list[Owed]:
+    """Every stage in `states`, once per unit that owes it, in case order then stage order.
+    A stage with no unit to owe it (no 主办单位 filled) is listed under `UnitNames.host(None)`."""
+    wanted = frozenset(states)
+    by_row = {c.row: c for c in cases}
+    items: list[Owed] = []
+    for d in deadlines:
+        case = by_row.get(d.row)
+        if case is None:
+            continue
+        earlier = ledger_year is not None and case.year is not None and case.year < ledger_year
+        host = names.host(case.host_unit)
+        role = case_role(case)
+        for stage in d.stages:
+            if stage.state not in wanted:
+                continue
+            units = list(dict.fromkeys(names.name(u) for u in owing_units(stage, case))) or [host]
+            days_late = _days_late(stage, calendar)
+            left = stage.working_days_left if stage.state is StageState.DUE_SOON else None
+            items += [Owed(unit=u, owner=stage.owner, row=d.row, number=d.number, title=case.title, host=host,
+                           stage=stage.stage, due=stage.due, state=stage.state, done_date=stage.done_date,
+                           days_late=days_late, days_left=left, earlier_year=earlier, case_role=role)
+                      for u in units]
+    return items
+
+
+def by_unit(items: Iterable[Owed], names: UnitNames) -> list[tuple[str, list[Owed]]]:
+    """`items` grouped under their unit, units in report order (单位名录 first), items in their order."""
+    return names.grouped(items, lambda item: item.unit)
+
+
+def cases_of(items: Iterable[Owed]) -> int:
+    """How many distinct cases `items` are about."""
+    return len({item.row for item in items})
+
+
+def most_late_first(items: Iterable[Owed]) -> list[Owed]:
+    """Overdue items, the longest overdue first (unknown counts last), then by row."""
+    return sorted(items, key=lambda i: (i.due is None, i.due or date.max, -(i.days_late or 0), i.row))
