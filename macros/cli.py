@@ -66,7 +66,7 @@ def new_cmd(path: Path, year: int | None, preset: str) -> None:
     from taizhang.macros.new_ledger import new_ledger
 
     written = new_ledger(path, year or date.today().year, preset)
-    click.echo(f"已新建台账：{written}（时限预设：{preset}）。请先在“单位名录”工作表中填写本地承办单位。")
+    click.echo(f"已新建台账：{written}（时限预设：{preset}）。请先在“单位名录”工作表中填写本地承办单位，在“参数”工作表中填写办理机关。")
 
 
 def _sample_today() -> str:

@@ -205,7 +205,8 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
         if fingerprint(values, locked) != entry.fingerprint:
             now_values = state.values[master.row]
             edited = [c for c in locked if values.get(c) != now_values.get(c)] or [""]
-            conflicts += [Conflict(number, c, "锁定的内容被改动了（此项只能由县政府办修改）") for c in edited]
+            locked_by = state.settings.params.office_or("办理机关")
+            conflicts += [Conflict(number, c, f"锁定的内容被改动了（此项只能由{locked_by}修改）") for c in edited]
             continue
         for name in role_fields:
             if name not in book.columns:

@@ -23,7 +23,7 @@ from typing import Any
 
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus
 from taizhang.core.model import Case, Ledger
-from taizhang.core.settings import Settings, Unit, UnitKind
+from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
 from taizhang.macros.analysis import Analysis
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
@@ -163,7 +163,7 @@ def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, 
         lines.append("")
     lines += ["    请在浅黄色单元格中填写办理情况（其余内容已锁定，请勿改动、增删行或复制到其他表），"
               "填写说明见工作簿中的“填报说明”工作表。填好后请以原文件回传，文件名和工作表名可以改。", "",
-              f"{office or '县人民政府办公室'}", f"{today.year}年{today.month}月{today.day}日"]
+              f"{office or OFFICE_PLACEHOLDER}", f"{today.year}年{today.month}月{today.day}日"]
     return "\n".join(lines) + "\n"
 
 
