@@ -10,6 +10,7 @@ from taizhang.core.deadlines import CaseDeadlines, CaseStatus, StageState
 from taizhang.core.model import column_letter
 from taizhang.core.names import BULLETIN_SHEET, CHART_SHEET, SUMMARY_SHEET
 from taizhang.core.stats import Figures, UnitRow, chinese_date, paragraph
+from taizhang.core.stats.breakdowns import TOTAL
 from taizhang.core.stats.figures import (
     B_CONVERSION_RATE,
     MEETING_RATE,
@@ -20,7 +21,6 @@ from taizhang.core.stats.figures import (
 )
 from taizhang.macros import sheet_styles as st
 from taizhang.macros.analysis import Analysis
-from taizhang.core.stats.breakdowns import TOTAL
 from taizhang.workbook.writer import CellValue, Chart, LedgerWriter, Style, ToolSheet
 
 NUMBER = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center", v_align="center")
