@@ -274,10 +274,12 @@ def summary_paragraph(analysis) -> str:  # type: ignore[no-untyped-def]
 def _register_extensions() -> None:
     """Command groups that live in their own modules."""
     from taizhang.macros.addin_cmd import addin
+    from taizhang.macros.adopt_cmd import adopt_cmd
     from taizhang.macros.split_merge_cmd import merge_cmd, split_cmd
     from taizhang.macros.weekly_cmd import schedule_cmd, weekly_cmd
 
     cli.add_command(addin)
+    cli.add_command(adopt_cmd)
     cli.add_command(split_cmd)
     cli.add_command(merge_cmd)
     cli.add_command(weekly_cmd)

@@ -24,6 +24,7 @@ from taizhang.core.model import Case, Ledger
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
 from taizhang.macros import sheet_styles as st
+from taizhang.macros.adopt_job import require_unit_directory
 from taizhang.macros.analysis import Analysis
 from taizhang.macros.split_job import case_units, fillable, fingerprint, shown_values
 from taizhang.validators import Report
@@ -332,11 +333,13 @@ def merge(ledger_path: Path, files: Iterable[Path], today: date, *, dry_run: boo
     when = now or datetime.combine(today, datetime.min.time())
     if dry_run:
         loaded = read_workbook(ledger_path)
+        require_unit_directory(loaded.settings, ledger_path, "合并")
         state = MasterState(loaded.ledger, loaded.settings, today, read_changes(ledger_path))
         report = MergeReport([merge_file(Path(f), state) for f in files], "试运行：未写入台账。")
         return report
     with LedgerWriter(ledger_path) as writer:  # lock first, then read: a save meanwhile refuses the commit
         loaded = read_workbook(ledger_path)
+        require_unit_directory(loaded.settings, ledger_path, "合并")
         writer.backup_keep = loaded.settings.params.backup_keep
         old_rows = read_changes(ledger_path) if writer.book.is_tool_sheet(CHANGES_SHEET) else []
         state = MasterState(loaded.ledger, loaded.settings, today, old_rows)

@@ -24,6 +24,7 @@ from typing import Any
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
+from taizhang.macros.adopt_job import require_unit_directory
 from taizhang.macros.analysis import Analysis
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
@@ -172,6 +173,7 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
     (any spelling of 单位名录)."""
     loaded = read_workbook(ledger_path)
     ledger, settings = loaded.ledger, loaded.settings
+    require_unit_directory(settings, ledger_path, "分发")
     analysis = Analysis(ledger, settings, today)
     by_unit, skipped = assignments(ledger, settings)
     if units is not None:

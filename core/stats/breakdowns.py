@@ -19,7 +19,7 @@ groups are the totals' role counts. Each breakdown carries its total, the overal
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import attrgetter
@@ -28,7 +28,7 @@ from taizhang.core.enums import Category, Level, Role, Timing
 from taizhang.core.model import Case
 from taizhang.core.settings import Settings
 from taizhang.core.stats.facts import BLANK, KEY_CASE, ORDINARY_CASE, CaseTiming, Facts, FactsReader, Period
-from taizhang.core.stats.figures import ROLES, Figures, Tally
+from taizhang.core.stats.figures import RATE_COLUMNS, ROLES, Figures, Tally
 from taizhang.core.stats.units import NO_HOST, UnitNames
 
 TOTAL = "合计"
@@ -94,21 +94,33 @@ _GROUP: dict[str, Callable[[Facts], str]] = {
 }
 
 
-def _breakdown(column: str, counted: Counter[Facts], total: Figures, scheme: str, timing_known: bool) -> Breakdown:
+def _breakdown(column: str, counted: Counter[Facts], total: Figures, scheme: str, timing_known: bool,
+               unknown: frozenset[str]) -> Breakdown:
     group = _GROUP[column]
     tallies: dict[str, Tally] = {value: Tally() for value in _FIXED[column]}
     for facts, n in counted.items():
         tallies.setdefault(group(facts), Tally()).add(facts, n)
     if BLANK in tallies:  # blanks last, after odd spellings
         tallies[BLANK] = tallies.pop(BLANK)
-    groups = {key: tally.figures(scheme, timing_known) for key, tally in tallies.items()}
+    groups = {key: tally.figures(scheme, timing_known, unknown) for key, tally in tallies.items()}
     return Breakdown(column, groups, total)
 
 
 def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_year: int | None,
-                  timing: dict[int, CaseTiming] | None = None, units: UnitNames | None = None) -> Stats:
+                  timing: dict[int, CaseTiming] | None = None, units: UnitNames | None = None,
+                  columns: Iterable[str] | None = None) -> Stats:
     """Every figure of the ledger as of `today`. `timing` comes from the deadline engine, by row;
-    `units` the run's unit names (so other reports group alike), else built from `settings`."""
+    `units` the run's unit names (so other reports group alike), else built from `settings`;
+    `columns` the canonical columns the ledger has (a rate whose column is missing is unknown)."""
+    if columns is not None:
+        have = set(columns)
+        unknown = frozenset(rate for rate, column in RATE_COLUMNS.items() if column not in have)
+        return _compute(cases, settings, today, ledger_year, timing, units, unknown)
+    return _compute(cases, settings, today, ledger_year, timing, units, frozenset())
+
+
+def _compute(cases: list[Case], settings: Settings, today: date, ledger_year: int | None,
+             timing: dict[int, CaseTiming] | None, units: UnitNames | None, unknown: frozenset[str]) -> Stats:
     scheme = settings.params.class_scheme
     year = ledger_year if ledger_year is not None else settings.params.year
     timing_known = timing is not None
@@ -139,7 +151,7 @@ def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_
         if facts.period == Period.CURRENT and facts.role == Role.REFERENCE:
             continue
         by_host.setdefault(facts.host or NO_HOST, Tally()).add(facts, n)
-    totals = overall.figures(scheme, timing_known)
+    totals = overall.figures(scheme, timing_known, unknown)
 
     names = sorted(set(by_host) | set(co_counts) | set(owing), key=units.sort_key)
     rows: list[UnitRow] = []
@@ -149,22 +161,22 @@ def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_
         sum_tally.merge(tally)
         if not (tally.cases or tally.earlier_b or co_counts.get(name) or owing.get(name)):
             continue  # only earlier years' A/C cases: nothing to show on this year's table
-        figures = tally.figures(scheme, timing_known)
+        figures = tally.figures(scheme, timing_known, unknown)
         if timing_known:
             figures = replace(figures, overdue=owing.get(name, 0))
         rows.append(UnitRow(name, units.listed(name), tally.cases, co_counts.get(name, 0), figures))
     unit_total = UnitRow(TOTAL, False, sum_tally.cases, sum(co_counts.values()),
-                         replace(sum_tally.figures(scheme, timing_known), overdue=totals.overdue))
+                         replace(sum_tally.figures(scheme, timing_known, unknown), overdue=totals.overdue))
 
     def breakdown(column: str) -> Breakdown:
-        return _breakdown(column, counted, totals, scheme, timing_known)
+        return _breakdown(column, counted, totals, scheme, timing_known, unknown)
 
     by_level = breakdown("级别")
     by_level_category: dict[str, Breakdown] = {}
     for level, level_figures in by_level.groups.items():
         if level_figures.cases or level_figures.earlier_b:
             subset = Counter({f: n for f, n in counted.items() if f.level == level})
-            by_level_category[level] = _breakdown("类别", subset, level_figures, scheme, timing_known)
+            by_level_category[level] = _breakdown("类别", subset, level_figures, scheme, timing_known, unknown)
 
     return Stats(
         today=today, ledger_year=year, scheme=scheme, timing_known=timing_known, totals=totals,

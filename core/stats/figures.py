@@ -66,7 +66,9 @@ Overdue
   主办单位; not given = the 主办单位). A case late at both the lead and a co-handler counts for both,
   so the units' 逾期件数 can add up to more than the 合计, which counts each case once.
 
-A rate over no cases prints "—", not 0% or 100%. In the sheets a rate is a number with the
+A rate over no cases prints "—", not 0% or 100%. A rate whose column the ledger does not have is
+unknown ("未知"), never 0%: 见面率 without 面商日期, 办复率 and 按期办复率 without 正式答复日期,
+满意率 and 满意占比 without 代表意见, 解决率 without 办理结果 (`RATE_COLUMNS`). In the sheets a rate is a number with the
 `0.00%` format (the value rounded half up first, so the cell shows what the paragraph says).
 """
 
@@ -87,6 +89,12 @@ SOLVED_RATE = "解决率"
 B_CONVERSION_RATE = "B类转化率"
 RATE_NAMES = (REPLY_RATE, MEETING_RATE, ON_TIME_RATE, SATISFACTION_RATE, SATISFIED_SHARE, SOLVED_RATE,
               B_CONVERSION_RATE)
+
+# The ledger column each rate is read from: without it the rate is unknown, not 0%.
+RATE_COLUMNS = {
+    REPLY_RATE: "正式答复日期", MEETING_RATE: "面商日期", ON_TIME_RATE: "正式答复日期", SATISFACTION_RATE: "代表意见",
+    SATISFIED_SHARE: "代表意见", SOLVED_RATE: "办理结果",
+}
 
 ROLES = tuple(r.value for r in Role)
 OPINIONS = tuple(o.value for o in Opinion)
@@ -185,7 +193,8 @@ class Tally:
             else:
                 setattr(self, name, getattr(self, name) + value)
 
-    def figures(self, scheme: str, timing_known: bool) -> Figures:
+    def figures(self, scheme: str, timing_known: bool, unknown: frozenset[str] = frozenset()) -> Figures:
+        """The figures; rates named in `unknown` (their column is not in the ledger) are unknown."""
         letters = CLASS_SCHEMES[scheme]
         classes = {c: self.classes.get(c, 0) for c in letters}
         classified = sum(classes.values())
@@ -201,6 +210,7 @@ class Tally:
             SOLVED_RATE: Rate(solved, classified),
             B_CONVERSION_RATE: Rate(self.earlier_b_resolved, self.earlier_b),
         }
+        rates |= {name: Rate.unknown() for name in unknown if name in rates}
         # Fixed roles always, zeros included, so tables keep their columns; odd spellings after.
         roles = {r: self.roles.get(r, 0) for r in ROLES}
         roles |= {r: n for r, n in self.roles.items() if r not in roles and r != BLANK}
