@@ -23,7 +23,7 @@ import pytest
 
 from taizhang.core.model import Case
 from taizhang.core.settings import Params, Settings, Unit
-from taizhang.core.stats import CaseTiming, Stats, compute_stats
+from taizhang.core.stats import CaseTiming, Stats, compute_stats, paragraph
 
 TODAY = date(2026, 6, 30)
 D = date(2026, 4, 1)
@@ -245,3 +245,16 @@ def test_cases_without_a_host_unit_keep_the_totals_row_whole() -> None:
     stats = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026)
     assert [(r.unit, r.hosted) for r in stats.by_unit] == [("县水利局", 1), ("（未填写主办单位）", 1)]
     assert stats.unit_total.hosted == stats.totals.cases == 2
+
+
+def test_a_rate_whose_column_the_ledger_lacks_is_unknown_not_zero() -> None:
+    """A ledger with no 面商日期 column has met nobody as far as anyone can tell: 见面率 未知, not 0%."""
+    columns = ["编号", "本级承办方式", "主办单位", "交办日期", "正式答复日期"]
+    cases = [case(1, 本级承办方式="主办", 主办单位="县水利局", 正式答复日期=D), case(2, 本级承办方式="主办", 主办单位="县水利局")]
+    stats = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026, columns=columns)
+    assert stats.totals.rates["见面率"].value == "未知"
+    assert stats.by_unit[0].figures.rates["见面率"].value == "未知"
+    assert nums(stats.totals.rates)["办复率"] == (1, 2, "50.00%")
+    assert "见面率" not in paragraph(stats)
+    with_column = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026, columns=[*columns, "面商日期"])
+    assert nums(with_column.totals.rates)["见面率"] == (0, 2, "0.00%")
