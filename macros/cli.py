@@ -190,6 +190,7 @@ def due_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: P
     """
     from taizhang.core.deadlines import to_json
     from taizhang.macros.due_job import apply_due, due_text
+    from taizhang.macros.holidays_job import holiday_reminder
 
     analysis, note = _analyse(ledger, sheet, today, apply_due if write or out else None, out)
     if as_json:
@@ -198,6 +199,8 @@ def due_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: P
         click.echo(due_text(analysis))
         if note:
             click.echo(note)
+        if reminder := holiday_reminder(analysis, ledger):
+            click.echo(reminder)
 
 
 @cli.command("stats", context_settings=CONTEXT)
@@ -275,6 +278,7 @@ def _register_extensions() -> None:
     """Command groups that live in their own modules."""
     from taizhang.macros.addin_cmd import addin
     from taizhang.macros.adopt_cmd import adopt_cmd
+    from taizhang.macros.holidays_cmd import holidays_cmd
     from taizhang.macros.split_merge_cmd import merge_cmd, split_cmd
     from taizhang.macros.weekly_cmd import schedule_cmd, weekly_cmd
 
@@ -284,6 +288,7 @@ def _register_extensions() -> None:
     cli.add_command(merge_cmd)
     cli.add_command(weekly_cmd)
     cli.add_command(schedule_cmd)
+    cli.add_command(holidays_cmd)
 
 
 _register_extensions()

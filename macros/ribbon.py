@@ -27,6 +27,7 @@ from taizhang.macros import excel_sheets as sheets
 from taizhang.macros import excel_split_merge as split_merge
 from taizhang.macros.analysis import Analysis
 from taizhang.macros.excel_live import BookLike, LiveRead
+from taizhang.macros.holidays_live import holidays_button
 from taizhang.workbook.writer import TOOL_FILLS
 
 TITLE = "台账助手"
@@ -86,9 +87,10 @@ def _due_columns(read: LiveRead, analysis: Analysis) -> dict[str, str]:
 
 def _due(read: LiveRead, analysis: Analysis) -> str:
     from taizhang.macros.due_job import due_text
+    from taizhang.macros.holidays_job import ribbon_reminder
 
     _due_columns(read, analysis)
-    return "计算时限完成。" + due_text(analysis, limit=8)
+    return "计算时限完成。" + due_text(analysis, limit=8) + ribbon_reminder(analysis)
 
 
 def _mark_overdue(read: LiveRead, analysis: Analysis) -> str:
@@ -199,6 +201,7 @@ HANDLERS: dict[str, Handler] = {
     "merge": split_merge.merge_button,
     "update_all": _live("update_all", [_check, _mark_overdue, _summary]),
     "settings": settings,
+    "holidays": holidays_button,
     "help": help_text,
 }
 

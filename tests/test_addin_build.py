@@ -21,8 +21,8 @@ from taizhang.workbook.addin.ovba import compress, decompress
 
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 UI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
-TAGS = ["check", "due", "mark_overdue", "summary", "split", "merge", "update_all", "settings", "help"]
-LABELS = ["校验", "计算时限", "标注逾期", "生成汇总", "分发各单位", "回收合并", "一键更新", "设置", "帮助"]
+TAGS = ["check", "due", "mark_overdue", "summary", "split", "merge", "update_all", "settings", "holidays", "help"]
+LABELS = ["校验", "计算时限", "标注逾期", "生成汇总", "分发各单位", "回收合并", "一键更新", "设置", "节假日", "帮助"]
 olevba = pytest.importorskip("oletools.olevba")
 
 
@@ -61,7 +61,7 @@ def test_is_an_ooxml_addin_with_a_2009_ribbon(xlam: Path) -> None:
     assert _ribbon(xlam).tag == f"{{{CUSTOMUI_NS}}}customUI"
 
 
-def test_ribbon_has_the_nine_buttons_on_one_callback(xlam: Path) -> None:
+def test_ribbon_has_the_ten_buttons_on_one_callback(xlam: Path) -> None:
     ui = _ribbon(xlam)
     tab = ui.find(f".//{{{CUSTOMUI_NS}}}tab")
     assert tab is not None and tab.get("label") == "台账助手"

@@ -87,6 +87,8 @@ def overview_sheet(result: LedgerResult) -> ToolSheet:
         ("无法计算截止日期（件）", result.count(CaseStatus.UNKNOWN)),
         *_figure_rows(result),
     ]
+    if result.holidays_note:
+        rows.append(("节假日安排", result.holidays_note))
     c = result.changes
     if c is not None and c.since is not None:
         rows += [("比较的上次运行", c.since.isoformat()), ("新增逾期（件）", len(c.newly_overdue)),

@@ -27,6 +27,7 @@ class LedgerResult:
     write_note: str = ""  # what happened to the master: written, not written and why
     write_refused: ExitCode | None = None  # update_master was asked for and the write was refused
     problem: str = ""  # why the ledger could not be read or reported
+    holidays_note: str = ""  # next year's holidays are not known yet (macros/holidays_job.py)
 
     def count(self, status: CaseStatus) -> int:
         return sum(1 for d in self.analysis.deadlines if d.status is status) if self.analysis else 0
@@ -63,6 +64,8 @@ class LedgerResult:
             parts.append(f"台账正被{self.opened_by}打开")
         if self.write_note:
             parts.append(self.write_note)
+        if self.holidays_note:
+            parts.append(self.holidays_note)
         if self.report:
             parts.append(f"报告：{self.report}")
         return "；".join(parts)

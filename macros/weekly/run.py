@@ -13,6 +13,7 @@ from pathlib import Path
 
 from taizhang.core.errors import ExitCode, FileInUse, TaizhangError
 from taizhang.macros.analysis import Analysis
+from taizhang.macros.holidays_job import holiday_reminder
 from taizhang.macros.weekly.changes import STATE_NAME, StateFile, compare, snapshot
 from taizhang.macros.weekly.config import WeeklyConfig
 from taizhang.macros.weekly.report import prune_reports, write_report
@@ -57,6 +58,7 @@ def run_ledger(path: Path, config: WeeklyConfig, today: date, folder: Path) -> L
     try:
         analysis = analyse(result, config, today)
         result.analysis = analysis
+        result.holidays_note = holiday_reminder(analysis, path) or ""
         result.stats = analysis.stats
         result.units = unit_lines(analysis, result.stats)
         state = StateFile(folder / STATE_NAME)

@@ -58,6 +58,8 @@ def ledger_lines(r: LedgerResult) -> list[str]:
     if r.stats is not None:
         lines.append("　".join(f"{name} {rate.value}" for name, rate in list(r.stats.totals.rates.items())[:4]))
     lines.append(f"台账状态：{status_sentence(r)}")
+    if r.holidays_note:
+        lines.append(r.holidays_note)
     c = r.changes
     if c is None or c.since is None:
         lines.append("首次运行，下次起列出与上次相比的变化。")

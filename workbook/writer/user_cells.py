@@ -16,6 +16,7 @@ from lxml import etree
 
 from .cells import CellValue, set_cell_value, shown_text
 from .fidelity import _local
+from .sheetxml import SheetEditor
 from .styles import StyleBook
 from .xmlutil import split_ref
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 DATE_FORMAT = "yyyy-mm-dd"
 
 
-def set_user_cells(writer: LedgerWriter, sheet_name: str, values: dict[str, CellValue]) -> None:
+def set_user_cells(writer: LedgerWriter, sheet_name: str, values: dict[str, CellValue],
+                   like: dict[str, str] | None = None) -> None:
     ed = writer._editor(sheet_name)
     counts = writer._editors[ed.name][2]
     for ref, value in values.items():
@@ -34,6 +36,8 @@ def set_user_cells(writer: LedgerWriter, sheet_name: str, values: dict[str, Cell
         assert c is not None
         _forget(counts, ed.root, c, col)
         xf = int(c.get("s", "0"))
+        if not xf and like and ref in like:  # a cell of a new row takes the look of the table's row
+            xf = _xf_at(ed, like[ref])
         if isinstance(value, date):
             xf = _with_date_format(writer.styles, xf)
         if xf:
@@ -42,6 +46,16 @@ def set_user_cells(writer: LedgerWriter, sheet_name: str, values: dict[str, Cell
         ed.formula_overwritten |= set_cell_value(c, value, where)
         ed.written[(n, col)] = shown_text(value)
         ed.modified = True
+
+
+def _xf_at(ed: SheetEditor, ref: str) -> int:
+    """The format of another cell, read without touching its row."""
+    n, col = split_ref(ref)
+    i = ed._row_index(n, create=False)
+    if i is None:
+        return 0
+    c = ed._el_cell(ed._peek(i), n, col, create=False)
+    return int(c.get("s", "0")) if c is not None else 0
 
 
 def _forget(counts: Counter[str], root: etree._Element, c: etree._Element, col: int) -> None:

@@ -221,11 +221,13 @@ class LedgerWriter:
             raise ValueError(f"unknown fill kind {kind!r}; known: {sorted(TOOL_FILLS)}")
         return TOOL_FILLS[kind]
 
-    def set_cells(self, sheet_name: str, values: dict[str, CellValue]) -> None:
-        """Write values into the user's own cells ({"C12": value}); see user_cells.py."""
+    def set_cells(self, sheet_name: str, values: dict[str, CellValue],
+                  like: dict[str, str] | None = None) -> None:
+        """Write values into the user's own cells ({"C12": value}); see user_cells.py. A cell with no
+        format of its own takes the format of the cell `like` names for it ({"C40": "C39"})."""
         from .user_cells import set_user_cells
 
-        set_user_cells(self, sheet_name, values)
+        set_user_cells(self, sheet_name, values, like)
 
     def mark_full_recalc(self) -> None:
         self._recalc = True
