@@ -114,7 +114,17 @@ class Params(BaseModel):
     split_password: str | None = None
     ledger_sheet: str | None = None
     preset: str | None = None
-    office: str | None = None
+    office: str | None = None  # 办理机关: the office that keeps the ledger (县人民政府办公室, 县人大常委会选工委 …)
+
+    def office_or(self, fallback: str) -> str:
+        """The 办理机关 as the 参数 sheet names it; `fallback` (a neutral wording such as 本办, or a
+        visible placeholder) when it is not filled in. Never a guessed office."""
+        return self.office or fallback
+
+
+OFFICE_LABEL = "办理机关"
+# Shown where a text must name the office and the 参数 sheet does not: visible, never a guess.
+OFFICE_PLACEHOLDER = "（办理机关：请在台账“参数”工作表填写）"
 
 
 PARAM_KEYS: dict[str, tuple[str, str]] = {
@@ -126,8 +136,11 @@ PARAM_KEYS: dict[str, tuple[str, str]] = {
     "分发表保护密码": ("split_password", "分发给各单位的工作簿的工作表保护密码，可留空"),
     "台账工作表": ("ledger_sheet", "台账所在工作表名称，留空则自动识别"),
     "时限预设": ("preset", "时限规则所用的预设名称，仅作记录"),
-    "办理单位名称": ("office", "如 XX县人民政府办公室，用于报告落款"),
+    OFFICE_LABEL: ("office", "管理本台账的机关，如 县人民政府办公室、县人大常委会选工委、县政协提案委；"
+                             "用于报告标题、填报说明、分发邮件落款和合并提示"),
 }
+# Labels earlier versions wrote, still read: label -> the label it now is.
+PARAM_ALIASES: dict[str, str] = {"办理单位名称": OFFICE_LABEL}
 UNIT_HEADERS = ("单位名称", "简称", "别名", "类型", "排序", "电子邮箱")
 HOLIDAY_HEADERS = ("日期", "休/班", "说明")
 PARAM_HEADERS = ("参数", "值", "说明")
@@ -219,6 +232,7 @@ def load_params(table: SheetTable) -> Params:
     values: dict[str, Any] = {}
     for row in table.rows:
         label = _text(row, "参数")
+        label = PARAM_ALIASES.get(label or "", label)
         if label not in PARAM_KEYS:
             continue
         name, _ = PARAM_KEYS[label]

@@ -143,4 +143,4 @@ class Analysis:
     @cached_property
     def stats(self) -> Stats:
         return compute_stats(self.ledger.cases, self.settings, self.today, ledger_year=self.ledger.year,
-                             timing=self.timing, units=self.unit_names)
+                             timing=self.timing, units=self.unit_names, columns=self.ledger.columns)

@@ -70,7 +70,7 @@ def new_cmd(path: Path, year: int | None, preset: str) -> None:
     from taizhang.macros.new_ledger import new_ledger
 
     written = new_ledger(path, year or date.today().year, preset)
-    click.echo(f"已新建台账：{written}（时限预设：{preset}）。请先在“单位名录”工作表中填写本地承办单位。")
+    click.echo(f"已新建台账：{written}（时限预设：{preset}）。请先在“单位名录”工作表中填写本地承办单位，在“参数”工作表中填写办理机关。")
 
 
 def _sample_today() -> str:
@@ -318,11 +318,13 @@ def summary_paragraph(analysis) -> str:  # type: ignore[no-untyped-def]
 def _register_extensions() -> None:
     """Command groups that live in their own modules."""
     from taizhang.macros.addin_cmd import addin
+    from taizhang.macros.adopt_cmd import adopt_cmd
     from taizhang.macros.holidays_cmd import holidays_cmd
     from taizhang.macros.split_merge_cmd import merge_cmd, split_cmd
     from taizhang.macros.weekly_cmd import schedule_cmd, weekly_cmd
 
     cli.add_command(addin)
+    cli.add_command(adopt_cmd)
     cli.add_command(split_cmd)
     cli.add_command(merge_cmd)
     cli.add_command(weekly_cmd)

@@ -24,7 +24,7 @@ def write_sample(path: Path, today: date, seed: int = 2026) -> Path:
     content = base_content(sample.year, DEFAULT_PRESET, sample.title)
     content.rows = sample.rows
     content.units = sample.units
-    content.params["办理单位名称"] = f"{sample.county}人民政府办公室"
+    content.params["办理机关"] = f"{sample.county}人民政府办公室"
     return build_ledger_workbook(path, content)
 
 

@@ -24,6 +24,7 @@ from taizhang.core.model import Case, Ledger
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
 from taizhang.macros import sheet_styles as st
+from taizhang.macros.adopt_job import require_unit_directory
 from taizhang.macros.analysis import Analysis
 from taizhang.macros.split_job import case_units, fillable, fingerprint, shown_values
 from taizhang.validators import Report
@@ -54,9 +55,14 @@ class Conflict:
     field: str
     reason: str
     blocking: bool = True  # an added row is reported without rejecting the file
+    cell: str = ""  # where in the returned file (A1), when the conflict is about one cell
 
     def to_json(self) -> dict[str, Any]:
-        return {"编号": self.number, "field": self.field, "reason": self.reason}
+        return {"编号": self.number, "field": self.field, "cell": self.cell or None, "reason": self.reason}
+
+    def line(self) -> str:
+        where = "（" + self.cell + "）" if self.cell else ""
+        return f"    ！{self.number} {self.field}{where}：{self.reason}".replace(" ：", "：").replace("！ ", "！")
 
 
 @dataclass
@@ -92,7 +98,7 @@ class MergeReport:
         for f in self.files:
             lines.append(f"{f.file}（{f.unit or '单位不明'}）：{f.message}")
             lines += [f"    {c.number} {c.field}：“{c.old or ''}” → “{c.new or ''}”" for c in f.changes]
-            lines += [f"    ！{c.number} {c.field}：{c.reason}".replace(" ：", "：") for c in f.conflicts]
+            lines += [c.line() for c in f.conflicts]
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)
@@ -205,10 +211,18 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
         if fingerprint(values, locked) != entry.fingerprint:
             now_values = state.values[master.row]
             edited = [c for c in locked if values.get(c) != now_values.get(c)] or [""]
-            conflicts += [Conflict(number, c, "锁定的内容被改动了（此项只能由县政府办修改）") for c in edited]
+            locked_by = state.settings.params.office_or("办理机关")
+            conflicts += [Conflict(number, c, f"锁定的内容被改动了（此项只能由{locked_by}修改）",
+                                   cell=f"{book.ledger.columns[c]}{case.row}" if c in book.ledger.columns else "")
+                          for c in edited]
             continue
         for name in role_fields:
             if name not in book.columns:
+                continue
+            cell = f"{book.ledger.columns[name]}{case.row}" if name in book.ledger.columns else ""
+            error = book.error_at(name, case.row)
+            if error is not None:  # read as empty: never taken for a cleared cell, never skipped
+                conflicts.append(Conflict(number, name, error.describe(), cell=cell))
                 continue
             new, split = values.get(name), entry.split_values.get(name)
             current = state.values[master.row].get(name)
@@ -223,12 +237,24 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
                            if other and other != unit.name else
                            f"分发后台账中此项已由“{_shown(split)}”改为“{_shown(current)}”，与本单位填写的“{_shown(new)}”冲突")
             if problem:
-                conflicts.append(Conflict(number, name, problem))
+                conflicts.append(Conflict(number, name, problem, cell=cell))
             else:
                 changes.append(Change(number, name, current, new, master.row, case.get(name)))
+    conflicts += _not_taken(book)
     if changes and not any(c.blocking for c in conflicts):
         conflicts += state.new_errors(changes)
     return unit.name, changes, conflicts
+
+
+def _not_taken(book: ReturnedBook) -> list[Conflict]:
+    """What the unit typed outside the ledger's columns, or in sheets it added: said, not merged,
+    and no reason to refuse the rest of the file."""
+    numbers = {c.row: c.number or "" for c in book.ledger.cases}
+    found = [Conflict(numbers.get(v.row, ""), v.header or "",
+                      f"填写的“{_shown(v.value)}”不在台账的列中（{'“' + v.header + '”列不是台账的列' if v.header else '表格之外'}），未合并",
+                      blocking=False, cell=v.cell) for v in book.stray]
+    found += [Conflict("", "", f"文件中另有工作表“{name}”，其中的内容未合并", blocking=False) for name in book.other_sheets]
+    return found
 
 
 def _bad_value(name: str, case: Case, new: Any, unparsed: dict[tuple[int, str], str], scheme: str) -> str | None:
@@ -307,11 +333,13 @@ def merge(ledger_path: Path, files: Iterable[Path], today: date, *, dry_run: boo
     when = now or datetime.combine(today, datetime.min.time())
     if dry_run:
         loaded = read_workbook(ledger_path)
+        require_unit_directory(loaded.settings, ledger_path, "合并")
         state = MasterState(loaded.ledger, loaded.settings, today, read_changes(ledger_path))
         report = MergeReport([merge_file(Path(f), state) for f in files], "试运行：未写入台账。")
         return report
     with LedgerWriter(ledger_path) as writer:  # lock first, then read: a save meanwhile refuses the commit
         loaded = read_workbook(ledger_path)
+        require_unit_directory(loaded.settings, ledger_path, "合并")
         writer.backup_keep = loaded.settings.params.backup_keep
         old_rows = read_changes(ledger_path) if writer.book.is_tool_sheet(CHANGES_SHEET) else []
         state = MasterState(loaded.ledger, loaded.settings, today, old_rows)

@@ -25,8 +25,9 @@ from taizhang.core.deadlines import CaseDeadlines, CaseStatus, Owner, StageState
 from taizhang.core.deadlines.blame import day_text
 from taizhang.core.deadlines.evaluate import current
 from taizhang.core.model import Case, Ledger
-from taizhang.core.settings import Settings, Unit, UnitKind
+from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
 from taizhang.core.stats.units import UnitNames
+from taizhang.macros.adopt_job import require_unit_directory
 from taizhang.macros.analysis import Analysis
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
@@ -213,7 +214,7 @@ def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, 
         lines.append("")
     lines += ["    请在浅黄色单元格中填写办理情况（其余内容已锁定，请勿改动、增删行或复制到其他表），"
               "填写说明见工作簿中的“填报说明”工作表。填好后请以原文件回传，文件名和工作表名可以改。", "",
-              f"{office or '县人民政府办公室'}", f"{today.year}年{today.month}月{today.day}日"]
+              f"{office or OFFICE_PLACEHOLDER}", f"{today.year}年{today.month}月{today.day}日"]
     return "\n".join(lines) + "\n"
 
 
@@ -222,6 +223,7 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
     (any spelling of 单位名录)."""
     loaded = read_workbook(ledger_path)
     ledger, settings = loaded.ledger, loaded.settings
+    require_unit_directory(settings, ledger_path, "分发")
     analysis = Analysis(ledger, settings, today)
     by_unit, skipped = assignments(ledger, settings)
     if units is not None:

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from taizhang.core.deadlines import StageState
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, situation
 from taizhang.core.model import column_letter
 from taizhang.core.names import BULLETIN_SHEET, CHART_SHEET, SUMMARY_SHEET
 from taizhang.core.stats import Figures, UnitRow, chinese_date, paragraph
+from taizhang.core.stats.breakdowns import TOTAL
 from taizhang.core.stats.figures import (
     B_CONVERSION_RATE,
     MEETING_RATE,
@@ -18,14 +21,16 @@ from taizhang.core.stats.figures import (
 )
 from taizhang.macros import sheet_styles as st
 from taizhang.macros.analysis import Analysis
-from taizhang.workbook.writer import Chart, LedgerWriter, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Chart, LedgerWriter, Style, ToolSheet
 
-PERCENT = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center")
-NUMBER = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center")
+NUMBER = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center", v_align="center")
+PERCENT = replace(NUMBER, number_format=st.PERCENT_FORMAT)
 UNIT = Style(font_name="仿宋_GB2312", font_size=10, border=True, wrap=True, v_align="center")
-TOTAL_ROW = Style(bold=True, font_name="黑体", font_size=10, border=True, h_align="center")
+TOTAL_ROW = Style(bold=True, font_name="黑体", font_size=10, border=True, h_align="center", v_align="center")
+TOTAL_PERCENT = replace(TOTAL_ROW, number_format=st.PERCENT_FORMAT)
 HEAD = Style(bold=True, font_name="黑体", font_size=10, fill="D9E1F2", border=True, h_align="center",
              v_align="center", wrap=True)
+TABLE_NOTE_STYLE = Style(font_name="仿宋_GB2312", font_size=9, wrap=True, v_align="top")
 PARAGRAPH = Style(font_name="仿宋_GB2312", font_size=12, wrap=True, v_align="top")
 NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)
 SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", border=True)
@@ -33,17 +38,33 @@ SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", bord
 BULLETIN_HEADERS = ("序号", "承办单位", "承办", "主办单位", "编号", "标题", "环节", "情况")
 BULLETIN_LAST = "H"
 
+# Printed under the table: what each count counts (taizhang.core.stats.figures defines them).
+TABLE_NOTE = (
+    "注：主办件次、协办件次为各单位在“主办单位”“协办单位”中被列出的件数（一件可有多个协办单位；参阅件不列入）；"
+    "应办复为除参阅、退回以外的全部当年件，办复率＝已办复÷应办复；到期应办复为答复期限已到或已答复的件，"
+    "按期办复率＝按期办复÷到期应办复；单位的办复、见面、办理结果和意见按其主办件统计；"
+    "单位的逾期件数为该单位负有逾期环节的件（协办意见逾期计入协办单位），一件可同时计入多个单位，"
+    "合计行为有环节逾期的件数。"
+)
+
 
 def summary_title(analysis: Analysis) -> str:
     year = analysis.ledger.year or analysis.today.year
     return f"{year}年人大代表建议和政协委员提案办理情况统计表"
 
 
+def summary_subtitle(analysis: Analysis) -> str:
+    """编制机关 and the day: the office only when the 参数 sheet names it (never a guess)."""
+    office = analysis.settings.params.office
+    day = f"统计截至：{chinese_date(analysis.today)}"
+    return f"编制：{office}    {day}" if office else day
+
+
 def _groups(classes: list[str]) -> list[tuple[str, list[str]]]:
-    """The two-level header: group title over its sub-columns."""
+    """The two-level header: group title over its sub-columns. The names are the paragraph's."""
     return [
-        ("承办件数", ["主办", "协办"]),
-        ("办复情况", ["已答复", REPLY_RATE, ON_TIME_RATE, "逾期件数"]),
+        ("承办件次", ["主办件次", "协办件次"]),
+        ("办复情况", ["应办复", "已办复", REPLY_RATE, "到期应办复", "按期办复", ON_TIME_RATE, "逾期件数"]),
         ("面商", [MEETING_RATE]),
         ("办理结果", [f"{c}类{part}" for c in classes for part in ("件数", "占比")]),
         ("代表委员意见", ["满意", "基本满意", "不满意", SATISFACTION_RATE, SATISFIED_SHARE]),
@@ -51,36 +72,31 @@ def _groups(classes: list[str]) -> list[tuple[str, list[str]]]:
     ]
 
 
-def _values(hosted: int, co: int, f: Figures, classes: list[str]) -> list[object]:
-    row: list[object] = [hosted, co, f.replied, f.rates[REPLY_RATE].value, f.rates[ON_TIME_RATE].value,
-                         f.overdue if f.overdue is not None else "未知", f.rates[MEETING_RATE].value]
+def _known(count: int | None) -> CellValue:
+    return "未知" if count is None else count
+
+
+def _values(hosted: int, co: int, f: Figures, classes: list[str]) -> list[CellValue]:
+    """One row of the table; a rate is a number (st.rate_cell), shown with the 0.00% format."""
+    rate = st.rate_cell
+    row: list[CellValue] = [hosted, co, f.due, f.replied, rate(f.rates[REPLY_RATE]), _known(f.reply_due),
+                            _known(f.on_time), rate(f.rates[ON_TIME_RATE]), _known(f.overdue),
+                            rate(f.rates[MEETING_RATE])]
     for c in classes:
-        row += [f.classes.get(c, 0), f.class_shares[c].value]
+        row += [f.classes.get(c, 0), rate(f.class_shares[c])]
     row += [f.opinions.get(o, 0) for o in ("满意", "基本满意", "不满意")]
-    row += [f.rates[SATISFACTION_RATE].value, f.rates[SATISFIED_SHARE].value,
-            f.earlier_b, f.earlier_b_resolved, f.rates[B_CONVERSION_RATE].value]
+    row += [rate(f.rates[SATISFACTION_RATE]), rate(f.rates[SATISFIED_SHARE]),
+            f.earlier_b, f.earlier_b_resolved, rate(f.rates[B_CONVERSION_RATE])]
     return row
 
 
-def _write_from(sheet: ToolSheet, row: int, col: int, values: list[object],
-                style: Style | list[Style]) -> None:
+def _write_values(sheet: ToolSheet, row: int, values: list[CellValue], count: Style, percent: Style) -> None:
+    """From column C on: floats are rates (percent format); counts and "—"/"未知" plain."""
     for i, value in enumerate(values):
-        sheet.write(row, col + i, value, style[i] if isinstance(style, list) else style)  # type: ignore[arg-type]
+        sheet.write(row, 3 + i, value, percent if isinstance(value, float) else count)
 
 
-def summary_sheet(analysis: Analysis) -> ToolSheet:
-    stats = analysis.stats
-    classes = list(stats.totals.classes)
-    groups = _groups(classes)
-    width = 2 + sum(len(subs) for _, subs in groups)
-    last = column_letter(width - 1)
-    sheet = ToolSheet(SUMMARY_SHEET)
-    sheet.write(1, 1, summary_title(analysis), st.TITLE)
-    sheet.merge(f"A1:{last}1")
-    sheet.row_height(1, 32)
-    office = analysis.settings.params.office or ""
-    sheet.write(2, 1, f"{office}    统计截至：{chinese_date(analysis.today)}".strip(), st.SUBTITLE)
-    sheet.merge(f"A2:{last}2")
+def _header(sheet: ToolSheet, groups: list[tuple[str, list[str]]]) -> None:
     for col, text in ((1, "序号"), (2, "承办单位")):
         sheet.write(3, col, text, HEAD)
         sheet.write(4, col, None, HEAD)
@@ -94,20 +110,38 @@ def summary_sheet(analysis: Analysis) -> ToolSheet:
             sheet.merge(f"{column_letter(col - 1)}3:{column_letter(col + len(subs) - 2)}3")
         col += len(subs)
     sheet.row_height(4, 30)
+
+
+def summary_sheet(analysis: Analysis) -> ToolSheet:
+    stats = analysis.stats
+    classes = list(stats.totals.classes)
+    groups = _groups(classes)
+    width = 2 + sum(len(subs) for _, subs in groups)
+    last = column_letter(width - 1)
+    sheet = ToolSheet(SUMMARY_SHEET)
+    sheet.write(1, 1, summary_title(analysis), st.TITLE)
+    sheet.merge(f"A1:{last}1")
+    sheet.row_height(1, 32)
+    sheet.write(2, 1, summary_subtitle(analysis), st.SUBTITLE)
+    sheet.merge(f"A2:{last}2")
+    _header(sheet, groups)
     row = 4
     rows: list[UnitRow] = stats.by_unit
     for n, unit_row in enumerate(rows, start=1):
         row += 1
-        values = _values(unit_row.hosted, unit_row.co, unit_row.figures, classes)
         sheet.write(row, 1, n, NUMBER)
         sheet.write(row, 2, unit_row.unit, UNIT)
-        _write_from(sheet, row, 3, values, [NUMBER if isinstance(v, int) else PERCENT for v in values])
+        _write_values(sheet, row, _values(unit_row.hosted, unit_row.co, unit_row.figures, classes), NUMBER, PERCENT)
     row += 1
     total = stats.unit_total
-    sheet.write(row, 1, "合计", TOTAL_ROW)
+    sheet.write(row, 1, TOTAL, TOTAL_ROW)
     sheet.write(row, 2, None, TOTAL_ROW)
     sheet.merge(f"A{row}:B{row}")
-    _write_from(sheet, row, 3, _values(total.hosted, total.co, total.figures, classes), TOTAL_ROW)
+    _write_values(sheet, row, _values(total.hosted, total.co, total.figures, classes), TOTAL_ROW, TOTAL_PERCENT)
+    row += 1
+    sheet.write(row, 1, TABLE_NOTE, TABLE_NOTE_STYLE)
+    sheet.merge(f"A{row}:{last}{row}")
+    sheet.row_height(row, 40)
     row += 2
     sheet.write(row, 1, paragraph(stats), PARAGRAPH)
     sheet.merge(f"A{row}:{last}{row + 3}")
@@ -233,9 +267,9 @@ def apply_summary(writer: LedgerWriter, analysis: Analysis) -> None:
 
 def stats_text(analysis: Analysis) -> str:
     stats = analysis.stats
-    lines = [paragraph(stats), "", "各单位（主办件）："]
-    for u in stats.by_unit:
+    lines = [paragraph(stats), "", "各单位（主办件次、协办件次；办复按主办件统计；逾期件数为该单位负有逾期环节的件）："]
+    for u in [*stats.by_unit, stats.unit_total]:
         f = u.figures
-        lines.append(f"  {u.unit}：主办 {u.hosted}、协办 {u.co}，已答复 {f.replied}，办复率 {f.rates[REPLY_RATE].value}，"
-                     f"逾期 {f.overdue if f.overdue is not None else '未知'}")
+        lines.append(f"  {u.unit}：主办 {u.hosted} 件次、协办 {u.co} 件次，应办复 {f.due}、已办复 {f.replied}，"
+                     f"办复率 {f.rates[REPLY_RATE].value}，逾期件数 {_known(f.overdue)}")
     return "\n".join(lines)

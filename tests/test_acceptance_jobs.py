@@ -182,7 +182,7 @@ def test_seed_004_four_suggestions_shares_over_classified_cases(blank: Path, tmp
     assert out["classes"]["B"] == {"count": 1, "share": "33.33%"}
     assert out["classes"]["C"] == {"count": 0, "share": "0.00%"}
     assert out["totals"]["件数"] == 4
-    assert out["totals"]["协办"] == 3
+    assert out["totals"]["本级协办"] == 3
     assert out["totals"]["参阅"] == 1
     assert out["rates"]["办复率"] == {"num": 3, "den": 3, "value": "100.00%"}
     assert out["rates"]["解决率"] == {"num": 3, "den": 3, "value": "100.00%"}
@@ -208,8 +208,8 @@ def test_seed_000_opening_counts_by_level_category_and_role(blank: Path, tmp_pat
     ledger = build(blank, tmp_path / "台账.xlsx", rows)
     out = json.loads(run("stats", ledger, "--json", "--today", "2026-04-01").output)
     zhou = out["by_level_category"]["州(市)"]
-    assert (zhou["人大代表建议"]["件数"], zhou["人大代表建议"]["主办"], zhou["人大代表建议"]["协办"]) == (36, 13, 23)
-    assert (zhou["政协委员提案"]["件数"], zhou["政协委员提案"]["主办"], zhou["政协委员提案"]["协办"]) == (45, 11, 34)
+    assert (zhou["人大代表建议"]["件数"], zhou["人大代表建议"]["本级主办"], zhou["人大代表建议"]["本级协办"]) == (36, 13, 23)
+    assert (zhou["政协委员提案"]["件数"], zhou["政协委员提案"]["本级主办"], zhou["政协委员提案"]["本级协办"]) == (45, 11, 34)
     assert out["by_level"]["州(市)"]["件数"] == 81
     assert out["by_level"]["县(区)"]["件数"] == 5
     assert out["totals"]["件数"] == 86

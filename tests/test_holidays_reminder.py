@@ -96,7 +96,7 @@ def test_weekly_reports_it_for_the_ledger(ledger: Path, tmp_path: Path) -> None:
 def test_the_ribbon_due_button_says_it_and_points_at_the_holidays_button(ledger: Path) -> None:
     book = FakeBook.from_file(ledger)
     message = ribbon.run("due", book, date(2026, 11, 2))
-    assert message.startswith("计算时限完成。")
+    assert message.startswith("计算时限完成")
     assert message.count("提醒：") == 1
     assert "明年（2027年）" in message and "“节假日”按钮" in message
     assert "taizhang holidays 台账.xlsx --notice 通知.txt --write" in message

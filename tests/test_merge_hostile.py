@@ -75,8 +75,14 @@ def test_a_real_formula_cell_brings_no_formula(env: Env, tmp_path: Path) -> None
     row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, cols["编号"]).value == number)
     ws.cell(row, cols["落实进展"]).value = '=HYPERLINK("http://x","点我")'  # a formula, no cached value
     wb.save(tmp_path / "f.xlsx")
+    before = master.read_bytes()
     report = merge(master, [tmp_path / "f.xlsx"], TODAY, now=WHEN)
-    assert report.files[0].status == "no-change"
+    # no result to read: said at its cell, never taken for an empty cell; the master is untouched
+    [conflict] = report.files[0].conflicts
+    assert report.files[0].status == "rejected"
+    assert (conflict.field, conflict.cell) == ("落实进展", f"{ws.cell(row, cols['落实进展']).column_letter}{row}")
+    assert "HYPERLINK" in conflict.reason and "没有它的计算结果" in conflict.reason
+    assert master.read_bytes() == before
     with zipfile.ZipFile(master) as z:
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
 

@@ -34,7 +34,7 @@ def test_fixed_groups_first_then_odd_values_then_blanks() -> None:
     assert {k: v.cases for k, v in stats.by_timing.groups.items()} == {"大会期间": 2, "闭会期间": 1}
     assert {k: v.cases for k, v in stats.by_key_case.groups.items()} == {"重点件": 1, "一般件": 2}
     assert {k: v.cases for k, v in stats.by_role.groups.items()} == {
-        "主办": 2, "协办": 0, "会办": 1, "分办": 0, "参阅": 0}
+        "主办": 2, "协办": 0, "会办": 1, "分办": 0, "参阅": 0, "退回": 0}
     assert stats.by_category.groups["未填写"].cases == 3
     for breakdown in (stats.by_level, stats.by_timing, stats.by_key_case, stats.by_role, stats.by_category):
         assert breakdown.total is stats.totals

@@ -23,7 +23,7 @@ import pytest
 
 from taizhang.core.model import Case
 from taizhang.core.settings import Params, Settings, Unit
-from taizhang.core.stats import CaseTiming, Stats, compute_stats
+from taizhang.core.stats import CaseTiming, Stats, compute_stats, paragraph
 
 TODAY = date(2026, 6, 30)
 D = date(2026, 4, 1)
@@ -83,9 +83,8 @@ def nums(rates: dict) -> dict[str, tuple]:
 
 def test_every_rate_over_the_whole_ledger(stats: Stats) -> None:
     assert nums(stats.totals.rates) == {
-        # due: 1-6, 13 (not 参阅 7, not 退回 8); due to be replied: 1-4, 13 (deadline passed) and 5
-        # (协办, no deadline, but replied), not 6 (deadline not reached); replied 1, 2, 4, 5, 13
-        "办复率": (5, 6, "83.33%"),
+        # 应办复: 1-6, 13 (not 参阅 7, not 退回 8), whatever the deadline; 已办复 1, 2, 4, 5, 13
+        "办复率": (5, 7, "71.43%"),
         "见面率": (5, 6, "83.33%"),  # 主办/分办 due cases 1, 2, 3, 4, 6, 13; met all but 3
         "按期办复率": (3, 5, "60.00%"),  # reply deadline passed: 1-4, 13; on time 1, 4, 13
         "满意率": (3, 4, "75.00%"),  # opinions on 1, 2, 4, 13
@@ -98,7 +97,10 @@ def test_every_rate_over_the_whole_ledger(stats: Stats) -> None:
 def test_counts_over_the_whole_ledger(stats: Stats) -> None:
     fig = stats.totals
     assert (fig.cases, fig.referral, fig.returned, fig.due, fig.replied, fig.overdue) == (9, 1, 1, 7, 5, 1)
-    assert fig.roles == {"主办": 6, "协办": 1, "会办": 0, "分办": 1, "参阅": 1}
+    # the ledger's own role, 退回 apart: 主办 1, 2, 3, 6, 13 (8 is 退回); they and 退回 add up to 件数
+    assert fig.roles == {"主办": 5, "协办": 1, "会办": 0, "分办": 1, "参阅": 1}
+    assert sum(fig.roles.values()) + fig.returned == fig.cases
+    assert (fig.reply_due, fig.on_time) == (5, 3)  # 到期应办复 1-4, 13; 按期办复 1, 4, 13
     assert fig.classes == {"A": 3, "B": 1, "C": 1}
     assert {c: r.value for c, r in fig.class_shares.items()} == {"A": "60.00%", "B": "20.00%", "C": "20.00%"}
     assert fig.opinions == {"满意": 2, "基本满意": 1, "不满意": 1}
@@ -109,7 +111,7 @@ def test_units_in_directory_order_then_unknown_in_first_seen_order(stats: Stats)
     assert [(r.unit, r.listed, r.hosted, r.co) for r in stats.by_unit] == [
         ("县水利局", True, 3, 1),  # 水利局 and "县 水利局" are the same unit; co on case 5
         ("县教育和体育局", True, 2, 1),  # 教体局 is an alias; co on case 1
-        ("县交通运输局", True, 3, 0),
+        ("县交通运输局", True, 2, 0),  # 6 and 退回 8; 参阅 7 is nobody's assignment
         ("县林草局", False, 0, 1),  # first named by case 2
         ("县自然资源局", False, 1, 0),  # first named by case 13
     ]
@@ -130,7 +132,7 @@ def test_per_unit_rates_are_over_its_own_host_cases(stats: Stats) -> None:
     assert nums(education.rates)["B类转化率"] == (1, 1, "100.00%")
     assert nums(education.rates)["办复率"] == (2, 2, "100.00%")  # 4, and 协办 5 because it is replied
     assert nums(education.rates)["按期办复率"] == (1, 1, "100.00%")  # 4 only: 协办 5 has no deadline
-    assert nums(transport.rates)["办复率"] == (0, 0, "—")  # case 6, the only due one, is not owed a reply yet
+    assert nums(transport.rates)["办复率"] == (0, 1, "0.00%")  # case 6 must be replied, deadline or not
     assert nums(transport.rates)["按期办复率"] == (0, 0, "—")
     assert transport.class_shares["A"].value == "—"
     assert nums(transport.rates)["B类转化率"] == (0, 1, "0.00%")
@@ -138,7 +140,8 @@ def test_per_unit_rates_are_over_its_own_host_cases(stats: Stats) -> None:
 
 def test_units_total_row_adds_the_units(stats: Stats) -> None:
     total = stats.unit_total
-    assert (total.unit, total.hosted, total.co) == ("合计", 9, 3)
+    assert (total.unit, total.hosted, total.co) == ("合计", 8, 3)  # 件数 9 less the 参阅 case
+    assert total.figures.overdue == stats.totals.overdue == 1
     assert nums(total.figures.rates) == nums(stats.totals.rates)
 
 
@@ -156,19 +159,44 @@ def test_case_missing_from_timing_is_left_out_of_on_time_rate() -> None:
     timing = {row: value for row, value in TIMING.items() if row not in (2, 3)}
     stats = compute_stats(CASES, SETTINGS, TODAY, ledger_year=2026, timing=timing)
     assert nums(stats.totals.rates)["按期办复率"] == (3, 3, "100.00%")  # 1, 4, 13
-    # in 办复率 a missing case counts only when replied: 2 yes, 3 no
-    assert nums(stats.totals.rates)["办复率"] == (5, 5, "100.00%")  # 1, 2, 4, 5, 13
+    # 办复率 does not depend on the timing: every case to be replied counts
+    assert nums(stats.totals.rates)["办复率"] == (5, 7, "71.43%")
 
 
-def test_reply_rate_counts_a_case_once_its_reply_deadline_passes() -> None:
-    cases = [case(1, 本级承办方式="主办", 主办单位="县水利局"), case(2, 本级承办方式="主办", 主办单位="县水利局"),
-             case(3, 本级承办方式="协办", 主办单位="县水利局")]
-    before = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026, timing={1: t(due=False), 2: t(due=False),
-                                                                             3: t(due=False)})
-    assert nums(before.totals.rates)["办复率"] == (0, 0, "—")  # nothing owed yet: not 0%
+def test_mid_year_reply_rate_is_over_every_case_to_be_replied() -> None:
+    """办复率 = 已办复 / 应办复 whatever the deadlines: mid-year it is below 100% while replies are
+    outstanding; 到期应办复 and 按期办复率 say how many were due by now."""
+    cases = [case(1, 本级承办方式="主办", 主办单位="县水利局", 正式答复日期=D),
+             case(2, 本级承办方式="主办", 主办单位="县水利局"), case(3, 本级承办方式="协办", 主办单位="县水利局")]
+    before = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026,
+                           timing={1: t(on_time=True), 2: t(due=False), 3: t(due=False)})
+    assert nums(before.totals.rates)["办复率"] == (1, 3, "33.33%")  # not 100%: 2 and 3 are unreplied
+    assert before.totals.reply_due == 1
+    assert nums(before.totals.rates)["按期办复率"] == (1, 1, "100.00%")
     after = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026,
-                          timing={1: t(overdue=True), 2: t(due=False), 3: t(due=False)})
-    assert nums(after.totals.rates)["办复率"] == (0, 1, "0.00%")  # 1 is overdue; 2 not yet; 协办 3 never
+                          timing={1: t(on_time=True), 2: t(overdue=True), 3: t(due=False)})
+    assert nums(after.totals.rates)["办复率"] == (1, 3, "33.33%")
+    assert after.totals.reply_due == 2  # 2's deadline has passed; 协办 3 has none
+    assert nums(after.totals.rates)["按期办复率"] == (1, 2, "50.00%")
+
+
+def test_a_unit_is_overdue_for_the_stages_it_owes() -> None:
+    """A co-handler late with its opinion counts for the co-handler, not the lead; the 合计 row
+    counts each overdue case once."""
+    cases = [case(1, 本级承办方式="主办", 主办单位="县水利局", 协办单位=["县教体局"]),
+             case(2, 本级承办方式="主办", 主办单位="县水利局", 协办单位=["县教体局", "县林草局"]),
+             case(3, 本级承办方式="主办", 主办单位="县交通运输局"),
+             case(4, 本级承办方式="主办", 主办单位="县交通运输局", 协办单位=["县教体局"])]
+    timing = {
+        1: CaseTiming(True, None, False, overdue_units=frozenset({"县教体局"})),  # only the opinion is late
+        2: CaseTiming(True, None, True, overdue_units=frozenset({"水利局", "县林草局"})),  # lead and one co
+        3: CaseTiming(True, None, True),  # not said: the 主办单位
+        4: t(),
+    }
+    stats = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026, timing=timing)
+    overdue = {r.unit: r.figures.overdue for r in stats.by_unit}
+    assert overdue == {"县水利局": 1, "县教育和体育局": 1, "县交通运输局": 1, "县林草局": 1}
+    assert stats.unit_total.figures.overdue == stats.totals.overdue == 3
 
 
 def test_ledger_year_falls_back_to_the_params_sheet() -> None:
@@ -217,3 +245,16 @@ def test_cases_without_a_host_unit_keep_the_totals_row_whole() -> None:
     stats = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026)
     assert [(r.unit, r.hosted) for r in stats.by_unit] == [("县水利局", 1), ("（未填写主办单位）", 1)]
     assert stats.unit_total.hosted == stats.totals.cases == 2
+
+
+def test_a_rate_whose_column_the_ledger_lacks_is_unknown_not_zero() -> None:
+    """A ledger with no 面商日期 column has met nobody as far as anyone can tell: 见面率 未知, not 0%."""
+    columns = ["编号", "本级承办方式", "主办单位", "交办日期", "正式答复日期"]
+    cases = [case(1, 本级承办方式="主办", 主办单位="县水利局", 正式答复日期=D), case(2, 本级承办方式="主办", 主办单位="县水利局")]
+    stats = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026, columns=columns)
+    assert stats.totals.rates["见面率"].value == "未知"
+    assert stats.by_unit[0].figures.rates["见面率"].value == "未知"
+    assert nums(stats.totals.rates)["办复率"] == (1, 2, "50.00%")
+    assert "见面率" not in paragraph(stats)
+    with_column = compute_stats(cases, SETTINGS, TODAY, ledger_year=2026, columns=[*columns, "面商日期"])
+    assert nums(with_column.totals.rates)["见面率"] == (0, 2, "0.00%")

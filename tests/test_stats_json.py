@@ -24,7 +24,7 @@ def test_json_shape() -> None:
     assert out["rates"]["办复率"] == {"num": 1, "den": 1, "value": "100.00%"}
     assert out["rates"]["按期办复率"] == {"num": 1, "den": 1, "value": "100.00%"}
     assert out["classes"]["A"] == {"count": 1, "share": "100.00%"}
-    units = [(u["unit"], u["主办件数"], u["协办件数"]) for u in out["by_unit"]]
+    units = [(u["unit"], u["主办件次"], u["协办件次"]) for u in out["by_unit"]]
     assert units == [("县水利局", 1, 0), ("县教体局", 0, 1), ("合计", 1, 1)]
     assert out["by_unit"][0]["rates"]["满意率"]["value"] == "100.00%"
     assert out["by_category"]["合计"]["件数"] == 1
@@ -58,5 +58,5 @@ def test_20k_cases_add_up() -> None:
     stats = compute_stats(cases, settings, TODAY, ledger_year=2026, timing=timing)
     stats_json(stats)
     assert stats.totals.cases + stats.totals.earlier_b + stats.totals.earlier_other == 20_000
-    assert stats.unit_total.hosted == stats.totals.cases
+    assert stats.unit_total.hosted == stats.totals.cases - stats.totals.referral  # 参阅 is no unit's
     assert len(stats.by_unit) == 45  # 40 listed, 5 unknown (第40局 … 第44局)

@@ -29,8 +29,9 @@ def test_full_paragraph() -> None:
     timing = {1: CaseTiming(False, True, True), 2: CaseTiming(True, None, True), 3: CaseTiming(False, True, True)}
     stats = compute_stats(cases, Settings(), TODAY, ledger_year=2026, timing=timing)
     assert paragraph(stats) == (
-        "截至2026年5月20日，共承办人大代表建议2件、政协委员提案2件，其中主办2件，协办1件，参阅1件；"
-        "已办复2件，办复率66.67%，按期办复率66.67%，1件有环节逾期；见面率100.00%；"
+        "截至2026年5月20日，共承办人大代表建议2件、政协委员提案2件，其中本级主办2件，本级协办1件，参阅1件；"
+        "各承办单位主办3件次；应办复3件，已办复2件，办复率66.67%；"
+        "到期应办复3件，按期办复2件，按期办复率66.67%，1件有环节逾期；见面率100.00%；"
         "A类1件，占50.00%，B类1件，占50.00%；往年B类建议提案1件，已解决1件，转化率100.00%；"
         "代表委员满意和基本满意率100.00%，其中满意占比50.00%。"
     )
@@ -49,5 +50,12 @@ def test_empty_ledger() -> None:
 def test_only_proposals_speak_of_members() -> None:
     cases = [case(1, 类别="提案", 本级承办方式="主办", 正式答复日期=D, 代表意见="满意")]
     text = paragraph(compute_stats(cases, Settings(), TODAY, ledger_year=2026))
-    assert "共承办政协委员提案1件，其中主办1件；已办复1件，办复率100.00%；见面率0.00%；" in text
+    assert "共承办政协委员提案1件，其中本级主办1件；各承办单位主办1件次；应办复1件，已办复1件，办复率100.00%；见面率0.00%；" in text
     assert text.endswith("委员满意和基本满意率100.00%，其中满意占比100.00%。")
+
+
+def test_a_ledger_without_roles_is_not_told_so() -> None:
+    """No 本级承办方式 filled in anywhere (many offices' ledgers have no such column): no role counts."""
+    cases = [case(1, 类别="人大代表建议"), case(2, 类别="人大代表建议", 退回日期=D)]
+    text = paragraph(compute_stats(cases, Settings(), TODAY, ledger_year=2026))
+    assert text.startswith("截至2026年5月20日，共承办人大代表建议2件，其中退回1件；各承办单位主办2件次；应办复1件，")

@@ -29,12 +29,13 @@ def test_seed_004_shares_are_over_the_classified_cases() -> None:
     stats = compute_stats(seed_004(), Settings(), date(2024, 12, 5), ledger_year=2024)
     out = stats_json(stats)
     assert out["totals"]["件数"] == 4
-    assert (out["totals"]["协办"], out["totals"]["参阅"]) == (3, 1)
+    assert (out["totals"]["本级协办"], out["totals"]["参阅"]) == (3, 1)
     assert out["classes"] == {"A": {"count": 2, "share": "66.67%"}, "B": {"count": 1, "share": "33.33%"},
                               "C": {"count": 0, "share": "0.00%"}}
     assert out["rates"]["办复率"] == {"num": 3, "den": 3, "value": "100.00%"}  # 参阅 is not due
-    assert out["paragraph"] == ("截至2024年12月5日，共承办人大代表建议4件，其中协办3件，参阅1件；"
-                                "已办复3件，办复率100.00%；A类2件，占66.67%，B类1件，占33.33%。")
+    assert out["paragraph"] == ("截至2024年12月5日，共承办人大代表建议4件，其中本级协办3件，参阅1件；"
+                                "各承办单位主办3件次；应办复3件，已办复3件，办复率100.00%；"
+                                "A类2件，占66.67%，B类1件，占33.33%。")
 
 
 def seed_000() -> list[Case]:
@@ -70,7 +71,7 @@ def test_seed_000_opening_counts_by_level_category_and_role() -> None:
     assert stats.by_role.groups["协办"].cases == 23 + 34
     assert stats.totals.earlier_b == 21
     out = stats_json(stats)
-    assert out["by_level_category"]["州(市)"]["人大代表建议"]["主办"] == 13
-    assert out["by_category"]["政协委员提案"]["协办"] == 34
+    assert out["by_level_category"]["州(市)"]["人大代表建议"]["本级主办"] == 13
+    assert out["by_category"]["政协委员提案"]["本级协办"] == 34
     assert out["paragraph"].startswith(
-        "截至2025年3月17日，共承办人大代表建议61件、政协委员提案88件，其中主办92件，协办57件；")
+        "截至2025年3月17日，共承办人大代表建议61件、政协委员提案88件，其中本级主办92件，本级协办57件；")

@@ -53,8 +53,8 @@ def test_summary_workbook_has_official_sheets(sample: Path, tmp_path: Path) -> N
     grid = book.get_sheet_by_name("汇总").to_python()
     assert grid[0][0] == TITLE
     assert "统计截至：2026年5月20日" in grid[1][0]
-    assert grid[2][:3] == ["序号", "承办单位", "承办件数"]
-    assert grid[3][2:4] == ["主办", "协办"]
+    assert grid[2][:3] == ["序号", "承办单位", "承办件次"]
+    assert grid[3][2:4] == ["主办件次", "协办件次"]
     stats = analysis_of(sample).stats
     units = [row[1] for row in grid[4:4 + len(stats.by_unit)]]
     assert units == [u.unit for u in stats.by_unit]

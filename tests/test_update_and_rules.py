@@ -157,6 +157,7 @@ def test_preset_writes_untrackable_stages_switched_off_and_says_so(tmp_path: Pat
 def asks_for_missing(tmp_path: Path) -> Path:
     """The plain ledger with 精河2025 written, then the staff switch 承办情况表 back on in Excel."""
     ledger = plain_ledger(tmp_path / "台账.xlsx")
+    assert run("adopt", ledger, "--write").exit_code == 0  # a 单位名录, so split gets as far as the rules
     assert run("preset", ledger, "精河2025").exit_code == 0
     book = load_workbook(ledger)
     ws = book["时限规则"]

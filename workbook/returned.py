@@ -19,9 +19,10 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from taizhang.core.errors import BadInput
-from taizhang.core.model import Ledger
+from taizhang.core.model import Ledger, column_index, column_letter
+from taizhang.core.names import INSTRUCTIONS_SHEET
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_workbook
-from taizhang.workbook.unit_book import MARKER, META_KEYS, META_TABLE_ROW
+from taizhang.workbook.unit_book import INFO_HEADERS, MARKER, META_KEYS, META_TABLE_ROW
 
 MAX_FILE = 30 * 1024 * 1024  # bytes on disk
 MAX_TOTAL = 150 * 1024 * 1024  # all XML parts decompressed
@@ -31,6 +32,8 @@ MAX_PARTS = 5000
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKBOOK_PARTS = {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}
 FORMATS = "应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 @dataclass
@@ -38,6 +41,37 @@ class MetaEntry:
     role: str
     fingerprint: str
     split_values: dict[str, Any]
+
+
+NO_RESULT = "无计算结果"
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell of the returned ledger sheet calamine reads as empty although the unit typed into it:
+    an Excel error (#NAME? from text starting with "="), or a formula saved without its result.
+    Without this, what the unit typed would vanish."""
+
+    cell: str  # A1 address in the returned file
+    error: str  # #NAME?, #VALUE! …
+    formula: str | None  # the formula Excel made of what was typed, without the "="
+
+    def describe(self) -> str:
+        if self.error == NO_RESULT:
+            return (f"单元格是公式“={self.formula}”，文件中没有它的计算结果，无法读取；"
+                    "请直接填写日期、数字或文字")
+        typed = f"（输入的“={self.formula}”被 Excel 当作公式）" if self.formula else ""
+        return f"单元格是错误值“{self.error}”{typed}，无法读取；如要填写以“=”开头的文字，请在前面加英文单引号"
+
+
+@dataclass(frozen=True)
+class StrayValue:
+    """Something the unit typed where no ledger column is: reported, never merged."""
+
+    cell: str
+    header: str | None  # the header above it, if any
+    value: Any
+    row: int
 
 
 @dataclass
@@ -49,6 +83,13 @@ class ReturnedBook:
     version: str
     columns: list[str]
     entries: dict[str, MetaEntry] = field(default_factory=dict)  # 编号 -> what the split recorded
+    errors: dict[str, CellError] = field(default_factory=dict)  # A1 cell -> its error, ledger sheet only
+    stray: list[StrayValue] = field(default_factory=list)  # values outside the ledger's columns
+    other_sheets: list[str] = field(default_factory=list)  # sheets the unit added that hold something
+
+    def error_at(self, name: str, row: int) -> CellError | None:
+        letter = self.ledger.columns.get(name)
+        return self.errors.get(f"{letter}{row}") if letter else None
 
 
 def guard(path: Path) -> None:
@@ -161,6 +202,88 @@ def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[
     return info, entries
 
 
+def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip part of the worksheet named `sheet` (workbook.xml and its relationships)."""
+    try:
+        book = fromstring(z.read("xl/workbook.xml"))
+        rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        return None
+    rid = next((el.get(f"{{{_REL}}}id") for el in book.iter(f"{{{_MAIN}}}sheet") if el.get("name") == sheet), None)
+    target = next((el.get("Target") for el in rels if el.get("Id") == rid), None) if rid else None
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def cell_errors(path: Path, sheet: str) -> dict[str, CellError]:
+    """Every error cell of one worksheet of an .xlsx/.xlsm (already guarded): calamine shows them
+    as empty. A legacy .xls is not scanned (its error cells read as empty)."""
+    with path.open("rb") as f:
+        if not f.read(8).startswith(ZIP_MAGIC):
+            return {}
+    with zipfile.ZipFile(path) as z:
+        part = _sheet_part(z, sheet)
+        if part is None or part not in z.namelist():
+            return {}
+        root = fromstring(z.read(part))
+    found: dict[str, CellError] = {}
+    for c in root.iter(f"{{{_MAIN}}}c"):
+        ref = c.get("r")
+        value, formula = c.find(f"{{{_MAIN}}}v"), c.find(f"{{{_MAIN}}}f")
+        typed = formula.text if formula is not None and formula.text else None
+        shown = value.text if value is not None else None
+        if not ref:
+            continue
+        if c.get("t") == "e":
+            found[ref] = CellError(ref, shown or "#错误", typed)
+        elif typed and not shown and c.get("t") != "str":
+            found[ref] = CellError(ref, NO_RESULT, typed)
+    return found
+
+
+def _stray(grid: list[list[Any]], ledger: Ledger) -> list[StrayValue]:
+    """Values in the ledger sheet's data rows under no ledger column (a column the unit added, or
+    typing to the right of the table); the split's own information columns are not the unit's."""
+    known = {column_index(letter) for letter in ledger.columns.values()}
+    known |= {column_index(letter) for header, letter in ledger.extra_columns.items() if header in INFO_HEADERS}
+    headers = {column_index(letter): header for header, letter in ledger.extra_columns.items()}
+    found: list[StrayValue] = []
+    for r in range(ledger.header_row, len(grid)):
+        for c, value in enumerate(grid[r]):
+            if c in known or value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            found.append(StrayValue(f"{column_letter(c)}{r + 1}", headers.get(c), value, r + 1))
+    return found
+
+
+def _other_sheets(path: Path, ledger_sheet: str) -> list[str]:
+    """Sheets besides the ledger, the 填报说明 and the hidden 分发校验 that hold anything."""
+    book = pc.CalamineWorkbook.from_path(str(path))
+    try:
+        names: list[str] = []
+        for meta in book.sheets_metadata:
+            if meta.name in (ledger_sheet, INSTRUCTIONS_SHEET) or meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=True)
+            first = rows[0][0] if rows and rows[0] else None
+            if first in (MARKER, INSTRUCTIONS_SHEET):
+                continue
+            if any(v not in (None, "") for row in rows for v in row):
+                names.append(meta.name)
+    finally:
+        book.close()
+    return names
+
+
+def _ledger_grid(path: Path, sheet: str) -> list[list[Any]]:
+    book = pc.CalamineWorkbook.from_path(str(path))
+    try:
+        return [list(r) for r in book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
+    finally:
+        book.close()
+
+
 def read_returned(path: str | Path) -> ReturnedBook:
     """A returned unit workbook, checked and read; raises BadInput naming the file."""
     path = Path(path)
@@ -176,5 +299,8 @@ def read_returned(path: str | Path) -> ReturnedBook:
         split_date = date.fromisoformat(info["分发日期"][:10])
     except (json.JSONDecodeError, ValueError):
         raise BadInput(f"文件“{path.name}”的分发校验数据已被改动，无法识别，未合并") from None
-    return ReturnedBook(path=path, ledger=loaded.ledger, unit=info["单位"], split_date=split_date,
-                        version=info["台账版本"], columns=[str(c) for c in columns], entries=entries)
+    ledger = loaded.ledger
+    return ReturnedBook(path=path, ledger=ledger, unit=info["单位"], split_date=split_date,
+                        version=info["台账版本"], columns=[str(c) for c in columns], entries=entries,
+                        errors=cell_errors(path, ledger.sheet), stray=_stray(_ledger_grid(path, ledger.sheet), ledger),
+                        other_sheets=_other_sheets(path, ledger.sheet))

@@ -25,6 +25,7 @@ from taizhang.core.settings import (
     DEADLINES_SHEET,
     HOLIDAY_HEADERS,
     HOLIDAYS_SHEET,
+    OFFICE_LABEL,
     PARAM_HEADERS,
     PARAM_KEYS,
     PARAMS_SHEET,
@@ -40,6 +41,7 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 SETTINGS_FILL = PatternFill("solid", fgColor="E2EFDA")
+TO_FILL = PatternFill("solid", fgColor="FFF2CC")  # a setting left for the office to fill in
 ENUM_COLUMNS = ("类别", "级别", "提出时间", "本级承办方式", "办理结果", "代表意见", "公开属性")
 DATA_ROWS = 2000  # dropdowns and formats reach this far below the header in a blank ledger
 
@@ -152,6 +154,12 @@ def _table_sheet(wb: Workbook, name: str, headers: Sequence[str], rows: Iterable
     return ws
 
 
+def _mark_to_fill(ws: Worksheet, rows: Iterable[int]) -> None:
+    """A 参数 value the office must fill in itself (办理机关): tinted, never guessed."""
+    for r in rows:
+        ws.cell(row=r, column=2).fill = TO_FILL
+
+
 def build_ledger_workbook(path: Path, content: LedgerContent) -> Path:
     """Write a new ledger workbook: the 台账 sheet and the settings sheets."""
     wb = Workbook()
@@ -170,7 +178,9 @@ def build_ledger_workbook(path: Path, content: LedgerContent) -> Path:
     rest.add("B2:B1000")
     hol.add_data_validation(rest)
     params = [[label, content.params.get(label), explain] for label, (_, explain) in PARAM_KEYS.items()]
-    _table_sheet(wb, PARAMS_SHEET, PARAM_HEADERS, params, (16, 16, 60))
+    params_ws = _table_sheet(wb, PARAMS_SHEET, PARAM_HEADERS, params, (16, 24, 60))
+    _mark_to_fill(params_ws, [r for r, (label, value, _) in enumerate(params, start=2)
+                              if label == OFFICE_LABEL and not value])
     if content.rule_rows:
         rules = _table_sheet(wb, RULES_SHEET, CHECK_RULE_HEADERS, content.rule_rows, (30, 50, 8, 8))
         on = DataValidation(type="list", formula1='"是,否"', allow_blank=True)

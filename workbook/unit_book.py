@@ -159,8 +159,8 @@ def instructions(book: UnitBook) -> list[str]:
         "5. 日期请填写为日期格式，如 2026-05-20；办理结果、代表意见、公开属性请从下拉选项中选择。",
         "6. “当前环节”“截止日期”“办理状态”是分发当天的计算结果，仅供参考。",
         "7. 请不要增删行、不要调整表格结构，也不要把其他单位的内容复制进来；可以排序、筛选、改文件名。",
-        "8. 填好后请把本文件回传给县政府办，Excel、WPS 保存的 .xlsx 或 .xls 均可。",
-        f"分发日期：{book.split_date.isoformat()}" + (f"；联系单位：{book.office}" if book.office else ""),
+        f"8. 填好后请把本文件回传给{book.office or '分发本表的单位'}，Excel、WPS 保存的 .xlsx 或 .xls 均可。",
+        f"分发日期：{book.split_date.isoformat()}" + (f"；分发单位：{book.office}" if book.office else ""),
     ]
 
 

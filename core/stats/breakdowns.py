@@ -4,26 +4,31 @@ and 级别 × 类别.
 Cases with the same `Facts` are counted together first, so each breakdown's tally is updated
 once per distinct tuple instead of once per case, and no unit re-scans the ledger.
 
-By unit, a case counts for its 主办单位 as 主办 and for each of its 协办单位 as 协办. The unit's
-rates, classes and opinions are over its 主办 cases (the 主办单位 replies). Cases without a
-主办单位 are grouped under a pseudo-unit so the units' totals row covers every case.
+By unit (`UnitRow`; the names are defined in `taizhang.core.stats.figures`): a case counts for its
+主办单位 as 主办件次 and for each of its 协办单位 as 协办件次; 参阅 cases are no unit's. The unit's
+other figures are over its 主办 cases (the 主办单位 replies), except 逾期件数: the cases where the
+unit owes an overdue stage. Cases without a 主办单位 are grouped under a pseudo-unit so the units'
+合计 row covers every case; the 合计 row's 逾期件数 counts each overdue case once.
 
 Other breakdowns list every value of the column even when empty (类别, 级别, 本级承办方式, 提出时间 in
 the enums' order; 重点件 as 重点件 / 一般件, a blank 重点件 being 一般件), then spellings outside the
-enumeration, then 未填写. Each carries its total, the overall figures.
+enumeration, then 未填写. By 本级承办方式 a 退回 case is in the group 退回, not in its role's, so the
+groups are the totals' role counts. Each breakdown carries its total, the overall figures.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date
+from operator import attrgetter
 
-from taizhang.core.enums import Category, Level, Timing
+from taizhang.core.enums import Category, Level, Role, Timing
 from taizhang.core.model import Case
 from taizhang.core.settings import Settings
 from taizhang.core.stats.facts import BLANK, KEY_CASE, ORDINARY_CASE, CaseTiming, Facts, FactsReader, Period
-from taizhang.core.stats.figures import ROLES, Figures, Tally
+from taizhang.core.stats.figures import RATE_COLUMNS, ROLES, Figures, Tally
 from taizhang.core.stats.units import NO_HOST, UnitNames
 
 TOTAL = "合计"
@@ -42,9 +47,11 @@ class Breakdown:
 class UnitRow:
     unit: str
     listed: bool  # in the 单位名录
-    hosted: int  # 主办件数: current-year cases the unit hosts
-    co: int  # 协办件数: current-year cases the unit co-handles
-    figures: Figures  # over the unit's 主办 cases (and its earlier years' B cases)
+    hosted: int  # 主办件次: current-year cases (not 参阅) naming the unit in 主办单位
+    co: int  # 协办件次: current-year cases (not 参阅) naming the unit in 协办单位
+    # Over the unit's 主办 cases (and its earlier years' B cases); `figures.overdue` is the unit's
+    # 逾期件数: cases where it owes an overdue stage (the 合计 row: each overdue case once).
+    figures: Figures
 
 
 @dataclass(frozen=True)
@@ -64,33 +71,56 @@ class Stats:
     by_level_category: dict[str, Breakdown]  # 级别 → 类别: seeds/000 opens with 州 建议/提案 × 主办/协办
 
 
+RETURNED = "退回"
+
 # The groups every table shows even when empty, in the order offices list them.
 _FIXED: dict[str, tuple[str, ...]] = {
     "类别": tuple(c.value for c in Category),
     "级别": tuple(lv.value for lv in Level),
-    "本级承办方式": ROLES,
+    "本级承办方式": (*ROLES, RETURNED),
     "提出时间": tuple(t.value for t in Timing),
     "重点件": (KEY_CASE, ORDINARY_CASE),
 }
-_FIELD = {"类别": "category", "级别": "level", "本级承办方式": "role", "提出时间": "timing", "重点件": "key_case"}
 
 
-def _breakdown(column: str, counted: Counter[Facts], total: Figures, scheme: str, timing_known: bool) -> Breakdown:
-    field = _FIELD[column]
+def _role_group(facts: Facts) -> str:
+    """The 本级承办方式 group: 退回 apart, as in the totals' role counts (a 参阅 case stays 参阅)."""
+    return RETURNED if facts.returned and facts.role != Role.REFERENCE else facts.role
+
+
+_GROUP: dict[str, Callable[[Facts], str]] = {
+    "类别": attrgetter("category"), "级别": attrgetter("level"), "本级承办方式": _role_group,
+    "提出时间": attrgetter("timing"), "重点件": attrgetter("key_case"),
+}
+
+
+def _breakdown(column: str, counted: Counter[Facts], total: Figures, scheme: str, timing_known: bool,
+               unknown: frozenset[str]) -> Breakdown:
+    group = _GROUP[column]
     tallies: dict[str, Tally] = {value: Tally() for value in _FIXED[column]}
     for facts, n in counted.items():
-        key = getattr(facts, field)
-        tallies.setdefault(key, Tally()).add(facts, n)
+        tallies.setdefault(group(facts), Tally()).add(facts, n)
     if BLANK in tallies:  # blanks last, after odd spellings
         tallies[BLANK] = tallies.pop(BLANK)
-    groups = {key: tally.figures(scheme, timing_known) for key, tally in tallies.items()}
+    groups = {key: tally.figures(scheme, timing_known, unknown) for key, tally in tallies.items()}
     return Breakdown(column, groups, total)
 
 
 def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_year: int | None,
-                  timing: dict[int, CaseTiming] | None = None, units: UnitNames | None = None) -> Stats:
+                  timing: dict[int, CaseTiming] | None = None, units: UnitNames | None = None,
+                  columns: Iterable[str] | None = None) -> Stats:
     """Every figure of the ledger as of `today`. `timing` comes from the deadline engine, by row;
-    `units` the run's unit names (so other reports group alike), else built from `settings`."""
+    `units` the run's unit names (so other reports group alike), else built from `settings`;
+    `columns` the canonical columns the ledger has (a rate whose column is missing is unknown)."""
+    if columns is not None:
+        have = set(columns)
+        unknown = frozenset(rate for rate, column in RATE_COLUMNS.items() if column not in have)
+        return _compute(cases, settings, today, ledger_year, timing, units, unknown)
+    return _compute(cases, settings, today, ledger_year, timing, units, frozenset())
+
+
+def _compute(cases: list[Case], settings: Settings, today: date, ledger_year: int | None,
+             timing: dict[int, CaseTiming] | None, units: UnitNames | None, unknown: frozenset[str]) -> Stats:
     scheme = settings.params.class_scheme
     year = ledger_year if ledger_year is not None else settings.params.year
     timing_known = timing is not None
@@ -99,44 +129,54 @@ def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_
 
     counted: Counter[Facts] = Counter()
     co_counts: Counter[str] = Counter()
+    owing: Counter[str] = Counter()  # per unit: current-year cases where it owes an overdue stage
     for case in cases:
         facts = reader.read(case)
         counted[facts] += 1
-        if facts.period == Period.CURRENT:
-            for raw in case.co_units:
-                co = units.name(raw)
-                if co != facts.host:  # a unit never co-handles the case it hosts
-                    co_counts[co] += 1
+        if facts.period != Period.CURRENT:
+            continue
+        if facts.overdue:
+            owing.update(_owing_units(case, facts, timing, units))
+        if facts.role == Role.REFERENCE:
+            continue  # 参阅: nobody's assignment
+        for raw in case.co_units:
+            co = units.name(raw)
+            if co != facts.host:  # a unit never co-handles the case it hosts
+                co_counts[co] += 1
 
     overall = Tally()
     by_host: dict[str, Tally] = {}
     for facts, n in counted.items():
         overall.add(facts, n)
+        if facts.period == Period.CURRENT and facts.role == Role.REFERENCE:
+            continue
         by_host.setdefault(facts.host or NO_HOST, Tally()).add(facts, n)
-    totals = overall.figures(scheme, timing_known)
+    totals = overall.figures(scheme, timing_known, unknown)
 
-    names = sorted(set(by_host) | set(co_counts), key=units.sort_key)
+    names = sorted(set(by_host) | set(co_counts) | set(owing), key=units.sort_key)
     rows: list[UnitRow] = []
     sum_tally = Tally()
     for name in names:
         tally = by_host.get(name) or Tally()
         sum_tally.merge(tally)
-        if not (tally.cases or tally.earlier_b or co_counts.get(name)):
+        if not (tally.cases or tally.earlier_b or co_counts.get(name) or owing.get(name)):
             continue  # only earlier years' A/C cases: nothing to show on this year's table
-        rows.append(UnitRow(name, units.listed(name), tally.cases, co_counts.get(name, 0),
-                            tally.figures(scheme, timing_known)))
+        figures = tally.figures(scheme, timing_known, unknown)
+        if timing_known:
+            figures = replace(figures, overdue=owing.get(name, 0))
+        rows.append(UnitRow(name, units.listed(name), tally.cases, co_counts.get(name, 0), figures))
     unit_total = UnitRow(TOTAL, False, sum_tally.cases, sum(co_counts.values()),
-                         sum_tally.figures(scheme, timing_known))
+                         replace(sum_tally.figures(scheme, timing_known, unknown), overdue=totals.overdue))
 
     def breakdown(column: str) -> Breakdown:
-        return _breakdown(column, counted, totals, scheme, timing_known)
+        return _breakdown(column, counted, totals, scheme, timing_known, unknown)
 
     by_level = breakdown("级别")
     by_level_category: dict[str, Breakdown] = {}
     for level, level_figures in by_level.groups.items():
         if level_figures.cases or level_figures.earlier_b:
             subset = Counter({f: n for f, n in counted.items() if f.level == level})
-            by_level_category[level] = _breakdown("类别", subset, level_figures, scheme, timing_known)
+            by_level_category[level] = _breakdown("类别", subset, level_figures, scheme, timing_known, unknown)
 
     return Stats(
         today=today, ledger_year=year, scheme=scheme, timing_known=timing_known, totals=totals,
@@ -144,3 +184,13 @@ def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_
         by_category=breakdown("类别"), by_level=by_level, by_role=breakdown("本级承办方式"),
         by_timing=breakdown("提出时间"), by_key_case=breakdown("重点件"), by_level_category=by_level_category,
     )
+
+
+def _owing_units(case: Case, facts: Facts, timing: dict[int, CaseTiming] | None,
+                 units: UnitNames) -> set[str]:
+    """The units (canonical names) that owe an overdue stage of `case`: `CaseTiming.overdue_units`,
+    or the 主办单位 when the deadline engine did not say."""
+    given = timing[case.row].overdue_units if timing is not None and case.row in timing else None
+    if given is None:
+        return {facts.host or NO_HOST}
+    return {units.name(raw) for raw in given if raw}

@@ -1,5 +1,9 @@
 """Stats as the JSON `taizhang stats --json` prints: Chinese figure names, English structure.
 
+Every count is named as `taizhang.core.stats.figures` defines it and as 汇总 and the paragraph print
+it: 件数 = 本级主办 + 本级协办 + 本级会办 + 本级分办 (+ 本级承办方式未填写) + 参阅 + 退回; then 应办复,
+已办复, 到期应办复, 按期办复, 逾期件数 …; a unit row has 主办件次 and 协办件次 instead of 件数.
+
 {"totals": {...}, "by_unit": [{"unit": ..., ...}], "by_category": {...},
  "classes": {"A": {"count", "share"}}, "rates": {"办复率": {"num", "den", "value"}}, "paragraph": ...},
 plus today, ledger_year, class_scheme, by_level, by_role, by_timing, by_key_case, by_level_category
@@ -12,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from taizhang.core.stats.breakdowns import TOTAL, Breakdown, Stats, UnitRow
-from taizhang.core.stats.figures import B_CONVERSION_RATE, Figures
+from taizhang.core.stats.figures import B_CONVERSION_RATE, Figures, role_label
 from taizhang.core.stats.paragraph import paragraph
 
 
@@ -23,10 +27,12 @@ def classes_json(fig: Figures) -> dict[str, dict[str, Any]]:
 def figures_json(fig: Figures) -> dict[str, Any]:
     return {
         "件数": fig.cases,
-        **fig.roles,
+        **{role_label(role): n for role, n in fig.roles.items()},
         "退回": fig.returned,
         "应办复": fig.due,
-        "已答复": fig.replied,
+        "已办复": fig.replied,
+        "到期应办复": fig.reply_due,
+        "按期办复": fig.on_time,
         "逾期件数": fig.overdue,
         **fig.opinions,
         "已分类": fig.classified,
@@ -40,8 +46,11 @@ def figures_json(fig: Figures) -> dict[str, Any]:
 
 def unit_json(row: UnitRow) -> dict[str, Any]:
     body = figures_json(row.figures)
-    del body["件数"]  # a unit's 件数 is two figures: 主办 and 协办
-    return {"unit": row.unit, "在名录": row.listed, "主办件数": row.hosted, "协办件数": row.co, **body}
+    # A unit's cases are its assignments: 主办件次 and 协办件次; the ledger's own roles are no unit's.
+    for role in row.figures.roles:
+        del body[role_label(role)]
+    del body["件数"]
+    return {"unit": row.unit, "在名录": row.listed, "主办件次": row.hosted, "协办件次": row.co, **body}
 
 
 def breakdown_json(breakdown: Breakdown) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.errors import FileInUse
+from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
 from taizhang.macros import sheet_styles as st
 from taizhang.macros.due_job import overdue_sheet
 from taizhang.macros.weekly.changes import Changes, Entry
@@ -54,28 +55,42 @@ def status_sentence(result: LedgerResult) -> str:
     return result.write_note or "按设置未写入台账（只生成报告）。"
 
 
+def _figure_rows(result: LedgerResult) -> list[tuple[str, CellValue]]:
+    """The statistics' counts and rates, under the names 汇总 and the paragraph use."""
+    if result.stats is None:
+        return []
+    fig = result.stats.totals
+    counts: list[tuple[str, CellValue]] = [
+        ("当年件数", fig.cases), ("应办复（件）", fig.due), ("已办复（件）", fig.replied),
+        ("到期应办复（件）", "未知" if fig.reply_due is None else fig.reply_due),
+        ("按期办复（件）", "未知" if fig.on_time is None else fig.on_time),
+    ]
+    return counts + [(name, st.rate_cell(rate)) for name, rate in fig.rates.items()]
+
+
 def overview_sheet(result: LedgerResult) -> ToolSheet:
     assert result.analysis is not None
     a = result.analysis
     sheet = ToolSheet("概况")
-    _title(sheet, "台账周检报告", f"检查日期：{a.today.isoformat()}    台账：{result.path.name}（工作表“{a.ledger.sheet}”）", "B")
+    office = a.settings.params.office
+    _title(sheet, "台账周检报告", f"{office + '    ' if office else ''}检查日期：{a.today.isoformat()}    "
+                            f"台账：{result.path.name}（工作表“{a.ledger.sheet}”）", "B")
     rows: list[tuple[str, CellValue]] = [
         ("台账文件", str(result.path)),
         ("台账状态", status_sentence(result)),
-        ("件数", len(a.deadlines)),
+        ("台账中的件（含往年件）", len(a.deadlines)),
         ("校验错误（条）", result.errors),
         ("校验警告（条）", result.warnings),
         ("逾期（件）", result.count(CaseStatus.OVERDUE)),
         ("临期（件）", result.count(CaseStatus.DUE_SOON)),
         ("已办结（件）", result.count(CaseStatus.DONE)),
         ("无法计算截止日期（件）", result.count(CaseStatus.UNKNOWN)),
+        *_figure_rows(result),
     ]
     if a.untracked_note:
         rows.append(("不计逾期的环节", f"{a.untracked_note}。这些环节不计逾期"))
     if result.holidays_note:
         rows.append(("节假日安排", result.holidays_note))
-    if result.stats is not None:
-        rows += [(name, rate.value) for name, rate in result.stats.totals.rates.items()]
     c = result.changes
     if c is not None and c.since is not None:
         rows += [("比较的上次运行", c.since.isoformat()), ("新增逾期（件）", len(c.newly_overdue)),
@@ -85,7 +100,7 @@ def overview_sheet(result: LedgerResult) -> ToolSheet:
         rows.append(("比较的上次运行", "首次运行，无可比较的上次结果"))
     sheet.write_row(4, _cells("项目", "内容"), st.HEADER)
     for i, (label, value) in enumerate(rows, start=5):
-        sheet.write_row(i, [label, value], [st.BODY, st.BODY_WRAP])
+        sheet.write_row(i, [label, value], [st.BODY, st.PERCENT_LEFT if isinstance(value, float) else st.BODY_WRAP])
     _widths(sheet, (24, 90))
     sheet.print_setup(landscape=False, paper="A4")
     return sheet
@@ -125,25 +140,38 @@ def overdue_list_sheet(result: LedgerResult) -> ToolSheet:
     return overdue_sheet(result.analysis, links=False)
 
 
+UNIT_HEADERS = ("承办单位", "主办件次", "协办件次", "应办复", "已办复", "办复率", "按期办复率", "逾期件数", "临期件数",
+                "校验错误", "校验警告")
+
+
 def units_sheet(result: LedgerResult) -> ToolSheet:
+    """Per unit, in the words of 汇总: 主办件次/协办件次, and 应办复/已办复/rates over its 主办 cases.
+    The 合计 row counts each overdue or due-soon case once, as 概况 does (a case can be late at
+    several units); the rates are the whole ledger's, not a sum of the units'."""
     assert result.analysis is not None
     sheet = ToolSheet("各单位")
-    _title(sheet, "各承办单位情况", "主办、协办件数和办复率按当年件统计；逾期、临期按负责该环节的单位统计"
-                                 "（协办意见计入协办单位）；校验问题按单位主办的件统计。", "J")
-    sheet.write_row(3, _cells("承办单位", "主办件数", "协办件数", "已答复", "办复率", "按期办复率", "逾期", "临期",
-                              "校验错误", "校验警告"), st.HEADER)
+    _title(sheet, "各承办单位情况", "主办件次、协办件次、应办复、已办复和办复率按当年件统计，办复按单位主办的件；"
+                              "逾期、临期按负有该环节的单位统计，一件可计入多个单位，合计行为件数。", "K")
+    sheet.write_row(3, list(UNIT_HEADERS), st.HEADER)
+    figures = {row.unit: row.figures for row in result.stats.by_unit} if result.stats else {}
     for i, u in enumerate(result.units, start=4):
-        sheet.write_row(i, [u.unit, u.hosted, u.co, u.replied, u.reply_rate, u.on_time_rate, u.overdue,
-                            u.due_soon, u.errors, u.warnings], _styles(st.BODY, *[st.BODY_CENTER] * 9))
+        fig = figures.get(u.unit)
+        reply = st.rate_cell(fig.rates[REPLY_RATE]) if fig else u.reply_rate
+        on_time = st.rate_cell(fig.rates[ON_TIME_RATE]) if fig else u.on_time_rate
+        values: list[CellValue] = [u.unit, u.hosted, u.co, fig.due if fig else 0, u.replied, reply, on_time,
+                                   u.overdue, u.due_soon, u.errors, u.warnings]
+        sheet.write_row(i, values, [st.BODY, *[st.PERCENT if isinstance(v, float) else st.BODY_CENTER
+                                               for v in values[1:]]])
     last = 3 + len(result.units)
-    sheet.write_row(last + 1, ["合计", *(sum(getattr(u, k) for u in result.units) for k in ("hosted", "co", "replied")),
-                               "", "", *(sum(getattr(u, k) for u in result.units)
-                                         for k in ("overdue", "due_soon", "errors", "warnings"))], st.TOTAL)
+    total: list[CellValue] = ["合计", *(sum(getattr(u, k) for u in result.units) for k in ("hosted", "co")),
+                              sum(f.due for f in figures.values()), sum(u.replied for u in result.units), "", "",
+                              result.count(CaseStatus.OVERDUE), result.count(CaseStatus.DUE_SOON),
+                              sum(u.errors for u in result.units), sum(u.warnings for u in result.units)]
     if result.stats is not None:  # the rates of the whole ledger, not a sum of the units'
         rates = result.stats.totals.rates
-        sheet.write(last + 1, 5, rates["办复率"].value, st.TOTAL)
-        sheet.write(last + 1, 6, rates["按期办复率"].value, st.TOTAL)
-    _widths(sheet, (28, 9, 9, 8, 10, 11, 7, 7, 9, 9))
+        total[5], total[6] = st.rate_cell(rates[REPLY_RATE]), st.rate_cell(rates[ON_TIME_RATE])
+    sheet.write_row(last + 1, total, [st.TOTAL_PERCENT if isinstance(v, float) else st.TOTAL for v in total])
+    _widths(sheet, (28, 9, 9, 8, 8, 10, 11, 9, 9, 9, 9))
     sheet.freeze("B4")
     sheet.print_setup(landscape=True, paper="A4", repeat_rows=(3, 3))
     return sheet

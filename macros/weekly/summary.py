@@ -110,6 +110,7 @@ def unit_summaries(run: RunResult) -> dict[str, Summary]:
     """Each unit with an address in a ledger's 单位名录 and something to do: the overdue stages it
     owes (as 主办 or as 协办) and the errors on the cases it hosts. Units with nothing pending get no mail."""
     parts: dict[str, list[str]] = defaultdict(list)
+    offices: dict[str, str] = {}  # the 办理机关 that signs each unit's mail (a ledger's 参数 sheet)
     for r in run.ledgers:
         a = r.analysis
         if a is None:
@@ -127,12 +128,15 @@ def unit_summaries(run: RunResult) -> dict[str, Summary]:
             lines = _unit_lines(r.path.name, overdue.get(unit, []), errors.get(unit, []), run.today)
             if lines:
                 parts[f"{unit}\t{address}"] += lines
+                if a.settings.params.office:
+                    offices.setdefault(f"{unit}\t{address}", a.settings.params.office)
     result: dict[str, Summary] = {}
     for key, lines in parts.items():
         unit, address = key.split("\t")
+        office = offices.get(key)
         text = "\n".join([f"{unit}：", "", f"截至 {_day(run)}，贵单位承办（主办、协办）的建议提案中，"
                           "由贵单位负责的办理环节情况如下，请抓紧办理或更正台账。", "",
-                          *lines, "", "本邮件由台账助手自动发送，请勿直接回复。"])
+                          *lines, "", *([office] if office else []), "本邮件由台账助手自动发送，请勿直接回复。"])
         html = "<br>".join(escape(line) for line in text.splitlines())
         result[address] = Summary(f"【台账周检】{unit}：{run.today.isoformat()} 待办事项", text,
                                   f'<html><body style="font-family:SimSun,serif">{html}</body></html>')
