@@ -11,11 +11,11 @@ import traceback
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
-from taizhang.core.errors import TaizhangError
+from taizhang.core.errors import TaizhangError, os_error
 
 INTERNAL_ERROR = 5  # a bug: the traceback goes to the log, the user gets a sentence
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,14 +37,25 @@ def friendly_errors(func: F) -> F:
             sys.exit(int(err.exit_code))
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except OSError as err:
+            mapped = os_error(err)
+            if mapped is None:
+                _internal()
+            click.echo(f"错误：{mapped.message}", err=True)
+            sys.exit(int(mapped.exit_code))
         except Exception:
-            # The traceback goes to the log file only: no logging handler may print it to the user.
-            with log_path().open("a", encoding="utf-8") as log:
-                log.write(traceback.format_exc())
-            click.echo(f"程序内部错误，这不是您的操作问题。详细信息已写入日志：{log_path()}，请发给维护人员。", err=True)
-            sys.exit(INTERNAL_ERROR)
+            _internal()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _internal() -> NoReturn:
+    """Log the traceback of the exception being handled and end with exit 5."""
+    # The traceback goes to the log file only: no logging handler may print it to the user.
+    with log_path().open("a", encoding="utf-8") as log:
+        log.write(traceback.format_exc())
+    click.echo(f"程序内部错误，这不是您的操作问题。详细信息已写入日志：{log_path()}，请发给维护人员。", err=True)
+    sys.exit(INTERNAL_ERROR)
 
 
 def echo_json(data: Any) -> None:

@@ -12,7 +12,7 @@ from types import TracebackType
 from filelock import FileLock
 from lxml import etree
 
-from taizhang.core.errors import BadInput, FidelityRefused
+from taizhang.core.errors import BadInput, FidelityRefused, os_error
 
 from . import fidelity, safety
 from .book import MARKER, Book, relative, rels_part, resolve
@@ -66,10 +66,17 @@ class LedgerWriter:
         return self.out or self.path
 
     def __enter__(self) -> LedgerWriter:
-        if not self.path.is_file():
+        if not self.path.parent.is_dir() or self.path.is_dir():
             raise BadInput(f"找不到文件 {self.path}。")
-        self._lock = safety.take_lock(self.target, self.lock_timeout)
         try:
+            self._lock = safety.take_lock(self.target, self.lock_timeout)
+        except OSError as err:
+            raise os_error(err, self.target.name) or err from None
+        try:
+            if self.out is None:  # we hold the master's lock: a write killed mid-replace is undone
+                safety.recover(self.path, self._backups())
+            if not self.path.is_file():
+                raise BadInput(f"找不到文件 {self.path}。")
             if self.target.exists():
                 safety.refuse_if_open(self.target)
             safety.remove_stale_temps(self.target)
@@ -350,20 +357,33 @@ class LedgerWriter:
         if result.unchanged and self.out is None:
             return result  # a rerun of the same write: leave the file alone, mtime included
         data = build_zip(pkg, changed, added, removed)
+        try:
+            result.backup = self._put(data, changed, removed)
+        except OSError as err:
+            raise os_error(err, self.target.name) or err from None
+        return result
+
+    def _backups(self) -> safety.Backups:
+        return safety.Backups(self.path, self.backup_dir, self.backup_keep, self.clock())
+
+    def _put(self, data: bytes, changed: dict[str, bytes], removed: set[str]) -> Path | None:
+        """Write the temp file, check it, and put it in place (see safety.swap_in)."""
         temp = safety.write_temp(self.target, data, like=self.path)
         try:
             safety.fault("temp-complete")
             self._check(temp, changed, removed)
-            if self.out is None:
-                safety.refuse_if_changed(self.path, self._fp)
+            if self.out is not None:
+                safety.refuse_if_open(self.target)
+                safety.replace(temp, self.target)
+                return None
+            safety.refuse_if_changed(self.path, self._fp)
             safety.refuse_if_open(self.target)
-            if self.out is None:
-                result.backup = safety.backup(self.path, self.backup_dir, self.backup_keep, self.clock())
-            safety.replace(temp, self.target)
-        except BaseException:
+            backups = self._backups()
+            if backups.keep > 0:
+                backups.prepare()  # a folder that cannot be made refuses before the master is moved
+            return safety.swap_in(temp, self.path, self._fp, backups)
+        finally:
             temp.unlink(missing_ok=True)
-            raise
-        return result
 
     def _check(self, temp: Path, changed: dict[str, bytes], removed: set[str]) -> None:
         book, label = self.book, self.path.name
