@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import python_calamine as pc
-
 from taizhang.core.deadlines import PRESETS, RULE_HEADERS, rules_to_rows
 from taizhang.core.deadlines.presets import preset_rules
 from taizhang.core.model import column_letter
 from taizhang.core.settings import DEADLINES_SHEET, PARAMS_SHEET
 from taizhang.macros import sheet_styles as st
+from taizhang.workbook.bounded import open_book
 from taizhang.workbook.writer import CellValue, LedgerWriter, ToolSheet, WriteResult
 
 PRESET_LABEL = "时限预设"
@@ -31,13 +30,10 @@ def rules_sheet(name: str) -> ToolSheet:
 
 def _preset_cell(path: Path) -> str | None:
     """The 值 cell of the 参数 sheet's 时限预设 row, if the sheet has one."""
-    book = pc.CalamineWorkbook.from_path(str(path))
-    try:
+    with open_book(path) as book:
         if PARAMS_SHEET not in book.sheet_names:
             return None
-        grid = book.get_sheet_by_name(PARAMS_SHEET).to_python(skip_empty_area=False)
-    finally:
-        book.close()
+        grid = book.grid(PARAMS_SHEET)
     header = next((i for i, row in enumerate(grid[:10]) if "参数" in row and "值" in row), None)
     if header is None:
         return None

@@ -14,12 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import python_calamine as pc
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from taizhang.core.errors import BadInput
 from taizhang.core.model import Ledger
+from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_workbook
 from taizhang.workbook.unit_book import MARKER, META_KEYS, META_TABLE_ROW
 
@@ -126,14 +126,11 @@ def _check_xml(data: bytes, name: str, part: str) -> None:
 
 def _meta_grid(path: Path) -> list[list[Any]] | None:
     """The hidden 分发校验 sheet, found by its marker in A1 whatever it is named."""
-    book = pc.CalamineWorkbook.from_path(str(path))
-    try:
-        for meta in book.sheets_metadata:
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+    with open_book(path) as book:
+        for name in book.worksheet_names():
+            rows = book.grid(name)
             if rows and rows[0] and rows[0][0] == MARKER:
                 return [list(r) for r in rows]
-    finally:
-        book.close()
     return None
 
 
