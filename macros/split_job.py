@@ -27,6 +27,7 @@ from taizhang.core.settings import Settings, Unit, UnitKind
 from taizhang.macros.analysis import Analysis
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
+from taizhang.workbook.writer.safety import write_text_complete
 
 HOST, CO = "主办", "协办"
 HOST_FIELDS = ("签收日期", "面商日期", "办理方案日期", "答复样稿日期", "正式答复日期", "答复文号", "办理结果",
@@ -192,7 +193,7 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
                         fillable_by_role=FILLABLE)
         path = write_unit_book(out_dir / f"{stem}.xlsx", book)
         note = out_dir / f"{stem}.txt"
-        note.write_text(cover_note(unit, rows, settings.params.office, today, path.name), encoding="utf-8")
+        write_text_complete(note, cover_note(unit, rows, settings.params.office, today, path.name))
         roles = Counter(r.role for r in rows)
         result.files.append(UnitFile(unit, path, note, roles[HOST], roles[CO]))
     return result

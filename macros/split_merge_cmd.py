@@ -30,9 +30,10 @@ def split_cmd(ledger: Path, out_dir: Path, today: date | None, units: tuple[str,
 
     例：taizhang split 台账.xlsx --out 分发 --today 2026-05-20
     """
+    from taizhang.macros.cli import current
     from taizhang.macros.split_job import split
 
-    result = split(ledger, out_dir, today_or(today), units or None)
+    result = split(current(ledger), out_dir, today_or(today), units or None)
     click.echo(result.text())
 
 
@@ -53,10 +54,11 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
 
     例：taizhang merge 台账.xlsx 回传/*.xlsx --dry-run
     """
+    # The clock is read here, at the edge, for the 变更记录 time stamps.
+    from taizhang.macros.cli import current
     from taizhang.macros.merge_job import merge
 
-    # The clock is read here, at the edge, for the 变更记录 time stamps.
-    report = merge(ledger, files, today_or(today), dry_run=dry_run, now=datetime.now())
+    report = merge(current(ledger, writing=not dry_run), files, today_or(today), dry_run=dry_run, now=datetime.now())
     if as_json:
         echo_json(report.to_json())
     else:

@@ -46,6 +46,21 @@ _STRINGS = "/sharedStrings"
 _STYLES = "/styles"
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_encrypted(head: bytes) -> bool:
+    """An encrypted .xlsx is an OLE compound file holding EncryptionInfo and EncryptedPackage
+    streams (`head`: the file's first 64 KiB)."""
+    if not head.startswith(OLE_MAGIC):
+        return False
+    return "EncryptionInfo".encode("utf-16-le") in head or "EncryptedPackage".encode("utf-16-le") in head
+
+
+def encrypted_message(name: str) -> str:
+    return f"文件“{name}”设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再试"
+
+
 def _bomb(label: str, part: str) -> BadInput:
     return BadInput(
         f"文件“{label}”中的 {part} 解压后超过 {MAX_PART // 1048576} MB（或全部内容超过 "
@@ -390,7 +405,7 @@ def open_book(path: Path, data: bytes | None = None) -> BoundedBook:
     except pc.PasswordError:
         if zb is not None:
             zb.close()
-        raise BadInput(f"文件“{path.name}”设置了密码（已加密），请在 Excel 或 WPS 中取消密码后另存再试") from None
+        raise BadInput(encrypted_message(path.name)) from None
     except Exception as exc:  # calamine raises several types for files that are not workbooks
         if zb is not None:
             zb.close()

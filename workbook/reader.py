@@ -29,9 +29,8 @@ from taizhang.core.settings import (
     SheetTable,
     load_settings,
 )
-from taizhang.workbook.bounded import BoundedBook, open_book
+from taizhang.workbook.bounded import OLE_MAGIC, BoundedBook, encrypted_message, is_encrypted, open_book
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 # The header a settings sheet is recognised by (its first column).
 SETTINGS_KEYS = {UNITS_SHEET: UNIT_HEADERS[0], HOLIDAYS_SHEET: HOLIDAY_HEADERS[0],
@@ -62,17 +61,9 @@ def _open(path: Path) -> BoundedBook:
     return open_book(path)
 
 
-def encrypted_message(name: str) -> str:
-    return f"文件“{name}”设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再试"
-
-
 def is_encrypted_ooxml(path: Path) -> bool:
-    """An encrypted .xlsx is an OLE compound file holding EncryptionInfo and EncryptedPackage streams."""
     with path.open("rb") as f:
-        data = f.read(65536)
-    if not data.startswith(OLE_MAGIC):
-        return False
-    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+        return is_encrypted(f.read(65536))
 
 
 def _has_workbook_part(path: Path) -> bool:

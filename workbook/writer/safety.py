@@ -32,7 +32,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -205,6 +205,30 @@ def remove_stale_temps(path: Path) -> None:
 
 def _unique(path: Path, suffix: str) -> Path:
     return path.with_name(f"{_own(path)}{secrets.token_hex(4)}{suffix}")
+
+
+def temp_name(path: Path, suffix: str = ".tmp") -> Path:
+    """A fresh hidden name beside `path`, short whatever `path` is called."""
+    return _unique(path, suffix)
+
+
+@contextlib.contextmanager
+def complete(target: Path) -> Iterator[Path]:
+    """A temp name beside `target` to write the whole file to; it takes the final name only once
+    the block ended without error (a full disk leaves no partial file under the final name)."""
+    temp = _unique(target, ".tmp")
+    try:
+        yield temp
+        with open(temp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_text_complete(target: Path, text: str) -> None:
+    with complete(target) as temp:
+        temp.write_text(text, encoding="utf-8")
 
 
 def write_temp(path: Path, data: bytes, like: Path | None) -> Path:

@@ -13,6 +13,7 @@ from filelock import FileLock
 from lxml import etree
 
 from taizhang.core.errors import BadInput, FidelityRefused, os_error
+from taizhang.workbook.bounded import OLE_MAGIC, encrypted_message, is_encrypted
 
 from . import fidelity, safety
 from .book import MARKER, Book, relative, rels_part, resolve
@@ -81,6 +82,7 @@ class LedgerWriter:
                 safety.refuse_if_open(self.target)
             safety.remove_stale_temps(self.target)
             data = self.path.read_bytes()
+            refuse_not_zip(data, self.path.name)
             self._fp = safety.fingerprint(self.path, data)
             self.book = Book(Package(data, self.path.name))
             self._styles: StyleBook | None = None
@@ -106,6 +108,8 @@ class LedgerWriter:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+            if self.out is not None and not self.out.exists():  # nothing written: leave no lock file
+                safety.lock_path(self.out).unlink(missing_ok=True)
 
     # -- reading --------------------------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -456,6 +460,15 @@ class LedgerWriter:
             return False
 
         return skip
+
+
+def refuse_not_zip(data: bytes, name: str) -> None:
+    """The same message as the reader for a password-protected workbook or a legacy one renamed."""
+    if is_encrypted(data[:65536]):
+        raise BadInput(encrypted_message(name))
+    if data.startswith(OLE_MAGIC):
+        raise BadInput(f"{name} 实际是旧版 .xls 格式（只是文件名为 .xlsx），无法在原文件中写回。"
+                       "请在 Excel/WPS 中另存为 .xlsx 后再运行。")
 
 
 def _rels_xml(source: str, rels: list[tuple[str, str, str, bool]]) -> bytes:
