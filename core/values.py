@@ -68,7 +68,10 @@ def _build(year: int, month: int, day: int, shown: str) -> date:
 def serial_to_date(serial: float) -> date:
     if not 1 <= serial <= MAX_SERIAL:
         raise Unparseable(f"数字 {serial:g} 不是日期")
-    return EXCEL_EPOCH + timedelta(days=int(serial))
+    days = int(serial)
+    if days == 60:
+        raise Unparseable("1900-02-29 不是存在的日期")
+    return EXCEL_EPOCH + timedelta(days=days + (1 if days < 60 else 0))  # before Excel's phantom day
 
 
 def parse_date(value: object, year: int | None = None) -> date | None:

@@ -71,14 +71,12 @@ CLICK_ZH: dict[str, str] = {
     "{value!r} is not {choice}.": "“{value}”不是 {choice}。",
     "{value!r} is not one of {choices}.": "“{value}”不是可选值，应为其中之一：{choices}。",
     "Choose from:\n\t{choices}": "可选：\n\t{choices}",
-    "{value!r} is not a valid {number_type}.": "“{value}”不是有效的{number_type}。",
+    "{value!r} is not a valid {number_type}.": "“{value}”不是有效的数字。",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
     "{value!r} is not a valid boolean. Recognized values: {states}": "“{value}”不是有效的是/否值，可用：{states}",
     "{value!r} does not match the format {format}.": "“{value}”不符合格式 {format}。",
     "{value!r} does not match the formats {formats}.": "“{value}”不符合格式 {formats} 中的任何一种。",
     "{value!r} is not a valid UUID.": "“{value}”不是有效的 UUID。",
-    "integer": "整数",
-    "float": "数字",
     "env var: {var}": "环境变量：{var}",
     "default: {default}": "默认：{default}",
     "(dynamic)": "（动态）",
@@ -174,6 +172,10 @@ def friendly_errors(func: F) -> F:
             sys.exit(int(mapped.exit_code))
         except Exception:
             _internal()
+        except BaseException as err:  # a Rust panic in a library (pyo3's PanicException) is a bug too
+            if type(err).__name__ == "PanicException":
+                _internal()
+            raise
 
     return wrapper  # type: ignore[return-value]
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import python_calamine as pc
@@ -34,6 +35,7 @@ from lxml import etree
 from taizhang.core.errors import BadInput
 from taizhang.core.model import column_letter
 
+T = TypeVar("T")
 MAX_PART = 256 * 1024 * 1024
 MAX_TOTAL = 512 * 1024 * 1024
 MAX_CELLS = 8_000_000
@@ -47,6 +49,30 @@ _STYLES = "/styles"
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class CalamineFailed(Exception):
+    """calamine gave up on a file: one of its errors, or a Rust panic (pyo3's PanicException, a
+    BaseException that `except Exception` lets through; each pyo3 module has its own class of
+    that name, so it is known by name)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind  # the name of what calamine raised, e.g. PasswordError
+
+
+def guarded(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`call(*args)` with calamine's failures, panics included, as CalamineFailed."""
+    try:
+        return call(*args, **kwargs)
+    except BadInput:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, Exception) or type(exc).__name__ == "PanicException":
+            raise CalamineFailed(str(exc), type(exc).__name__) from None
+        raise
+
+
 
 
 def is_encrypted(head: bytes) -> bool:
@@ -348,9 +374,9 @@ class BoundedBook:
         if isinstance(sheet, tuple):
             return sheet[0] if nrows is None else sheet[0][:nrows]
         try:
-            rows = sheet.to_python(skip_empty_area=False) if nrows is None else sheet.to_python(
-                skip_empty_area=False, nrows=nrows)
-        except Exception as exc:
+            rows = guarded(sheet.to_python, skip_empty_area=False) if nrows is None else guarded(
+                sheet.to_python, skip_empty_area=False, nrows=nrows)
+        except CalamineFailed as exc:
             raise self._damaged(name, exc) from None
         return rows if isinstance(rows, list) and (not rows or isinstance(rows[0], list)) else [list(r) for r in rows]
 
@@ -379,8 +405,8 @@ class BoundedBook:
                 return read_trimmed(data, zb, name, found) or read_sparse(data, zb, name, MAX_CELLS)
             del data
         try:
-            return self.book.get_sheet_by_name(name)
-        except Exception as exc:  # calamine's XmlError and the like: a damaged or hostile part
+            return guarded(self.book.get_sheet_by_name, name)
+        except CalamineFailed as exc:  # calamine's XmlError and the like: a damaged or hostile part
             raise self._damaged(name, exc) from None
 
 
@@ -393,24 +419,24 @@ def far_cell_message(label: str, sheet: str, row: int, col: int, limit: int) -> 
 
 
 def open_book(path: Path, data: bytes | None = None) -> BoundedBook:
-    """calamine on a checked workbook. Zip workbooks are checked here; the caller has checked
-    that `path` exists and is a file. Raises BadInput with a Chinese message."""
-    zb: ZipBook | None = None
-    head = data[:4] if data is not None else path.open("rb").read(4)
-    if head == b"PK\x03\x04" and path.suffix.lower() not in (".ods", ".xlsb"):
-        zb = ZipBook(path, data)
+    """calamine on a checked workbook (from `data` when given, else from `path`). Zip workbooks
+    are checked here; the caller has checked that `path` is a file. Raises BadInput."""
+    if data is None:
+        with path.open("rb") as f:
+            head = f.read(4)
+    else:
+        head = data[:4]
+    zb = ZipBook(path, data) if head == b"PK\x03\x04" and path.suffix.lower() not in (".ods", ".xlsb") else None
     try:
-        book = pc.CalamineWorkbook.from_filelike(_bytes_io(data)) if data is not None else \
-            pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
+        book = guarded(pc.CalamineWorkbook.from_filelike, _bytes_io(data)) if data is not None else \
+            guarded(pc.CalamineWorkbook.from_path, str(path))
+    except CalamineFailed as exc:
         if zb is not None:
             zb.close()
-        raise BadInput(encrypted_message(path.name)) from None
-    except Exception as exc:  # calamine raises several types for files that are not workbooks
-        if zb is not None:
-            zb.close()
-        raise BadInput(f"无法读取文件“{path.name}”：它不是可识别的 Excel 工作簿（.xlsx、.xlsm 或 .xls）。"
-                       f"详细原因：{exc}") from None
+        if exc.kind == "PasswordError":
+            raise BadInput(encrypted_message(path.name)) from None
+        raise BadInput(f"无法读取文件“{path.name}”：它不是可识别的 Excel 工作簿（.xlsx、.xlsm 或 .xls），"
+                       f"或已损坏。详细原因：{exc}") from None
     return BoundedBook(path, book, zb)
 
 

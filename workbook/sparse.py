@@ -243,7 +243,7 @@ def read_trimmed(data: bytes, zb: ZipBook, name: str, found: Extent) -> Sparse |
     """Most sheets beyond the dense limit are an ordinary table plus a few stray cells far away.
     calamine reads the table from a copy of the part with the stray cells cut out; the stray cells
     are read here. None when the sheet is not of that shape (then read_sparse reads it all)."""
-    from taizhang.workbook.bounded import MAX_CELLS
+    from taizhang.workbook.bounded import MAX_CELLS, CalamineFailed
 
     if found.where is None:
         return None
@@ -261,7 +261,7 @@ def read_trimmed(data: bytes, zb: ZipBook, name: str, found: Extent) -> Sparse |
         return None
     try:
         grid, merged = _calamine_part(zb, name, _cut(data, spans))
-    except Exception:  # the cut copy did not read: the slow way decides
+    except (CalamineFailed, BadInput):  # the cut copy did not read: the slow way decides
         return None
     values = Values(zb)
     for i, (s, e) in zip(stray, spans, strict=True):
@@ -304,15 +304,17 @@ def _calamine_part(zb: ZipBook, name: str, sheet: bytes) -> Sparse:
 
     import python_calamine as pc
 
+    from taizhang.workbook.bounded import guarded
+
     part = zb.parts.sheets[name]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
         for needed in zb.calamine_parts(part):
             out.writestr(needed, sheet if needed == part else zb.read(needed, charge=False))
-    book = pc.CalamineWorkbook.from_filelike(io.BytesIO(buf.getvalue()))
+    book = guarded(pc.CalamineWorkbook.from_filelike, io.BytesIO(buf.getvalue()))
     try:
-        ws = book.get_sheet_by_name(name)
-        grid = [list(r) for r in ws.to_python(skip_empty_area=False)]
+        ws = guarded(book.get_sheet_by_name, name)
+        grid = [list(r) for r in guarded(ws.to_python, skip_empty_area=False)]
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (getattr(ws, "merged_cell_ranges", None) or [])]
     finally:
         book.close()

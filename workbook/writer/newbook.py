@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from taizhang.core.errors import BadInput
+from taizhang.core.errors import BadInput, os_error
 
 from .package import build_zip
 from .safety import temp_name
@@ -79,6 +79,8 @@ def new_workbook_with_sheets(path: str | Path, sheets: list[ToolSheet]) -> Write
             for sheet in sheets:
                 w.replace_sheet(sheet)
             result = w.commit()
+    except OSError as err:
+        raise os_error(err, target.name) or err from None
     finally:
         with contextlib.suppress(OSError):
             seed.unlink()

@@ -14,7 +14,9 @@ The replace (`swap_in`), in this order:
    Windows `os.rename`, which never replaces an existing name; where hard links are unsupported
    (FAT, some NAS shares) a check that the name is free, then a rename. If the name was taken
    meanwhile, that newer save stays in the ledger, the original goes to 备份, and the run exits 3.
-4. move the aside original into 备份 (a rename: no partial backup can exist under a final name).
+4. move the aside original into 备份 (a rename: no partial backup can exist under a final name;
+   a backup folder on another disk gets a complete copy, written under a temp name and renamed,
+   before step 1, so a full disk there refuses the write before the master is touched).
 Whatever fails between 1 and 3 puts the original back. A crash between 1 and 3 leaves the master
 under its aside name for a moment; the next write (`recover`) puts it back, or into 备份 when
 the name holds a newer file by then. No step can overwrite a file it has not verified.
@@ -278,6 +280,18 @@ class Backups:
         """Create the folder before the master is touched, so a read-only place refuses early."""
         self.folder.mkdir(parents=True, exist_ok=True)
 
+    @property
+    def same_disk(self) -> bool:
+        """The folder is where a rename can move the master (else it is copied)."""
+        return os.stat(self.folder).st_dev == os.stat(self.ledger.parent).st_dev
+
+    def copy_now(self) -> Path:
+        """A complete copy of the master, taken before anything moves (a folder on another disk)."""
+        target = self.target()
+        _copy_complete(self.ledger, target)
+        self.prune()
+        return target
+
     def target(self) -> Path:
         stamp = self.now.strftime("%Y%m%d-%H%M%S")
         stem, suffix = self._stem(), self.ledger.suffix
@@ -372,6 +386,7 @@ def recover(path: Path, backups: Backups) -> None:
 def swap_in(temp: Path, path: Path, before: Fingerprint, backups: Backups) -> Path | None:
     """Put `temp` at `path` if `path` still holds the file `before` describes (see module docs).
     Returns the backup of the original (None when backups are off)."""
+    copied = backups.copy_now() if backups.keep > 0 and not backups.same_disk else None
     fault("before-replace")
     aside = _unique(path, ".old")
     try:
@@ -398,9 +413,9 @@ def swap_in(temp: Path, path: Path, before: Fingerprint, backups: Backups) -> Pa
             _put_back(aside, path, backups)
         raise
     fault("after-replace")
-    kept = backups.take(aside) if backups.keep > 0 else _drop(aside)
+    kept = backups.take(aside) if backups.keep > 0 and copied is None else _drop(aside)
     fsync_dir(path.parent)
-    return kept
+    return copied or kept
 
 
 def _both_saved(path: Path, kept: Path) -> FileInUse:
