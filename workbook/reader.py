@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import python_calamine as pc
+
 from taizhang.core.errors import BadInput
 from taizhang.core.header import HeaderMatch, find_header
 from taizhang.core.model import Ledger
@@ -85,9 +87,23 @@ def settings_table(name: str, grid: list[list[Any]]) -> SheetTable:
     return SheetTable.from_grid(name, grid, header_row)
 
 
-def read_settings(book: BoundedBook, names: list[str]) -> Settings:
-    tables = {name: settings_table(name, book.grid(name)) for name in SETTINGS_SHEETS if name in names}
+def read_settings(book: BoundedBook | pc.CalamineWorkbook, names: list[str]) -> Settings:
+    """The settings sheets of a book opened by open_book (bounded) or, for older callers, by
+    calamine directly."""
+    def grid(name: str) -> list[list[Any]]:
+        if isinstance(book, BoundedBook):
+            return book.grid(name)
+        return [list(r) for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+
+    tables = {name: settings_table(name, grid(name)) for name in SETTINGS_SHEETS if name in names}
     return load_settings(tables)
+
+
+def read_file_settings(path: Path) -> tuple[list[str], Settings]:
+    """A saved workbook's sheet names and settings, read within the bounds."""
+    with _open(path) as book:
+        names = book.worksheet_names()
+        return names, read_settings(book, names)
 
 
 def _choose_sheet(path: Path, book: BoundedBook, names: list[str], wanted: str | None

@@ -413,9 +413,12 @@ def swap_in(temp: Path, path: Path, before: Fingerprint, backups: Backups) -> Pa
             _put_back(aside, path, backups)
         raise
     fault("after-replace")
-    kept = backups.take(aside) if backups.keep > 0 and copied is None else _drop(aside)
+    if backups.keep > 0 and copied is None:
+        copied = backups.take(aside)
+    else:
+        aside.unlink()
     fsync_dir(path.parent)
-    return copied or kept
+    return copied
 
 
 def _both_saved(path: Path, kept: Path) -> FileInUse:
@@ -423,10 +426,6 @@ def _both_saved(path: Path, kept: Path) -> FileInUse:
         f"{path.name} 在处理期间被他人保存了不止一次，未写入。较早保存的版本备份在“{kept}”，"
         "较新的仍在台账中，请核对后重新运行。"
     )
-
-
-def _drop(aside: Path) -> None:
-    aside.unlink()
 
 
 def replace(temp: Path, path: Path) -> None:
