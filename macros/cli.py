@@ -128,7 +128,7 @@ SHEET = click.option("--sheet", help="台账所在工作表（默认自动识别
 
 def current(ledger: Path, writing: bool = False) -> Path:
     """The file that holds the ledger now (a .xls converted before: its .xlsx), said when it differs."""
-    from taizhang.macros.writeback import current_ledger
+    from taizhang.workbook.convert import current_ledger
 
     found, note = current_ledger(ledger, writing=writing)
     if note:

@@ -226,7 +226,7 @@ def check_output_path(out: Path, ledger: Path) -> None:
 
     if out.resolve() == ledger.resolve():
         raise BadInput(f"--out 不能是台账本身（“{ledger.name}”）；要写回台账请用 --write")
-    from taizhang.macros.writeback import written_by_tool
+    from taizhang.workbook.convert import written_by_tool
 
     if out.exists() and not written_by_tool(out):
         raise BadInput(f"“{out}”已存在且不是本工具生成的文件；为免覆盖，请换一个文件名或先删除它")

@@ -26,14 +26,16 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import numpy as np
 import python_calamine as pc
 from lxml import etree
 
 from taizhang.core.errors import BadInput
 from taizhang.core.model import column_letter
+
+if TYPE_CHECKING:
+    import numpy as np
 
 T = TypeVar("T")
 MAX_PART = 256 * 1024 * 1024
@@ -170,16 +172,21 @@ _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 
 
 def _extent_fast(data: bytes) -> Extent | None:
-    """From every `<c r="A1"` at C speed (numpy). None when a cell is written otherwise (a
-    namespace prefix, another attribute first, no r at all): the walk handles those."""
+    """From every `<c r="A1"` at C speed (bytes.count, numpy). None when a cell is written
+    otherwise (a namespace prefix, another attribute first, no r at all): the walk handles those."""
     if (b":c " in data or b":row" in data) and _PREFIXED.search(data):
         return None
+    if b"<c" not in data:
+        return Extent(0, 0, 0)
+    import numpy as np  # here: a plain read (taizhang read) needs numpy for nothing else
+
     n = len(data)
     a = np.frombuffer(data, dtype=np.uint8)
-    lt = np.flatnonzero(a[: max(n - 16, 0)] == 60)  # "<" (a cell needs more than 16 bytes to its end)
-    lt = lt[a[lt + 1] == 99]  # "<c"
-    after = a[lt + 2]
-    cells = lt[(after == 32) | (after == 62) | (after == 47) | (after == 9) | (after == 10) | (after == 13)]
+    lc = a[:-5] == 60  # "<c" (cells, and <col, <color … which the next byte tells apart)
+    lc &= a[1:-4] == 99
+    found = np.flatnonzero(lc)
+    after = a[found + 2]
+    cells = found[(after == 32) | (after == 62) | (after == 47) | (after == 9) | (after == 10) | (after == 13)]
     if not len(cells):
         return Extent(0, 0, 0)
     if not ((a[cells + 2] == 32) & (a[cells + 3] == 114) & (a[cells + 4] == 61) & (a[cells + 5] == 34)).all():
@@ -193,22 +200,30 @@ def _extent_fast(data: bytes) -> Extent | None:
     three = two & is_letter[2]
     c1, c2, c3 = (letters[k].astype(np.int32) - 64 for k in range(3))
     col = np.where(three, (c1 * 26 + c2) * 26 + c3, np.where(two, c1 * 26 + c2, c1))
-    q = p + 1 + two + three
-    row = np.zeros(len(cells), dtype=np.int64)
-    going = np.ones(len(cells), dtype=bool)
+    row = _digits(a, p + 1 + two + three)
+    if row is None:
+        return None
+    return Extent(int(row.max()), int(col.max()), len(cells), (row, col, cells))
+
+
+def _digits(a: np.ndarray, at: np.ndarray) -> np.ndarray | None:
+    """The row numbers written at `at` (each followed by its closing quote), else None."""
+    import numpy as np
+
+    n = len(a)
+    row = np.zeros(len(at), dtype=np.int64)
+    going = np.ones(len(at), dtype=bool)
     for k in range(9):
-        d = a[np.minimum(q + k, n - 1)]
+        d = a[np.minimum(at + k, n - 1)]
         digit = going & (d >= 48) & (d <= 57)
         stopped = going & ~digit
         if (k == 0 and stopped.any()) or not (d[stopped] == 34).all():
             return None  # no digits, or something other than the closing quote after them
         if not digit.any():
-            break
+            return row
         row[digit] = row[digit] * 10 + (d[digit] - 48)
         going = digit
-    else:
-        return None  # nine digits: beyond any sheet
-    return Extent(int(row.max()), int(col.max()), len(cells), (row, col, cells))
+    return None  # nine digits: beyond any sheet
 
 
 def _extent_walk(data: bytes) -> Extent:

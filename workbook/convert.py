@@ -1,4 +1,5 @@
-"""LibreOffice headless as a converter: a legacy .xls master to .xlsx, a summary to PDF.
+"""LibreOffice headless as a converter: a legacy .xls master to .xlsx, a summary to PDF; and
+which file holds a .xls master once it was converted (`current_ledger`).
 
 LibreOffice writes into a private folder beside the target; the result is moved to its final
 name only when the conversion succeeded, and the folder is removed whatever happens, so a
@@ -69,3 +70,32 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
             proc.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)
+
+
+def written_by_tool(path: Path) -> bool:
+    """Whether the workbook carries the tool's sheet markers (the tool wrote it)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return b"_taizhang_tool_" in z.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def current_ledger(path: Path, *, writing: bool) -> tuple[Path, str]:
+    """The file that holds a .xls master now: the .xlsx the tool converted it to, while that is
+    the newer of the two. Returns the path to use and a note for the user ("" when unchanged)."""
+    xlsx = path.with_suffix(".xlsx")
+    if path.suffix.lower() != ".xls" or not xlsx.is_file() or not path.is_file() or not written_by_tool(xlsx):
+        return path, ""
+    if xlsx.stat().st_mtime_ns >= path.stat().st_mtime_ns:
+        return xlsx, (f"“{path.name}”此前已转换为“{xlsx.name}”，台账助手的结果和此后的修改都在“{xlsx.name}”中，"
+                      f"本次使用“{xlsx.name}”。以后请直接对“{xlsx.name}”运行命令。")
+    if writing:
+        raise BadInput(
+            f"“{path.name}”此前已转换为“{xlsx.name}”（其中有台账助手写入的结果），但“{path.name}”在那之后又被修改过。"
+            f"请确认以哪个文件为准：以“{xlsx.name}”为准，就对它运行命令；以“{path.name}”为准，"
+            f"就先把“{xlsx.name}”改名或移走，再重新运行。"
+        )
+    return path, f"注意：“{xlsx.name}”中有此前写入的结果，但比“{path.name}”旧；本次读取“{path.name}”。"
