@@ -145,3 +145,14 @@ def test_without_hard_links_the_name_is_still_never_overwritten(
         w.commit()
     assert ledger.read_bytes() not in (theirs,)
     assert left_over(tmp_path) == []
+
+
+def test_another_ledgers_interrupted_replace_is_not_taken_for_this_ones(tmp_path: Path) -> None:
+    """台账.xlsx.xlsx's aside file starts like 台账.xlsx's would: the writer of 台账.xlsx leaves it."""
+    ledger = make_ledger(tmp_path / "台账.xlsx")
+    other = tmp_path / ".~taizhang.台账.xlsx.xlsx.0a1b2c3d.old"
+    other.write_bytes(b"the other ledger's original")
+    with LedgerWriter(ledger) as w:
+        w.set_tool_column("台账", 2, "【系统】状态", {3: "正常"})
+        w.commit()
+    assert other.read_bytes() == b"the other ledger's original"

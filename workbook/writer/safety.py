@@ -80,9 +80,11 @@ def temp_prefix(path: Path) -> str:
 
 
 def _ours(path: Path, suffix: str) -> list[Path]:
-    prefix = _own(path)
+    """This ledger's temp (or aside) files: exactly `<prefix><8 hex digits><suffix>`, so those
+    of a ledger whose name merely starts the same (台账.xlsx.bak) are not taken for its own."""
+    mine = re.compile(re.escape(_own(path)) + r"[0-9a-f]{8}" + re.escape(suffix))
     try:
-        return [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(suffix)]
+        return [p for p in path.parent.iterdir() if mine.fullmatch(p.name)]
     except OSError:
         return []
 
