@@ -10,13 +10,16 @@ trusts the sizes in the zip. So before calamine sees an .xlsx/.xlsm part:
 - its prolog is checked: a DTD or entity declaration (billion laughs, XXE) is refused;
 - each sheet's real extent is taken from the `r` of every cell (a `<dimension>` may lie);
 - a sheet whose grid from A1 holds at most MAX_CELLS cells is read by calamine; a bigger but
-  sparse one (a stray value far away) is read cell by cell without a dense grid (sparse.py); a
-  sheet still beyond MAX_CELLS that way is refused, naming the farthest cell.
-Any error calamine raises on a part (malformed XML) becomes a Chinese message (exit 2).
+  sparse one is read without a dense grid (sparse.py): an ordinary table plus a few stray
+  values far away goes to calamine with the stray cells cut out and those read one by one;
+  anything else is read cell by cell, rows only as long as their last cell. A sheet still
+  beyond MAX_CELLS that way is refused, naming the farthest cell.
+Any error calamine raises on a part (malformed XML), a Rust panic included, becomes a Chinese
+message (exit 2).
 
 Limits: MAX_PART 256 MiB (a 40-column ledger of about 200,000 rows), MAX_TOTAL 512 MiB,
 MAX_CELLS 8,000,000 (200,000 rows x 40 columns). Legacy .xls files are bounded by their format
-(65,536 x 256); .ods and .xlsb parts get the size limits only."""
+(65,536 x 256); the zip entries of .ods and .xlsb files are held to the size limits as declared."""
 
 from __future__ import annotations
 
@@ -441,7 +444,12 @@ def open_book(path: Path, data: bytes | None = None) -> BoundedBook:
             head = f.read(4)
     else:
         head = data[:4]
-    zb = ZipBook(path, data) if head == b"PK\x03\x04" and path.suffix.lower() not in (".ods", ".xlsb") else None
+    zb = None
+    if head == b"PK\x03\x04":
+        if path.suffix.lower() in (".ods", ".xlsb"):
+            declared_sizes(path, data)
+        else:
+            zb = ZipBook(path, data)
     try:
         book = guarded(pc.CalamineWorkbook.from_filelike, _bytes_io(data)) if data is not None else \
             guarded(pc.CalamineWorkbook.from_path, str(path))
@@ -453,6 +461,19 @@ def open_book(path: Path, data: bytes | None = None) -> BoundedBook:
         raise BadInput(f"无法读取文件“{path.name}”：它不是可识别的 Excel 工作簿（.xlsx、.xlsm 或 .xls），"
                        f"或已损坏。详细原因：{exc}") from None
     return BoundedBook(path, book, zb)
+
+
+def declared_sizes(path: Path, data: bytes | None) -> None:
+    """The size limits on what a zip says of its entries (for formats read by calamine alone)."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as z:
+            sizes = [i.file_size for i in z.infolist()]
+    except Exception:  # not a zip after all: calamine says what it is
+        return
+    if sum(sizes) > MAX_TOTAL or any(n > MAX_PART for n in sizes):
+        raise _bomb(path.name, "压缩包")
 
 
 def _bytes_io(data: bytes | None) -> Any:

@@ -136,9 +136,9 @@ class Values:
         return number
 
     def _date(self, serial: float) -> Any:
-        try:
-            moment = self.epoch + timedelta(days=serial)
-        except OverflowError:
+        try:  # to the millisecond, as calamine rounds
+            moment = self.epoch + timedelta(milliseconds=round(serial * 86_400_000))
+        except (OverflowError, ValueError):
             return serial
         if serial == int(serial):
             return moment.date()
