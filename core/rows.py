@@ -154,9 +154,13 @@ def _build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMat
     first_data = match.last_row + 1
     _fill_merged_down(grid, merged or [], first_data)
     year = _guess_year(grid, match, year_hint)
-    width = max((len(r) for r in grid[first_data:]), default=0)
+    # Columns right of the last header are never read: a stray value far right (a sparse sheet)
+    # must not widen every row.
+    needed = max([*match.columns.values(), *match.extra.values()], default=-1) + 1
+    width = min(max((len(r) for r in grid[first_data:]), default=0), needed)
     kept = [r for r in range(first_data, len(grid)) if any(grid[r]) and not _is_totals(grid[r])]
-    padded = [grid[r] + [None] * (width - len(grid[r])) if len(grid[r]) < width else grid[r] for r in kept]
+    padded = [grid[r] if len(grid[r]) == width else (grid[r] + [None] * (width - len(grid[r])))[:width]
+              for r in kept]
     by_column = list(zip(*padded, strict=True)) if padded else []
 
     def raw_column(col: int) -> tuple[Any, ...]:

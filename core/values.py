@@ -10,6 +10,9 @@ from datetime import date, datetime, timedelta
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's phantom 1900-02-29
 MAX_SERIAL = 2958465  # 9999-12-31
+# The dates a 台账 can hold: anything outside is a typo (9999, 2205) and is kept raw, so no job
+# does arithmetic on it (a deadline three months after 9999-12-01 does not exist).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 
 
 class Unparseable(ValueError):
@@ -65,13 +68,23 @@ def _build(year: int, month: int, day: int, shown: str) -> date:
 def serial_to_date(serial: float) -> date:
     if not 1 <= serial <= MAX_SERIAL:
         raise Unparseable(f"数字 {serial:g} 不是日期")
-    return EXCEL_EPOCH + timedelta(days=int(serial))
+    days = int(serial)
+    if days == 60:
+        raise Unparseable("1900-02-29 不是存在的日期")
+    return EXCEL_EPOCH + timedelta(days=days + (1 if days < 60 else 0))  # before Excel's phantom day
 
 
 def parse_date(value: object, year: int | None = None) -> date | None:
     """A date from a cell: date cells, Excel serials, and text such as 2025.3.25, 2025/3/25,
     2025-03-25, 2025年3月25日, 20250325 and 3月25日 (the year comes from `year`).
-    Empty cells give None; anything else raises `Unparseable`."""
+    Empty cells give None; anything else, and any date outside 1900–2100, raises `Unparseable`."""
+    found = _parse_date(value, year)
+    if found is not None and not FIRST_DAY <= found <= LAST_DAY:
+        raise Unparseable(f"“{found.isoformat()}”的年份 {found.year} 不在 1900—2100 年之间，应是笔误")
+    return found
+
+
+def _parse_date(value: object, year: int | None) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -97,7 +110,7 @@ def parse_date(value: object, year: int | None = None) -> date | None:
             raise Unparseable(f"“{text}”缺少年份，且无法从年度列或参数表得知年份")
         return _build(year, int(m["m"]), int(m["d"]), text)
     if re.fullmatch(r"\d+(\.\d+)?", text):
-        return parse_date(float(text), year)
+        return _parse_date(float(text), year)
     raise Unparseable(f"“{text}”不是可识别的日期，应写作 2025-03-25、2025年3月25日 或日期格式单元格")
 
 

@@ -29,10 +29,14 @@ def where(f: Finding, report: Report) -> str:
     return place if f.sheet == report.sheet else f"“{f.sheet}”!{place}"
 
 
-def row_problems(report: Report) -> dict[int, str]:
-    """Each ledger row's problems in short, for the tool column: “领衔人：必填项为空；……”."""
+def row_problems(report: Report, header_row: int = 0) -> dict[int, str]:
+    """Each ledger row's problems in short, for the tool column: “领衔人：必填项为空；……”.
+    Findings about the sheet as a whole (at the header, such as a missing column) have no row
+    of their own: they are listed in the 校验结果 sheet only."""
     by_row: dict[int, list[str]] = defaultdict(list)
     for f in report.ledger_findings():
+        if f.row <= header_row:
+            continue
         where = f.field or f.column
         by_row[f.row].append(f"【{f.severity.value}】{f.message}" if where else f"【{f.severity.value}】{_title(f.code)}")
     return {row: "；".join(items) for row, items in by_row.items()}
@@ -91,7 +95,7 @@ def apply_check(writer: LedgerWriter, analysis: Analysis) -> list[str]:
     user had coloured them."""
     ledger = analysis.ledger
     report = analysis.report
-    problems = row_problems(report)
+    problems = row_problems(report, ledger.header_row)
     writer.set_tool_column(ledger.sheet, ledger.header_row, PROBLEMS_COLUMN, dict(problems),
                            style=st.TOOL_BODY, header_style=st.TOOL_HEADER, width=40)
     fills = cell_fills(report)

@@ -10,7 +10,14 @@ import click
 
 from taizhang import __version__
 from taizhang.core.deadlines import DEFAULT_PRESET, PRESETS
-from taizhang.macros.console import DATE, check_output_path, echo_json, friendly_errors, today_or
+from taizhang.macros.console import (
+    DATE,
+    ChineseGroup,
+    check_output_path,
+    echo_json,
+    friendly_errors,
+    today_or,
+)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LEDGER = click.Path(dir_okay=False, path_type=Path)
@@ -20,7 +27,7 @@ TODAY = click.option("--today", type=DATE, help="按哪一天计算（默认今�
 SHEET = click.option("--sheet", help="台账所在工作表（默认自动识别）")
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=ChineseGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", message="台账助手 %(version)s")
 def cli() -> None:
     """台账助手：人大代表建议和政协委员提案办理台账的校验、时限、统计、分发与合并。
@@ -48,7 +55,7 @@ def read_cmd(ledger: Path, sheet: str | None, as_json: bool) -> None:
     from taizhang.macros.read_job import ledger_json, ledger_text
     from taizhang.workbook.reader import read_ledger
 
-    result = read_ledger(ledger, sheet)
+    result = read_ledger(current(ledger), sheet)
     if as_json:
         echo_json(ledger_json(result))
     else:
@@ -126,11 +133,21 @@ def demo_cmd(out_dir: Path, today: date) -> None:
 
 
 
+def current(ledger: Path, writing: bool = False) -> Path:
+    """The file that holds the ledger now (a .xls converted before: its .xlsx), said when it differs."""
+    from taizhang.workbook.convert import current_ledger
+
+    found, note = current_ledger(ledger, writing=writing)
+    if note:
+        click.echo(note, err=True)
+    return found
+
+
 def _load(ledger: Path, sheet: str | None, today: date | None):  # type: ignore[no-untyped-def]
     from taizhang.macros.analysis import Analysis
     from taizhang.workbook.reader import read_workbook
 
-    loaded = read_workbook(ledger, sheet)
+    loaded = read_workbook(current(ledger), sheet)
     return Analysis(loaded.ledger, loaded.settings, today_or(today))
 
 

@@ -44,7 +44,8 @@ def _check_columns(analysis: Analysis) -> Columns:
     from taizhang.macros.check_job import PROBLEMS_COLUMN, cell_fills, row_problems
 
     report = analysis.report
-    return {PROBLEMS_COLUMN: dict(row_problems(report)), MARKS_COLUMN: dict(row_marks(cell_fills(report)))}
+    problems = row_problems(report, analysis.ledger.header_row)
+    return {PROBLEMS_COLUMN: dict(problems), MARKS_COLUMN: dict(row_marks(cell_fills(report)))}
 
 
 def check_rules(read: LiveRead, marks_letter: str) -> None:

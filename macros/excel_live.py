@@ -186,14 +186,11 @@ def _read_saved(book: BookLike, fullname: str, path: Path, budget: Budget) -> Li
     functions; one call for the ledger's sheet object, which the tool columns are written into."""
     from taizhang.workbook import reader
 
-    wb = reader._open(path)
-    try:
-        names = reader._worksheets(wb)
+    with reader._open(path) as wb:
+        names = wb.worksheet_names()
         settings = reader.read_settings(wb, names)
-        sheet, match, ws = reader._choose_sheet(path, wb, names, settings.params.ledger_sheet)
-        values, merged = reader._grid(ws), reader._merged(ws)
-    finally:
-        wb.close()
+        sheet, match = reader._choose_sheet(path, wb, names, settings.params.ledger_sheet)
+        values, merged = wb.grid(sheet), wb.merged(sheet)
     ledger = build_ledger(fullname, sheet, values, match, merged, settings.params.year)
     budget.spend()  # sheets[name]
     grid = Grid(book.sheets[sheet], [[_plain(v) for v in row] for row in values], len(values),

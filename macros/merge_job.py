@@ -15,8 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import python_calamine as pc
-
 from taizhang.core.columns import BY_NAME, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.errors import TaizhangError
@@ -28,6 +26,7 @@ from taizhang.macros.adopt_job import require_unit_directory
 from taizhang.macros.analysis import Analysis
 from taizhang.macros.split_job import case_units, fillable, fingerprint, shown_values
 from taizhang.validators import Report
+from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.returned import ReturnedBook, read_returned
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
@@ -312,13 +311,10 @@ def _cell_text(value: Any) -> str | None:
 
 def read_changes(path: Path) -> list[list[Any]]:
     """The rows already in the master's 变更记录 sheet (below its header), as text."""
-    book = pc.CalamineWorkbook.from_path(str(path))
-    try:
+    with open_book(path) as book:
         if CHANGES_SHEET not in book.sheet_names:
             return []
-        rows = book.get_sheet_by_name(CHANGES_SHEET).to_python(skip_empty_area=False)
-    finally:
-        book.close()
+        rows = book.grid(CHANGES_SHEET)
     out = []
     for row in list(rows)[1:]:
         values = [_cell_text(v) for v in (list(row) + [None] * 7)[:7]]

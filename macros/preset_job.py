@@ -7,14 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine as pc
-
 from taizhang.core.deadlines import PRESETS, RULE_HEADERS, DeadlineRule, Untracked, plan_rules, rules_to_rows
 from taizhang.core.deadlines.presets import preset_rules
 from taizhang.core.deadlines.tracking import missing_reason
 from taizhang.core.model import column_letter
 from taizhang.core.settings import DEADLINES_SHEET, PARAMS_SHEET
 from taizhang.macros import sheet_styles as st
+from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer import CellValue, LedgerWriter, ToolSheet, WriteResult
 
@@ -56,13 +55,10 @@ def rules_sheet(rules: list[DeadlineRule]) -> ToolSheet:
 
 def _preset_cell(path: Path) -> str | None:
     """The 值 cell of the 参数 sheet's 时限预设 row, if the sheet has one."""
-    book = pc.CalamineWorkbook.from_path(str(path))
-    try:
+    with open_book(path) as book:
         if PARAMS_SHEET not in book.sheet_names:
             return None
-        grid = book.get_sheet_by_name(PARAMS_SHEET).to_python(skip_empty_area=False)
-    finally:
-        book.close()
+        grid = book.grid(PARAMS_SHEET)
     header = next((i for i, row in enumerate(grid[:10]) if "参数" in row and "值" in row), None)
     if header is None:
         return None

@@ -31,6 +31,7 @@ from taizhang.macros.adopt_job import require_unit_directory
 from taizhang.macros.analysis import Analysis
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
+from taizhang.workbook.writer.safety import write_text_complete
 
 HOST, CO = "主办", "协办"
 HOST_FIELDS = ("签收日期", "面商日期", "办理方案日期", "答复样稿日期", "正式答复日期", "答复文号", "办理结果",
@@ -245,7 +246,7 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
         path = write_unit_book(out_dir / f"{stem}.xlsx", book)
         note = out_dir / f"{stem}.txt"
         awaited = awaited_opinions(by_unit[unit], deadlines, analysis.unit_names)
-        note.write_text(cover_note(unit, rows, settings.params.office, today, path.name, awaited), encoding="utf-8")
+        write_text_complete(note, cover_note(unit, rows, settings.params.office, today, path.name, awaited))
         roles = Counter(r.role for r in rows)
         result.files.append(UnitFile(unit, path, note, roles[HOST], roles[CO]))
     return result

@@ -30,9 +30,10 @@ def split_cmd(ledger: Path, out_dir: Path, today: date | None, units: tuple[str,
 
     例：taizhang split 台账.xlsx --out 分发 --today 2026-05-20
     """
+    from taizhang.macros.cli import current
     from taizhang.macros.split_job import split
 
-    result = split(ledger, out_dir, today_or(today), units or None)
+    result = split(current(ledger), out_dir, today_or(today), units or None)
     click.echo(result.text())
 
 
@@ -56,9 +57,11 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
 
     例：taizhang merge 台账.xlsx 回传/*.xlsx --dry-run
     """
+    from taizhang.macros.cli import current
     from taizhang.macros.merge_job import MERGED, merge
     from taizhang.macros.update_job import UPDATED, refresh_command
 
+    ledger = current(ledger, writing=not dry_run)
     # The clock is read here, at the edge, for the 变更记录 time stamps.
     report = merge(ledger, files, today_or(today), dry_run=dry_run, now=datetime.now())
     changed = not dry_run and any(f.status == MERGED for f in report.files)

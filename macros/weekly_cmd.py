@@ -26,7 +26,7 @@ def weekly_cmd(config_path: Path, today: date | None, no_email: bool) -> None:
 
     台账正被 Excel/WPS 打开时不写入台账，报告按其最后保存的内容生成。
 
-    退出码：0 一切正常；1 有校验错误或逾期件；2 配置有误或有台账无法读取（其余台账照常处理）；
+    退出码：0 一切正常；1 有校验错误或逾期件；2 配置有误、有台账无法读取（其余台账照常处理）或邮件未能发出；
     3 设置要求写回台账，但台账正被打开。
 
     例：taizhang weekly --config 台账周检.toml --today 2026-05-18

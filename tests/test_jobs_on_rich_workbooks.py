@@ -18,17 +18,7 @@ from tests.conftest_writer import parts, worksheet_cells
 TODAY = "2025-06-01"
 TOOL_PREFIX = "【系统】"
 WRITES = {"check": "校验结果", "due": "逾期清单", "summary": "汇总"}  # a tool sheet each job adds
-MISSING_COLUMN_BUG = (
-    "check places a finding about a column the ledger lacks (类别, 领衔人) on the header row; --write puts "
-    "it into the 【系统】校验问题 column there and the writer refuses (exit 2), so check --write fails on any "
-    "ledger without a required column. Remove this mark once check_job leaves header-row findings out."
-)
-KNOWN_BUG = pytest.mark.xfail(raises=AssertionError, strict=True, reason=MISSING_COLUMN_BUG)
-JOBS = [
-    pytest.param("check", marks=KNOWN_BUG),
-    "due",
-    "summary",
-]
+JOBS = ["check", "due", "summary"]
 
 
 @pytest.fixture(scope="module")

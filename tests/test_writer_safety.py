@@ -58,7 +58,10 @@ def test_a_crash_at_any_point_leaves_old_or_complete_new_file(
 
     crashed = run_script(ledger, fault=point)
     assert crashed.returncode == 86, crashed.stderr
-    assert ledger.read_bytes() in (old, new)
+    if point == "after-aside":  # the master waits under its aside name for the next write
+        assert [p.read_bytes() for p in tmp_path.glob(".~taizhang.*.old")] == [old]
+    else:
+        assert ledger.read_bytes() in (old, new)
     with FileLock(str(ledger.with_name(f".~taizhang.{ledger.name}.lock")), timeout=0):
         pass  # the lock died with the process
 
@@ -66,6 +69,9 @@ def test_a_crash_at_any_point_leaves_old_or_complete_new_file(
     assert again.returncode == 0, again.stderr
     assert ledger.read_bytes() == new
     assert not list(tmp_path.glob(".~taizhang.*.tmp")), "stale temp files are cleaned up"
+    assert not list(tmp_path.glob(".~taizhang.*.old")), "an interrupted replace is undone"
+    backups = [p.read_bytes() for p in (tmp_path / "备份").iterdir()]
+    assert old in backups and all(b in (old, new) for b in backups)
 
 
 def excel_owner_file(user: str) -> bytes:

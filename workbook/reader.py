@@ -31,8 +31,8 @@ from taizhang.core.settings import (
     SheetTable,
     load_settings,
 )
+from taizhang.workbook.bounded import OLE_MAGIC, BoundedBook, encrypted_message, is_encrypted, open_book
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 # The header a settings sheet is recognised by (its first column).
 SETTINGS_KEYS = {UNITS_SHEET: UNIT_HEADERS[0], HOLIDAYS_SHEET: HOLIDAY_HEADERS[0],
@@ -47,7 +47,7 @@ class LoadedWorkbook:
     sheet_names: list[str]
 
 
-def _open(path: Path) -> pc.CalamineWorkbook:
+def _open(path: Path) -> BoundedBook:
     if not path.exists():
         raise BadInput(f"找不到文件“{path}”，请检查路径")
     if path.is_dir():
@@ -56,48 +56,25 @@ def _open(path: Path) -> pc.CalamineWorkbook:
         head = f.read(8)
     if not head:
         raise BadInput(f"文件“{path.name}”是空文件，应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）")
-    if head.startswith(OLE_MAGIC) and _is_encrypted_ooxml(path):
-        raise BadInput(f"文件“{path.name}”设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再试")
+    if head.startswith(OLE_MAGIC) and is_encrypted_ooxml(path):
+        raise BadInput(encrypted_message(path.name))
     if head.startswith(ZIP_MAGIC) and not _has_workbook_part(path):
         raise BadInput(f"文件“{path.name}”不是 Excel 工作簿（压缩包中没有工作簿内容），应为 .xlsx、.xlsm 或 .xls")
-    try:
-        return pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
-        raise BadInput(f"文件“{path.name}”设置了密码（已加密），请取消密码后另存再试") from None
-    except Exception as exc:  # calamine raises several types for files that are not workbooks
-        raise BadInput(f"无法读取文件“{path.name}”：它不是可识别的 Excel 工作簿（.xlsx、.xlsm 或 .xls）。"
-                       f"详细原因：{exc}") from None
+    return open_book(path)
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
-    # An encrypted .xlsx is an OLE compound file holding EncryptionInfo and EncryptedPackage streams.
-    data = path.read_bytes()[:65536]
-    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+def is_encrypted_ooxml(path: Path) -> bool:
+    with path.open("rb") as f:
+        return is_encrypted(f.read(65536))
 
 
 def _has_workbook_part(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError):
         return False
     return bool(names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"})
-
-
-def _grid(sheet: pc.CalamineSheet, nrows: int | None = None) -> list[list[Any]]:
-    """The sheet's values from A1, so list indexes are Excel rows and columns minus one."""
-    rows = sheet.to_python(skip_empty_area=False) if nrows is None else sheet.to_python(
-        skip_empty_area=False, nrows=nrows)
-    return rows if isinstance(rows, list) and (not rows or isinstance(rows[0], list)) else [list(r) for r in rows]
-
-
-def _merged(sheet: pc.CalamineSheet) -> list[tuple[int, int, int, int]]:
-    ranges = getattr(sheet, "merged_cell_ranges", None) or []
-    return [(a[0], a[1], b[0], b[1]) for a, b in ranges]
-
-
-def _worksheets(book: pc.CalamineWorkbook) -> list[str]:
-    return [m.name for m in book.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
 
 
 def settings_table(name: str, grid: list[list[Any]]) -> SheetTable:
@@ -110,32 +87,43 @@ def settings_table(name: str, grid: list[list[Any]]) -> SheetTable:
     return SheetTable.from_grid(name, grid, header_row)
 
 
-def read_settings(book: pc.CalamineWorkbook, names: list[str]) -> Settings:
-    tables = {name: settings_table(name, _grid(book.get_sheet_by_name(name)))
-              for name in SETTINGS_SHEETS if name in names}
+def read_settings(book: BoundedBook | pc.CalamineWorkbook, names: list[str]) -> Settings:
+    """The settings sheets of a book opened by open_book (bounded) or, for older callers, by
+    calamine directly."""
+    def grid(name: str) -> list[list[Any]]:
+        if isinstance(book, BoundedBook):
+            return book.grid(name)
+        return [list(r) for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+
+    tables = {name: settings_table(name, grid(name)) for name in SETTINGS_SHEETS if name in names}
     return load_settings(tables)
 
 
-def _choose_sheet(path: Path, book: pc.CalamineWorkbook, names: list[str], wanted: str | None
-                  ) -> tuple[str, HeaderMatch, pc.CalamineSheet]:
-    # calamine parses a whole sheet when it is fetched: fetch each once and keep it.
+def read_file_settings(path: Path) -> tuple[list[str], Settings]:
+    """A saved workbook's sheet names and settings, read within the bounds."""
+    with _open(path) as book:
+        names = book.worksheet_names()
+        return names, read_settings(book, names)
+
+
+def _choose_sheet(path: Path, book: BoundedBook, names: list[str], wanted: str | None
+                  ) -> tuple[str, HeaderMatch]:
+    # calamine parses a whole sheet when it is fetched: the book keeps each sheet it read.
     if wanted:
         if wanted not in names:
             raise BadInput(f"文件“{path.name}”中没有名为“{wanted}”的工作表；现有工作表：{'、'.join(names)}")
-        sheet = book.get_sheet_by_name(wanted)
-        match = find_header(_grid(sheet, 31), _merged(sheet))
+        match = find_header(book.grid(wanted, 31), book.merged(wanted))
         if match is None:
             raise BadInput(f"文件“{path.name}”的“{wanted}”工作表前 30 行中找不到台账表头："
                            "应有“编号”“标题”“主办单位”“交办日期”等列名")
-        return wanted, match, sheet
-    found: list[tuple[str, HeaderMatch, pc.CalamineSheet]] = []
+        return wanted, match
+    found: list[tuple[str, HeaderMatch]] = []
     for name in names:
         if name in NOT_LEDGER:
             continue
-        sheet = book.get_sheet_by_name(name)
-        match = find_header(_grid(sheet, 31), _merged(sheet))
+        match = find_header(book.grid(name, 31), book.merged(name))
         if match is not None:
-            found.append((name, match, sheet))
+            found.append((name, match))
     if not found:
         raise BadInput(f"文件“{path.name}”中找不到台账：没有哪个工作表的前 30 行含有“编号”“标题”“主办单位”"
                        f"“交办日期”等台账列名（现有工作表：{'、'.join(names) or '无'}）")
@@ -152,16 +140,14 @@ def _choose_sheet(path: Path, book: pc.CalamineWorkbook, names: list[str], wante
 def read_workbook(path: str | Path, sheet: str | None = None) -> LoadedWorkbook:
     """Read the ledger and the settings sheets of a workbook. Raises BadInput with a Chinese message."""
     path = Path(path)
-    book = _open(path)
-    try:
-        names = _worksheets(book)
+    with _open(path) as book:
+        names = book.worksheet_names()
         if not names:
             raise BadInput(f"文件“{path.name}”中没有工作表")
         settings = read_settings(book, names)
-        chosen, match, ws = _choose_sheet(path, book, names, sheet or settings.params.ledger_sheet)
-        ledger = build_ledger(str(path), chosen, _grid(ws), match, _merged(ws), settings.params.year)
-    finally:
-        book.close()
+        chosen, match = _choose_sheet(path, book, names, sheet or settings.params.ledger_sheet)
+        ledger = build_ledger(str(path), chosen, book.grid(chosen), match, book.merged(chosen),
+                              settings.params.year)
     return LoadedWorkbook(path=path, ledger=ledger, settings=settings, sheet_names=names)
 
 

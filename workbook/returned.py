@@ -14,13 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import python_calamine as pc
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from taizhang.core.errors import BadInput
 from taizhang.core.model import Ledger, column_index, column_letter
 from taizhang.core.names import INSTRUCTIONS_SHEET
+from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_workbook
 from taizhang.workbook.unit_book import INFO_HEADERS, MARKER, META_KEYS, META_TABLE_ROW
 
@@ -167,14 +167,11 @@ def _check_xml(data: bytes, name: str, part: str) -> None:
 
 def _meta_grid(path: Path) -> list[list[Any]] | None:
     """The hidden 分发校验 sheet, found by its marker in A1 whatever it is named."""
-    book = pc.CalamineWorkbook.from_path(str(path))
-    try:
-        for meta in book.sheets_metadata:
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+    with open_book(path) as book:
+        for name in book.worksheet_names():
+            rows = book.grid(name)
             if rows and rows[0] and rows[0][0] == MARKER:
                 return [list(r) for r in rows]
-    finally:
-        book.close()
     return None
 
 
@@ -259,29 +256,23 @@ def _stray(grid: list[list[Any]], ledger: Ledger) -> list[StrayValue]:
 
 def _other_sheets(path: Path, ledger_sheet: str) -> list[str]:
     """Sheets besides the ledger, the 填报说明 and the hidden 分发校验 that hold anything."""
-    book = pc.CalamineWorkbook.from_path(str(path))
-    try:
-        names: list[str] = []
-        for meta in book.sheets_metadata:
-            if meta.name in (ledger_sheet, INSTRUCTIONS_SHEET) or meta.typ != pc.SheetTypeEnum.WorkSheet:
+    names: list[str] = []
+    with open_book(path) as book:
+        for name in book.worksheet_names():
+            if name in (ledger_sheet, INSTRUCTIONS_SHEET):
                 continue
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=True)
+            rows = book.grid(name)
             first = rows[0][0] if rows and rows[0] else None
             if first in (MARKER, INSTRUCTIONS_SHEET):
                 continue
             if any(v not in (None, "") for row in rows for v in row):
-                names.append(meta.name)
-    finally:
-        book.close()
+                names.append(name)
     return names
 
 
 def _ledger_grid(path: Path, sheet: str) -> list[list[Any]]:
-    book = pc.CalamineWorkbook.from_path(str(path))
-    try:
-        return [list(r) for r in book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
-    finally:
-        book.close()
+    with open_book(path) as book:
+        return [list(r) for r in book.grid(sheet)]
 
 
 def read_returned(path: str | Path) -> ReturnedBook:

@@ -24,6 +24,7 @@ from taizhang.core.columns import BY_NAME, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
 from taizhang.workbook.template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
+from taizhang.workbook.writer.safety import complete
 
 META_SHEET = "分发校验"
 MARKER = "台账助手分发校验数据（请勿修改）"
@@ -214,5 +215,6 @@ def write_unit_book(path: Path, book: UnitBook) -> Path:
     fixed = datetime(book.split_date.year, book.split_date.month, book.split_date.day)
     props.created = props.modified = fixed
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with complete(path) as temp:  # a full disk leaves no broken workbook under the unit's name
+        wb.save(temp)
     return path

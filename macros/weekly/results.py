@@ -80,9 +80,10 @@ class RunResult:
 
     @property
     def exit_code(self) -> ExitCode:
-        """2 before 3 (and 4) before 1: an unreadable ledger needs someone to act; an open one clears itself."""
+        """2 before 3 (and 4) before 1: an unreadable ledger or a mail that did not go out needs
+        someone to act; an open one clears itself."""
         codes = {r.exit_code for r in self.ledgers}
-        if self.problems:
+        if self.problems or self.mail_notes:
             codes.add(ExitCode.BAD_INPUT)
         for code in (ExitCode.BAD_INPUT, ExitCode.IN_USE, ExitCode.FIDELITY, ExitCode.FINDINGS):
             if code in codes:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from taizhang.core.errors import ExitCode, FileInUse, TaizhangError
+from taizhang.core.errors import ExitCode, TaizhangError, os_error
 from taizhang.macros.analysis import Analysis
 from taizhang.macros.holidays_job import holiday_reminder
 from taizhang.macros.weekly.changes import STATE_NAME, StateFile, compare, snapshot
@@ -69,6 +69,11 @@ def run_ledger(path: Path, config: WeeklyConfig, today: date, folder: Path) -> L
         state.save(snap, path)  # only after the report exists, so a failed run is compared again next time
     except TaizhangError as err:
         result.problem = err.message
+    except OSError as err:  # a full disk or a read-only report folder: say so, go on
+        mapped = os_error(err)
+        if mapped is None:
+            log.exception("处理 %s 时出现内部错误", path)
+        result.problem = mapped.message if mapped else f"程序内部错误（{type(err).__name__}），详见日志"
     except Exception as err:  # a bug must not stop the other ledgers; the traceback goes to the log
         log.exception("处理 %s 时出现内部错误", path)
         result.problem = f"程序内部错误（{type(err).__name__}），详见日志"
@@ -92,14 +97,15 @@ def analyse(result: LedgerResult, config: WeeklyConfig, today: date) -> Analysis
 
             try:
                 outcome = run_and_write(path, today, [apply_check, apply_due], sheet=config.run.sheet)
-            except FileInUse as err:  # opened or saved by someone between our check and the write
-                result.write_refused = ExitCode.IN_USE
-                result.write_note = f"未写入台账：{err.message}"
-            except TaizhangError as err:
-                if err.exit_code is ExitCode.BAD_INPUT:
-                    raise
+            except TaizhangError as err:  # opened or saved meanwhile, refused, a full disk …
                 result.write_refused = err.exit_code
                 result.write_note = f"未写入台账：{err.message}"
+            except Exception as err:  # the report is still written from the saved ledger
+                mapped = os_error(err) if isinstance(err, OSError) else None
+                if mapped is None:
+                    log.exception("写回 %s 时出现内部错误", path)
+                result.write_refused = mapped.exit_code if mapped else ExitCode.BAD_INPUT
+                result.write_note = f"未写入台账：{mapped.message if mapped else '程序内部错误，详见日志'}"
             else:
                 result.write_note = outcome.note
                 return outcome.analysis

@@ -5,7 +5,11 @@ compressed bytes); only the edited sheet XML, styles.xml, workbook.xml and its r
 [Content_Types].xml and docProps/app.xml are rewritten (lxml, parse once, serialize once), and
 tool-owned sheets are added as new parts. Before the original is replaced a fidelity check
 compares the temp file with the original (see fidelity.py); the safety around the replace lives in
-safety.py, including the TAIZHANG_FAULT fault-injection hook for tests.
+safety.py, including the TAIZHANG_FAULT fault-injection hook for tests. The master is never
+overwritten blindly: it is renamed aside, verified by hash to be the file that was read, and the
+new file is linked into place without overwriting, so a save by another program at that moment
+ends in the ledger or in 备份 and the run exits 3 (the sequence and why it holds on local disks
+and SMB shares: safety.py's module docs).
 
 Tool-owned sheets carry a hidden defined name `_taizhang_tool_<n>` = `'<name>'!$A$1` (book.py).
 Tool columns are recognised by their header text in the header row; tool fills by the exact

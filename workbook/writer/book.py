@@ -90,7 +90,7 @@ class Book:
         if name in self.put:
             return self.put[name]
         if name in self.deleted or not self.pkg.has(name):
-            raise KeyError(name)
+            raise BadInput(f"{self.label} 中缺少部件 {name}，文件可能已损坏。")
         return self.pkg.read(name)
 
     def write(self, name: str, data: bytes) -> None:

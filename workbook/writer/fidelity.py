@@ -3,22 +3,24 @@ changed parts lose no element outside what the tool owns, and calamine reads bac
 
 from __future__ import annotations
 
-import io
 import math
 import zipfile
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
-from python_calamine import CalamineWorkbook
 
-from taizhang.core.errors import FidelityRefused
+from taizhang.core.errors import BadInput, FidelityRefused
 
 from .cells import excel_serial
 from .sheetbytes import locate, skeleton, tag_counts
 from .xmlutil import cell_ref, q, ref_col
+
+if TYPE_CHECKING:
+    from taizhang.workbook.bounded import BoundedBook
 
 Skip = Callable[[etree._Element], bool]
 _SHEET_DATA = q("sheetData")
@@ -119,24 +121,31 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
     patched as bytes: this is the proof they are still well-formed) and see every value written."""
     if not expected:
         return
+    from taizhang.workbook.bounded import open_book  # calamine, within the reading bounds
+
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(temp.read_bytes()))
-    except Exception as exc:  # calamine raises its own error types
-        raise FidelityRefused(f"写入 {label} 后的文件无法被独立读取器读取（{exc}），原文件未改动。") from None
-    for sheet, cells in expected.items():
-        try:
-            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as exc:
+        book = open_book(temp, temp.read_bytes())
+    except BadInput as exc:
+        raise FidelityRefused(f"写入 {label} 后的文件无法被独立读取器读取（{exc.message}），原文件未改动。") from None
+    with book:
+        for sheet, cells in expected.items():
+            _compare(book, sheet, cells, label)
+
+
+def _compare(book: BoundedBook, sheet: str, cells: dict[tuple[int, int], object], label: str) -> None:
+    try:
+        rows = book.grid(sheet)
+    except BadInput as exc:
+        raise FidelityRefused(
+            f"写入 {label} 后工作表“{sheet}”无法被独立读取器读取（{exc.message}），已放弃写入，原文件未改动。"
+        ) from None
+    for (r, c), want in cells.items():
+        got = rows[r - 1][c - 1] if r - 1 < len(rows) and c - 1 < len(rows[r - 1]) else None
+        if not _same(want, got):
             raise FidelityRefused(
-                f"写入 {label} 后工作表“{sheet}”无法被独立读取器读取（{exc}），已放弃写入，原文件未改动。"
-            ) from None
-        for (r, c), want in cells.items():
-            got = rows[r - 1][c - 1] if r - 1 < len(rows) and c - 1 < len(rows[r - 1]) else None
-            if not _same(want, got):
-                raise FidelityRefused(
-                    f"写入 {label} 后读回工作表“{sheet}”单元格 {cell_ref(r, c)}：应为“{want}”，"
-                    f"实际读到“{got}”。已放弃写入，原文件未改动。"
-                )
+                f"写入 {label} 后读回工作表“{sheet}”单元格 {cell_ref(r, c)}：应为“{want}”，"
+                f"实际读到“{got}”。已放弃写入，原文件未改动。"
+            )
 
 
 def _same(want: object, got: object) -> bool:

@@ -4,13 +4,12 @@ the same LedgerWriter code path, so there is one XML generator."""
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 
-from taizhang.core.errors import BadInput
+from taizhang.core.errors import BadInput, os_error
 
 from .package import build_zip
+from .safety import temp_name
 from .styles import MINIMAL_STYLES
 from .toolsheet import ToolSheet
 from .writer import LedgerWriter, WriteResult
@@ -72,15 +71,16 @@ def new_workbook_with_sheets(path: str | Path, sheets: list[ToolSheet]) -> Write
     if target.suffix.lower() != ".xlsx":
         raise BadInput(f"{target.name}：新建的工作簿须以 .xlsx 结尾。")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".~taizhang.{target.name}.", suffix=".empty.xlsx", dir=target.parent)
-    seed = Path(name)
+    seed = temp_name(target, ".empty.xlsx")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(seed, "xb") as f:
             f.write(empty_package())
         with LedgerWriter(seed, out=target) as w:
             for sheet in sheets:
                 w.replace_sheet(sheet)
             result = w.commit()
+    except OSError as err:
+        raise os_error(err, target.name) or err from None
     finally:
         with contextlib.suppress(OSError):
             seed.unlink()

@@ -10,12 +10,12 @@ import zlib
 from dataclasses import dataclass
 
 from taizhang.core.errors import BadInput
+from taizhang.workbook.bounded import MAX_PART, MAX_TOTAL
 
 _EOCD = b"PK\x05\x06"
 _CEN = b"PK\x01\x02"
 _LOC = b"PK\x03\x04"
 _DESC = b"PK\x07\x08"
-MAX_UNCOMPRESSED = 2 * 1024**3  # a zip bomb guard; a real 台账 is a few hundred MB unzipped at most
 _NEW_TIME = (0, 0x21)  # 1980-01-01 00:00: fixed, so a rerun writes identical bytes
 
 
@@ -38,11 +38,18 @@ class Package:
         self.label = label
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
+        except Exception:  # BadZipFile, and ValueError/NotImplementedError on stranger damage
             raise BadInput(f"{label} 不是 Excel 工作簿（.xlsx/.xlsm），或文件已损坏。") from None
-        if sum(i.file_size for i in self._zip.infolist()) > MAX_UNCOMPRESSED:
-            raise BadInput(f"{label} 解压后过大，疑似压缩炸弹，拒绝处理。")
-        self.entries = self._read_central()
+        infos = self._zip.infolist()
+        if sum(i.file_size for i in infos) > MAX_TOTAL or any(i.file_size > MAX_PART for i in infos):
+            raise BadInput(
+                f"{label} 解压后过大（单个部件上限 {MAX_PART // 1048576} MB、合计上限 {MAX_TOTAL // 1048576} MB），"
+                "疑似压缩炸弹，拒绝处理。"
+            )
+        try:
+            self.entries = self._read_central()
+        except (struct.error, IndexError, UnicodeDecodeError):
+            raise BadInput(f"{label} 的压缩目录损坏。") from None
         self.names = [e.name for e in self.entries]
 
     def _read_central(self) -> list[_Entry]:
@@ -70,7 +77,13 @@ class Package:
         return entries
 
     def read(self, name: str) -> bytes:
-        return self._zip.read(name)
+        """A part's content; zipfile stops at the declared size, which the checks above bound."""
+        try:
+            return self._zip.read(name)
+        except KeyError:
+            raise
+        except Exception as exc:  # BadZipFile (CRC: a size that lied), zlib.error, EOFError
+            raise BadInput(f"{self.label} 中的部件 {name} 已损坏（{exc}），无法读取。") from None
 
     def has(self, name: str) -> bool:
         return name in self.names

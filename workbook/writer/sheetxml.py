@@ -18,6 +18,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from lxml import etree
@@ -59,6 +60,7 @@ _SPANS = re.compile(rb'\sspans="(\d+):(\d+)"')
 _VALUE = re.compile(rb"<(?:v|is|f)[\s/>]")
 _CELL_ATTRS = {b"r", b"s", b"t", b"cm", b"vm", b"ph"}
 _MARK = "taizhang-rows-8d41f0"
+MAX_COL = 16_384  # XFD, Excel's last column
 
 # a cell in a parsed row, or the tags of one written as bytes
 ToolCell: TypeAlias = etree._Element | tuple[str, ...]
@@ -104,6 +106,25 @@ def _plain_region(inner: bytes) -> bool:
     if cells != plain:
         cells -= inner.count(b"<charset") + inner.count(b"<color") + inner.count(b"<condense")
     return cells == plain and inner.count(b"<row") == inner.count(b"<row ") + inner.count(b"<row>")
+
+
+@dataclass
+class _ColumnRun:
+    """One tool column being written: where, with which styles, and what was seen on the way."""
+
+    col: int
+    letter: bytes
+    header_row: int
+    header_xf: int
+    value_xf: Callable[[CellValue], int]
+    first_time: bool  # the column was not written before in this run: count what it held
+    old: Counter[str] = field(default_factory=Counter)
+    cache: dict[tuple[type, object, int], tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
+    fast: dict[tuple[type, object, bool], tuple[bytes, tuple[str, ...], object]] = field(default_factory=dict)
+    appended: list[int] = field(default_factory=list)
+
+    def xf(self, n: int, value: CellValue) -> int:
+        return self.header_xf if n == self.header_row else self.value_xf(value)
 
 
 class SheetEditor:
@@ -477,82 +498,89 @@ class SheetEditor:
         value_xf: Callable[[CellValue], int],
         header_xf: int,
     ) -> int:
-        for n in values:
-            if n <= header_row:
-                raise BadInput(
-                    f"工作表“{self.name}”：工具列“{header}”的数据行 {n} 不在表头行 {header_row} 之下。"
-                )
+        """Write a tool column: the header in `header_row`, `values` below it, every other cell
+        of the column below the header cleared. Returns the column (1-based)."""
+        above = [n for n in values if n <= header_row]
+        if above:  # the caller's mistake, not the user's: the header would be overwritten
+            raise ValueError(f"tool column {header!r}: rows {above[:5]} are not below header row {header_row}")
+        col = self._tool_column(header_row, header)
+        run = _ColumnRun(col, self._letter(col).encode(), header_row, header_xf, value_xf, col not in self.tool_cols)
+        self.tool_cols.add(col)
+        self.modified = True
+        rows = sorted({n for n in self._row_keys if n > header_row} | set(values))
+        for n in [header_row, *rows]:  # one pass: remember what was there, then write or clear
+            put = n == header_row or n in values
+            self._tool_cell(run, n, put, (header if n == header_row else values[n]) if put else None)
+        if run.appended:
+            self._grow_box(min(run.appended), col)
+            self._grow_box(max(run.appended), col)
+        if run.old:
+            self.tool_old += Counter({f"{self._path}//{t}": k for t, k in run.old.items()})
+        self._drop_hyperlinks(col)
+        return col
+
+    def _tool_column(self, header_row: int, header: str) -> int:
+        """The column already headed `header`, else the one after the last used column."""
         col = self.find_header(header_row, header)
         if col is None:
             col = self.last_col() + 1
+            if col > MAX_COL:
+                raise BadInput(
+                    f"{self._where} 的最后一列（{col_letter(MAX_COL)} 列）已有内容，没有位置添加工具列“{header}”。"
+                    "请在 Excel 中删除表格右侧远处多余的内容（选中多余的列后删除，再保存）后重试。"
+                )
         self._last_col = max(self.last_col(), col)
-        first_time = col not in self.tool_cols
-        self.tool_cols.add(col)
-        self.modified = True
-        old: Counter[str] = Counter()
-        letter = self._letter(col).encode()
-        cache: dict[tuple[type, object, int], tuple[bytes, tuple[str, ...]]] = {}
-        rows = sorted({n for n in self._row_keys if n > header_row} | set(values))
-        segs, plain, index, written, tool_cells = (
-            self._segs,
-            self._plain,
-            self._index,
-            self.written,
-            self._tool_cells,
-        )
-        where = f"工作表“{self.name}”单元格 {letter.decode()}"
-        bytes_ok, els, changed, spans = self._bytes_ok, self._els, self._changed_rows, self._spans
-        fast: dict[tuple[type, object, bool], tuple[bytes, tuple[str, ...], object]] = {}
-        appended: list[int] = []
-        for n in [header_row, *rows]:  # one pass: remember what was there, then write or clear
-            put = n == header_row or n in values
-            value = (header if n == header_row else values[n]) if put else None
-            i = index.get(n)
-            if i is None:
-                if not put:
-                    continue
-                i = self._new_row(n)
-            if bytes_ok and plain[i] and i not in els:
-                # the common case, kept inline: the row's last cell lies left of the tool column
-                seg = segs[i]
-                s = seg.rfind(_CELL)
-                if seg.endswith(_ROW_END) and (s < 0 or _bcol(seg[s + 6 : seg.find(b'"', s + 6)]) < col):
-                    if put:
-                        key = (type(value), value, n == header_row)
-                        hit = fast.get(key)
-                        if hit is None:
-                            xf = header_xf if n == header_row else value_xf(value)
-                            hit = fast[key] = (*cell_rest(xf, value, f"{where}{n}"), shown_text(value))
-                        segs[i] = b"".join((seg[:-6], _CELL, letter, b'%d"' % n, hit[0], _ROW_END))
-                        changed.add(i)
-                        have = spans.get(i)
-                        spans[i] = (col, col) if have is None else (min(have[0], col), max(have[1], col))
-                        appended.append(n)
-                        written[(n, col)] = hit[2]
-                        tool_cells[(n, col)] = hit[1]
-                    continue
-            if self._is_plain(i) and self._put_bytes(
-                i, n, col, letter, put, value, (header_xf if n == header_row else value_xf(value)) if put else 0,
-                first_time, old, cache,
-            ):  # fmt: skip
-                continue
-            row = self._element(i)
-            c = self._el_cell(row, n, col, create=False)
-            if c is not None and first_time:
-                old.update(_local_name(el.tag) for el in c.iter())
-            if put:
-                self._put(n, col, value, header_xf if n == header_row else value_xf(value), c)
-            elif c is not None:
-                self._set_xf(c, self._inherited_xf(row.get("s"), row.get("customFormat"), col))
-                self.formula_overwritten |= clear_cell(c)
-                self._tool_cells[(n, col)] = c
-        if appended:
-            self._grow_box(min(appended), col)
-            self._grow_box(max(appended), col)
-        if old:
-            self.tool_old += Counter({f"{self._path}//{t}": k for t, k in old.items()})
-        self._drop_hyperlinks(col)
         return col
+
+    def _tool_cell(self, run: _ColumnRun, n: int, put: bool, value: CellValue) -> None:
+        """Write (put) or clear the tool column's cell in row n, by the cheapest path the row allows."""
+        i = self._index.get(n)
+        if i is None:
+            if not put:
+                return
+            i = self._new_row(n)
+        if self._bytes_ok and self._plain[i] and i not in self._els and self._ends_left_of(i, run.col):
+            if put:
+                self._append_bytes(run, i, n, value)
+            return  # nothing to clear right of the row's last cell
+        xf = run.xf(n, value) if put else 0
+        if self._is_plain(i) and self._put_bytes(i, n, run.col, run.letter, put, value, xf, run.first_time,
+                                                 run.old, run.cache):
+            return
+        self._tool_cell_element(run, i, n, put, value, xf)
+
+    def _ends_left_of(self, i: int, col: int) -> bool:
+        seg = self._segs[i]
+        s = seg.rfind(_CELL)
+        return seg.endswith(_ROW_END) and (s < 0 or _bcol(seg[s + 6 : seg.find(b'"', s + 6)]) < col)
+
+    def _append_bytes(self, run: _ColumnRun, i: int, n: int, value: CellValue) -> None:
+        """The common case: the tool cell goes after the row's last cell, as bytes."""
+        key = (type(value), value, n == run.header_row)
+        hit = run.fast.get(key)
+        if hit is None:
+            where = f"工作表“{self.name}”单元格 {run.letter.decode()}{n}"
+            hit = run.fast[key] = (*cell_rest(run.xf(n, value), value, where), shown_text(value))
+        seg = self._segs[i]
+        self._segs[i] = b"".join((seg[:-6], _CELL, run.letter, b'%d"' % n, hit[0], _ROW_END))
+        self._changed_rows.add(i)
+        self._widen(i, run.col, run.col)
+        run.appended.append(n)
+        self.written[(n, run.col)] = hit[2]
+        self._tool_cells[(n, run.col)] = hit[1]
+
+    def _tool_cell_element(self, run: _ColumnRun, i: int, n: int, put: bool, value: CellValue, xf: int) -> None:
+        """Any other row: parsed, and the cell written or cleared as an element."""
+        row = self._element(i)
+        c = self._el_cell(row, n, run.col, create=False)
+        if c is not None and run.first_time:
+            run.old.update(_local_name(el.tag) for el in c.iter())
+        if put:
+            self._put(n, run.col, value, xf, c)
+        elif c is not None:
+            self._set_xf(c, self._inherited_xf(row.get("s"), row.get("customFormat"), run.col))
+            self.formula_overwritten |= clear_cell(c)
+            self._tool_cells[(n, run.col)] = c
 
     def _put_bytes(
         self,

@@ -12,7 +12,8 @@ from types import TracebackType
 from filelock import FileLock
 from lxml import etree
 
-from taizhang.core.errors import BadInput, FidelityRefused
+from taizhang.core.errors import BadInput, FidelityRefused, os_error
+from taizhang.workbook.bounded import OLE_MAGIC, encrypted_message, is_encrypted
 
 from . import fidelity, safety
 from .book import MARKER, Book, relative, rels_part, resolve
@@ -66,14 +67,22 @@ class LedgerWriter:
         return self.out or self.path
 
     def __enter__(self) -> LedgerWriter:
-        if not self.path.is_file():
+        if not self.path.parent.is_dir() or self.path.is_dir():
             raise BadInput(f"找不到文件 {self.path}。")
-        self._lock = safety.take_lock(self.target, self.lock_timeout)
         try:
+            self._lock = safety.take_lock(self.target, self.lock_timeout)
+        except OSError as err:
+            raise os_error(err, self.target.name) or err from None
+        try:
+            if self.out is None:  # we hold the master's lock: a write killed mid-replace is undone
+                safety.recover(self.path, self._backups())
+            if not self.path.is_file():
+                raise BadInput(f"找不到文件 {self.path}。")
             if self.target.exists():
                 safety.refuse_if_open(self.target)
             safety.remove_stale_temps(self.target)
             data = self.path.read_bytes()
+            refuse_not_zip(data, self.path.name)
             self._fp = safety.fingerprint(self.path, data)
             self.book = Book(Package(data, self.path.name))
             self._styles: StyleBook | None = None
@@ -99,6 +108,8 @@ class LedgerWriter:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+            if self.out is not None and not self.out.exists():  # nothing written: leave no lock file
+                safety.lock_path(self.out).unlink(missing_ok=True)
 
     # -- reading --------------------------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -352,20 +363,33 @@ class LedgerWriter:
         if result.unchanged and self.out is None:
             return result  # a rerun of the same write: leave the file alone, mtime included
         data = build_zip(pkg, changed, added, removed)
+        try:
+            result.backup = self._put(data, changed, removed)
+        except OSError as err:
+            raise os_error(err, self.target.name) or err from None
+        return result
+
+    def _backups(self) -> safety.Backups:
+        return safety.Backups(self.path, self.backup_dir, self.backup_keep, self.clock())
+
+    def _put(self, data: bytes, changed: dict[str, bytes], removed: set[str]) -> Path | None:
+        """Write the temp file, check it, and put it in place (see safety.swap_in)."""
         temp = safety.write_temp(self.target, data, like=self.path)
         try:
             safety.fault("temp-complete")
             self._check(temp, changed, removed)
-            if self.out is None:
-                safety.refuse_if_changed(self.path, self._fp)
+            if self.out is not None:
+                safety.refuse_if_open(self.target)
+                safety.replace(temp, self.target)
+                return None
+            safety.refuse_if_changed(self.path, self._fp)
             safety.refuse_if_open(self.target)
-            if self.out is None:
-                result.backup = safety.backup(self.path, self.backup_dir, self.backup_keep, self.clock())
-            safety.replace(temp, self.target)
-        except BaseException:
+            backups = self._backups()
+            if backups.keep > 0:
+                backups.prepare()  # a folder that cannot be made refuses before the master is moved
+            return safety.swap_in(temp, self.path, self._fp, backups)
+        finally:
             temp.unlink(missing_ok=True)
-            raise
-        return result
 
     def _check(self, temp: Path, changed: dict[str, bytes], removed: set[str]) -> None:
         book, label = self.book, self.path.name
@@ -438,6 +462,15 @@ class LedgerWriter:
             return False
 
         return skip
+
+
+def refuse_not_zip(data: bytes, name: str) -> None:
+    """The same message as the reader for a password-protected workbook or a legacy one renamed."""
+    if is_encrypted(data[:65536]):
+        raise BadInput(encrypted_message(name))
+    if data.startswith(OLE_MAGIC):
+        raise BadInput(f"{name} 实际是旧版 .xls 格式（只是文件名为 .xlsx），无法在原文件中写回。"
+                       "请在 Excel/WPS 中另存为 .xlsx 后再运行。")
 
 
 def _rels_xml(source: str, rels: list[tuple[str, str, str, bool]]) -> bytes:
