@@ -90,10 +90,7 @@ def run_once(argv: list[str], cwd: Path) -> Run:
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if GNU_TIME:
-        peak_kb = int((cwd / ".rss").read_text().split()[-1])
-    else:
-        peak_kb = usage.ru_maxrss
+    peak_kb = int((cwd / ".rss").read_text().split()[-1]) if GNU_TIME else usage.ru_maxrss
     return Run(seconds, peak_kb / 1024, proc.returncode)
 
 
