@@ -35,7 +35,7 @@ CHECK = """
 import sys, time
 from datetime import date
 import taizhang.validators, taizhang.core.deadlines
-from taizhang.macros.analysis import Analysis
+from taizhang.analysis import Analysis
 from taizhang.workbook.reader import read_workbook
 t = time.perf_counter()
 loaded = read_workbook(sys.argv[1])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from taizhang.macros import ribbon
+from taizhang.macros.excel import ribbon
 from taizhang.workbook.addin.config import effective_config, user_config_text
 from tests.fake_xlwings import FakeBook
 

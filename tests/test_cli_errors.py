@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from taizhang.macros import console
 from taizhang.macros.cli import cli
+from taizhang.macros.cli import common as console
 from tests.messy import tidy_ledger
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from taizhang.core.settings import Severity
 from taizhang.macros.cli import cli
-from taizhang.macros.demo import SHIPPED_SAMPLE, SHIPPED_TODAY, write_sample
+from taizhang.macros.jobs.demo import SHIPPED_SAMPLE, SHIPPED_TODAY, write_sample
 from taizhang.validators import RULES
 from taizhang.workbook.sample_data import generate
 
@@ -21,7 +21,7 @@ def _values(path: Path) -> dict[str, list[list[object]]]:
 
 
 def test_shipped_sample_matches_the_generator(tmp_path: Path) -> None:
-    assert SHIPPED_SAMPLE.exists(), "run: python -c 'from taizhang.macros.demo import ship_sample; ship_sample()'"
+    assert SHIPPED_SAMPLE.exists(), "run: python -c 'from taizhang.macros.jobs.demo import ship_sample; ship_sample()'"
     fresh = write_sample(tmp_path / "fresh.xlsx", SHIPPED_TODAY)
     assert _values(fresh) == _values(SHIPPED_SAMPLE)
 

@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.settings import Severity
-from taizhang.macros.analysis import Analysis
 
 STATE_NAME = ".taizhang-state.json"
 KEEP_SNAPSHOTS = 8

@@ -11,8 +11,8 @@ from pathlib import Path
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.errors import FileInUse
 from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
-from taizhang.macros import sheet_styles as st
-from taizhang.macros.due_job import overdue_sheet
+from taizhang.macros.jobs import sheet_styles as st
+from taizhang.macros.jobs.due import overdue_sheet
 from taizhang.macros.weekly.changes import Changes, Entry
 from taizhang.macros.weekly.results import LedgerResult
 from taizhang.workbook.writer import CellValue, Style, ToolSheet, new_workbook_with_sheets

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from taizhang.analysis import Analysis
 from taizhang.core.errors import ExitCode, TaizhangError, os_error
-from taizhang.macros.analysis import Analysis
-from taizhang.macros.holidays_job import holiday_reminder
+from taizhang.macros.jobs.holidays import holiday_reminder
 from taizhang.macros.weekly.changes import STATE_NAME, StateFile, compare, snapshot
 from taizhang.macros.weekly.config import WeeklyConfig
 from taizhang.macros.weekly.report import prune_reports, write_report
@@ -91,9 +91,9 @@ def analyse(result: LedgerResult, config: WeeklyConfig, today: date) -> Analysis
         elif path.suffix.lower() == ".xls":
             result.write_note = "旧版 .xls 台账不能写回，只生成报告；请另存为 .xlsx。"
         else:
-            from taizhang.macros.check_job import apply_check
-            from taizhang.macros.due_job import apply_due
-            from taizhang.macros.writeback import run_and_write
+            from taizhang.macros.jobs.check import apply_check
+            from taizhang.macros.jobs.due import apply_due
+            from taizhang.writeback import run_and_write
 
             try:
                 outcome = run_and_write(path, today, [apply_check, apply_due], sheet=config.run.sheet)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, duty, situation
 from taizhang.core.settings import Severity
-from taizhang.macros.analysis import Analysis
 from taizhang.macros.weekly.changes import Entry
 from taizhang.macros.weekly.report import status_sentence
 from taizhang.macros.weekly.results import LedgerResult, RunResult

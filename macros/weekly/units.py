@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import StageState
 from taizhang.core.deadlines.blame import Owed
 from taizhang.core.settings import Severity
 from taizhang.core.stats import Stats
 from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
 from taizhang.core.stats.units import NO_HOST
-from taizhang.macros.analysis import Analysis
 
 RANK = {StageState.OVERDUE: 0, StageState.DUE_SOON: 1}
 

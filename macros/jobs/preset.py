@@ -12,7 +12,7 @@ from taizhang.core.deadlines.presets import preset_rules
 from taizhang.core.deadlines.tracking import missing_reason
 from taizhang.core.model import column_letter
 from taizhang.core.settings import DEADLINES_SHEET, PARAMS_SHEET
-from taizhang.macros import sheet_styles as st
+from taizhang.macros.jobs import sheet_styles as st
 from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer import CellValue, LedgerWriter, ToolSheet, WriteResult

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from taizhang.analysis import Analysis
 from taizhang.core.stats import paragraph
-from taizhang.macros.analysis import Analysis
-from taizhang.macros.check_job import apply_check, check_text
-from taizhang.macros.due_job import apply_due, due_text
-from taizhang.macros.summary_job import apply_summary
+from taizhang.macros.jobs.check import apply_check, check_text
+from taizhang.macros.jobs.due import apply_due, due_text
+from taizhang.macros.jobs.summary import apply_summary
 from taizhang.workbook.writer import LedgerWriter
 
 UPDATED = "“校验结果”“逾期清单”“汇总”“通报”“图表”工作表和【系统】列"

@@ -21,14 +21,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus, Owner, StageState
 from taizhang.core.deadlines.blame import day_text
 from taizhang.core.deadlines.evaluate import current
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
 from taizhang.core.stats.units import UnitNames
-from taizhang.macros.adopt_job import require_unit_directory
-from taizhang.macros.analysis import Analysis
+from taizhang.macros.jobs.adopt import require_unit_directory
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
 from taizhang.workbook.writer.safety import write_text_complete

@@ -17,13 +17,13 @@ from typing import Any
 
 import python_calamine as pc
 
+from taizhang.analysis import Analysis
 from taizhang.core.errors import BadInput
 from taizhang.core.holidays import HolidayNotice, NoticeError, parse_notice
 from taizhang.core.holidays.reminder import command_fix, fix_command, reminder
 from taizhang.core.holidays.table import SheetPlan, new_sheet_rows, plan_update
 from taizhang.core.model import column_letter
 from taizhang.core.settings import HOLIDAY_HEADERS, HOLIDAYS_SHEET
-from taizhang.macros.analysis import Analysis
 from taizhang.workbook.reader import settings_table
 from taizhang.workbook.writer import LedgerWriter, Style, ToolSheet, WriteResult
 

@@ -1,4 +1,4 @@
-"""`taizhang holidays`: a thin shell over macros/holidays_job.py."""
+"""`taizhang holidays`: a thin shell over macros/jobs/holidays.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.console import echo_json, friendly_errors
+from taizhang.macros.cli.common import echo_json, friendly_errors
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -32,7 +32,7 @@ def holidays_cmd(ledger: Path, notice_path: str, year: int | None, as_json: bool
     例：taizhang holidays 台账.xlsx --notice 通知.txt
         taizhang holidays 台账.xlsx --notice 通知.txt --write
     """
-    from taizhang.macros.holidays_job import (
+    from taizhang.macros.jobs.holidays import (
         dry_run_note,
         load_notice,
         notice_text,

@@ -55,7 +55,7 @@ from taizhang.core.settings import (
     UnitKind,
 )
 from taizhang.core.unit_guess import ProposedUnit, collect_names, propose_units
-from taizhang.macros import sheet_styles as st
+from taizhang.macros.jobs import sheet_styles as st
 from taizhang.workbook.reader import read_workbook, settings_table
 from taizhang.workbook.writer import CellValue, LedgerWriter, Style, ToolSheet, WriteResult
 

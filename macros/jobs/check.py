@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from taizhang.analysis import Analysis
 from taizhang.core.names import CHECK_SHEET
 from taizhang.core.settings import Severity
-from taizhang.macros import sheet_styles as st
-from taizhang.macros.analysis import Analysis
-from taizhang.macros.marks import MARKS_COLUMN, row_marks
+from taizhang.macros.excel.marks import MARKS_COLUMN, row_marks
+from taizhang.macros.jobs import sheet_styles as st
 from taizhang.validators import RULES, Finding, Report
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
 

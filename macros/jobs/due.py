@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, most_late_first
 from taizhang.core.model import Ledger
 from taizhang.core.names import OVERDUE_SHEET
 from taizhang.core.stats import chinese_date
-from taizhang.macros import sheet_styles as st
-from taizhang.macros.analysis import Analysis
+from taizhang.macros.jobs import sheet_styles as st
 from taizhang.workbook.writer import CellValue, LedgerWriter, Style, ToolSheet
 
 STAGE_COLUMN = "【系统】当前环节"

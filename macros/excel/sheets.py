@@ -16,7 +16,7 @@ from typing import Any
 
 from taizhang.core.errors import BadInput
 from taizhang.core.model import column_letter
-from taizhang.macros.excel_live import LiveRead, cell, unions
+from taizhang.macros.excel.live import LiveRead, cell, unions
 from taizhang.workbook.writer import ToolSheet
 
 CHART_NOTE = ("此处的图表请在命令行生成：保存并关闭台账后运行 taizhang summary 台账.xlsx --write"

@@ -10,7 +10,7 @@ import click
 
 from taizhang import __version__
 from taizhang.core.deadlines import DEFAULT_PRESET, PRESETS
-from taizhang.macros.console import (
+from taizhang.macros.cli.common import (
     DATE,
     ChineseGroup,
     check_output_path,
@@ -52,7 +52,7 @@ def read_cmd(ledger: Path, sheet: str | None, as_json: bool) -> None:
 
     例：taizhang read 台账.xlsx --json
     """
-    from taizhang.macros.read_job import ledger_json, ledger_text
+    from taizhang.macros.jobs.read import ledger_json, ledger_text
     from taizhang.workbook.reader import read_ledger
 
     result = read_ledger(current(ledger), sheet)
@@ -74,14 +74,16 @@ def new_cmd(path: Path, year: int | None, preset: str) -> None:
 
     例：taizhang new 2026年台账.xlsx --year 2026 --preset 精河2025
     """
-    from taizhang.macros.new_ledger import new_ledger
+    from taizhang.macros.jobs.new import new_ledger
 
     written = new_ledger(path, year or date.today().year, preset)
     click.echo(f"已新建台账：{written}（时限预设：{preset}）。请先在“单位名录”工作表中填写本地承办单位，在“参数”工作表中填写办理机关。")
 
 
 def _sample_today() -> str:
-    from taizhang.macros.demo import SHIPPED_TODAY  # a day the holiday calendar knows; output stays stable
+    from taizhang.macros.jobs.demo import (
+        SHIPPED_TODAY,  # a day the holiday calendar knows; output stays stable
+    )
 
     return SHIPPED_TODAY.isoformat()
 
@@ -101,7 +103,7 @@ def preset_cmd(ledger: Path, name: str, out: Path | None, sheet: str | None) -> 
 
     例：taizhang preset 台账.xlsx 精河2025
     """
-    from taizhang.macros.preset_job import switch_preset
+    from taizhang.macros.jobs.preset import switch_preset
 
     if out is not None:
         check_output_path(out, ledger)
@@ -127,7 +129,7 @@ def demo_cmd(out_dir: Path, today: date) -> None:
 
     例：taizhang demo --out 示例 --today 2026-05-20
     """
-    from taizhang.macros.demo import run_demo
+    from taizhang.macros.jobs.demo import run_demo
 
     click.echo(run_demo(out_dir, today))
 
@@ -144,7 +146,7 @@ def current(ledger: Path, writing: bool = False) -> Path:
 
 
 def _load(ledger: Path, sheet: str | None, today: date | None):  # type: ignore[no-untyped-def]
-    from taizhang.macros.analysis import Analysis
+    from taizhang.analysis import Analysis
     from taizhang.workbook.reader import read_workbook
 
     loaded = read_workbook(current(ledger), sheet)
@@ -156,7 +158,7 @@ def _analyse(ledger: Path, sheet: str | None, today: date | None, apply, out: Pa
     ledger, or into --out). Returns the analysis and a note on where the results went."""
     if apply is None:
         return _load(ledger, sheet, today), ""
-    from taizhang.macros.writeback import run_and_write
+    from taizhang.writeback import run_and_write
 
     if out is not None:
         check_output_path(out, ledger)
@@ -182,7 +184,7 @@ def check_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out:
 
     例：taizhang check 台账.xlsx --today 2026-05-20 --write
     """
-    from taizhang.macros.check_job import apply_check, check_text
+    from taizhang.macros.jobs.check import apply_check, check_text
 
     analysis, note = _analyse(ledger, sheet, today, apply_check if write or out else None, out)
     if as_json:
@@ -213,8 +215,8 @@ def due_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: P
     例：taizhang due 台账.xlsx --today 2026-05-20 --write
     """
     from taizhang.core.deadlines import to_json
-    from taizhang.macros.due_job import apply_due, due_text
-    from taizhang.macros.holidays_job import holiday_reminder
+    from taizhang.macros.jobs.due import apply_due, due_text
+    from taizhang.macros.jobs.holidays import holiday_reminder
 
     analysis, note = _analyse(ledger, sheet, today, apply_due if write or out else None, out)
     if as_json:
@@ -244,7 +246,7 @@ def update_cmd(ledger: Path, today: date | None, out: Path | None, sheet: str | 
 
     例：taizhang update 台账.xlsx --today 2026-05-20
     """
-    from taizhang.macros.update_job import apply_update, update_text
+    from taizhang.macros.jobs.update import apply_update, update_text
 
     analysis, note = _analyse(ledger, sheet, today, apply_update, out)
     click.echo(update_text(analysis))
@@ -266,7 +268,7 @@ def stats_cmd(ledger: Path, today: date | None, as_json: bool, sheet: str | None
     例：taizhang stats 台账.xlsx --today 2026-05-20 --json
     """
     from taizhang.core.stats import stats_json
-    from taizhang.macros.summary_job import stats_text
+    from taizhang.macros.jobs.summary import stats_text
 
     analysis = _load(ledger, sheet, today)
     if as_json:
@@ -292,7 +294,7 @@ def summary_cmd(ledger: Path, today: date | None, out: Path | None, write: bool,
 
     例：taizhang summary 台账.xlsx --today 2026-05-20 --out 统计表.xlsx --pdf
     """
-    from taizhang.macros.summary_job import apply_summary, summary_sheets
+    from taizhang.macros.jobs.summary import apply_summary, summary_sheets
     from taizhang.workbook.writer import new_workbook_with_sheets
 
     if not out and (pdf or not write):
@@ -301,7 +303,7 @@ def summary_cmd(ledger: Path, today: date | None, out: Path | None, write: bool,
         check_output_path(out, ledger)
     notes: list[str] = []
     if write:
-        from taizhang.macros.writeback import run_and_write
+        from taizhang.writeback import run_and_write
 
         outcome = run_and_write(ledger, today_or(today), [apply_summary], sheet=sheet)
         notes.append(outcome.note)
@@ -334,11 +336,11 @@ def summary_paragraph(analysis) -> str:  # type: ignore[no-untyped-def]
 
 def _register_extensions() -> None:
     """Command groups that live in their own modules."""
-    from taizhang.macros.addin_cmd import addin
-    from taizhang.macros.adopt_cmd import adopt_cmd
-    from taizhang.macros.holidays_cmd import holidays_cmd
-    from taizhang.macros.split_merge_cmd import merge_cmd, split_cmd
-    from taizhang.macros.weekly_cmd import schedule_cmd, weekly_cmd
+    from taizhang.macros.cli.addin import addin
+    from taizhang.macros.cli.adopt import adopt_cmd
+    from taizhang.macros.cli.holidays import holidays_cmd
+    from taizhang.macros.cli.split_merge import merge_cmd, split_cmd
+    from taizhang.macros.cli.weekly import schedule_cmd, weekly_cmd
 
     cli.add_command(addin)
     cli.add_command(adopt_cmd)

@@ -1,7 +1,7 @@
 """`taizhang merge`: take the units' returned workbooks into the master.
 
 Rules: a row is matched by 编号 and must be one the split gave this unit, in the role it gave;
-only the fields that role may fill are taken (split_job.FILLABLE). A file is merged or rejected
+only the fields that role may fill are taken (FILLABLE in split.py). A file is merged or rejected
 whole: any conflict (locked field edited, the master changed the field since the split, another
 unit changed it in this run, a value the converters or validators reject, a case not the unit's)
 rejects it, and the master is not touched for it. Rows the unit added are reported, never merged.
@@ -15,16 +15,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from taizhang.analysis import Analysis
 from taizhang.core.columns import BY_NAME, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.errors import TaizhangError
 from taizhang.core.model import Case, Ledger
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
-from taizhang.macros import sheet_styles as st
-from taizhang.macros.adopt_job import require_unit_directory
-from taizhang.macros.analysis import Analysis
-from taizhang.macros.split_job import case_units, fillable, fingerprint, shown_values
+from taizhang.macros.jobs import sheet_styles as st
+from taizhang.macros.jobs.adopt import require_unit_directory
+from taizhang.macros.jobs.split import case_units, fillable, fingerprint, shown_values
 from taizhang.validators import Report
 from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import read_workbook

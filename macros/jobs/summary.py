@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import StageState
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, situation
 from taizhang.core.model import column_letter
@@ -19,8 +20,7 @@ from taizhang.core.stats.figures import (
     SATISFACTION_RATE,
     SATISFIED_SHARE,
 )
-from taizhang.macros import sheet_styles as st
-from taizhang.macros.analysis import Analysis
+from taizhang.macros.jobs import sheet_styles as st
 from taizhang.workbook.writer import CellValue, Chart, LedgerWriter, Style, ToolSheet
 
 NUMBER = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center", v_align="center")

@@ -17,9 +17,9 @@ from taizhang.core.holidays import HolidayNotice
 from taizhang.core.holidays.table import SheetPlan, new_sheet_rows
 from taizhang.core.model import column_letter
 from taizhang.core.settings import HOLIDAY_HEADERS, HOLIDAYS_SHEET
-from taizhang.macros import excel_live as live
-from taizhang.macros.excel_live import BookLike, Budget
-from taizhang.macros.holidays_job import festival_lines, load_notice, plan_for, sheet_from_grid
+from taizhang.macros.excel import live
+from taizhang.macros.excel.live import BookLike, Budget
+from taizhang.macros.jobs.holidays import festival_lines, load_notice, plan_for, sheet_from_grid
 from taizhang.workbook.writer.xmlutil import split_ref
 
 PASTE_SHEET = "节假日通知"

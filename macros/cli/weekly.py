@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.console import DATE, friendly_errors, today_or
+from taizhang.macros.cli.common import DATE, friendly_errors, today_or
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 CONFIG = click.Path(dir_okay=False, path_type=Path)

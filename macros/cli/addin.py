@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from taizhang.core.errors import BadInput
-from taizhang.macros.console import friendly_errors
+from taizhang.macros.cli.common import friendly_errors
 from taizhang.workbook.addin.config import user_config_path, user_config_text
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -93,7 +93,7 @@ def bundle_cmd(out: Path, pythons: tuple[str, ...]) -> None:
 
     例：taizhang addin bundle --out D:\台账助手安装包
     """
-    from taizhang.macros.addin_bundle import BAT_NAME, DEFAULT_PYTHONS, make_bundle
+    from taizhang.macros.jobs.addin_bundle import BAT_NAME, DEFAULT_PYTHONS, make_bundle
 
     found = make_bundle(out, tuple(pythons) or DEFAULT_PYTHONS)
     counts = "，".join(f"Python {p}：{len(names)} 个" for p, names in found.items())

@@ -1,4 +1,4 @@
-"""The `adopt` command: a few lines over adopt_job. Registered in cli.py."""
+"""The `adopt` command: a few lines over jobs/adopt.py. Registered in cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.console import check_output_path, friendly_errors
+from taizhang.macros.cli.common import check_output_path, friendly_errors
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LEDGER = click.Path(dir_okay=False, path_type=Path)
@@ -31,7 +31,7 @@ def adopt_cmd(ledger: Path, write: bool, out: Path | None) -> None:
 
     例：taizhang adopt 台账.xlsx --write
     """
-    from taizhang.macros.adopt_job import adopt
+    from taizhang.macros.jobs.adopt import adopt
 
     if out is not None:
         check_output_path(out, ledger)

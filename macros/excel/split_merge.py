@@ -23,9 +23,8 @@ import python_calamine as pc
 from taizhang.core.errors import BadInput
 from taizhang.core.model import column_index
 from taizhang.core.names import CHANGES_SHEET
-from taizhang.macros import excel_live as live
-from taizhang.macros import excel_sheets as sheets
-from taizhang.macros.excel_live import BookLike, Budget, LiveRead
+from taizhang.macros.excel import live, sheets
+from taizhang.macros.excel.live import BookLike, Budget, LiveRead
 
 RETURN_FOLDER = "回收"
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -62,7 +61,7 @@ def split_folder(path: Path, today: date) -> Path:
 
 
 def split_button(book: BookLike, today: date) -> str:
-    from taizhang.macros.split_job import split
+    from taizhang.macros.jobs.split import split
 
     _, path = _saved(book, "分发各单位", Budget())
     folder = split_folder(path, today)
@@ -97,7 +96,7 @@ def _log_end(path: Path) -> int | None:
 
 
 def merge_button(book: BookLike, today: date, now: datetime | None = None) -> str:
-    from taizhang.macros.merge_job import CHANGE_HEADERS, MERGED, changes_sheet, merge
+    from taizhang.macros.jobs.merge import CHANGE_HEADERS, MERGED, changes_sheet, merge
 
     budget = Budget()
     fullname, path = _saved(book, "回收合并", budget)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from taizhang.analysis import Analysis
 from taizhang.core.errors import BadInput
-from taizhang.macros.analysis import Analysis
 from taizhang.workbook.convert import convert, current_ledger
 from taizhang.workbook.reader import LoadedWorkbook, read_workbook
 from taizhang.workbook.writer import LedgerWriter, WriteResult

@@ -1,6 +1,6 @@
 """The ribbon buttons that work on the open workbook: 校验, 计算时限, 标注逾期, 生成汇总, 一键更新, 设置.
 
-Each button reads the workbook once (excel_live.read_book), runs the same library calls as the
+Each button reads the workbook once (live.read_book), runs the same library calls as the
 command line, writes all its tool columns in one block, adds the conditional formats that colour
 them (only where the saved file does not have them yet), then the tool sheets' values, and
 formats those sheets with whatever is left of the call budget. 一键更新 does 校验, 标注逾期 and
@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from taizhang.core.names import BULLETIN_SHEET, CHART_SHEET, CHECK_SHEET, OVERDUE_SHEET, SUMMARY_SHEET
 from taizhang.core.settings import DEADLINES_SHEET, HOLIDAYS_SHEET, PARAMS_SHEET, RULES_SHEET, UNITS_SHEET
-from taizhang.macros import excel_live as live
-from taizhang.macros import excel_sheets as sheets
-from taizhang.macros.excel_live import BookLike, LiveRead
-from taizhang.macros.marks import CODES, LAST_ROW, MARKS_COLUMN, mark_formula, row_marks, status_formula
+from taizhang.macros.excel import live, sheets
+from taizhang.macros.excel.live import BookLike, LiveRead
+from taizhang.macros.excel.marks import CODES, LAST_ROW, MARKS_COLUMN, mark_formula, row_marks, status_formula
 from taizhang.workbook.writer import TOOL_FILLS
 
 if TYPE_CHECKING:  # analysis imports the validators and pandas: only the jobs that use them do
-    from taizhang.macros.analysis import Analysis
+    from taizhang.analysis import Analysis
 
 Columns = dict[str, dict[int, Any]]
 
@@ -41,7 +40,7 @@ class Job:
 # ---------------------------------------------------------------- 校验
 
 def _check_columns(analysis: Analysis) -> Columns:
-    from taizhang.macros.check_job import PROBLEMS_COLUMN, cell_fills, row_problems
+    from taizhang.macros.jobs.check import PROBLEMS_COLUMN, cell_fills, row_problems
 
     report = analysis.report
     problems = row_problems(report, analysis.ledger.header_row)
@@ -58,7 +57,7 @@ def check_rules(read: LiveRead, marks_letter: str) -> None:
 
 
 def _check_after(read: LiveRead, analysis: Analysis, letters: dict[str, str]) -> str:
-    from taizhang.macros.check_job import PROBLEMS_COLUMN, check_sheet
+    from taizhang.macros.jobs.check import PROBLEMS_COLUMN, check_sheet
 
     check_rules(read, letters[MARKS_COLUMN])
     sheets.write_values(read, [check_sheet(analysis)])
@@ -70,7 +69,7 @@ def _check_after(read: LiveRead, analysis: Analysis, letters: dict[str, str]) ->
 # ---------------------------------------------------------------- 计算时限, 标注逾期
 
 def _due_columns(analysis: Analysis) -> Columns:
-    from taizhang.macros.due_job import tool_columns
+    from taizhang.macros.jobs.due import tool_columns
 
     return dict(tool_columns(analysis.deadlines))
 
@@ -79,7 +78,7 @@ def due_rules(read: LiveRead, letters: dict[str, str]) -> None:
     """The due-date and status cells coloured by the row's status, as `due --write` fills them.
     These are the tool's own columns, so their conditional formats are replaced."""
     from taizhang.core.deadlines import CaseStatus
-    from taizhang.macros.due_job import DUE_COLUMN, STATUS_COLUMN
+    from taizhang.macros.jobs.due import DUE_COLUMN, STATUS_COLUMN
 
     top = read.ledger.header_row + 1
     fills = TOOL_FILLS["due"]
@@ -92,8 +91,8 @@ def due_rules(read: LiveRead, letters: dict[str, str]) -> None:
 
 
 def _due_after(read: LiveRead, analysis: Analysis, letters: dict[str, str]) -> str:
-    from taizhang.macros.due_job import due_text
-    from taizhang.macros.holidays_job import ribbon_reminder
+    from taizhang.macros.jobs.due import due_text
+    from taizhang.macros.jobs.holidays import ribbon_reminder
 
     due_rules(read, letters)
     return ("计算时限完成，逾期、临期、已办结分别标为红、黄、绿色。" + due_text(analysis, limit=8)
@@ -101,7 +100,7 @@ def _due_after(read: LiveRead, analysis: Analysis, letters: dict[str, str]) -> s
 
 
 def _overdue_after(read: LiveRead, analysis: Analysis, letters: dict[str, str]) -> str:
-    from taizhang.macros.due_job import overdue_groups, overdue_sheet
+    from taizhang.macros.jobs.due import overdue_groups, overdue_sheet
 
     due_rules(read, letters)
     sheets.write_values(read, [overdue_sheet(analysis)])
@@ -119,7 +118,7 @@ def _no_columns(analysis: Analysis) -> Columns:
 
 def _summary_sheets(read: LiveRead, analysis: Analysis, skip: set[str]) -> str:
     from taizhang.core.stats import paragraph
-    from taizhang.macros.summary_job import summary_sheets
+    from taizhang.macros.jobs.summary import summary_sheets
 
     sheets.write_values(read, [s for s in summary_sheets(analysis) if s.name not in skip])
     written = "”“".join(n for n in (SUMMARY_SHEET, BULLETIN_SHEET, CHART_SHEET) if n not in skip)
@@ -149,7 +148,7 @@ JOBS = {"check": [CHECK], "due": [DUE], "mark_overdue": [OVERDUE], "summary": [S
 
 
 def _analysis(read: LiveRead, today: date) -> Analysis:
-    from taizhang.macros.analysis import Analysis
+    from taizhang.analysis import Analysis
 
     return Analysis(read.ledger, read.settings, today)
 
@@ -211,7 +210,7 @@ def settings_grids(year: int) -> dict[str, list[list[Any]]]:
         PARAM_KEYS,
         UNIT_HEADERS,
     )
-    from taizhang.macros.new_ledger import base_content
+    from taizhang.macros.jobs.new import base_content
 
     content = base_content(year)
     return {

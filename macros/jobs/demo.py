@@ -6,12 +6,12 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import DEFAULT_PRESET
-from taizhang.macros.analysis import Analysis
-from taizhang.macros.new_ledger import base_content
-from taizhang.macros.writeback import run_and_write
+from taizhang.macros.jobs.new import base_content
 from taizhang.workbook.sample_data import generate
 from taizhang.workbook.template import build_ledger_workbook
+from taizhang.writeback import run_and_write
 
 SAMPLE_NAME = "示例台账.xlsx"
 SHIPPED_SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "sample" / SAMPLE_NAME
@@ -53,10 +53,10 @@ def _due_line(analysis: Analysis) -> str:
 def run_demo(out_dir: Path, today: date) -> str:
     """Write the sample, run every job on it in one lossless write, and say where the results are."""
     from taizhang.core.stats import paragraph
-    from taizhang.macros.check_job import apply_check
-    from taizhang.macros.due_job import apply_due
-    from taizhang.macros.split_job import split
-    from taizhang.macros.summary_job import apply_summary, summary_sheets
+    from taizhang.macros.jobs.check import apply_check
+    from taizhang.macros.jobs.due import apply_due
+    from taizhang.macros.jobs.split import split
+    from taizhang.macros.jobs.summary import apply_summary, summary_sheets
     from taizhang.workbook.writer import new_workbook_with_sheets
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +80,6 @@ def run_demo(out_dir: Path, today: date) -> str:
 
 def ship_sample() -> Path:
     """Regenerate the sample shipped in workbook/sample/ (tests check it matches the generator):
-    python -c "from taizhang.macros.demo import ship_sample; ship_sample()"."""
+    python -c "from taizhang.macros.jobs.demo import ship_sample; ship_sample()"."""
     SHIPPED_SAMPLE.parent.mkdir(parents=True, exist_ok=True)
     return write_sample(SHIPPED_SAMPLE, SHIPPED_TODAY)

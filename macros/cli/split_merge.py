@@ -1,5 +1,5 @@
-"""The `split` and `merge` commands: a few lines each over split_job and merge_job.
-Registered in cli.py with `cli.add_command(split_cmd)` and `cli.add_command(merge_cmd)`."""
+"""The `split` and `merge` commands: a few lines each over jobs/split.py and jobs/merge.py.
+Registered in cli/__init__.py with `cli.add_command(split_cmd)` and `cli.add_command(merge_cmd)`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.console import DATE, echo_json, friendly_errors, today_or
+from taizhang.macros.cli.common import DATE, echo_json, friendly_errors, today_or
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 LEDGER = click.Path(dir_okay=False, path_type=Path)
@@ -31,7 +31,7 @@ def split_cmd(ledger: Path, out_dir: Path, today: date | None, units: tuple[str,
     例：taizhang split 台账.xlsx --out 分发 --today 2026-05-20
     """
     from taizhang.macros.cli import current
-    from taizhang.macros.split_job import split
+    from taizhang.macros.jobs.split import split
 
     result = split(current(ledger), out_dir, today_or(today), units or None)
     click.echo(result.text())
@@ -58,8 +58,8 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
     例：taizhang merge 台账.xlsx 回传/*.xlsx --dry-run
     """
     from taizhang.macros.cli import current
-    from taizhang.macros.merge_job import MERGED, merge
-    from taizhang.macros.update_job import UPDATED, refresh_command
+    from taizhang.macros.jobs.merge import MERGED, merge
+    from taizhang.macros.jobs.update import UPDATED, refresh_command
 
     ledger = current(ledger, writing=not dry_run)
     # The clock is read here, at the edge, for the 变更记录 time stamps.
@@ -82,8 +82,8 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
 def _update_after_merge(ledger: Path, today: date | None, as_json: bool) -> int:
     """Refresh the tool columns and sheets the merge made stale; return that step's exit code."""
     from taizhang.core.errors import TaizhangError
-    from taizhang.macros.update_job import apply_update, update_text
-    from taizhang.macros.writeback import run_and_write
+    from taizhang.macros.jobs.update import apply_update, update_text
+    from taizhang.writeback import run_and_write
 
     try:
         outcome = run_and_write(ledger, today_or(today), [apply_update])
