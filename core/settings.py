@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import CLASS_SCHEMES, fold
 from taizhang.core.errors import BadInput
 from taizhang.core.model import column_letter
@@ -129,7 +130,7 @@ OFFICE_PLACEHOLDER = "（办理机关：请在台账“参数”工作表填写�
 
 PARAM_KEYS: dict[str, tuple[str, str]] = {
     # label in the 参数 sheet -> (Params field, explanation shown beside it)
-    "年度": ("year", "台账所属年度，如 2025；“3月25日”这类没写年份的日期按此年度计"),
+    Col.YEAR: ("year", "台账所属年度，如 2025；“3月25日”这类没写年份的日期按此年度计"),
     "办理结果分类": ("class_scheme", "A/B/C、A/B/C/D 或 甲/乙/丙"),
     "临期提醒工作日": ("due_soon_days", "距截止日期不超过这么多个工作日即为“临期”"),
     "备份保留份数": ("backup_keep", "每次写回台账前在“备份”文件夹留一份，保留最近这么多份"),
@@ -144,7 +145,9 @@ PARAM_ALIASES: dict[str, str] = {"办理单位名称": OFFICE_LABEL}
 UNIT_HEADERS = ("单位名称", "简称", "别名", "类型", "排序", "电子邮箱")
 HOLIDAY_HEADERS = ("日期", "休/班", "说明")
 PARAM_HEADERS = ("参数", "值", "说明")
-CHECK_RULE_HEADERS = ("规则代码", "说明", "启用", "级别")
+# The checks' 级别 (错误/警告/提示) is spelled like the case column 级别, so it is named through it.
+SEVERITY_HEADER: str = Col.LEVEL
+CHECK_RULE_HEADERS = ("规则代码", "说明", "启用", SEVERITY_HEADER)
 
 
 class Settings(BaseModel):
@@ -268,9 +271,9 @@ def load_rule_settings(table: SheetTable) -> list[RuleSetting]:
             enabled = parse_flag(row.values.get("启用"))
         except Unparseable:
             raise _bad(table, row, "启用", "“是”或“否”") from None
-        severity_text = _text(row, "级别")
+        severity_text = _text(row, SEVERITY_HEADER)
         if severity_text and severity_text not in {s.value for s in Severity}:
-            raise _bad(table, row, "级别", "“错误”“警告”或“提示”")
+            raise _bad(table, row, SEVERITY_HEADER, "“错误”“警告”或“提示”")
         rules.append(RuleSetting(code=code, enabled=enabled is not False,
                                  severity=Severity(severity_text) if severity_text else None))
     return rules

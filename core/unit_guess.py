@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import fold
 from taizhang.core.model import Case
 from taizhang.core.settings import Unit, UnitKind
@@ -99,9 +100,9 @@ def collect_names(cases: Iterable[Case]) -> list[FoundName]:
             entry.cos += 1
 
     for case in cases:
-        for raw in split_units(case.host_unit):
+        for raw in split_units(case[Col.HOST_UNIT]):
             add(raw, case.row, True)
-        for raw in case.co_units:
+        for raw in case[Col.CO_UNITS]:
             add(raw, case.row, False)
     return list(found.values())
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cached_property
 
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import (
     CaseDeadlines,
     DeadlineRule,
@@ -28,7 +29,6 @@ from taizhang.core.stats.units import UnitNames
 from taizhang.validators import Report, validate
 
 REREPLY_STAGE_WORDS = ("重新答复",)
-REPLY_COLUMN = "正式答复日期"
 
 
 class Analysis:
@@ -98,7 +98,7 @@ class Analysis:
         evaluating the whole ledger (a job that already did reuses that)."""
         if "deadlines" in self.__dict__:
             return self.deadlines_by_row
-        dissatisfied = [c for c in self.ledger.cases if c.opinion == Opinion.DISSATISFIED]
+        dissatisfied = [c for c in self.ledger.cases if c[Col.OPINION] == Opinion.DISSATISFIED]
         found = evaluate(dissatisfied, self.rules, self.calendar, self.today, ledger_year=self.ledger.year,
                          due_soon_days=self.settings.params.due_soon_days,
                          class_scheme=self.settings.params.class_scheme)
@@ -124,7 +124,7 @@ class Analysis:
     def timing(self) -> dict[int, CaseTiming]:
         """What the statistics need from the deadlines, by Excel row."""
         timing: dict[int, CaseTiming] = {}
-        reply_stages = {r.stage for r in self.rules if r.done_column == REPLY_COLUMN}
+        reply_stages = {r.stage for r in self.rules if r.done_column == Col.REPLY_DATE}
         cases = {c.row: c for c in self.ledger.cases}
         for d in self.deadlines:
             reply = next((s for s in d.stages if s.stage in reply_stages), None)

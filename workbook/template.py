@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from taizhang.core.columns import COLUMNS, Kind
+from taizhang.core.columns import COLUMNS, ENUM_COLUMNS, Col, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.names import LEDGER_SHEET
 from taizhang.core.settings import (
@@ -42,7 +42,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 SETTINGS_FILL = PatternFill("solid", fgColor="E2EFDA")
 TO_FILL = PatternFill("solid", fgColor="FFF2CC")  # a setting left for the office to fill in
-ENUM_COLUMNS = ("类别", "级别", "提出时间", "本级承办方式", "办理结果", "代表意见", "公开属性")
 DATA_ROWS = 2000  # dropdowns and formats reach this far below the header in a blank ledger
 
 
@@ -92,7 +91,7 @@ def _ledger_sheet(ws: Worksheet, content: LedgerContent) -> None:
             cell.border = BORDER
             if spec.kind is Kind.DATE and isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
-            if spec.name in ("标题", "落实进展", "协办单位"):
+            if spec.name in (Col.TITLE, Col.PROGRESS, Col.CO_UNITS):
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     data_end = max(3 + len(content.rows) - 1, 3)
     reach = max(data_end, 2 + DATA_ROWS)
@@ -122,7 +121,7 @@ def _ledger_sheet(ws: Worksheet, content: LedgerContent) -> None:
 
 
 def _dropdowns(ws: Worksheet, class_scheme: str, reach: int) -> None:
-    letters = {c.name: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    letters: dict[str, str] = {c.name: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
     for name in ENUM_COLUMNS:
         options = ",".join(allowed_values(name, class_scheme))
         dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True, showErrorMessage=False,
@@ -130,11 +129,11 @@ def _dropdowns(ws: Worksheet, class_scheme: str, reach: int) -> None:
         dv.add(f"{letters[name]}3:{letters[name]}{reach}")
         ws.add_data_validation(dv)
     flag = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-    flag.add(f"{letters['重点件']}3:{letters['重点件']}{reach}")
+    flag.add(f"{letters[Col.KEY_CASE]}3:{letters[Col.KEY_CASE]}{reach}")
     ws.add_data_validation(flag)
     units = DataValidation(type="list", formula1=f"='{UNITS_SHEET}'!$A$2:$A$200", allow_blank=True,
                            showErrorMessage=False)
-    units.add(f"{letters['主办单位']}3:{letters['主办单位']}{reach}")
+    units.add(f"{letters[Col.HOST_UNIT]}3:{letters[Col.HOST_UNIT]}{reach}")
     ws.add_data_validation(units)
 
 

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from taizhang.core.columns import BY_NAME, Kind
+from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
 from taizhang.workbook.template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
@@ -28,7 +28,7 @@ from taizhang.workbook.writer.safety import complete
 
 META_SHEET = "分发校验"
 MARKER = "台账助手分发校验数据（请勿修改）"
-META_KEYS = ("单位", "年度", "分发日期", "台账版本", "列")
+META_KEYS = ("单位", Col.YEAR, "分发日期", "台账版本", "列")
 META_TABLE_ROW = 8  # header of the per-case table; cases below it
 INFO_HEADERS = ("本单位承办方式", "当前环节", "截止日期", "办理状态")
 FILL_TINT = PatternFill("solid", fgColor="FFF2CC")
@@ -102,7 +102,7 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
             if name in unit_row.fillable:
                 cell.protection = Protection(locked=False)
                 cell.fill = FILL_TINT
-            if name in ("标题", "落实进展", "协办单位", "延期理由", "退回理由"):
+            if name in (Col.TITLE, Col.PROGRESS, Col.CO_UNITS, Col.EXTENSION_REASON, Col.RETURN_REASON):
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     _validations(ws, book, 3, 2 + len(book.rows))
     ws.freeze_panes = ws.cell(row=3, column=len(INFO_HEADERS) + 3)
@@ -185,7 +185,7 @@ def _meta_sheet(ws: Worksheet, book: UnitBook) -> None:
     for r, (key, value) in enumerate(zip(META_KEYS, meta, strict=True), start=2):
         _put(ws, r, 1, key)
         _put(ws, r, 2, value)
-    for col, text in enumerate(("编号", "承办方式", "指纹", "分发时值"), start=1):
+    for col, text in enumerate((Col.NUMBER, "承办方式", "指纹", "分发时值"), start=1):
         _put(ws, META_TABLE_ROW, col, text)
     for r, unit_row in enumerate(book.rows, start=META_TABLE_ROW + 1):
         split_values = json.dumps(unit_row.split_values, ensure_ascii=False, default=_json_default)

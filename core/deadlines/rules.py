@@ -9,11 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import Role
-
-ASSIGNED = "交办日期"
-REPLY = "正式答复日期"
-CO_OPINION = "协办意见日期"
 
 # The roles a rule with an empty 适用承办方式 applies to: the cases the office answers itself.
 # 协办 and 参阅 cases owe no reply of their own, so a rule reaches them only by naming them.
@@ -31,8 +28,8 @@ class Owner(StrEnum):
     """Whose work a stage is, named by the ledger column that holds that unit: the 主办单位 (the lead's
     own stages), or each unit in 协办单位 (the co-handlers' opinion to the lead)."""
 
-    HOST = "主办单位"
-    CO = "协办单位"
+    HOST = Col.HOST_UNIT
+    CO = Col.CO_UNITS
 
 
 class Combine(StrEnum):
@@ -49,7 +46,7 @@ class Term(BaseModel):
     amount: int | None = None  # N, for the relative kinds
     month: int | None = None  # for 固定日期
     day: int | None = None
-    base: str = ASSIGNED  # the date column a relative period runs from
+    base: str = Col.ASSIGNED_DATE  # the date column a relative period runs from
 
     @model_validator(mode="after")
     def _complete(self) -> Term:
@@ -123,6 +120,6 @@ def default_owner(rule: DeadlineRule) -> Owner:
     """协办意见 is owed by the co-handlers named in 协办单位, except on the cases where this office is
     itself the 协办 (本级承办方式 协办): there the unit in 主办单位 is the local unit that owes it.
     Every other stage is the lead's work."""
-    if rule.done_column == CO_OPINION and tuple(rule.roles) != (Role.CO.value,):
+    if rule.done_column == Col.CO_OPINION_DATE and tuple(rule.roles) != (Role.CO.value,):
         return Owner.CO
     return Owner.HOST

@@ -76,6 +76,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import CLASS_SCHEMES, PLANNED_CLASS, RESOLVED_CLASS, Opinion, Role
 from taizhang.core.stats.facts import BLANK, HOST_ROLES, Facts, Period
 from taizhang.core.stats.rates import Rate
@@ -92,8 +93,8 @@ RATE_NAMES = (REPLY_RATE, MEETING_RATE, ON_TIME_RATE, SATISFACTION_RATE, SATISFI
 
 # The ledger column each rate is read from: without it the rate is unknown, not 0%.
 RATE_COLUMNS = {
-    REPLY_RATE: "正式答复日期", MEETING_RATE: "面商日期", ON_TIME_RATE: "正式答复日期", SATISFACTION_RATE: "代表意见",
-    SATISFIED_SHARE: "代表意见", SOLVED_RATE: "办理结果",
+    REPLY_RATE: Col.REPLY_DATE, MEETING_RATE: Col.MEETING_DATE, ON_TIME_RATE: Col.REPLY_DATE, SATISFACTION_RATE: Col.OPINION,
+    SATISFIED_SHARE: Col.OPINION, SOLVED_RATE: Col.RESULT,
 }
 
 ROLES = tuple(r.value for r in Role)
@@ -135,7 +136,7 @@ def role_label(role: str) -> str:
     if role == Role.REFERENCE:
         return role
     if role == BLANK:
-        return f"本级承办方式{BLANK}"
+        return f"{Col.ROLE}{BLANK}"
     return f"本级{role}"
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import python_calamine as pc
 
+from taizhang.core.columns import Col
 from taizhang.core.errors import BadInput
 from taizhang.core.model import column_index
 from taizhang.core.names import CHANGES_SHEET
@@ -130,8 +131,8 @@ def _apply(read: LiveRead, changes: list[tuple[str, str, int, Any]]) -> None:
     against the live read: the file was saved, so they agree unless something is badly off."""
     rows: dict[str, list[int]] = {}
     for case in read.ledger.cases:
-        if case.number:
-            rows.setdefault(case.number, []).append(case.row)
+        if number := case[Col.NUMBER]:
+            rows.setdefault(number, []).append(case.row)
     cells: dict[tuple[int, int], Any] = {}
     for number, name, row, value in changes:
         letter = read.ledger.columns.get(name)

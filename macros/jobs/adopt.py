@@ -27,6 +27,7 @@ from typing import Any
 
 import python_calamine as pc
 
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import (
     DEFAULT_PRESET,
     RULE_HEADERS,
@@ -131,14 +132,15 @@ def _rule_rows(ledger: Ledger) -> tuple[list[DeadlineRule], list[Untracked]]:
 def _year(ledger: Ledger) -> int | None:
     if ledger.year:
         return ledger.year
-    years = Counter(c.year or (c.assigned_date.year if c.assigned_date else None) for c in ledger.cases)
+    years = Counter(c[Col.YEAR] or (assigned.year if (assigned := c[Col.ASSIGNED_DATE]) else None)
+                    for c in ledger.cases)
     years.pop(None, None)
     return years.most_common(1)[0][0] if years else None
 
 
 def _class_scheme(ledger: Ledger) -> str:
     """The scheme the ledger's 办理结果 are written in: 甲/乙/丙, a D class, else A/B/C."""
-    seen = {canonical_class(c.result) for c in ledger.cases if c.result}
+    seen = {canonical_class(c[Col.RESULT]) for c in ledger.cases if c[Col.RESULT]}
     for scheme in ("甲/乙/丙", "A/B/C/D"):
         if seen & set(CLASS_SCHEMES[scheme]) - set(CLASS_SCHEMES["A/B/C"]):
             return scheme
@@ -147,13 +149,13 @@ def _class_scheme(ledger: Ledger) -> str:
 
 def _param_rows(ledger: Ledger) -> list[list[Any]]:
     year = _year(ledger)
-    values: dict[str, Any] = {"年度": year, "办理结果分类": _class_scheme(ledger), "临期提醒工作日": 5,
+    values: dict[str, Any] = {Col.YEAR: year, "办理结果分类": _class_scheme(ledger), "临期提醒工作日": 5,
                               "备份保留份数": 10, "时限预设": DEFAULT_PRESET}
     rows = []
     for label, (_, explain) in PARAM_KEYS.items():
-        if label == OFFICE_LABEL or (label == "年度" and year is None):
+        if label == OFFICE_LABEL or (label == Col.YEAR and year is None):
             explain = OFFICE_NOTE + explain
-        elif label == "年度":
+        elif label == Col.YEAR:
             explain = f"按台账数据推断为 {year}，{explain}"
         rows.append([label, values.get(label), explain])
     return rows

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.names import CHECK_SHEET
-from taizhang.core.settings import Severity
+from taizhang.core.settings import SEVERITY_HEADER, Severity
 from taizhang.macros.excel.marks import MARKS_COLUMN, row_marks
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.validators import RULES, Finding, Report
@@ -15,7 +16,7 @@ from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
 PROBLEMS_COLUMN = "【系统】校验问题"
 FILL_OF = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
-FINDING_HEADERS = ("序号", "单元格", "编号", "列", "级别", "规则代码", "当前值", "问题说明")
+FINDING_HEADERS = (Col.SEQ, "单元格", Col.NUMBER, "列", SEVERITY_HEADER, "规则代码", "当前值", "问题说明")
 
 
 def _title(code: str) -> str:
@@ -55,7 +56,7 @@ def cell_fills(report: Report) -> dict[str, str]:
 def check_sheet(analysis: Analysis) -> ToolSheet:
     report = analysis.report
     ledger = analysis.ledger
-    numbers = {c.row: c.number for c in ledger.cases}
+    numbers = {c.row: c[Col.NUMBER] for c in ledger.cases}
     sheet = ToolSheet(CHECK_SHEET)
     sheet.write(1, 1, f"台账校验结果（{ledger.sheet}）", st.TITLE)
     sheet.merge("A1:H1")
@@ -63,7 +64,7 @@ def check_sheet(analysis: Analysis) -> ToolSheet:
     sheet.write(2, 1, f"校验日期：{analysis.today.isoformat()}    共检查 {report.rows} 件；错误 {report.errors} 条，"
                       f"警告 {report.warnings} 条。点击“单元格”列可跳到台账中的位置。", st.SUBTITLE)
     sheet.merge("A2:H2")
-    sheet.write_row(4, ["规则代码", "规则说明", "级别", "条数"], st.HEADER)
+    sheet.write_row(4, ["规则代码", "规则说明", SEVERITY_HEADER, "条数"], st.HEADER)
     row = 5
     severities = {f.code: f.severity.value for f in report.findings}
     for code, count in report.counts.items():

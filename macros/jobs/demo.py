@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import DEFAULT_PRESET
 from taizhang.macros.jobs.new import base_content
 from taizhang.workbook.sample_data import generate
@@ -30,7 +31,7 @@ def write_sample(path: Path, today: date, seed: int = 2026) -> Path:
 
 def _read_line(analysis: Analysis, units: int) -> str:
     ledger = analysis.ledger
-    by_category = Counter(case.category or "未填类别" for case in ledger.cases)
+    by_category = Counter(case[Col.CATEGORY] or "未填类别" for case in ledger.cases)
     parts = "、".join(f"{k}{v}件" for k, v in by_category.items())
     return (f"工作表“{ledger.sheet}”，表头第 {ledger.header_row} 行，识别 {len(ledger.columns)} 列，"
             f"共 {len(ledger.cases)} 件（{parts}），单位名录 {units} 个单位")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, most_late_first
 from taizhang.core.model import Ledger
@@ -26,7 +27,7 @@ STATUS_COLUMN = "【系统】状态"
 # 日期有误 gets no colour here: `check` colours the wrong date's own cell.
 FILL_OF = {CaseStatus.OVERDUE: "overdue", CaseStatus.DUE_SOON: "soon", CaseStatus.DONE: "done"}
 # 责任单位 owes the stage; 承办 says as what, and 主办单位 whom a co-handler's opinion is for.
-OVERDUE_HEADERS = ("序号", "责任单位", "承办", "主办单位", "编号", "标题", "逾期环节", "截止日期", "逾期工作日", "位置")
+OVERDUE_HEADERS = (Col.SEQ, "责任单位", "承办", Col.HOST_UNIT, Col.NUMBER, Col.TITLE, "逾期环节", "截止日期", "逾期工作日", "位置")
 LAST = "J"
 NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)
 SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", border=True)
@@ -68,7 +69,7 @@ def late_cell(days: int | None) -> CellValue:
 def _case_row(case: list[Owed], n: int, links: bool, ledger: Ledger) -> tuple[list[CellValue], list[Style | None]]:
     first = case[0]  # the longest overdue of the case's stages owed by this unit
     days = max((i.days_late for i in case if i.days_late is not None), default=None)
-    where: CellValue = (st.cell_link(ledger.sheet, f"{ledger.columns.get('编号', 'A')}{first.row}", f"第{first.row}行")
+    where: CellValue = (st.cell_link(ledger.sheet, f"{ledger.columns.get(Col.NUMBER, 'A')}{first.row}", f"第{first.row}行")
                         if links else first.row)
     values: list[CellValue] = [n, first.unit, first.part, first.lead, first.number,
                                first.title, "、".join(i.stage for i in case), first.due, late_cell(days), where]

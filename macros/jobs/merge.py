@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from taizhang.analysis import Analysis
-from taizhang.core.columns import BY_NAME, Kind
+from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.errors import TaizhangError
 from taizhang.core.model import Case, Ledger
@@ -31,7 +31,7 @@ from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.returned import ReturnedBook, read_returned
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
-CHANGE_HEADERS = ("时间", "文件", "单位", "编号", "字段", "原值", "新值")
+CHANGE_HEADERS = ("时间", "文件", "单位", Col.NUMBER, "字段", "原值", "新值")
 MERGED, REJECTED, NO_CHANGE = "merged", "rejected", "no-change"
 
 
@@ -45,7 +45,7 @@ class Change:
     value: Any = None  # the typed value written into the master
 
     def to_json(self) -> dict[str, Any]:
-        return {"编号": self.number, "field": self.field, "old": self.old, "new": self.new}
+        return {Col.NUMBER: self.number, "field": self.field, "old": self.old, "new": self.new}
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Conflict:
     cell: str = ""  # where in the returned file (A1), when the conflict is about one cell
 
     def to_json(self) -> dict[str, Any]:
-        return {"编号": self.number, "field": self.field, "cell": self.cell or None, "reason": self.reason}
+        return {Col.NUMBER: self.number, "field": self.field, "cell": self.cell or None, "reason": self.reason}
 
     def line(self) -> str:
         where = "（" + self.cell + "）" if self.cell else ""
@@ -115,8 +115,8 @@ class MasterState:
         self.cases = {c.row: c for c in ledger.cases}
         self.by_number: dict[str, list[Case]] = {}
         for case in ledger.cases:
-            if case.number:
-                self.by_number.setdefault(case.number, []).append(case)
+            if number := case[Col.NUMBER]:
+                self.by_number.setdefault(number, []).append(case)
         self.changed_by: dict[tuple[int, str], str] = {}
         # The last merged value of each (编号, field) and its unit, from the 变更记录 of earlier runs:
         # a unit's second return of the same copy is not stale against its own first one.
@@ -185,7 +185,7 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
     changes: list[Change] = []
     conflicts: list[Conflict] = []
     for case in book.ledger.cases:
-        number = case.number or ""
+        number = case[Col.NUMBER] or ""
         entry = book.entries.get(number)
         if entry is None:
             if number and number in state.by_number:
@@ -238,7 +238,7 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
             if problem:
                 conflicts.append(Conflict(number, name, problem, cell=cell))
             else:
-                changes.append(Change(number, name, current, new, master.row, case.get(name)))
+                changes.append(Change(number, name, current, new, master.row, case[name]))
     conflicts += _not_taken(book)
     if changes and not any(c.blocking for c in conflicts):
         conflicts += state.new_errors(changes)
@@ -248,7 +248,7 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
 def _not_taken(book: ReturnedBook) -> list[Conflict]:
     """What the unit typed outside the ledger's columns, or in sheets it added: said, not merged,
     and no reason to refuse the rest of the file."""
-    numbers = {c.row: c.number or "" for c in book.ledger.cases}
+    numbers = {c.row: c[Col.NUMBER] or "" for c in book.ledger.cases}
     found = [Conflict(numbers.get(v.row, ""), v.header or "",
                       f"填写的“{_shown(v.value)}”不在台账的列中（{'“' + v.header + '”列不是台账的列' if v.header else '表格之外'}），未合并",
                       blocking=False, cell=v.cell) for v in book.stray]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import DEFAULT_PRESET, PRESETS, RULE_HEADERS, rules_to_rows
 from taizhang.core.errors import BadInput
 from taizhang.workbook.template import LedgerContent, build_ledger_workbook
@@ -43,7 +44,7 @@ def base_content(year: int, preset: str = DEFAULT_PRESET, title: str | None = No
         deadline_headers=RULE_HEADERS,
         deadline_rows=rules_to_rows(PRESETS[preset]),
         rule_rows=rule_rows(),
-        params={"年度": year, "办理结果分类": "A/B/C", "临期提醒工作日": 5, "备份保留份数": 10, "时限预设": preset},
+        params={Col.YEAR: year, "办理结果分类": "A/B/C", "临期提醒工作日": 5, "备份保留份数": 10, "时限预设": preset},
     )
 
 

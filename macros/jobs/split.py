@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import CaseDeadlines, CaseStatus, Owner, StageState
 from taizhang.core.deadlines.blame import day_text
 from taizhang.core.deadlines.evaluate import current
+from taizhang.core.enums import Role
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
 from taizhang.core.stats.units import UnitNames
@@ -33,12 +35,11 @@ from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
 from taizhang.workbook.writer.safety import write_text_complete
 
-HOST, CO = "主办", "协办"
-HOST_FIELDS = ("签收日期", "面商日期", "办理方案日期", "答复样稿日期", "正式答复日期", "答复文号", "办理结果",
-               "代表意见", "重新答复日期", "B类计划解决时限", "落实进展", "延期理由", "退回日期", "退回理由",
-               "备案日期", "公开日期", "公开属性", "不公开理由")
-CO_FIELDS = ("协办意见日期",)
-FILLABLE = {HOST: HOST_FIELDS, CO: CO_FIELDS}
+HOST_FIELDS = (Col.RECEIVED_DATE, Col.MEETING_DATE, Col.PLAN_DATE, Col.DRAFT_DATE, Col.REPLY_DATE, Col.REPLY_NUMBER, Col.RESULT,
+               Col.OPINION, Col.REREPLY_DATE, Col.PLAN_DEADLINE, Col.PROGRESS, Col.EXTENSION_REASON, Col.RETURNED_DATE, Col.RETURN_REASON,
+               Col.FILED_DATE, Col.PUBLISH_DATE, Col.DISCLOSURE, Col.DISCLOSURE_REASON)
+CO_FIELDS = (Col.CO_OPINION_DATE,)
+FILLABLE: dict[str, tuple[str, ...]] = {Role.HOST: HOST_FIELDS, Role.CO: CO_FIELDS}
 NEAREST = 5  # deadlines listed in the cover note
 
 
@@ -75,8 +76,9 @@ def master_version(ledger: Ledger) -> str:
 
 def case_units(case: Case, settings: Settings) -> list[tuple[Unit | None, str, str]]:
     """(unit, role, spelling) for the case's 主办 and each 协办, resolved through 单位名录."""
-    found = [(settings.resolve_unit(case.host_unit), HOST, case.host_unit)] if case.host_unit else []
-    found += [(settings.resolve_unit(u), CO, u) for u in case.co_units]
+    host = case[Col.HOST_UNIT]
+    found: list[tuple[Unit | None, str, str]] = [(settings.resolve_unit(host), Role.HOST, host)] if host else []
+    found += [(settings.resolve_unit(u), Role.CO, u) for u in case[Col.CO_UNITS]]
     return found
 
 
@@ -114,19 +116,19 @@ def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tupl
     skipped: list[str] = []
     for case in ledger.cases:
         for unit, role, spelling in case_units(case, settings):
-            where = f"第 {case.row} 行（{case.number or '无编号'}）"
+            where = f"第 {case.row} 行（{case[Col.NUMBER] or '无编号'}）"
             if unit is None:
                 skipped.append(f"{where}的{role}单位“{spelling}”不在单位名录中")
             elif unit.kind is UnitKind.SECTION:
                 skipped.append(f"{where}的{role}单位“{spelling}”是内设机构，不能单独承办")
-            elif not case.number:
+            elif not case[Col.NUMBER]:
                 skipped.append(f"{where}没有编号，合并时无法对应")
             elif all(c is not case for c, _ in by_unit.get(unit.name, [])):
                 by_unit.setdefault(unit.name, []).append((case, role))
     return by_unit, skipped
 
 
-OWNER_OF = {HOST: Owner.HOST, CO: Owner.CO}
+OWNER_OF: dict[str, Owner] = {Role.HOST: Owner.HOST, Role.CO: Owner.CO}
 
 
 def unit_view(d: CaseDeadlines | None, role: str) -> tuple[str | None, date | None, str | None]:
@@ -153,7 +155,7 @@ def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], c
         stage, due, status = unit_view(deadlines.get(case.row), role)
         cells = {name: _cell_value(case, name, values) for name in columns}
         rows.append(UnitRow(
-            number=case.number or "", role=role, values=cells, fillable=fillable(role),
+            number=case[Col.NUMBER] or "", role=role, values=cells, fillable=fillable(role),
             stage=stage, due=due, status=status,
             fingerprint=fingerprint(values, locked),
             split_values={name: values.get(name) for name in fillable(role) if name in columns}))
@@ -162,7 +164,7 @@ def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], c
 
 def _cell_value(case: Case, name: str, shown: dict[str, Any]) -> Any:
     """What the unit's cell holds: the typed value, or the raw text the master could not read."""
-    value = case.get(name)
+    value = case[name]
     if value is None or value == []:
         return shown.get(name)  # raw text of an unparsed cell, else None
     if isinstance(value, list):
@@ -179,12 +181,12 @@ def awaited_opinions(cases: list[tuple[Case, str]], deadlines: dict[int, CaseDea
     lines: list[str] = []
     for case, role in cases:
         d = deadlines.get(case.row)
-        if role != HOST or d is None:
+        if role != Role.HOST or d is None:
             continue
         for s in d.stages:
             if s.owner is Owner.CO and s.state is StageState.OVERDUE:
-                units = "、".join(dict.fromkeys(names.name(u) for u in case.co_units))
-                lines.append(f"{case.number}《{case.title or ''}》：待{units}报送{s.stage}")
+                units = "、".join(dict.fromkeys(names.name(u) for u in case[Col.CO_UNITS]))
+                lines.append(f"{case[Col.NUMBER]}《{case[Col.TITLE] or ''}》：待{units}报送{s.stage}")
     return lines
 
 
@@ -199,14 +201,14 @@ def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, 
                      key=lambda r: r.due or today)
     lines = [f"{unit}：", "",
              f"    现将贵单位承办的建议提案办理情况表（{filename}）发送给你们，共 {len(rows)} 件，"
-             f"其中主办 {roles[HOST]} 件、协办 {roles[CO]} 件"
+             f"其中主办 {roles[Role.HOST]} 件、协办 {roles[Role.CO]} 件"
              + (f"；贵单位负责的办理环节逾期 {states['逾期']} 件、临期 {states['临期']} 件"
                 if states["逾期"] or states["临期"] else "")
              + "。", ""]
     if pending:
         lines.append("    贵单位负责的环节中，最近的截止日期：")
         for r in pending[:NEAREST]:
-            lines.append(f"    · {r.number}《{r.values.get('标题') or ''}》{r.stage or ''}（{r.role}） "
+            lines.append(f"    · {r.number}《{r.values.get(Col.TITLE) or ''}》{r.stage or ''}（{r.role}） "
                          f"截止 {day_text(r.due, today) if r.due else ''}（{r.status}）")
         lines.append("")
     if awaited:
@@ -248,5 +250,5 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
         awaited = awaited_opinions(by_unit[unit], deadlines, analysis.unit_names)
         write_text_complete(note, cover_note(unit, rows, settings.params.office, today, path.name, awaited))
         roles = Counter(r.role for r in rows)
-        result.files.append(UnitFile(unit, path, note, roles[HOST], roles[CO]))
+        result.files.append(UnitFile(unit, path, note, roles[Role.HOST], roles[Role.CO]))
     return result

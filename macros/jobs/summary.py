@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import StageState
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, situation
 from taizhang.core.model import column_letter
@@ -35,7 +36,7 @@ PARAGRAPH = Style(font_name="仿宋_GB2312", font_size=12, wrap=True, v_align="t
 NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)
 SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", border=True)
 # 承办单位 owes the stage; 承办 says as what, 主办单位 whom a co-handler's opinion is for.
-BULLETIN_HEADERS = ("序号", "承办单位", "承办", "主办单位", "编号", "标题", "环节", "情况")
+BULLETIN_HEADERS = (Col.SEQ, "承办单位", "承办", Col.HOST_UNIT, Col.NUMBER, Col.TITLE, "环节", "情况")
 BULLETIN_LAST = "H"
 
 # Printed under the table: what each count counts (taizhang.core.stats.figures defines them).
@@ -66,7 +67,7 @@ def _groups(classes: list[str]) -> list[tuple[str, list[str]]]:
         ("承办件次", ["主办件次", "协办件次"]),
         ("办复情况", ["应办复", "已办复", REPLY_RATE, "到期应办复", "按期办复", ON_TIME_RATE, "逾期件数"]),
         ("面商", [MEETING_RATE]),
-        ("办理结果", [f"{c}类{part}" for c in classes for part in ("件数", "占比")]),
+        (Col.RESULT, [f"{c}类{part}" for c in classes for part in ("件数", "占比")]),
         ("代表委员意见", ["满意", "基本满意", "不满意", SATISFACTION_RATE, SATISFIED_SHARE]),
         ("往年B类", ["件数", "已解决", B_CONVERSION_RATE]),
     ]
@@ -97,7 +98,7 @@ def _write_values(sheet: ToolSheet, row: int, values: list[CellValue], count: St
 
 
 def _header(sheet: ToolSheet, groups: list[tuple[str, list[str]]]) -> None:
-    for col, text in ((1, "序号"), (2, "承办单位")):
+    for col, text in ((1, Col.SEQ), (2, "承办单位")):
         sheet.write(3, col, text, HEAD)
         sheet.write(4, col, None, HEAD)
         sheet.merge(f"{column_letter(col - 1)}3:{column_letter(col - 1)}4")
@@ -240,7 +241,7 @@ def chart_sheet(analysis: Analysis) -> ToolSheet:
     if not overdue:
         sheet.write_row(4, ["（无逾期）", 0], [st.BODY, st.BODY_CENTER])
     start_classes = end + 3
-    sheet.write_row(start_classes, ["办理结果", "件数"], st.HEADER)
+    sheet.write_row(start_classes, [Col.RESULT, "件数"], st.HEADER)
     classes = list(stats.totals.classes.items())
     for i, (name, count) in enumerate(classes, start=start_classes + 1):
         sheet.write_row(i, [f"{name}类", count], [st.BODY, st.BODY_CENTER])

@@ -8,8 +8,10 @@ import re
 from datetime import date
 from pathlib import Path
 
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.errors import FileInUse
+from taizhang.core.settings import SEVERITY_HEADER
 from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.due import overdue_sheet
@@ -114,13 +116,13 @@ def findings_sheet(result: LedgerResult) -> ToolSheet:
     report = a.report
     _title(sheet, "校验问题", f"共检查 {report.rows} 件：错误 {report.errors} 条，警告 {report.warnings} 条。"
                           f"单元格为台账“{a.ledger.sheet}”工作表中的位置。", "I")
-    sheet.write_row(3, _cells("序号", "单元格", "编号", "主办单位", "列", "级别", "规则代码", "当前值", "问题说明"),
+    sheet.write_row(3, _cells(Col.SEQ, "单元格", Col.NUMBER, Col.HOST_UNIT, "列", SEVERITY_HEADER, "规则代码", "当前值", "问题说明"),
                     st.HEADER)
     for i, f in enumerate(report.findings, start=1):
         case = cases.get(f.row) if f.sheet == report.sheet else None
         place = f.cell or f"第{f.row}行"
         place = place if f.sheet == report.sheet else f"“{f.sheet}”!{place}"
-        sheet.write_row(3 + i, [i, place, case.number if case else None, case.host_unit if case else None,
+        sheet.write_row(3 + i, [i, place, case[Col.NUMBER] if case else None, case[Col.HOST_UNIT] if case else None,
                                 f.field or f.column, f.severity.value, f.code, f.value, f.message],
                         [st.BODY_CENTER, st.BODY_CENTER, st.BODY, st.BODY, st.BODY, st.BODY_CENTER, st.BODY,
                          st.BODY_WRAP, st.BODY_WRAP])
@@ -191,7 +193,7 @@ def changes_sheet(result: LedgerResult) -> ToolSheet:
     _title(sheet, "与上次运行相比的变化",
            f"比较 {c.since.isoformat()} 与 {result.analysis.today.isoformat() if result.analysis else ''}："
            + "，".join(f"{label} {len(getattr(c, name))}" for name, label, _ in _SECTIONS), "F")
-    sheet.write_row(3, _cells("变化", "序号", "编号", "主办单位", "单元格", "说明"), st.HEADER)
+    sheet.write_row(3, _cells("变化", Col.SEQ, Col.NUMBER, Col.HOST_UNIT, "单元格", "说明"), st.HEADER)
     row = 3
     for name, label, _what in _SECTIONS:
         entries: list[Entry] = getattr(c, name)

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import StageState
 from taizhang.core.deadlines.blame import Owed
 from taizhang.core.settings import Severity
@@ -38,7 +39,7 @@ class UnitLine:
 
 def unit_lines(analysis: Analysis, stats: Stats) -> list[UnitLine]:
     names = analysis.unit_names
-    host_of = {c.row: names.host(c.host_unit) for c in analysis.ledger.cases}
+    host_of = {c.row: names.host(c[Col.HOST_UNIT]) for c in analysis.ledger.cases}
     overdue = owing(analysis.owed, StageState.OVERDUE)
     soon = owing(analysis.owed, StageState.DUE_SOON)
     findings = analysis.report.ledger_findings()
