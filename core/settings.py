@@ -54,6 +54,7 @@ class SheetTable:
     header_row: int
     headers: list[str]
     rows: list[SheetRow] = field(default_factory=list)
+    height: int = 0  # the sheet's last row holding anything (rows appended go below it)
 
     @classmethod
     def from_grid(cls, name: str, grid: list[list[Any]], header_row: int = 1) -> SheetTable:
@@ -69,7 +70,7 @@ class SheetTable:
             picked = {headers[i]: values[i] for i in headers if i < len(values) and values[i] not in (None, "")}
             if picked:
                 rows.append(SheetRow(r, picked, {h: column_letter(i) for i, h in headers.items()}))
-        return cls(name, header_row, list(headers.values()), rows)
+        return cls(name, header_row, list(headers.values()), rows, len(grid))
 
 
 class UnitKind(StrEnum):

@@ -78,3 +78,75 @@ def test_a_case_is_read_by_its_column() -> None:
     assert case["编号"] == "1"  # a column held as text reads the same
     with pytest.raises(KeyError):
         case["办理情况"]
+
+
+# -- imports --------------------------------------------------------------------------------------
+
+def imported(path: Path) -> set[str]:
+    """Every module `path` imports, at the top or inside a function, as an absolute name."""
+    return imported_names((REPO / path).read_text(encoding="utf-8"))
+
+
+def imported_names(source: str) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def importers(folders: tuple[str, ...], *forbidden: str, only: list[Path] | None = None) -> list[str]:
+    """`module imports name` for every module under `folders` (or in `only`) importing one of
+    `forbidden` (or a module below it)."""
+    return [f"{path} imports {name}" for path in (only or modules(*folders)) for name in sorted(imported(path))
+            if any(name == f or name.startswith(f + ".") for f in forbidden)]
+
+
+LIBRARY = ("taizhang.analysis", "taizhang.writeback")
+WORKBOOK_LIBRARIES = ("python_calamine", "openpyxl", "lxml", "xlwings", "xlsxwriter")
+# openpyxl builds new workbooks only (never loads and saves a user's): the template of `taizhang new`
+# and the unit workbooks of `taizhang split`. Everything else writes through the lossless writer.
+OPENPYXL_USERS = {"workbook/template.py", "workbook/unit_book.py"}
+# xlwings: the live layer (imported lazily, only when Excel calls) and the add-in build, which
+# takes its template and VBA from the installed xlwings package.
+XLWINGS_USERS = {"macros/excel/ribbon.py", "workbook/addin/build.py", "workbook/addin/vendor.py"}
+
+
+def test_core_imports_no_other_layer_and_no_workbook_library() -> None:
+    assert importers(("core",), "taizhang.validators", "taizhang.workbook", "taizhang.macros", *LIBRARY,
+                     *WORKBOOK_LIBRARIES) == []
+
+
+def test_validators_and_workbook_import_only_the_core() -> None:
+    assert importers(("validators",), "taizhang.workbook", "taizhang.macros", *LIBRARY, *WORKBOOK_LIBRARIES) == []
+    assert importers(("workbook",), "taizhang.validators", "taizhang.macros", *LIBRARY) == []
+
+
+def test_the_library_layer_imports_no_application_module() -> None:
+    library = [Path("taizhang/__init__.py"), Path("taizhang/analysis.py"), Path("taizhang/writeback.py")]
+    assert importers((), "taizhang.macros", *WORKBOOK_LIBRARIES, only=library) == []
+    # `import taizhang` stays instant: the package does not load its library (pandas, pydantic) up front
+    assert imported(Path("taizhang/__init__.py")) == set()
+
+
+def test_only_the_workbook_package_opens_workbook_files() -> None:
+    outside = importers(("core", "validators", "macros", "taizhang"), "python_calamine", "openpyxl", "lxml")
+    assert outside == []
+    assert importers(("macros",), "python_calamine") == []
+
+
+def test_openpyxl_and_xlwings_only_where_listed() -> None:
+    openpyxl = {line.split(" imports ")[0] for line in importers(PACKAGES, "openpyxl")}
+    xlwings = {line.split(" imports ")[0] for line in importers(PACKAGES, "xlwings")}
+    assert openpyxl == OPENPYXL_USERS
+    assert xlwings == XLWINGS_USERS
+
+
+def test_the_import_scan_sees_function_local_and_type_checking_imports() -> None:
+    source = ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from taizhang.analysis import Analysis\n"
+              "def f():\n    import python_calamine as pc\n    from lxml import etree\n")
+    assert imported_names(source) == {"typing", "typing.TYPE_CHECKING", "taizhang.analysis",
+                                      "taizhang.analysis.Analysis", "python_calamine", "lxml", "lxml.etree"}

@@ -22,6 +22,7 @@ from taizhang.core.model import Ledger, column_index, column_letter
 from taizhang.core.names import INSTRUCTIONS_SHEET
 from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_workbook
+from taizhang.workbook.sheet_parts import MAIN, sheet_part
 from taizhang.workbook.unit_book import INFO_HEADERS, MARKER, META_KEYS, META_TABLE_ROW
 
 MAX_FILE = 30 * 1024 * 1024  # bytes on disk
@@ -32,8 +33,6 @@ MAX_PARTS = 5000
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKBOOK_PARTS = {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}
 FORMATS = "应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）"
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 @dataclass
@@ -199,20 +198,6 @@ def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[
     return info, entries
 
 
-def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip part of the worksheet named `sheet` (workbook.xml and its relationships)."""
-    try:
-        book = fromstring(z.read("xl/workbook.xml"))
-        rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return None
-    rid = next((el.get(f"{{{_REL}}}id") for el in book.iter(f"{{{_MAIN}}}sheet") if el.get("name") == sheet), None)
-    target = next((el.get("Target") for el in rels if el.get("Id") == rid), None) if rid else None
-    if not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-
-
 def cell_errors(path: Path, sheet: str) -> dict[str, CellError]:
     """Every error cell of one worksheet of an .xlsx/.xlsm (already guarded): calamine shows them
     as empty. A legacy .xls is not scanned (its error cells read as empty)."""
@@ -220,14 +205,14 @@ def cell_errors(path: Path, sheet: str) -> dict[str, CellError]:
         if not f.read(8).startswith(ZIP_MAGIC):
             return {}
     with zipfile.ZipFile(path) as z:
-        part = _sheet_part(z, sheet)
+        part = sheet_part(z, sheet)
         if part is None or part not in z.namelist():
             return {}
         root = fromstring(z.read(part))
     found: dict[str, CellError] = {}
-    for c in root.iter(f"{{{_MAIN}}}c"):
+    for c in root.iter(f"{{{MAIN}}}c"):
         ref = c.get("r")
-        value, formula = c.find(f"{{{_MAIN}}}v"), c.find(f"{{{_MAIN}}}f")
+        value, formula = c.find(f"{{{MAIN}}}v"), c.find(f"{{{MAIN}}}f")
         typed = formula.text if formula is not None and formula.text else None
         shown = value.text if value is not None else None
         if not ref:

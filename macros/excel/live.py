@@ -21,21 +21,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import python_calamine as pc
-
 from taizhang.core.errors import BadInput
-from taizhang.core.header import HeaderMatch, find_header
 from taizhang.core.model import Ledger, column_index, column_letter
-from taizhang.core.names import LEDGER_SHEET, NOT_LEDGER
-from taizhang.core.rows import build_ledger
-from taizhang.core.settings import SETTINGS_SHEETS, Settings, SheetTable, load_settings
-from taizhang.workbook.reader import settings_table
+from taizhang.core.settings import SETTINGS_SHEETS, Settings
+from taizhang.workbook.reader import file_merges, open_workbook, read_source
+from taizhang.workbook.sheet_parts import conditional_formats
+from taizhang.workbook.source import Merged
 from taizhang.workbook.writer import Hyperlink
 
 XL_EXPRESSION = 2  # FormatConditions.Add(Type=xlExpression, Formula1=...)
 MAX_ADDRESS = 255  # Excel refuses a longer address in Range("...")
-HEADER_SCAN = 31  # rows handed to find_header, as the file reader does
-MAX_CALLS = 30  # per button (issue 7); optional formatting only spends what is left under it
+MAX_CALLS = 30  # per button; optional formatting only spends what is left under it
 EXIT_CALLS = 4  # quiet()'s three restores and the closing message box, spent after the work
 _ADDRESS = re.compile(r"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?")
 
@@ -138,85 +134,78 @@ def where(book: BookLike, budget: Budget) -> tuple[str, Path | None]:
     return fullname, path if book.api.Saved else None
 
 
-def read_live_settings(book: BookLike, names: list[str], budget: Budget) -> Settings:
-    """The settings sheets of a workbook with unsaved changes: one used-range read each, without its
-    address (saves a call per sheet). The grid is taken to start at A1, which only shifts the row
-    numbers in messages about a settings sheet whose first rows are empty."""
-    tables: dict[str, SheetTable] = {}
-    for name in SETTINGS_SHEETS:
-        if name not in names:
-            continue
-        budget.spend(3)  # sheets[name], used_range, value
-        grid = [[_plain(v) for v in row] for row in (book.sheets[name].used_range.options(ndim=2).value or [])]
-        tables[name] = settings_table(name, grid)
-    return load_settings(tables)
+class LiveSource:
+    """The workbook open in Excel as a `GridSource`, so the file reader's own functions choose its
+    ledger sheet and read its settings. Each sheet costs one used-range read, once: the sheet
+    object, the range, its address and its values (4 calls). A settings sheet is read without the
+    address (3 calls): its grid is taken to start at A1, which only shifts the row numbers in
+    messages about a settings sheet whose first rows are empty. Excel has no call that lists merged
+    areas: they come from the saved file, when there is one."""
 
+    where = "当前工作簿"
 
-def _merged_from_file(fullname: str, sheet: str) -> list[tuple[int, int, int, int]]:
-    """Excel has no call that lists merged areas; the saved file does. Unsaved: none."""
-    path = Path(fullname)
-    if not path.is_absolute() or not path.is_file():
-        return []
-    try:
-        ws = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
-    except Exception:  # an old or foreign saved copy: merges are a refinement only
-        return []
-    return [(a[0], a[1], b[0], b[1]) for a, b in (getattr(ws, "merged_cell_ranges", None) or [])]
+    def __init__(self, book: BookLike, budget: Budget, fullname: str, names: list[str] | None = None) -> None:
+        self.book = book
+        self.budget = budget
+        self.fullname = fullname
+        self._names = names
+        self._grids: dict[str, Grid] = {}
+        self._merged: dict[str, Merged] = {}
 
+    def worksheet_names(self) -> list[str]:
+        if self._names is None:
+            self.budget.spend()
+            self._names = list(self.book.sheet_names)
+        return self._names
 
-def _choose(book: BookLike, names: list[str], wanted: str | None, budget: Budget) -> tuple[str, Grid, HeaderMatch]:
-    candidates = [wanted] if wanted else [n for n in names if n not in NOT_LEDGER]
-    if wanted and wanted not in names:
-        raise BadInput(f"当前工作簿中没有名为“{wanted}”的工作表（见“参数”工作表的“台账工作表”）")
-    if LEDGER_SHEET in candidates:  # read the usual sheet first: one read, not one per sheet
-        candidates.remove(LEDGER_SHEET)
-        candidates.insert(0, LEDGER_SHEET)
-    for name in candidates:
-        budget.spend()  # sheets[name]
-        grid = read_grid(book.sheets[name], budget)
-        match = find_header(grid.values[:HEADER_SCAN])
-        if match is not None:
-            return name, grid, match
-    raise BadInput("当前工作簿中找不到台账：没有哪个工作表的前 30 行含有“编号”“标题”“主办单位”“交办日期”等列名。"
-                   "请在台账工作簿中点按钮，或把台账工作表命名为“台账”")
+    def sheet_grid(self, name: str) -> Grid:
+        """The sheet's values and its xlwings sheet, read once."""
+        if name not in self._grids:
+            if name in SETTINGS_SHEETS:
+                self.budget.spend(3)  # sheets[name], used_range, value
+                sheet = self.book.sheets[name]
+                values = [[_plain(v) for v in row] for row in (sheet.used_range.options(ndim=2).value or [])]
+                self._grids[name] = Grid(sheet, values, len(values), max((len(r) for r in values), default=1))
+            else:
+                self.budget.spend()  # sheets[name]
+                self._grids[name] = read_grid(self.book.sheets[name], self.budget)
+        return self._grids[name]
+
+    def grid(self, name: str, nrows: int | None = None) -> list[list[Any]]:
+        values = self.sheet_grid(name).values
+        return values if nrows is None else values[:nrows]
+
+    def merged(self, name: str) -> Merged:
+        if name not in self._merged:
+            self._merged[name] = file_merges(Path(self.fullname), name)  # costs no call into Excel
+        return self._merged[name]
 
 
 def _read_saved(book: BookLike, fullname: str, path: Path, budget: Budget) -> LiveRead:
-    """The ledger and settings from the saved file Excel shows unchanged, by the file reader's own
-    functions; one call for the ledger's sheet object, which the tool columns are written into."""
-    from taizhang.workbook import reader
-
-    with reader._open(path) as wb:
-        names = wb.worksheet_names()
-        settings = reader.read_settings(wb, names)
-        sheet, match = reader._choose_sheet(path, wb, names, settings.params.ledger_sheet)
-        values, merged = wb.grid(sheet), wb.merged(sheet)
-    ledger = build_ledger(fullname, sheet, values, match, merged, settings.params.year)
+    """The ledger and settings from the saved file Excel shows unchanged, read as the command line
+    reads a file; one call for the ledger's sheet object, which the tool columns are written into."""
+    with open_workbook(path) as wb:
+        loaded = read_source(wb, fullname)
+        values = wb.grid(loaded.ledger.sheet)  # the grid the ledger was built from
     budget.spend()  # sheets[name]
-    grid = Grid(book.sheets[sheet], [[_plain(v) for v in row] for row in values], len(values),
+    grid = Grid(book.sheets[loaded.ledger.sheet], [[_plain(v) for v in row] for row in values], len(values),
                 max((len(row) for row in values), default=1))
-    return LiveRead(book, names, ledger, settings, grid, budget, path)
+    return LiveRead(book, loaded.sheet_names, loaded.ledger, loaded.settings, grid, budget, path)
 
 
 def read_book(book: BookLike, budget: Budget | None = None, place: tuple[str, Path | None] | None = None,
               names: list[str] | None = None) -> LiveRead:
-    """Ledger and settings of the open workbook, built by the same core functions as the file reader.
-    From the saved file when Excel has nothing unsaved (no call but the sheet object); else the
-    ledger with one used-range read and each settings sheet with one more."""
+    """Ledger and settings of the open workbook, chosen and built by the file reader's functions.
+    From the saved file when Excel has nothing unsaved (no call but the sheet object); else through
+    a `LiveSource`: the ledger with one used-range read and each settings sheet with one more."""
     budget = budget or Budget()
     fullname, saved = place or where(book, budget)  # `place`: where() was already asked
     if saved is not None:
         return _read_saved(book, fullname, saved, budget)
-    if names is None:  # a caller that already asked passes them on
-        budget.spend()
-        names = list(book.sheet_names)
-    settings = read_live_settings(book, names, budget)
-    sheet, grid, match = _choose(book, names, settings.params.ledger_sheet, budget)
-    merged = _merged_from_file(fullname, sheet)  # from the saved file: costs no call into Excel
-    if merged:
-        match = find_header(grid.values[:HEADER_SCAN], merged) or match
-    ledger = build_ledger(fullname, sheet, grid.values, match, merged, settings.params.year)
-    return LiveRead(book, names, ledger, settings, grid, budget, saved)
+    source = LiveSource(book, budget, fullname, names)  # a caller that already asked passes the names
+    loaded = read_source(source, fullname)
+    grid = source.sheet_grid(loaded.ledger.sheet)
+    return LiveRead(book, loaded.sheet_names, loaded.ledger, loaded.settings, grid, budget, saved)
 
 
 @contextmanager
@@ -348,28 +337,6 @@ def _bgr(hex_: str) -> int:
     return int(hex_[0:2], 16) + int(hex_[2:4], 16) * 256 + int(hex_[4:6], 16) * 65536
 
 
-def saved_rules(path: Path, sheet: str) -> set[tuple[str, str]]:
-    """(sqref, formula) of every formula rule in the saved file's sheet: no call into Excel."""
-    import zipfile
-
-    from defusedxml import ElementTree
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    try:
-        with zipfile.ZipFile(path) as z:
-            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-            rid = next(s.get(rel) for s in book.iter(f"{main}sheet") if s.get("name") == sheet)
-            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            root = ElementTree.fromstring(z.read(part))
-    except Exception:  # an odd saved file: add the rules again rather than miss them
-        return set()
-    return {(cf.get("sqref", ""), (f.text or "")) for cf in root.iter(f"{main}conditionalFormatting")
-            for f in cf.iter(f"{main}formula")}
-
-
 def add_rules(live: LiveRead, address: str, rules: list[tuple[str, str]], replace: bool, fresh: bool) -> bool:
     """Conditional formats on `address` (Excel's comma-separated form), one (formula, hex fill) each,
     unless the saved file already has exactly these. `replace` deletes the range's conditional
@@ -381,7 +348,7 @@ def add_rules(live: LiveRead, address: str, rules: list[tuple[str, str]], replac
     if live.saved is None and not replace and not fresh:
         return False
     if live.saved is not None:
-        present = saved_rules(live.saved, live.ledger.sheet)
+        present = conditional_formats(live.saved, live.ledger.sheet)
         sqref = address.replace(",", " ")
         if all((sqref, formula) in present for formula, _ in rules):
             return False

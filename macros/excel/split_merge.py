@@ -18,14 +18,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import python_calamine as pc
-
 from taizhang.core.columns import Col
 from taizhang.core.errors import BadInput
+from taizhang.core.exchange import CHANGE_HEADERS
 from taizhang.core.model import column_index
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.macros.excel import live, sheets
 from taizhang.macros.excel.live import BookLike, Budget, LiveRead
+from taizhang.workbook.reader import change_records_end, open_workbook
 
 RETURN_FOLDER = "回收"
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -89,15 +89,12 @@ def returned_files(path: Path) -> tuple[Path, list[Path]]:
 
 def _log_end(path: Path) -> int | None:
     """The row after the last row of the saved file's 变更记录 sheet; None when it has none."""
-    with pc.CalamineWorkbook.from_path(str(path)) as wb:
-        if CHANGES_SHEET not in wb.sheet_names:
-            return None
-        rows = wb.get_sheet_by_name(CHANGES_SHEET).to_python(skip_empty_area=False)
-    return len(rows) + 1
+    with open_workbook(path) as wb:
+        return change_records_end(wb)
 
 
 def merge_button(book: BookLike, today: date, now: datetime | None = None) -> str:
-    from taizhang.macros.jobs.merge import CHANGE_HEADERS, MERGED, changes_sheet, merge
+    from taizhang.macros.jobs.merge import MERGED, changes_sheet, merge
 
     budget = Budget()
     fullname, path = _saved(book, "回收合并", budget)

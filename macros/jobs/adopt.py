@@ -25,8 +25,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import python_calamine as pc
-
 from taizhang.core.columns import Col
 from taizhang.core.deadlines import (
     DEFAULT_PRESET,
@@ -57,7 +55,7 @@ from taizhang.core.settings import (
 )
 from taizhang.core.unit_guess import ProposedUnit, collect_names, propose_units
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.reader import read_workbook, settings_table
+from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer import CellValue, LedgerWriter, Style, ToolSheet, WriteResult
 
 UNIT_SHEET_HEADERS = (*UNIT_HEADERS, "说明")
@@ -161,15 +159,6 @@ def _param_rows(ledger: Ledger) -> list[list[Any]]:
     return rows
 
 
-def _existing(path: Path, sheet: str) -> Existing:
-    book = pc.CalamineWorkbook.from_path(str(path))
-    try:
-        grid = [list(r) for r in book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
-    finally:
-        book.close()
-    return Existing(settings_table(sheet, grid), len(grid) + 1)
-
-
 def propose(path: Path) -> Proposal:
     loaded = read_workbook(path)
     ledger, settings = loaded.ledger, loaded.settings
@@ -181,7 +170,8 @@ def propose(path: Path) -> Proposal:
         plan = plan_rules(rules_for_settings(settings), ledger.columns, from_sheet=True)
         problems, untracked = plan.problems, plan.untracked
     params = _param_rows(ledger)
-    existing = {name: _existing(path, name) for name in (UNITS_SHEET, PARAMS_SHEET) if name in present}
+    existing = {name: Existing(table, table.height + 1) for name, table in loaded.settings_tables.items()
+                if name in (UNITS_SHEET, PARAMS_SHEET)}
     if PARAMS_SHEET in existing:
         have = {PARAM_ALIASES.get(str(r.values.get("参数")), str(r.values.get("参数")))
                 for r in existing[PARAMS_SHEET].table.rows}

@@ -15,8 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import python_calamine as pc
-
 from taizhang.analysis import Analysis
 from taizhang.core.errors import BadInput
 from taizhang.core.holidays import HolidayNotice, NoticeError, parse_notice
@@ -24,7 +22,7 @@ from taizhang.core.holidays.reminder import command_fix, fix_command, reminder
 from taizhang.core.holidays.table import SheetPlan, new_sheet_rows, plan_update
 from taizhang.core.model import column_letter
 from taizhang.core.settings import HOLIDAY_HEADERS, HOLIDAYS_SHEET
-from taizhang.workbook.reader import settings_table
+from taizhang.workbook.reader import open_workbook, settings_table
 from taizhang.workbook.writer import LedgerWriter, Style, ToolSheet, WriteResult
 
 # The look `taizhang new` gives the settings sheets (workbook/template.py).
@@ -117,18 +115,11 @@ class HolidaySheet:
 
 
 def read_holiday_sheet(path: Path) -> HolidaySheet:
-    if not path.is_file():
-        raise BadInput(f"找不到文件“{path}”，请检查路径")
-    try:
-        book = pc.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for files that are not workbooks
-        raise BadInput(f"无法读取文件“{path.name}”：它不是可识别的 Excel 工作簿。详细原因：{exc}") from None
-    try:
-        if HOLIDAYS_SHEET not in book.sheet_names:
+    """The saved workbook's 节假日 sheet as it is now (BadInput when the file cannot be read)."""
+    with open_workbook(path) as book:
+        if HOLIDAYS_SHEET not in book.worksheet_names():
             return HolidaySheet(None)
-        grid = book.get_sheet_by_name(HOLIDAYS_SHEET).to_python(skip_empty_area=False)
-    finally:
-        book.close()
+        grid = book.grid(HOLIDAYS_SHEET)
     return sheet_from_grid(grid)
 
 

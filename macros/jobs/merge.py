@@ -19,6 +19,7 @@ from taizhang.analysis import Analysis
 from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.errors import TaizhangError
+from taizhang.core.exchange import CHANGE_HEADERS, cell_text
 from taizhang.core.model import Case, Ledger
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
@@ -26,12 +27,10 @@ from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.adopt import require_unit_directory
 from taizhang.macros.jobs.split import case_units, fillable, fingerprint, shown_values
 from taizhang.validators import Report
-from taizhang.workbook.bounded import open_book
-from taizhang.workbook.reader import read_workbook
+from taizhang.workbook.reader import open_workbook, read_change_records, read_workbook
 from taizhang.workbook.returned import ReturnedBook, read_returned
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
-CHANGE_HEADERS = ("时间", "文件", "单位", Col.NUMBER, "字段", "原值", "新值")
 MERGED, REJECTED, NO_CHANGE = "merged", "rejected", "no-change"
 
 
@@ -158,7 +157,7 @@ class MasterState:
         """Did `unit` itself put the master's current value there, in this run or an earlier one?"""
         if (row, name) in self.changed_by:
             return self.changed_by[(row, name)] == unit
-        return self.last_merged.get((number, name)) == (unit, _cell_text(self.values[row].get(name)))
+        return self.last_merged.get((number, name)) == (unit, cell_text(self.values[row].get(name)))
 
     def accept(self, unit: str, changes: list[Change]) -> None:
         merged, report = self._tried(changes)
@@ -290,7 +289,7 @@ def changes_sheet(old_rows: list[list[Any]], results: list[FileResult], when: da
     sheet = ToolSheet(CHANGES_SHEET)
     sheet.write_row(1, list(CHANGE_HEADERS), st.HEADER)
     stamp = when.strftime("%Y-%m-%d %H:%M:%S")
-    new_rows = [[stamp, f.file, f.unit, c.number, c.field, _cell_text(c.old), _cell_text(c.new)]
+    new_rows = [[stamp, f.file, f.unit, c.number, c.field, cell_text(c.old), cell_text(c.new)]
                 for f in results if f.status == MERGED for c in f.changes]
     for r, values in enumerate([*old_rows, *new_rows], start=2):
         sheet.write_row(r, values, st.BODY)
@@ -301,26 +300,10 @@ def changes_sheet(old_rows: list[list[Any]], results: list[FileResult], when: da
     return sheet
 
 
-def _cell_text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def read_changes(path: Path) -> list[list[Any]]:
     """The rows already in the master's 变更记录 sheet (below its header), as text."""
-    with open_book(path) as book:
-        if CHANGES_SHEET not in book.sheet_names:
-            return []
-        rows = book.grid(CHANGES_SHEET)
-    out = []
-    for row in list(rows)[1:]:
-        values = [_cell_text(v) for v in (list(row) + [None] * 7)[:7]]
-        if any(values):
-            out.append(values)
-    return out
+    with open_workbook(path) as book:
+        return list(read_change_records(book))
 
 
 def merge(ledger_path: Path, files: Iterable[Path], today: date, *, dry_run: bool = False,

@@ -11,13 +11,13 @@ from taizhang.core.deadlines import PRESETS, RULE_HEADERS, DeadlineRule, Untrack
 from taizhang.core.deadlines.presets import preset_rules
 from taizhang.core.deadlines.tracking import missing_reason
 from taizhang.core.model import column_letter
-from taizhang.core.settings import DEADLINES_SHEET, PARAMS_SHEET
+from taizhang.core.settings import DEADLINES_SHEET, PARAM_HEADERS, PARAMS_SHEET, SheetTable
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer import CellValue, LedgerWriter, ToolSheet, WriteResult
 
 PRESET_LABEL = "时限预设"
+PARAM_LABEL, PARAM_VALUE = PARAM_HEADERS[0], PARAM_HEADERS[1]  # 参数, 值
 
 
 @dataclass
@@ -53,29 +53,22 @@ def rules_sheet(rules: list[DeadlineRule]) -> ToolSheet:
     return sheet
 
 
-def _preset_cell(path: Path) -> str | None:
+def _preset_cell(params: SheetTable | None) -> str | None:
     """The 值 cell of the 参数 sheet's 时限预设 row, if the sheet has one."""
-    with open_book(path) as book:
-        if PARAMS_SHEET not in book.sheet_names:
-            return None
-        grid = book.grid(PARAMS_SHEET)
-    header = next((i for i, row in enumerate(grid[:10]) if "参数" in row and "值" in row), None)
-    if header is None:
+    if params is None or PARAM_VALUE not in params.headers:
         return None
-    label_col, value_col = grid[header].index("参数"), grid[header].index("值")
-    for r in range(header + 1, len(grid)):
-        if grid[r][label_col] == PRESET_LABEL:
-            return f"{column_letter(value_col)}{r + 1}"
-    return None
+    row = next((r for r in params.rows if r.values.get(PARAM_LABEL) == PRESET_LABEL), None)
+    return row.cell(PARAM_VALUE) if row else None
 
 
 def switch_preset(path: Path, name: str, out: Path | None = None, sheet: str | None = None) -> PresetResult:
     preset_rules(name)  # an unknown name is refused before anything is opened
     with LedgerWriter(path, out=out) as writer:
-        columns = read_workbook(path, sheet).ledger.columns
+        loaded = read_workbook(path, sheet)
+        columns = loaded.ledger.columns
         rules = fitted_rules(name, columns)
         writer.replace_sheet(rules_sheet(rules), take_over=True)
-        cell = _preset_cell(path)
+        cell = _preset_cell(loaded.settings_tables.get(PARAMS_SHEET))
         if cell:
             writer.set_cells(PARAMS_SHEET, {cell: name})
         disabled = plan_rules(preset_rules(name), columns, from_sheet=False).untracked
