@@ -18,12 +18,13 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from taizhang.core.errors import BadInput
+from taizhang.core.exchange import META_KEYS, RowRecord
 from taizhang.core.model import Ledger, column_index, column_letter
 from taizhang.core.names import INSTRUCTIONS_SHEET
 from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_workbook
 from taizhang.workbook.sheet_parts import MAIN, sheet_part
-from taizhang.workbook.unit_book import INFO_HEADERS, MARKER, META_KEYS, META_TABLE_ROW
+from taizhang.workbook.unit_book import INFO_HEADERS, MARKER, META_TABLE_ROW
 
 MAX_FILE = 30 * 1024 * 1024  # bytes on disk
 MAX_TOTAL = 150 * 1024 * 1024  # all XML parts decompressed
@@ -33,13 +34,6 @@ MAX_PARTS = 5000
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKBOOK_PARTS = {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}
 FORMATS = "应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）"
-
-
-@dataclass
-class MetaEntry:
-    role: str
-    fingerprint: str
-    split_values: dict[str, Any]
 
 
 NO_RESULT = "无计算结果"
@@ -81,7 +75,7 @@ class ReturnedBook:
     split_date: date | None
     version: str
     columns: list[str]
-    entries: dict[str, MetaEntry] = field(default_factory=dict)  # 编号 -> what the split recorded
+    entries: dict[str, RowRecord] = field(default_factory=dict)  # 编号 -> what the split recorded
     errors: dict[str, CellError] = field(default_factory=dict)  # A1 cell -> its error, ledger sheet only
     stray: list[StrayValue] = field(default_factory=list)  # values outside the ledger's columns
     other_sheets: list[str] = field(default_factory=list)  # sheets the unit added that hold something
@@ -180,12 +174,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[str, MetaEntry]]:
+def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[str, RowRecord]]:
     info = {_text(r[0]): _text(r[1]) for r in grid[1:META_TABLE_ROW - 1] if len(r) > 1}
     missing = [k for k in META_KEYS if not info.get(k)]
     if missing:
         raise BadInput(f"文件“{name}”的分发校验数据不完整（缺少{'、'.join(missing)}），无法确认来源，未合并")
-    entries: dict[str, MetaEntry] = {}
+    entries: dict[str, RowRecord] = {}
     for r in grid[META_TABLE_ROW:]:
         cells = [_text(v) for v in (r + [None] * 4)[:4]]
         if not cells[0]:
@@ -194,7 +188,7 @@ def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[
             values = json.loads(cells[3] or "{}")
         except json.JSONDecodeError:
             raise BadInput(f"文件“{name}”的分发校验数据已被改动（编号“{cells[0]}”一行无法识别），未合并") from None
-        entries[cells[0]] = MetaEntry(cells[1], cells[2], values if isinstance(values, dict) else {})
+        entries[cells[0]] = RowRecord(cells[1], cells[2], values if isinstance(values, dict) else {})
     return info, entries
 
 

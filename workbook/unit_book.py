@@ -3,12 +3,13 @@ rows only, so nothing of the master (other units' rows, names, styles, caches) c
 
 Sheets: 台账 (the unit's cases, fillable cells unlocked and tinted, the rest protected),
 填报说明, and a hidden 分发校验 sheet: A1 holds MARKER (found by content, so a renamed sheet still
-works), rows 2–6 the metadata, then one row per case (编号, 承办方式, 指纹, 分发时值 as JSON)."""
+works), rows 2–6 the metadata (META_KEYS), then one record per case (RECORD_HEADERS: 编号, 承办方式,
+指纹, 分发时值 as JSON). What is fillable and what a record holds is taizhang.core.exchange's."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from taizhang.core.columns import BY_NAME, Col, Kind
-from taizhang.core.enums import allowed_values
+from taizhang.core.enums import Role, allowed_values
+from taizhang.core.exchange import META_KEYS, RECORD_HEADERS, RowRecord, fillable
 from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
 from taizhang.workbook.template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
 from taizhang.workbook.writer.safety import complete
 
 META_SHEET = "分发校验"
 MARKER = "台账助手分发校验数据（请勿修改）"
-META_KEYS = ("单位", Col.YEAR, "分发日期", "台账版本", "列")
 META_TABLE_ROW = 8  # header of the per-case table; cases below it
 INFO_HEADERS = ("本单位承办方式", "当前环节", "截止日期", "办理状态")
 FILL_TINT = PatternFill("solid", fgColor="FFF2CC")
@@ -38,15 +39,23 @@ MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 @dataclass
 class UnitRow:
+    """One case as its unit receives it: the cell values, the deadline as the unit sees it, and what
+    the split records of it for the merge."""
+
     number: str
-    role: str
     values: dict[str, Any]  # canonical name -> cell value
-    fillable: tuple[str, ...]
     stage: str | None
     due: date | None
     status: str | None
-    fingerprint: str
-    split_values: dict[str, Any] = field(default_factory=dict)
+    record: RowRecord
+
+    @property
+    def role(self) -> str:
+        return self.record.role
+
+    @property
+    def fillable(self) -> tuple[str, ...]:
+        return fillable(self.record.role)
 
 
 @dataclass
@@ -60,7 +69,6 @@ class UnitBook:
     class_scheme: str = "A/B/C"
     password: str | None = None
     office: str | None = None
-    fillable_by_role: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
@@ -149,8 +157,8 @@ def _serial(day: date) -> int:
 
 
 def instructions(book: UnitBook) -> list[str]:
-    host = "、".join(book.fillable_by_role.get("主办", ()))
-    co = "、".join(book.fillable_by_role.get("协办", ()))
+    host = "、".join(fillable(Role.HOST))
+    co = "、".join(fillable(Role.CO))
     return [
         f"{book.unit}：本工作簿列出贵单位承办的 {book.year} 年建议提案，共 {len(book.rows)} 件。",
         "1. “本单位承办方式”一列说明贵单位是该件的主办单位还是协办单位。",
@@ -185,11 +193,12 @@ def _meta_sheet(ws: Worksheet, book: UnitBook) -> None:
     for r, (key, value) in enumerate(zip(META_KEYS, meta, strict=True), start=2):
         _put(ws, r, 1, key)
         _put(ws, r, 2, value)
-    for col, text in enumerate((Col.NUMBER, "承办方式", "指纹", "分发时值"), start=1):
+    for col, text in enumerate(RECORD_HEADERS, start=1):
         _put(ws, META_TABLE_ROW, col, text)
     for r, unit_row in enumerate(book.rows, start=META_TABLE_ROW + 1):
-        split_values = json.dumps(unit_row.split_values, ensure_ascii=False, default=_json_default)
-        for col, value in enumerate((unit_row.number, unit_row.role, unit_row.fingerprint, split_values), start=1):
+        record = unit_row.record
+        split_values = json.dumps(record.split_values, ensure_ascii=False, default=_json_default)
+        for col, value in enumerate((unit_row.number, record.role, record.fingerprint, split_values), start=1):
             _put(ws, r, col, value)
     ws.protection.sheet = True
     if book.password:

@@ -1,7 +1,8 @@
 """`taizhang merge`: take the units' returned workbooks into the master.
 
 Rules: a row is matched by 编号 and must be one the split gave this unit, in the role it gave;
-only the fields that role may fill are taken (FILLABLE in split.py). A file is merged or rejected
+only the fields that role may fill are taken, and only from a row whose locked values are those the
+split recorded (the exchange contract, taizhang.core.exchange). A file is merged or rejected
 whole: any conflict (locked field edited, the master changed the field since the split, another
 unit changed it in this run, a value the converters or validators reject, a case not the unit's)
 rejects it, and the master is not touched for it. Rows the unit added are reported, never merged.
@@ -19,13 +20,20 @@ from taizhang.analysis import Analysis
 from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.errors import TaizhangError
-from taizhang.core.exchange import CHANGE_HEADERS, cell_text
+from taizhang.core.exchange import (
+    CHANGE_HEADERS,
+    cell_text,
+    fillable,
+    locked_columns,
+    shown_values,
+    verify_row,
+)
 from taizhang.core.model import Case, Ledger
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.adopt import require_unit_directory
-from taizhang.macros.jobs.split import case_units, fillable, fingerprint, shown_values
+from taizhang.macros.jobs.split import case_units
 from taizhang.validators import Report
 from taizhang.workbook.reader import open_workbook, read_change_records, read_workbook
 from taizhang.workbook.returned import ReturnedBook, read_returned
@@ -205,8 +213,8 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
         master = ours[0]
         values = returned[case.row]
         role_fields = fillable(entry.role)
-        locked = [c for c in book.columns if c not in role_fields]
-        if fingerprint(values, locked) != entry.fingerprint:
+        if not verify_row(values, book.columns, entry):
+            locked = locked_columns(book.columns, entry.role)
             now_values = state.values[master.row]
             edited = [c for c in locked if values.get(c) != now_values.get(c)] or [""]
             locked_by = state.settings.params.office_or("办理机关")

@@ -1,19 +1,10 @@
 """`taizhang split`: one workbook per unit with only its own cases, plus a cover note.
 
-What a unit may fill (documented for staff in the 填报说明 sheet):
-- 主办 unit: 签收日期, 面商日期, 办理方案日期, 答复样稿日期, 正式答复日期, 答复文号, 办理结果, 代表意见,
-  重新答复日期, B类计划解决时限, 落实进展, 延期理由, 退回日期, 退回理由, 备案日期, 公开日期, 公开属性, 不公开理由.
-- 协办 unit: only 协办意见日期 (the ledger has one 落实进展 per case, kept by the 主办 unit).
-Everything else (the case itself, 交办日期, 延期至 and 回头看日期, which the office decides) is locked.
-
-Each row carries a fingerprint (sha256 of its locked fields' values as the reader understands
-them) and its fillable values at split time, so a merge tells edits of locked fields and stale
-copies apart from the unit's own changes."""
+What a unit may fill, and what each row records for the merge to verify, is the exchange contract
+(taizhang.core.exchange); this job picks each unit's cases and writes their workbooks."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +18,7 @@ from taizhang.core.deadlines import CaseDeadlines, CaseStatus, Owner, StageState
 from taizhang.core.deadlines.blame import day_text
 from taizhang.core.deadlines.evaluate import current
 from taizhang.core.enums import Role
+from taizhang.core.exchange import master_version, record_row, shown_values
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
 from taizhang.core.stats.units import UnitNames
@@ -35,43 +27,7 @@ from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
 from taizhang.workbook.writer.safety import write_text_complete
 
-HOST_FIELDS = (Col.RECEIVED_DATE, Col.MEETING_DATE, Col.PLAN_DATE, Col.DRAFT_DATE, Col.REPLY_DATE, Col.REPLY_NUMBER, Col.RESULT,
-               Col.OPINION, Col.REREPLY_DATE, Col.PLAN_DEADLINE, Col.PROGRESS, Col.EXTENSION_REASON, Col.RETURNED_DATE, Col.RETURN_REASON,
-               Col.FILED_DATE, Col.PUBLISH_DATE, Col.DISCLOSURE, Col.DISCLOSURE_REASON)
-CO_FIELDS = (Col.CO_OPINION_DATE,)
-FILLABLE: dict[str, tuple[str, ...]] = {Role.HOST: HOST_FIELDS, Role.CO: CO_FIELDS}
 NEAREST = 5  # deadlines listed in the cover note
-
-
-def fillable(role: str) -> tuple[str, ...]:
-    return FILLABLE.get(role, ())
-
-
-def shown_values(ledger: Ledger) -> dict[int, dict[str, Any]]:
-    """Each row's canonical values; a cell the reader could not understand counts as its raw text,
-    so an unreadable value is compared (and never silently taken for empty)."""
-    raws: dict[tuple[int, str], str] = {(u.row, u.name): u.value for u in ledger.unparsed}
-    out: dict[int, dict[str, Any]] = {}
-    for case in ledger.cases:
-        values = case.canonical_values()
-        for name in values:
-            if (case.row, name) in raws:
-                values[name] = raws[(case.row, name)]
-        out[case.row] = values
-    return out
-
-
-def fingerprint(values: dict[str, Any], locked: Iterable[str]) -> str:
-    """sha256 of the locked fields' values, in column order."""
-    data = json.dumps([[name, values.get(name)] for name in locked], ensure_ascii=False, default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-def master_version(ledger: Ledger) -> str:
-    """A short hash of every case's data: tells a copy split from an older master."""
-    shown = shown_values(ledger)
-    rows = sorted(json.dumps(shown[c.row], ensure_ascii=False, sort_keys=True, default=str) for c in ledger.cases)
-    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
 
 
 def case_units(case: Case, settings: Settings) -> list[tuple[Unit | None, str, str]]:
@@ -151,14 +107,11 @@ def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], c
     rows: list[UnitRow] = []
     for case, role in cases:
         values = shown[case.row]
-        locked = [c for c in columns if c not in fillable(role)]
         stage, due, status = unit_view(deadlines.get(case.row), role)
         cells = {name: _cell_value(case, name, values) for name in columns}
         rows.append(UnitRow(
-            number=case[Col.NUMBER] or "", role=role, values=cells, fillable=fillable(role),
-            stage=stage, due=due, status=status,
-            fingerprint=fingerprint(values, locked),
-            split_values={name: values.get(name) for name in fillable(role) if name in columns}))
+            number=case[Col.NUMBER] or "", values=cells, stage=stage, due=due, status=status,
+            record=record_row(values, columns, role)))
     return rows
 
 
@@ -243,8 +196,7 @@ def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | 
         stem = file_stem(unit, ledger.year, today)
         book = UnitBook(unit=unit, year=ledger.year or today.year, split_date=today, version=version,
                         columns=columns, rows=rows, class_scheme=settings.params.class_scheme,
-                        password=settings.params.split_password, office=settings.params.office,
-                        fillable_by_role=FILLABLE)
+                        password=settings.params.split_password, office=settings.params.office)
         path = write_unit_book(out_dir / f"{stem}.xlsx", book)
         note = out_dir / f"{stem}.txt"
         awaited = awaited_opinions(by_unit[unit], deadlines, analysis.unit_names)
