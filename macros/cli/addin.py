@@ -9,14 +9,11 @@ from pathlib import Path
 
 import click
 
-from taizhang.core.errors import BadInput
-from taizhang.macros.cli.common import friendly_errors
+from taizhang.core.errors import BadInput, ExitCode
+from taizhang.macros.cli.common import CONTEXT, friendly_errors
+from taizhang.macros.jobs.addin_bundle import BAT_NAME, DEFAULT_PYTHONS, make_bundle
+from taizhang.workbook.addin import ADDIN_NAME, build_addin
 from taizhang.workbook.addin.config import user_config_path, user_config_text
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-NOT_WINDOWS = 2
-
-
 
 
 @click.group("addin", context_settings=CONTEXT)
@@ -39,8 +36,6 @@ def build_cmd(out: Path) -> None:
 
     例：taizhang addin build --out dist/
     """
-    from taizhang.workbook.addin import build_addin
-
     click.echo(f"已生成加载项：{build_addin(out)}")
 
 
@@ -57,13 +52,11 @@ def install_cmd(xlam: Path | None) -> None:
     if sys.platform != "win32":
         click.echo("加载项只能安装在装有 Excel 的 Windows 电脑上；本机不是 Windows。"
                    "可在本机运行 taizhang addin build 生成 taizhang.xlam，再拷到 Windows 电脑上安装。", err=True)
-        sys.exit(NOT_WINDOWS)
+        sys.exit(ExitCode.BAD_INPUT)
     if not sys.executable.isascii():
         click.echo(f"提醒：Python 安装在含中文的路径（{sys.executable}），Excel 可能找不到它；"
                    "建议把 Python 重新安装到如 C:\\Python311 这样的纯英文路径。", err=True)
     if xlam is None:
-        from taizhang.workbook.addin import ADDIN_NAME, build_addin
-
         xlam = build_addin(Path(tempfile.mkdtemp(prefix="taizhang-")) / ADDIN_NAME)
     if not xlam.is_file():
         raise BadInput(f"找不到加载项文件“{xlam}”")
@@ -93,8 +86,6 @@ def bundle_cmd(out: Path, pythons: tuple[str, ...]) -> None:
 
     例：taizhang addin bundle --out D:\台账助手安装包
     """
-    from taizhang.macros.jobs.addin_bundle import BAT_NAME, DEFAULT_PYTHONS, make_bundle
-
     found = make_bundle(out, tuple(pythons) or DEFAULT_PYTHONS)
     counts = "，".join(f"Python {p}：{len(names)} 个" for p, names in found.items())
     click.echo(f"已生成离线安装包：{out}\n依赖包（{counts}）在 wheels 文件夹；请把整个文件夹拷到内网电脑，双击“{BAT_NAME}”。")

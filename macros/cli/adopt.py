@@ -1,4 +1,4 @@
-"""The `adopt` command: a few lines over jobs/adopt.py. Registered in cli/__init__.py."""
+"""`taizhang adopt`: a few lines over jobs/adopt.py."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.cli.common import check_output_path, friendly_errors
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-LEDGER = click.Path(dir_okay=False, path_type=Path)
+from taizhang.macros.cli.common import CONTEXT, LEDGER, check_output_path, friendly_errors
+from taizhang.macros.jobs.adopt import adopt
 
 
 @click.command("adopt", context_settings=CONTEXT)
@@ -31,8 +29,6 @@ def adopt_cmd(ledger: Path, write: bool, out: Path | None) -> None:
 
     例：taizhang adopt 台账.xlsx --write
     """
-    from taizhang.macros.jobs.adopt import adopt
-
     if out is not None:
         check_output_path(out, ledger)
     click.echo(adopt(ledger, write=write or out is not None, out=out))

@@ -1,5 +1,6 @@
-"""What every command shares: turning domain errors into a Chinese message and an exit code,
-JSON output, parsing --today, and click's own messages in Chinese.
+"""What every command shares: the common options, turning domain errors into a Chinese message and
+an exit code, JSON output, parsing --today, and click's own messages in Chinese. Light to import
+(click and the core's errors only): `taizhang --help` loads this and the group, nothing else.
 
 click writes its messages through gettext (`_()` and `ngettext()` in its modules); importing this
 module points those at CLICK_ZH, so every command, present and future, reports a missing argument,
@@ -9,6 +10,7 @@ and metavars are made Chinese by ChineseGroup for every command added to the gro
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import sys
 import tempfile
@@ -20,7 +22,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from taizhang.core.errors import TaizhangError, os_error
+from taizhang.core.errors import BadInput, TaizhangError, os_error
+from taizhang.workbook.convert import written_by_tool
 
 INTERNAL_ERROR = 5  # a bug: the traceback goes to the log, the user gets a sentence
 
@@ -95,22 +98,21 @@ TYPE_NAMES = {"text": "文本", "integer": "整数", "float": "数字", "boolean
               "directory": "文件夹", "path": "路径", "文件": "文件", "文件夹": "文件夹", "路径": "路径"}
 
 
-def _zh(message: str) -> str:
+def zh(message: str) -> str:
+    """click's message in Chinese (CLICK_ZH), or the message itself when it has none."""
     return CLICK_ZH.get(message, message)
 
 
 def _zh_n(singular: str, plural: str, n: int) -> str:
-    return _zh(singular if n == 1 else plural)
+    return zh(singular if n == 1 else plural)
 
 
 def _install_chinese_click() -> None:
     """Point the gettext functions click's modules call at the Chinese table."""
-    import importlib
-
     for name in ("core", "exceptions", "formatting", "parser", "types", "decorators", "termui", "utils"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = _zh  # type: ignore[attr-defined]
+            module._ = zh  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _zh_n  # type: ignore[attr-defined]
 
@@ -213,6 +215,14 @@ class DateType(click.ParamType):
 
 DATE = DateType()
 
+# The options and arguments several commands share.
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+LEDGER = click.Path(dir_okay=False, path_type=Path)
+WRITE = click.option("--write", is_flag=True, help="把结果写回台账（无损写入，写前自动备份）")
+OUT = click.option("--out", type=LEDGER, help="把结果写到这个新文件，原台账不动（需与 --write 合用，或单独使用）")
+TODAY = click.option("--today", type=DATE, help="按哪一天计算（默认今天），如 2026-05-20")
+SHEET = click.option("--sheet", help="台账所在工作表（默认自动识别）")
+
 
 def today_or(value: date | None) -> date:
     """The one place the command line reads the clock: only when --today was not given."""
@@ -222,11 +232,7 @@ def today_or(value: date | None) -> date:
 def check_output_path(out: Path, ledger: Path) -> None:
     """An --out file is written whole: never the ledger itself, nor someone's own workbook.
     An existing file is replaced only when the tool wrote it (its sheets carry the tool's marker)."""
-    from taizhang.core.errors import BadInput
-
     if out.resolve() == ledger.resolve():
         raise BadInput(f"--out 不能是台账本身（“{ledger.name}”）；要写回台账请用 --write")
-    from taizhang.workbook.convert import written_by_tool
-
     if out.exists() and not written_by_tool(out):
         raise BadInput(f"“{out}”已存在且不是本工具生成的文件；为免覆盖，请换一个文件名或先删除它")

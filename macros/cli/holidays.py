@@ -7,9 +7,15 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.cli.common import echo_json, friendly_errors
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+from taizhang.macros.cli.common import CONTEXT, echo_json, friendly_errors
+from taizhang.macros.jobs.holidays import (
+    dry_run_note,
+    load_notice,
+    notice_text,
+    read_holiday_sheet,
+    read_notice_file,
+    write_holidays,
+)
 
 
 @click.command("holidays", context_settings=CONTEXT)
@@ -32,15 +38,6 @@ def holidays_cmd(ledger: Path, notice_path: str, year: int | None, as_json: bool
     例：taizhang holidays 台账.xlsx --notice 通知.txt
         taizhang holidays 台账.xlsx --notice 通知.txt --write
     """
-    from taizhang.macros.jobs.holidays import (
-        dry_run_note,
-        load_notice,
-        notice_text,
-        read_holiday_sheet,
-        read_notice_file,
-        write_holidays,
-    )
-
     text = sys.stdin.read() if notice_path == "-" else read_notice_file(Path(notice_path))
     notice = load_notice(text, year)
     if write:

@@ -1,5 +1,4 @@
-"""The `split` and `merge` commands: a few lines each over jobs/split.py and jobs/merge.py.
-Registered in cli/__init__.py with `cli.add_command(split_cmd)` and `cli.add_command(merge_cmd)`."""
+"""`taizhang split` and `taizhang merge`: a few lines each over jobs/split.py and jobs/merge.py."""
 
 from __future__ import annotations
 
@@ -9,10 +8,13 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.cli.common import DATE, echo_json, friendly_errors, today_or
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-LEDGER = click.Path(dir_okay=False, path_type=Path)
+from taizhang.core.errors import ExitCode, TaizhangError
+from taizhang.macros.cli.common import CONTEXT, DATE, LEDGER, echo_json, friendly_errors, today_or
+from taizhang.macros.cli.load import current
+from taizhang.macros.jobs.merge import MERGED, merge
+from taizhang.macros.jobs.split import split
+from taizhang.macros.jobs.update import UPDATED, apply_update, refresh_command, update_text
+from taizhang.writeback import run_and_write
 
 
 @click.command("split", context_settings=CONTEXT)
@@ -30,9 +32,6 @@ def split_cmd(ledger: Path, out_dir: Path, today: date | None, units: tuple[str,
 
     例：taizhang split 台账.xlsx --out 分发 --today 2026-05-20
     """
-    from taizhang.macros.cli import current
-    from taizhang.macros.jobs.split import split
-
     result = split(current(ledger), out_dir, today_or(today), units or None)
     click.echo(result.text())
 
@@ -57,10 +56,6 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
 
     例：taizhang merge 台账.xlsx 回传/*.xlsx --dry-run
     """
-    from taizhang.macros.cli import current
-    from taizhang.macros.jobs.merge import MERGED, merge
-    from taizhang.macros.jobs.update import UPDATED, refresh_command
-
     ledger = current(ledger, writing=not dry_run)
     # The clock is read here, at the edge, for the 变更记录 time stamps.
     report = merge(ledger, files, today_or(today), dry_run=dry_run, now=datetime.now())
@@ -81,10 +76,6 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
 
 def _update_after_merge(ledger: Path, today: date | None, as_json: bool) -> int:
     """Refresh the tool columns and sheets the merge made stale; return that step's exit code."""
-    from taizhang.core.errors import TaizhangError
-    from taizhang.macros.jobs.update import apply_update, update_text
-    from taizhang.writeback import run_and_write
-
     try:
         outcome = run_and_write(ledger, today_or(today), [apply_update])
     except TaizhangError as err:
@@ -93,4 +84,4 @@ def _update_after_merge(ledger: Path, today: date | None, as_json: bool) -> int:
     if not as_json:
         click.echo(update_text(outcome.analysis))
         click.echo(outcome.note)
-    return 0 if outcome.analysis.report.valid else 1
+    return ExitCode.OK if outcome.analysis.report.valid else ExitCode.FINDINGS

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.cli.common import DATE, friendly_errors, today_or
+from taizhang.macros.cli.common import CONTEXT, DATE, friendly_errors, today_or
+from taizhang.macros.weekly.config import DEFAULT_CONFIG_NAME, load_config, write_example
+from taizhang.macros.weekly.logs import setup_logging
+from taizhang.macros.weekly.loop import WeeklyLoop
+from taizhang.macros.weekly.run import run_once
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 CONFIG = click.Path(dir_okay=False, path_type=Path)
 
 
@@ -31,10 +34,6 @@ def weekly_cmd(config_path: Path, today: date | None, no_email: bool) -> None:
 
     例：taizhang weekly --config 台账周检.toml --today 2026-05-18
     """
-    from taizhang.macros.weekly.config import load_config
-    from taizhang.macros.weekly.logs import setup_logging
-    from taizhang.macros.weekly.run import run_once
-
     config = load_config(config_path)
     setup_logging(config.log_file)
     result = run_once(config, today_or(today), send=not no_email)
@@ -60,11 +59,6 @@ def schedule_cmd(config_path: Path | None, init: bool) -> None:
     例：taizhang schedule --init --config 台账周检.toml   （生成示例，编辑后再运行）
         taizhang schedule --config 台账周检.toml
     """
-    from taizhang.macros.weekly.config import DEFAULT_CONFIG_NAME, load_config, write_example
-    from taizhang.macros.weekly.logs import setup_logging
-    from taizhang.macros.weekly.loop import WeeklyLoop
-    from taizhang.macros.weekly.run import run_once
-
     if init:
         written = write_example(config_path or Path(DEFAULT_CONFIG_NAME))
         click.echo(f"已生成示例配置：{written}。请按其中的注释填写台账和邮件设置。")
