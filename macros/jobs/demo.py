@@ -10,12 +10,13 @@ from taizhang.analysis import Analysis
 from taizhang.core.columns import Col
 from taizhang.core.deadlines import DEFAULT_PRESET
 from taizhang.macros.jobs.new import base_content
+from taizhang.workbook import sample_data
 from taizhang.workbook.sample_data import generate
 from taizhang.workbook.template import build_ledger_workbook
 from taizhang.writeback import run_and_write
 
 SAMPLE_NAME = "示例台账.xlsx"
-SHIPPED_SAMPLE = Path(__file__).resolve().parent.parent / "workbook" / "sample" / SAMPLE_NAME
+SHIPPED_SAMPLE = Path(sample_data.__file__).resolve().parent / "sample" / SAMPLE_NAME  # in the workbook package
 SHIPPED_TODAY = date(2026, 5, 20)  # the shipped sample is generated as of this day
 
 
