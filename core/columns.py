@@ -1,6 +1,6 @@
 """The canonical columns of a ledger, their kinds and the header spellings users write.
 
-`Col` names each column by its Chinese header (docs/domain.md #cases-and-columns); every use of a
+`Col` names each column by its Chinese header (docs/domain.md#cases-and-columns); every use of a
 column in code goes through it: `Col.REPLY_DATE`, never the bare "正式答复日期" (a test checks).
 A case's value is read as `case[Col.REPLY_DATE]` (see `taizhang.core.model.Case`).
 """

@@ -26,6 +26,9 @@ Apply = Callable[[LedgerWriter, Analysis], object]
 
 @dataclass
 class WriteOutcome:
+    """What a write-back gives the command: the analysis it wrote, the writer's result, and a note
+    saying where the results went."""
+
     analysis: Analysis
     result: WriteResult
     note: str  # what the user should know about where the results went
@@ -33,6 +36,9 @@ class WriteOutcome:
 
 def run_and_write(path: Path, today: date, apply: list[Apply], *, out: Path | None = None,
                   sheet: str | None = None) -> WriteOutcome:
+    """Read the ledger at `path` (its current file, see the module docstring), analyse it as of `today`
+    and run each step of `apply` on the writer, then commit once (into `out` when given). Raises
+    BadInput (exit 2), FileInUse (exit 3) or FidelityRefused (exit 4); nothing is written then."""
     path, moved = current_ledger(path, writing=True) if out is None else (path, "")
     if path.suffix.lower() == ".xls":
         outcome = _write_converted(path, today, apply, out, sheet)

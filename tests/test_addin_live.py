@@ -17,6 +17,7 @@ from taizhang.macros.excel import ribbon
 from taizhang.macros.excel.jobs import SETTINGS_ORDER
 from taizhang.macros.jobs.check import PROBLEMS_COLUMN, apply_check
 from taizhang.macros.jobs.due import DUE_COLUMN, LEFT_COLUMN, STAGE_COLUMN, STATUS_COLUMN, apply_due
+from taizhang.macros.logs import ribbon_log_path
 from taizhang.workbook.reader import read_workbook
 from taizhang.writeback import run_and_write
 from tests.fake_xlwings import FakeBook
@@ -121,7 +122,7 @@ def test_a_failure_restores_excel_and_ends_in_a_message_box(ledgers: dict[int, P
     assert "内部错误" in message and "Traceback" not in message and "boom" not in message
     assert book.app.history[-2:] == [("calculation", "automatic"), ("screen_updating", True)]
     assert book.app.alerts[-1][2] == "critical"
-    assert "boom" in ribbon.log_path().read_text(encoding="utf-8")
+    assert "boom" in ribbon_log_path().read_text(encoding="utf-8")
 
 
 def test_a_workbook_without_a_ledger_gets_a_chinese_explanation() -> None:

@@ -150,3 +150,12 @@ def test_the_import_scan_sees_function_local_and_type_checking_imports() -> None
               "def f():\n    import python_calamine as pc\n    from lxml import etree\n")
     assert imported_names(source) == {"typing", "typing.TYPE_CHECKING", "taizhang.analysis",
                                       "taizhang.analysis.Analysis", "python_calamine", "lxml", "lxml.etree"}
+
+
+def test_logging_is_set_up_in_one_module() -> None:
+    # handlers, files and logger names live in macros/logs.py; the others ask it for their logger
+    found = [f"{path}:{node.lineno}" for path in modules(*PACKAGES) if path != Path("macros/logs.py")
+             for node in ast.walk(ast.parse((REPO / path).read_text(encoding="utf-8")))
+             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "logging"]
+    assert found == []
+    assert importers(PACKAGES, "logging.handlers") == ["macros/logs.py imports logging.handlers"]

@@ -43,6 +43,9 @@ def shown(value: Any) -> str | None:
 
 @dataclass
 class Context:
+    """What every rule sees: the ledger, its frame (`ledger_frame`), the settings, today, the
+    working-day calendar, and `emit` to yield hits."""
+
     ledger: Ledger
     settings: Settings
     today: date

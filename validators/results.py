@@ -16,8 +16,9 @@ from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
 
 # Without a deadline hook, a 不满意 case must be answered again within one month of the reply
-# (seeds/000: 一个月内), counted as the deadline engine counts: the corresponding day (1-31 + 1 month
-# = 2-28), moved off a rest day to the next working day (民法典 第二百零二、二百零三条).
+# (精河2025通知: 一个月内; docs/domain.md#deadline-rules), counted as the deadline engine counts: the
+# corresponding day (1-31 + 1 month = 2-28), moved off a rest day to the next working day (民法典
+# 第二百零二、二百零三条; docs/domain.md#counting-periods).
 DEFAULT_REREPLY_MONTHS = 1
 
 

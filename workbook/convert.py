@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from taizhang.core.errors import BadInput
@@ -74,8 +75,6 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
 
 def written_by_tool(path: Path) -> bool:
     """Whether the workbook carries the tool's sheet markers (the tool wrote it)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             return b"_taizhang_tool_" in z.read("xl/workbook.xml")

@@ -71,6 +71,7 @@ def open_workbook(path: Path) -> BoundedBook:
 
 
 def is_encrypted_ooxml(path: Path) -> bool:
+    """Whether the file at `path` is an .xlsx encrypted with a password (an OLE container)."""
     with path.open("rb") as f:
         return is_encrypted(f.read(65536))
 
@@ -100,11 +101,6 @@ def read_settings_tables(source: GridSource, names: list[str] | None = None) -> 
     """The table of each settings sheet the workbook has (`names`: its worksheets, when known)."""
     names = source.worksheet_names() if names is None else names
     return {name: settings_table(name, source.grid(name)) for name in SETTINGS_SHEETS if name in names}
-
-
-def read_settings(source: GridSource, names: list[str] | None = None) -> Settings:
-    """The settings from the workbook's settings sheets; defaults for the sheets it lacks."""
-    return load_settings(read_settings_tables(source, names))
 
 
 # -- the ledger sheet ---------------------------------------------------------------------------

@@ -14,6 +14,8 @@ Merged = list[tuple[int, int, int, int]]
 
 
 class GridSource(Protocol):
+    """A workbook as the readers see it (see the module docstring)."""
+
     @property
     def where(self) -> str:
         """How a message names the workbook: 文件“台账.xlsx”, 当前工作簿."""

@@ -38,6 +38,9 @@ RETURNED_STAGE = "已退回"
 
 
 class StageState(StrEnum):
+    """The state of one stage of a case on `today`: done (on time or late), pending (not due, due
+    soon, overdue), unknown (a date the calendar cannot count) or a completion date that cannot be true."""
+
     DONE_ON_TIME = "已完成按期"
     DONE_LATE = "已完成逾期"
     NOT_DUE = "未到期"
@@ -51,6 +54,8 @@ DONE_STATES = frozenset({StageState.DONE_ON_TIME, StageState.DONE_LATE})
 
 
 class CaseStatus(StrEnum):
+    """A case's status: the worst of its pending stages, 已办结 when every stage is done (docs/domain.md#stage-and-case-status)."""
+
     NORMAL = "正常"
     DUE_SOON = "临期"
     OVERDUE = "逾期"
@@ -71,6 +76,8 @@ _STATUS_OF = {
 
 
 class StageDeadline(BaseModel):
+    """One stage of one case: its due date, state, completion date, working days left and the unit that owes it."""
+
     model_config = ConfigDict(frozen=True)  # shared between cases alike in what the stage reads
 
     stage: str
@@ -88,6 +95,8 @@ class StageDeadline(BaseModel):
 
 
 class CaseDeadlines(BaseModel):
+    """Every tracked stage of one case (by Excel row), its current stage, due date and status."""
+
     row: int
     sheet: str
     number: str | None  # 编号

@@ -1,7 +1,7 @@
 """Ready-made rule sets that fill the 时限规则 sheet; staff edit them there.
 
-Each rule cites the notice it comes from (shared/seeds/…); stage names are the same across presets
-so reports compare.
+Each rule cites the notice it comes from (docs/domain.md#sources and docs/domain.md#presets); stage
+names are the same across presets so reports compare.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _co_opinion(term: Term, note: str) -> list[DeadlineRule]:
     ]
 
 
-_JH = "精政办发〔2025〕5号"  # seeds/000
+_JH = "精政办发〔2025〕5号"  # 精河2025通知 (docs/domain.md#sources)
 JINGHE_2025: list[DeadlineRule] = [
     rule("承办情况表", Col.RECEIVED_DATE, fixed(3, 25), note=f"{_JH} 二㈠：3月25日前各主办单位填写承办情况表"),
     rule("面商", Col.MEETING_DATE, fixed(3, 31), note=f"{_JH} 二㈡：3月31日前完成初次见面"),
@@ -60,7 +60,7 @@ JINGHE_2025: list[DeadlineRule] = [
     rule("公开", Col.PUBLISH_DATE, fixed(11, 3), when="公开属性=主动公开", note=f"{_JH} 二㈦：11月3日前审查和公开"),
 ]
 
-_PS = "彭水县政府办2023年建议提案办理通知"  # seeds/001
+_PS = "彭水县政府办2023年建议提案办理通知"  # 彭水2023通知 (docs/domain.md#sources)
 PENGSHUI_2023: list[DeadlineRule] = [
     rule("办理方案", Col.PLAN_DATE, fixed(4, 20), note=f"{_PS} 一：4月20日前报送办理工作方案"),
     *_co_opinion(after(30, DeadlineKind.WORKDAYS), f"{_PS} 三：交办之日起30个工作日内送达协办意见"),
@@ -69,7 +69,7 @@ PENGSHUI_2023: list[DeadlineRule] = [
 ]
 
 _LAW = "代表法第五十一条"
-_OPINIONS = "政协提案办理工作实施意见"  # seeds/003
+_OPINIONS = "政协提案办理工作实施意见"  # 提案实施意见 (docs/domain.md#sources)
 REPRESENTATIVES_LAW: list[DeadlineRule] = [
     *_co_opinion(after(1, DeadlineKind.MONTHS), f"{_OPINIONS}及各地办法：协办意见一个月内"),
     rule("正式答复", Col.REPLY_DATE, after(3, DeadlineKind.MONTHS), extension=Col.EXTENDED_TO,

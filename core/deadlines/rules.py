@@ -18,6 +18,9 @@ DEFAULT_ROLES: tuple[str, ...] = (Role.HOST.value, Role.JOINT.value, Role.SPLIT.
 
 
 class DeadlineKind(StrEnum):
+    """How a time limit is given: a fixed date of the ledger's year, or N natural days, working days or
+    months after a date column (docs/domain.md#deadline-rules)."""
+
     FIXED = "固定日期"
     NATURAL_DAYS = "自然日"
     WORKDAYS = "工作日"
@@ -33,6 +36,8 @@ class Owner(StrEnum):
 
 
 class Combine(StrEnum):
+    """Which of a rule's two time limits applies: the earlier or the later date."""
+
     EARLIER = "较早"
     LATER = "较晚"
 
@@ -71,6 +76,9 @@ class Condition(BaseModel):
 
 
 class DeadlineRule(BaseModel):
+    """One row of the 时限规则 sheet: a stage, the date column that completes it, the cases it applies
+    to (roles, category, conditions), its time limit(s), extension column and the unit that owes it."""
+
     model_config = ConfigDict(frozen=True)
 
     stage: str  # 环节

@@ -46,6 +46,8 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class UnitRow:
+    """One unit's line of the statistics: its 主办件次 and 协办件次, and its figures over its 主办 cases."""
+
     unit: str
     listed: bool  # in the 单位名录
     hosted: int  # 主办件次: current-year cases (not 参阅) naming the unit in 主办单位
@@ -57,6 +59,9 @@ class UnitRow:
 
 @dataclass(frozen=True)
 class Stats:
+    """Every figure of a ledger on `today` (`compute_stats`): the totals, one row per unit, and the
+    breakdowns by 类别, 级别, 本级承办方式, 提出时间 and 重点件. Definitions: core/stats/figures.py."""
+
     today: date
     ledger_year: int | None
     scheme: str
@@ -69,7 +74,7 @@ class Stats:
     by_role: Breakdown
     by_timing: Breakdown
     by_key_case: Breakdown
-    by_level_category: dict[str, Breakdown]  # 级别 → 类别: seeds/000 opens with 州 建议/提案 × 主办/协办
+    by_level_category: dict[str, Breakdown]  # 级别 → 类别: 精河2025通知 opens with 州 建议/提案 × 主办/协办
 
 
 RETURNED = "退回"

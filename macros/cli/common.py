@@ -13,7 +13,6 @@ import functools
 import importlib
 import json
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from datetime import date
@@ -22,10 +21,9 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from taizhang.core.errors import BadInput, TaizhangError, os_error
+from taizhang.core.errors import BadInput, ExitCode, TaizhangError, os_error
+from taizhang.macros.logs import log_internal_error
 from taizhang.workbook.convert import written_by_tool
-
-INTERNAL_ERROR = 5  # a bug: the traceback goes to the log, the user gets a sentence
 
 # click's message ids (click 8.x, gettext) and their Chinese. Templates keep click's field names;
 # a !r in click's id becomes plain {field} here, inside Chinese quotes.
@@ -150,10 +148,6 @@ class ChineseGroup(click.Group):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def log_path() -> Path:
-    return Path(tempfile.gettempdir()) / "taizhang.log"
-
-
 def friendly_errors(func: F) -> F:
     """Domain errors become a Chinese message and their exit code; anything else is logged."""
 
@@ -184,11 +178,9 @@ def friendly_errors(func: F) -> F:
 
 def _internal() -> NoReturn:
     """Log the traceback of the exception being handled and end with exit 5."""
-    # The traceback goes to the log file only: no logging handler may print it to the user.
-    with log_path().open("a", encoding="utf-8") as log:
-        log.write(traceback.format_exc())
-    click.echo(f"程序内部错误，这不是您的操作问题。详细信息已写入日志：{log_path()}，请发给维护人员。", err=True)
-    sys.exit(INTERNAL_ERROR)
+    path = log_internal_error(traceback.format_exc())
+    click.echo(f"程序内部错误，这不是您的操作问题。详细信息已写入日志：{path}，请发给维护人员。", err=True)
+    sys.exit(ExitCode.INTERNAL)
 
 
 def echo_json(data: Any) -> None:

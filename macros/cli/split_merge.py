@@ -74,13 +74,13 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
     sys.exit(code)
 
 
-def _update_after_merge(ledger: Path, today: date | None, as_json: bool) -> int:
+def _update_after_merge(ledger: Path, today: date | None, as_json: bool) -> ExitCode:
     """Refresh the tool columns and sheets the merge made stale; return that step's exit code."""
     try:
         outcome = run_and_write(ledger, today_or(today), [apply_update])
     except TaizhangError as err:
         click.echo(f"合并已写入台账，但刷新未完成：{err.message}", err=True)
-        return int(err.exit_code)
+        return err.exit_code
     if not as_json:
         click.echo(update_text(outcome.analysis))
         click.echo(outcome.note)

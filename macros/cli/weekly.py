@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from taizhang.macros.cli.common import CONTEXT, DATE, friendly_errors, today_or
+from taizhang.macros.logs import setup_weekly_log
 from taizhang.macros.weekly.config import DEFAULT_CONFIG_NAME, load_config, write_example
-from taizhang.macros.weekly.logs import setup_logging
 from taizhang.macros.weekly.loop import WeeklyLoop
 from taizhang.macros.weekly.run import run_once
 
@@ -35,7 +35,7 @@ def weekly_cmd(config_path: Path, today: date | None, no_email: bool) -> None:
     例：taizhang weekly --config 台账周检.toml --today 2026-05-18
     """
     config = load_config(config_path)
-    setup_logging(config.log_file)
+    setup_weekly_log(config.log_file)
     result = run_once(config, today_or(today), send=not no_email)
     for problem in result.problems:
         click.echo(f"配置问题：{problem}", err=True)
@@ -67,7 +67,7 @@ def schedule_cmd(config_path: Path | None, init: bool) -> None:
         raise click.UsageError("请用 --config 指定配置文件，或用 --init 生成一个示例。")
     path = config_path
     config = load_config(path)
-    setup_logging(config.log_file, echo=True)
+    setup_weekly_log(config.log_file, echo=True)
 
     def job(today: date) -> None:
         run_once(load_config(path), today)  # read again each week, so edits take effect without a restart

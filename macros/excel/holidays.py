@@ -31,6 +31,8 @@ HOW = ("粘贴方法：选中 A3 单元格后按 Ctrl+V；或双击 A3 后粘贴
 
 
 def holidays_button(book: BookLike, today: date) -> str:
+    """The 节假日 button: first press adds a sheet to paste the notice into; the next reads it and
+    writes the year's rows into the 节假日 sheet."""
     budget = Budget()
     budget.spend()  # sheet_names
     names = list(book.sheet_names)

@@ -6,6 +6,9 @@ them (only where the saved file does not have them yet), then the tool sheets' v
 formats those sheets with whatever is left of the call budget. 一键更新 does 校验, 标注逾期 and
 生成汇总 on that one read and one column block; it leaves out the 图表 sheet (its live form is data
 without charts) so that a press stays within 30 calls once the colour rules are in the workbook.
+
+The jobs a button needs are imported inside its functions: the ribbon starts a Python process per
+press, and 设置 should not load pandas and the validators that 校验 needs.
 """
 
 from __future__ import annotations
@@ -177,22 +180,27 @@ def run_jobs(tag: str, book: BookLike, today: date) -> str:
 
 
 def check(book: BookLike, today: date) -> str:
+    """The 校验 button: the check's column, colours and 校验结果 sheet written into the open workbook."""
     return run_jobs("check", book, today)
 
 
 def due(book: BookLike, today: date) -> str:
+    """The 计算时限 button: the four deadline columns, coloured by status."""
     return run_jobs("due", book, today)
 
 
 def mark_overdue(book: BookLike, today: date) -> str:
+    """The 标注逾期 button: the deadline columns and the 逾期清单 sheet."""
     return run_jobs("mark_overdue", book, today)
 
 
 def summary(book: BookLike, today: date) -> str:
+    """The 生成汇总 button: the 汇总, 通报 and 图表 sheets (the chart's data; charts need the command line)."""
     return run_jobs("summary", book, today)
 
 
 def update_all(book: BookLike, today: date) -> str:
+    """The 一键更新 button: 校验, 标注逾期 and 生成汇总 on one read and one column block."""
     return run_jobs("update_all", book, today)
 
 
@@ -224,6 +232,7 @@ def settings_grids(year: int) -> dict[str, list[list[Any]]]:
 
 
 def settings(book: BookLike, today: date) -> str:
+    """The 设置 button: the settings sheets the workbook lacks, as `taizhang new` lays them out."""
     names = list(book.sheet_names)
     missing = [n for n in SETTINGS_ORDER if n not in names]
     if not missing:

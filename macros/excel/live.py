@@ -81,6 +81,9 @@ class Grid:
 
 @dataclass
 class LiveRead:
+    """The open workbook as one button read it: its ledger and settings, the ledger sheet's grid,
+    the call budget, and what the button has added so far."""
+
     book: BookLike
     names: list[str]
     ledger: Ledger

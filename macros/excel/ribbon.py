@@ -20,18 +20,15 @@ the log.
 from __future__ import annotations
 
 import importlib
-import logging
-import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from datetime import date
-from logging.handlers import RotatingFileHandler
-from pathlib import Path
 from typing import Any
 
 from taizhang import __version__
+from taizhang.core.errors import ExitCode, TaizhangError
+from taizhang.macros.logs import ribbon_log_path, ribbon_logger
 
 ENTRY = "taizhang.macros.ribbon"  # what the add-in imports; see the module docstring
 TITLE = "台账助手"
@@ -69,31 +66,15 @@ COMMAND_LINE: dict[str, str] = {
 WPS_MARKS = ("wps", "kingsoft", "\\et.exe", "\\et")  # in the --app path xlwings passes: WPS 表格
 
 
-def log_path() -> Path:
-    base = os.environ.get("LOCALAPPDATA")
-    folder = Path(base) / "taizhang" if base else Path(tempfile.gettempdir()) / "taizhang"
-    return folder / "ribbon.log"
-
-
-def _logger() -> logging.Logger:
-    log = logging.getLogger("taizhang.ribbon")
-    if not log.handlers:
-        path = log_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-    return log
-
-
 def handler(tag: str) -> Handler:
+    """The function of the button tagged `tag`, imported now (KeyError for an unknown tag)."""
     module, _, name = HANDLERS[tag].partition(":")
     found: Handler = getattr(importlib.import_module(module), name)
     return found
 
 
 def command_line(tag: str) -> str:
+    """What to type instead of the button `tag` where buttons cannot run."""
     return COMMAND_LINE.get(tag, "taizhang --help")
 
 
@@ -125,6 +106,7 @@ def is_wps(argv: list[str]) -> bool:
 
 
 def wps_text(tag: str) -> str:
+    """The message shown when a button is pressed in WPS 表格."""
     return ("台账助手的按钮只能在 Microsoft Excel 中运行：xlwings 无法操作 WPS 表格。\n"
             "请保存并关闭台账，在“命令提示符”中运行：\n"
             f"{command_line(tag)}\n"
@@ -132,11 +114,12 @@ def wps_text(tag: str) -> str:
 
 
 def caller_text(reason: str) -> str:
+    """The message shown when the calling workbook cannot be found (`reason`: what xlwings said)."""
     return ("台账助手没能找到您点按钮时所在的工作簿，没有做任何处理。\n"
             "常见原因：① 台账在“受保护的视图”中打开：请先点黄色提示条上的“启用编辑”；"
             "② 正在编辑某个单元格：按 Esc 后再点；③ 在 WPS 表格中使用：WPS 不支持这些按钮，请用命令行"
             "（taizhang --help）；④ 同时开着多个 Excel 窗口：关掉其他 Excel 后再试。\n"
-            f"（{reason}）\n详细记录：{log_path()}")
+            f"（{reason}）\n详细记录：{ribbon_log_path()}")
 
 
 def alert(book: Any, text: str, critical: bool, show: Show) -> None:
@@ -144,13 +127,14 @@ def alert(book: Any, text: str, critical: bool, show: Show) -> None:
     try:
         book.app.alert(text, title=TITLE, mode="critical" if critical else "info")
     except Exception:
-        _logger().error("无法在 Excel 中显示消息框：%s\n%s", text, traceback.format_exc())
+        ribbon_logger().error("无法在 Excel 中显示消息框：%s\n%s", text, traceback.format_exc())
         show(text)
 
 
 # ---------------------------------------------------------------- the 帮助 button
 
 def help_text(book: Any, today: date) -> str:
+    """The 帮助 button: the version, the interpreter and the files to send when something fails."""
     from taizhang.workbook.addin.config import effective_config, user_config_path
 
     config = effective_config()
@@ -158,7 +142,7 @@ def help_text(book: Any, today: date) -> str:
     return (f"台账助手 {__version__}（xlwings 加载项）。\n"
             f"Python：{sys.executable}\n"
             f"配置文件：{user_config_path()}（INTERPRETER_WIN = {interpreter}）\n"
-            f"日志文件：{log_path()}\n"
+            f"日志文件：{ribbon_log_path()}\n"
             "按钮没有反应时：① 确认已安装 Python 和台账助手（命令行运行 taizhang --version）；"
             "② 重新运行安装包中的“安装.bat”；③ 在“文件 → 选项 → 信任中心”中启用宏；"
             "④ 把日志文件发给维护人员。详见安装指南。")
@@ -176,9 +160,7 @@ def run(tag: str, book: Any = None, today: date | None = None, *, show: Show = m
         caller: Callable[[], Any] = _caller, argv: list[str] | None = None) -> str:
     """Run the job of the button tagged `tag` on the calling workbook; return what was shown.
     Exits with status 1 when no workbook could be found (after showing why)."""
-    from taizhang.core.errors import TaizhangError
-
-    log = _logger()
+    log = ribbon_logger()
     argv = sys.argv if argv is None else argv
     if is_wps(argv):
         message = wps_text(tag)
@@ -193,7 +175,7 @@ def run(tag: str, book: Any = None, today: date | None = None, *, show: Show = m
             message = caller_text(f"{type(err).__name__}: {str(err)[:200]}")
             show(message)
             print(message, file=sys.stderr)  # xlwings shows stderr when the exit status is not 0
-            raise SystemExit(1) from None
+            raise SystemExit(ExitCode.FINDINGS) from None  # any status but 0 makes xlwings show stderr
     try:
         if tag not in HANDLERS:
             raise TaizhangError(f"按钮标记“{tag}”没有对应的功能：加载项与已安装的台账助手版本不一致，"
@@ -205,12 +187,12 @@ def run(tag: str, book: Any = None, today: date | None = None, *, show: Show = m
         return message
     except TaizhangError as err:
         log.warning("%s: %s", tag, err.message)
-        message = f"{err.message}\n\n（详细记录：{log_path()}）"
+        message = f"{err.message}\n\n（详细记录：{ribbon_log_path()}）"
         alert(book, message, True, show)
         return message
     except Exception:
         log.error("%s failed\n%s", tag, traceback.format_exc())
         message = ("程序内部错误，这不是您的操作问题。请保存台账后再试一次；仍然出错时，"
-                   f"请把日志文件 {log_path()} 发给维护人员。")
+                   f"请把日志文件 {ribbon_log_path()} 发给维护人员。")
         alert(book, message, True, show)
         return message

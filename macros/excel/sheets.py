@@ -25,6 +25,8 @@ CHART_NOTE = ("此处的图表请在命令行生成：保存并关闭台账后�
 
 @dataclass
 class Written:
+    """A tool sheet written into the open workbook, waiting for `format_written`."""
+
     sheet: ToolSheet
     target: Any  # the xlwings Sheet
     new: bool

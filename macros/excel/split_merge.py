@@ -8,6 +8,7 @@ changes the file is not what the user sees, and a message box asks to save first
   open, so the file writer must not write it: merge(dry_run=True) decides on the saved file, then
   the accepted values go into the open sheet as one block and the 变更记录 rows are appended live.
   The workbook is then changed in Excel; the user checks and saves it.
+Each button imports its job inside its function: a press loads only what that button needs.
 """
 
 from __future__ import annotations
@@ -58,10 +59,13 @@ def _shorten(lines: list[str]) -> str:
 
 
 def split_folder(path: Path, today: date) -> Path:
+    """Where 分发各单位 writes: 分发各单位_YYYYMMDD beside the ledger."""
     return path.parent / f"分发各单位_{today:%Y%m%d}"
 
 
 def split_button(book: BookLike, today: date) -> str:
+    """The 分发各单位 button: `split` on the saved ledger. BadInput when it has unsaved changes or no
+    unit to send to."""
     from taizhang.macros.jobs.split import split
 
     _, path = _saved(book, "分发各单位", Budget())
@@ -79,6 +83,7 @@ def split_button(book: BookLike, today: date) -> str:
 
 
 def returned_files(path: Path) -> tuple[Path, list[Path]]:
+    """The 回收 folder beside the ledger and the workbooks in it (Excel's ~$ lock files left out)."""
     folder = path.parent / RETURN_FOLDER
     if not folder.is_dir():
         return folder, []
@@ -94,6 +99,8 @@ def _log_end(path: Path) -> int | None:
 
 
 def merge_button(book: BookLike, today: date, now: datetime | None = None) -> str:
+    """The 回收合并 button: merge decides on the saved ledger, the accepted values go into the open
+    workbook with their 变更记录 rows; the user checks and saves."""
     from taizhang.macros.jobs.merge import MERGED, changes_sheet, merge
 
     budget = Budget()

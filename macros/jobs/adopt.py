@@ -81,6 +81,8 @@ class Existing:
 
 @dataclass
 class Proposal:
+    """The settings `adopt` proposes for a ledger, and what the workbook already has."""
+
     path: Path
     ledger: Ledger
     present: list[str]  # the settings sheets the workbook already has
@@ -160,6 +162,7 @@ def _param_rows(ledger: Ledger) -> list[list[Any]]:
 
 
 def propose(path: Path) -> Proposal:
+    """The proposal for the saved ledger at `path` (nothing is written). BadInput when it cannot be read."""
     loaded = read_workbook(path)
     ledger, settings = loaded.ledger, loaded.settings
     present = list(settings.present)
@@ -251,6 +254,7 @@ def _mode_words(mode: str, count: int, what: str) -> str:
 
 
 def proposal_text(p: Proposal) -> str:
+    """The proposal as `adopt` prints it: one section per settings sheet."""
     present = "、".join(p.present) or "无"
     head = [f"台账：{p.path.name}（工作表“{p.ledger.sheet}”，{len(p.ledger.cases)} 件）；已有设置表：{present}", ""]
     body = [*_units_text(p), "", *_rules_text(p), "", *_params_text(p), ""]
@@ -327,6 +331,8 @@ def _unit_values(u: ProposedUnit, order: int) -> dict[str, Any]:
 
 
 def write_proposal(p: Proposal, out: Path | None = None) -> WriteResult:
+    """Write the proposal through the lossless writer (into `out` when given): missing sheets added,
+    existing 单位名录 and 参数 only appended to. Returns the writer's result."""
     with LedgerWriter(p.path, out=out) as writer:
         new_units = [u for u in p.units if not u.existing]
         if p.mode(UNITS_SHEET) == NEW:

@@ -54,6 +54,7 @@ def cell_fills(report: Report) -> dict[str, str]:
 
 
 def check_sheet(analysis: Analysis) -> ToolSheet:
+    """The 校验结果 sheet of `analysis`: the counts by rule, then one row per finding with its cell."""
     report = analysis.report
     ledger = analysis.ledger
     numbers = {c.row: c[Col.NUMBER] for c in ledger.cases}
@@ -115,6 +116,7 @@ def unknown_rule_codes(analysis: Analysis) -> list[str]:
 
 
 def check_text(analysis: Analysis, limit: int = 30) -> str:
+    """What `check` prints: the counts, then at most `limit` findings, each at its cell."""
     report = analysis.report
     lines = [f"校验“{analysis.ledger.sheet}”工作表 {report.rows} 件：错误 {report.errors} 条，警告 {report.warnings} 条"]
     unknown = unknown_rule_codes(analysis)

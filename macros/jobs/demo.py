@@ -9,10 +9,16 @@ from pathlib import Path
 from taizhang.analysis import Analysis
 from taizhang.core.columns import Col
 from taizhang.core.deadlines import DEFAULT_PRESET
+from taizhang.core.stats import paragraph
+from taizhang.macros.jobs.check import apply_check
+from taizhang.macros.jobs.due import apply_due
 from taizhang.macros.jobs.new import base_content
+from taizhang.macros.jobs.split import split
+from taizhang.macros.jobs.summary import apply_summary, summary_sheets
 from taizhang.workbook import sample_data
 from taizhang.workbook.sample_data import generate
 from taizhang.workbook.template import build_ledger_workbook
+from taizhang.workbook.writer import new_workbook_with_sheets
 from taizhang.writeback import run_and_write
 
 SAMPLE_NAME = "示例台账.xlsx"
@@ -54,13 +60,6 @@ def _due_line(analysis: Analysis) -> str:
 
 def run_demo(out_dir: Path, today: date) -> str:
     """Write the sample, run every job on it in one lossless write, and say where the results are."""
-    from taizhang.core.stats import paragraph
-    from taizhang.macros.jobs.check import apply_check
-    from taizhang.macros.jobs.due import apply_due
-    from taizhang.macros.jobs.split import split
-    from taizhang.macros.jobs.summary import apply_summary, summary_sheets
-    from taizhang.workbook.writer import new_workbook_with_sheets
-
     out_dir.mkdir(parents=True, exist_ok=True)
     ledger = write_sample(out_dir / SAMPLE_NAME, today)
     outcome = run_and_write(ledger, today, [apply_check, apply_due, apply_summary])

@@ -143,6 +143,8 @@ def overdue_sheet(analysis: Analysis, *, links: bool = True) -> ToolSheet:
 
 
 def apply_due(writer: LedgerWriter, analysis: Analysis) -> list[str]:
+    """Write the deadlines into the ledger: the four 【系统】 columns, their colours by status and the
+    逾期清单 sheet. Returns the cells left uncoloured because the user had coloured them."""
     ledger = analysis.ledger
     letters: dict[str, str] = {}
     widths = {STAGE_COLUMN: 14, DUE_COLUMN: 12, LEFT_COLUMN: 10, STATUS_COLUMN: 9}

@@ -148,6 +148,8 @@ def new_holiday_sheet(rows: Iterable[tuple[date, str, str]]) -> ToolSheet:
 
 @dataclass
 class HolidaysWritten:
+    """What `write_holidays` did: the writer's result and the plan it carried out (None: a new sheet)."""
+
     result: WriteResult
     plan: SheetPlan | None  # None: the sheet was created
 
@@ -180,6 +182,7 @@ def write_holidays(path: Path, notice: HolidayNotice) -> HolidaysWritten:
 
 
 def dry_run_note(sheet: HolidaySheet, notice: HolidayNotice) -> str:
+    """What `holidays` without --write says it would change in `sheet`."""
     plan = plan_for(sheet, notice)
     if plan is None:
         return f"加 --write 将新建“{HOLIDAYS_SHEET}”工作表并写入以上 {len(notice.days)} 行。"

@@ -19,7 +19,7 @@ from typing import Any
 from taizhang.analysis import Analysis
 from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import allowed_values
-from taizhang.core.errors import TaizhangError
+from taizhang.core.errors import ExitCode, TaizhangError
 from taizhang.core.exchange import (
     CHANGE_HEADERS,
     cell_text,
@@ -44,6 +44,8 @@ MERGED, REJECTED, NO_CHANGE = "merged", "rejected", "no-change"
 
 @dataclass
 class Change:
+    """One value a returned file changes in the master: the case, the column, old and new value."""
+
     number: str
     field: str
     old: Any
@@ -57,6 +59,8 @@ class Change:
 
 @dataclass
 class Conflict:
+    """Why a value (or a whole row) of a returned file is not taken; `blocking` ones refuse the file."""
+
     number: str
     field: str
     reason: str
@@ -73,6 +77,8 @@ class Conflict:
 
 @dataclass
 class FileResult:
+    """One returned file's outcome: merged, rejected or no change, with its changes and conflicts."""
+
     file: str
     unit: str | None
     status: str
@@ -88,6 +94,8 @@ class FileResult:
 
 @dataclass
 class MergeReport:
+    """Every file's outcome of one merge; `exit_code` is 0 when all merged cleanly, else 1."""
+
     files: list[FileResult] = field(default_factory=list)
     note: str = ""
 
@@ -95,9 +103,9 @@ class MergeReport:
         return {"files": [f.to_json() for f in self.files]}
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         clean = all(f.status in (MERGED, NO_CHANGE) and not f.conflicts for f in self.files)
-        return 0 if clean else 1
+        return ExitCode.OK if clean else ExitCode.FINDINGS
 
     def text(self) -> str:
         lines: list[str] = []
@@ -294,6 +302,8 @@ def merge_file(path: Path, state: MasterState) -> FileResult:
 
 
 def changes_sheet(old_rows: list[list[Any]], results: list[FileResult], when: datetime) -> ToolSheet:
+    """The 变更记录 sheet: the rows it already had (`old_rows`), then one row per change merged now,
+    stamped `when`."""
     sheet = ToolSheet(CHANGES_SHEET)
     sheet.write_row(1, list(CHANGE_HEADERS), st.HEADER)
     stamp = when.strftime("%Y-%m-%d %H:%M:%S")

@@ -22,6 +22,8 @@ PARAM_LABEL, PARAM_VALUE = PARAM_HEADERS[0], PARAM_HEADERS[1]  # 参数, 值
 
 @dataclass
 class PresetResult:
+    """What `switch_preset` wrote, and the stages it wrote switched off because a column is missing."""
+
     written: WriteResult
     disabled: list[Untracked] = field(default_factory=list)  # stages written switched off, and why
 
@@ -62,6 +64,9 @@ def _preset_cell(params: SheetTable | None) -> str | None:
 
 
 def switch_preset(path: Path, name: str, out: Path | None = None, sheet: str | None = None) -> PresetResult:
+    """Replace the ledger's 时限规则 sheet with the preset `name` (fitted to the ledger's columns) and
+    set the 参数 sheet's 时限预设, through the lossless writer (into `out` when given). BadInput for an
+    unknown preset or an unreadable ledger; FileInUse when it is open."""
     preset_rules(name)  # an unknown name is refused before anything is opened
     with LedgerWriter(path, out=out) as writer:
         loaded = read_workbook(path, sheet)

@@ -8,6 +8,8 @@ from taizhang.core.model import Ledger
 
 
 def ledger_json(ledger: Ledger) -> dict[str, Any]:
+    """The ledger as `read --json` prints it: sheet, header, columns, each case's values and the
+    cells that could not be read."""
     cases = []
     for case in ledger.cases:
         entry: dict[str, Any] = {"row": case.row}
@@ -29,6 +31,8 @@ def ledger_json(ledger: Ledger) -> dict[str, Any]:
 
 
 def ledger_text(ledger: Ledger) -> str:
+    """The ledger as `read` prints it: where the header is, which columns were recognised, the cases
+    and the cells that could not be read."""
     lines = [
         f"台账工作表：“{ledger.sheet}”，表头在第 {'、'.join(map(str, ledger.header_rows))} 行，年度：{ledger.year or '未知'}",
         f"识别出 {len(ledger.columns)} 个标准列：" + "、".join(f"{n}({c})" for n, c in ledger.columns.items()),

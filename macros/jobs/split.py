@@ -40,6 +40,8 @@ def case_units(case: Case, settings: Settings) -> list[tuple[Unit | None, str, s
 
 @dataclass
 class UnitFile:
+    """One unit's output of a split: its workbook, its cover note, and how many cases it hosts and co-handles."""
+
     unit: str
     path: Path
     note: Path
@@ -49,6 +51,8 @@ class UnitFile:
 
 @dataclass
 class SplitResult:
+    """The workbooks written, the cases or units that got none (and why), the stages not tracked."""
+
     files: list[UnitFile] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why a case or unit got no workbook
     untracked: str | None = None  # the stages the ledger cannot track (not in the cover notes)
@@ -63,7 +67,8 @@ class SplitResult:
 
 
 def file_stem(unit: str, year: int | None, today: date) -> str:
-    return f"{unit}_{year or today.year}建议提案办理_{today:%Y%m%d}"  # the name issue 8 asks for
+    """A unit's file name without suffix: {单位}_{年度}建议提案办理_{YYYYMMDD}."""
+    return f"{unit}_{year or today.year}建议提案办理_{today:%Y%m%d}"  # docs/domain.md#exchange-of-workbooks
 
 
 def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tuple[Case, str]]], list[str]]:
@@ -104,6 +109,7 @@ def unit_view(d: CaseDeadlines | None, role: str) -> tuple[str | None, date | No
 
 def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], columns: list[str],
               deadlines: dict[int, CaseDeadlines]) -> list[UnitRow]:
+    """Each (case, role) of a unit as the row its workbook shows, with the record the merge verifies."""
     rows: list[UnitRow] = []
     for case, role in cases:
         values = shown[case.row]

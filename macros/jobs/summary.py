@@ -258,15 +258,18 @@ def chart_sheet(analysis: Analysis) -> ToolSheet:
 
 
 def summary_sheets(analysis: Analysis) -> list[ToolSheet]:
+    """The 汇总, 通报 and 图表 sheets of `analysis`, in that order."""
     return [summary_sheet(analysis), bulletin_sheet(analysis), chart_sheet(analysis)]
 
 
 def apply_summary(writer: LedgerWriter, analysis: Analysis) -> None:
+    """Write the 汇总, 通报 and 图表 sheets into the ledger (replacing the tool's earlier ones)."""
     for sheet in summary_sheets(analysis):
         writer.replace_sheet(sheet)
 
 
 def stats_text(analysis: Analysis) -> str:
+    """What `stats` prints: the report paragraph, then one line per unit."""
     stats = analysis.stats
     lines = [paragraph(stats), "", "各单位（主办件次、协办件次；办复按主办件统计；逾期件数为该单位负有逾期环节的件）："]
     for u in [*stats.by_unit, stats.unit_total]:

@@ -27,6 +27,7 @@ def apply_update(writer: LedgerWriter, analysis: Analysis) -> None:
 
 
 def update_text(analysis: Analysis) -> str:
+    """What `update` prints: the check's and the deadlines' summaries and the report paragraph."""
     lines = [check_text(analysis, limit=10), due_text(analysis, limit=10)]
     if analysis.untracked_note:
         lines.append(f"{analysis.untracked_note}。这些环节不计逾期")

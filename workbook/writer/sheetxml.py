@@ -449,12 +449,6 @@ class SheetEditor:
         return self._inherited_xf(s.decode() if s else None, custom.decode() if custom else None, col)
 
     # -- the fidelity bookkeeping -------------------------------------------------------------
-    def own_cell(self, c: etree._Element) -> None:
-        """Call before overwriting a cell outside the tool columns on purpose (e.g. merged values):
-        its old content leaves the fidelity baseline, its new content is not counted as the user's."""
-        self.tool_old += subtree_counts([c], self._path)
-        self._tool_cells[self._key(c)] = c
-
     def _key(self, c: etree._Element) -> object:
         ref = c.get("r")
         return split_ref(ref) if ref else ("cell", id(c))

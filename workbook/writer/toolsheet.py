@@ -35,6 +35,8 @@ def check_sheet_name(name: str) -> None:
 
 
 class ToolSheet:
+    """A sheet the tool owns (校验结果, 逾期清单, 汇总 …), built in memory and written whole by the writer."""
+
     def __init__(self, name: str) -> None:
         check_sheet_name(name)
         self.name = name

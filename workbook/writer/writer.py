@@ -240,9 +240,6 @@ class LedgerWriter:
 
         set_user_cells(self, sheet_name, values, like)
 
-    def mark_full_recalc(self) -> None:
-        self._recalc = True
-
     # -- tool-owned sheets ------------------------------------------------------------------------
     def _refuse_user_sheet(self, name: str) -> None:
         raise BadInput(
