@@ -11,7 +11,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), *sorted((REPO / "workbook").rglob("*.md"))]
 FOLDERS = ("core", "workbook", "validators", "macros", "taizhang", "tests", "benchmarks", "docs", "scripts")
-PATH = re.compile(r"(?<![\w./-])((?:%s)/[\w./-]*\w)" % "|".join(FOLDERS))
+PATH = re.compile(r"(?<![\w./-])((?:" + "|".join(FOLDERS) + r")/[\w./-]*\w)")
 
 
 def sections(markdown: Path) -> set[str]:
