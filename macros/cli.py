@@ -337,6 +337,7 @@ def _register_extensions() -> None:
     from taizhang.macros.addin_cmd import addin
     from taizhang.macros.adopt_cmd import adopt_cmd
     from taizhang.macros.holidays_cmd import holidays_cmd
+    from taizhang.macros.report_cmd import report_cmd
     from taizhang.macros.split_merge_cmd import merge_cmd, split_cmd
     from taizhang.macros.weekly_cmd import schedule_cmd, weekly_cmd
 
@@ -347,6 +348,7 @@ def _register_extensions() -> None:
     cli.add_command(weekly_cmd)
     cli.add_command(schedule_cmd)
     cli.add_command(holidays_cmd)
+    cli.add_command(report_cmd)
 
 
 _register_extensions()

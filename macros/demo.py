@@ -55,6 +55,7 @@ def run_demo(out_dir: Path, today: date) -> str:
     from taizhang.core.stats import paragraph
     from taizhang.macros.check_job import apply_check
     from taizhang.macros.due_job import apply_due
+    from taizhang.macros.report_cmd import REPORT_NAME, summary_line, write_report
     from taizhang.macros.split_job import split
     from taizhang.macros.summary_job import apply_summary, summary_sheets
     from taizhang.workbook.writer import new_workbook_with_sheets
@@ -64,6 +65,7 @@ def run_demo(out_dir: Path, today: date) -> str:
     outcome = run_and_write(ledger, today, [apply_check, apply_due, apply_summary])
     analysis = outcome.analysis
     separate = new_workbook_with_sheets(out_dir / "统计表.xlsx", summary_sheets(analysis)).path
+    bulletin, report = write_report(analysis, out_dir / REPORT_NAME)
     handed_out = split(ledger, out_dir / "分发各单位", today)
     return "\n".join([
         f"示例台账已生成：{ledger}（按 {today.isoformat()} 计算）",
@@ -72,6 +74,7 @@ def run_demo(out_dir: Path, today: date) -> str:
         f"【时限】{_due_line(analysis)}",
         f"【统计】{paragraph(analysis.stats)}",
         f"  “汇总”“通报”“图表”工作表已写入台账，另存一份在“{separate.name}”",
+        f"【通报】{summary_line(bulletin, report.relative_to(out_dir))}可用 Word 或 WPS 打开，按 GB/T 9704 公文格式排版",
         f"【分发】为 {len(handed_out.files)} 个单位各生成一个只含本单位件的工作簿和一封邮件正文，在“分发各单位”文件夹；"
         f"{len(handed_out.skipped)} 件未分发（原因见 taizhang split 的输出）。单位填好交回后用 taizhang merge 合并",
         f"结果都在文件夹：{out_dir.resolve()}",
