@@ -102,9 +102,10 @@ def _style(doc: DocumentObject, name: str, font: str, size: float, *, base: str 
 
 
 def _defaults(doc: DocumentObject) -> None:
-    """The document's default run: 3号 仿宋_GB2312, Chinese. The character grid counts its pitch from
-    this size (Word from the Normal style, LibreOffice from these defaults: both are 16 pt)."""
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    """The document's defaults, which every style inherits: 3号 仿宋_GB2312, Chinese, no space after
+    a paragraph (python-docx's template has Calibri 11 and 10 pt after)."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for tag in ("w:sz", "w:szCs"):
         rpr.find(qn(tag)).set(qn("w:val"), str(BODY_PT * 2))
     fonts = rpr.find(qn("w:rFonts"))
@@ -113,8 +114,7 @@ def _defaults(doc: DocumentObject) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), BODY_FONT)
     rpr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
-    spacing = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
-    spacing.set(qn("w:after"), "0")
+    defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing")).set(qn("w:after"), "0")
 
 
 def _styles(doc: DocumentObject) -> None:
@@ -136,7 +136,11 @@ def _styles(doc: DocumentObject) -> None:
         off = OxmlElement(tag)
         off.set(qn("w:val"), "0")
         spacing.addprevious(off)
-    _style(doc, STYLE_TITLE, TITLE_FONT, TITLE_PT, center=True, exact=False)
+    _style(doc, STYLE_TITLE, TITLE_FONT, TITLE_PT, center=True)  # a grid line a line, as the body
+    title = doc.styles[STYLE_TITLE].element.get_or_add_pPr()
+    off = OxmlElement("w:snapToGrid")  # its exact 28.95 pt, not two grid lines for a 22 pt glyph
+    off.set(qn("w:val"), "0")
+    title.get_or_add_spacing().addprevious(off)
     _style(doc, STYLE_H1, HEADING1_FONT, BODY_PT)
     _style(doc, STYLE_H2, HEADING2_FONT, BODY_PT)
     _style(doc, STYLE_TABLE, BODY_FONT, TABLE_PT, exact=False, center=True)
@@ -258,6 +262,7 @@ def _masthead(doc: DocumentObject, b: Bulletin) -> None:
         run.font.size = Pt(size)
         run.font.color.rgb = RED
         _fonts(run._r, TITLE_FONT)
+        p.paragraph_format.line_spacing = Pt(round(size * 1.4))  # room for the large mark
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     _blank(doc, 1)
     p = doc.add_paragraph()

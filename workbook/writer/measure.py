@@ -190,11 +190,16 @@ def _fit_widths(texts: Mapping[tuple[int, int], CellText], spans: Mapping[tuple[
         if cell.wrap:
             need = min(need, wrap_width, _balanced(cell))
         want[c] = max(want.get(c, 0.0), need)
-    widths = {c: round(min(max(w, MIN_WIDTH), MAX_WIDTH), 1) for c, w in want.items()}
+    widths = {c: _tenths(min(max(w, MIN_WIDTH), MAX_WIDTH)) for c, w in want.items()}
     widths.update(given)
     for c, need in fixed.items():
-        widths[c] = max(widths[c], round(need, 1))
+        widths[c] = max(widths[c], _tenths(need))
     return widths
+
+
+def _tenths(width: float) -> float:
+    """Rounded up to a tenth: never narrower than measured."""
+    return math.ceil(round(width * 10, 6)) / 10
 
 
 def _balanced(cell: CellText) -> float:
