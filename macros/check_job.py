@@ -19,7 +19,8 @@ FINDING_HEADERS = ("序号", "单元格", "编号", "列", "级别", "规则", "
 CODE = Style(font_name="Arial", font_size=8, border=True, v_align="center", wrap=True, font_color="595959")
 
 
-def _title(code: str) -> str:
+def rule_title(code: str) -> str:
+    """The rule's Chinese title (what a clerk reads); the code itself when no rule has it."""
     rule = RULES.get(code)
     return rule.title if rule else code
 
@@ -39,7 +40,7 @@ def row_problems(report: Report, header_row: int = 0) -> dict[int, str]:
         if f.row <= header_row:
             continue
         where = f.field or f.column
-        by_row[f.row].append(f"【{f.severity.value}】{f.message}" if where else f"【{f.severity.value}】{_title(f.code)}")
+        by_row[f.row].append(f"【{f.severity.value}】{f.message}" if where else f"【{f.severity.value}】{rule_title(f.code)}")
     return {row: "；".join(items) for row, items in by_row.items()}
 
 
@@ -70,7 +71,7 @@ def check_sheet(analysis: Analysis) -> ToolSheet:
     severities = {f.code: f.severity.value for f in report.findings}
     for code, count in report.counts.items():
         row += 1
-        _rule_row(sheet, row, [_title(code), severities[code], count, code], st.BODY_WRAP)
+        _rule_row(sheet, row, [rule_title(code), severities[code], count, code], st.BODY_WRAP)
     if not report.counts:
         row += 1
         _rule_row(sheet, row, ["未发现问题", None, None, None], st.BODY)
@@ -81,7 +82,7 @@ def check_sheet(analysis: Analysis) -> ToolSheet:
         row += 1
         link = st.cell_link(f.sheet, f.cell or f"A{f.row}", where(f, report))
         number = numbers.get(f.row) if f.sheet == report.sheet else None
-        sheet.write_row(row, [i, link, number, f.field or f.column, f.severity.value, _title(f.code),
+        sheet.write_row(row, [i, link, number, f.field or f.column, f.severity.value, rule_title(f.code),
                               f.value, f.message, f.code],
                         [st.BODY_CENTER, st.LINK, st.BODY_WRAP, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP,
                          st.BODY_WRAP, st.BODY_WRAP, CODE])
@@ -134,7 +135,7 @@ def check_text(analysis: Analysis, limit: int = 30) -> str:
         lines.append(f"注意：“校验规则”工作表中的规则代码 {'、'.join(unknown)} 不存在，已忽略；"
                      f"可用的代码见 taizhang new 生成的台账中的“校验规则”工作表")
     for code, count in report.counts.items():
-        lines.append(f"  {code}（{_title(code)}）：{count} 条")
+        lines.append(f"  {code}（{rule_title(code)}）：{count} 条")
     for f in report.findings[:limit]:
         lines.append(f"  {where(f, report)} [{f.severity.value}] {f.message}")
     if len(report.findings) > limit:
