@@ -117,6 +117,8 @@ class Params(BaseModel):
     ledger_sheet: str | None = None
     preset: str | None = None
     office: str | None = None  # 办理机关: the office that keeps the ledger (县人民政府办公室, 县人大常委会选工委 …)
+    doc_number: str | None = None  # 文号 of the 通报 (发文字号, 清政办发〔2026〕12号)
+    recipients: str | None = None  # 主送 of the 通报 (各乡（镇）人民政府，县政府各部门)
 
     def office_or(self, fallback: str) -> str:
         """The 办理机关 as the 参数 sheet names it; `fallback` (a neutral wording such as 本办, or a
@@ -127,6 +129,7 @@ class Params(BaseModel):
 OFFICE_LABEL = "办理机关"
 # Shown where a text must name the office and the 参数 sheet does not: visible, never a guess.
 OFFICE_PLACEHOLDER = "（办理机关：请在台账“参数”工作表填写）"
+DOC_NUMBER_LABEL, RECIPIENTS_LABEL = "文号", "主送"
 
 
 PARAM_KEYS: dict[str, tuple[str, str]] = {
@@ -140,6 +143,8 @@ PARAM_KEYS: dict[str, tuple[str, str]] = {
     "时限预设": ("preset", "时限规则所用的预设名称，仅作记录"),
     OFFICE_LABEL: ("office", "管理本台账的机关，如 县人民政府办公室、县人大常委会选工委、县政协提案委；"
                              "用于报告标题、填报说明、分发邮件落款和合并提示"),
+    DOC_NUMBER_LABEL: ("doc_number", "通报（taizhang report）的发文字号，如 清政办发〔2026〕12号；留空则在通报中留待填写"),
+    RECIPIENTS_LABEL: ("recipients", "通报的主送机关，如 各乡（镇）人民政府，县政府各部门；留空则在通报中留待填写"),
 }
 # Labels earlier versions wrote, still read: label -> the label it now is.
 PARAM_ALIASES: dict[str, str] = {"办理单位名称": OFFICE_LABEL}

@@ -37,7 +37,7 @@ def convert(source: Path, fmt: str, out_dir: Path, timeout: float = 300, name: s
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / (name or f"{source.stem}.{fmt}")
     with tempfile.TemporaryDirectory(prefix=".taizhang-convert-", dir=out_dir) as work:
-        folder = Path(work)
+        folder = Path(work).resolve()  # LibreOffice takes its profile as a file URI: absolute
         code = _run([binary, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
                      "--norestore", "--convert-to", FILTERS[fmt], "--outdir", str(folder), str(source)],
                     timeout, source.name)

@@ -25,13 +25,20 @@ from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import Role, allowed_values
 from taizhang.core.exchange import META_KEYS, RECORD_HEADERS, RowRecord, fillable
 from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
+from taizhang.workbook.sheet_print import fit_worksheet
 from taizhang.workbook.template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
+from taizhang.workbook.writer.measure import CELL_PADDING, text_units
 from taizhang.workbook.writer.safety import complete
 
 META_SHEET = "分发校验"
+INSTRUCTIONS_WIDTH = 72  # one column of wrapped lines inside portrait A4: LibreOffice never shrinks a lone column to fit
 MARKER = "台账助手分发校验数据（请勿修改）"
 META_TABLE_ROW = 8  # header of the per-case table; cases below it
 INFO_HEADERS = ("本单位承办方式", "当前环节", "截止日期", "办理状态")
+WRAPPED = (Col.TITLE, Col.PROGRESS, Col.CO_UNITS, Col.EXTENSION_REASON, Col.RETURN_REASON)
+WRAPPED_WIDTH = 28
+TEXT_WIDTH = 14  # other texts (编号, 届次会次 …) wrap beyond this width
+DATE_WIDTH = round(text_units("2026-05-20") + CELL_PADDING, 1)
 FILL_TINT = PatternFill("solid", fgColor="FFF2CC")
 INFO_FILL = PatternFill("solid", fgColor="F2F2F2")
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
@@ -92,13 +99,12 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
         cell = _put(ws, 2, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        spec = BY_NAME.get(text)
-        ws.column_dimensions[get_column_letter(col)].width = spec.width if spec else 12
     for r, unit_row in enumerate(book.rows, start=3):
         info = [unit_row.role, unit_row.stage, unit_row.due, unit_row.status]
         for col, value in enumerate(info, start=1):
             cell = _put(ws, r, col, value)
             cell.font, cell.border, cell.fill = BODY_FONT, BORDER, INFO_FILL
+            cell.alignment = Alignment(vertical="center", wrap_text=not isinstance(value, date))
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
         for col, name in enumerate(book.columns, start=len(INFO_HEADERS) + 1):
@@ -110,14 +116,17 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
             if name in unit_row.fillable:
                 cell.protection = Protection(locked=False)
                 cell.fill = FILL_TINT
-            if name in (Col.TITLE, Col.PROGRESS, Col.CO_UNITS, Col.EXTENSION_REASON, Col.RETURN_REASON):
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
+            wraps = BY_NAME[name].kind not in (Kind.DATE, Kind.INT, Kind.YEAR)
+            cell.alignment = Alignment(wrap_text=wraps, vertical="center")
     _validations(ws, book, 3, 2 + len(book.rows))
     ws.freeze_panes = ws.cell(row=3, column=len(INFO_HEADERS) + 3)
     ws.auto_filter.ref = f"A2:{last}{max(2 + len(book.rows), 2)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.print_title_rows = "1:2"
+    # Long texts wrap in a column of their usual width; every other column is as wide as its content.
+    # A date column is as wide as a date, filled in or not.
+    widths = {i: min(BY_NAME[name].width, WRAPPED_WIDTH) for i, name in enumerate(headers, start=1) if name in WRAPPED}
+    widths |= {i: DATE_WIDTH for i, name in enumerate(headers, start=1)
+               if name in BY_NAME and BY_NAME[name].kind is Kind.DATE}
+    fit_worksheet(ws, widths=widths, header_rows=range(2, 3), title_rows="1:2", wrap_width=TEXT_WIDTH)
     # Protected: only the tinted cells take input; filters, widths and heights still work.
     ws.protection.sheet = True
     ws.protection.autoFilter = False
@@ -180,7 +189,7 @@ def _instructions_sheet(ws: Worksheet, book: UnitBook) -> None:
         cell = _put(ws, r, 1, line)
         cell.font = BODY_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.column_dimensions["A"].width = 100
+    fit_worksheet(ws, widths={1: INSTRUCTIONS_WIDTH})
     ws.protection.sheet = True
 
 

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "new": "taizhang.macros.cli.new:new_cmd",
     "preset": "taizhang.macros.cli.preset:preset_cmd",
     "read": "taizhang.macros.cli.read:read_cmd",
+    "report": "taizhang.macros.cli.report:report_cmd",
     "schedule": "taizhang.macros.cli.weekly:schedule_cmd",
     "split": "taizhang.macros.cli.split_merge:split_cmd",
     "stats": "taizhang.macros.cli.stats:stats_cmd",

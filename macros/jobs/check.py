@@ -12,14 +12,16 @@ from taizhang.core.settings import SEVERITY_HEADER, Severity
 from taizhang.macros.excel.marks import MARKS_COLUMN, row_marks
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.validators import RULES, Finding, Report
-from taizhang.workbook.writer import LedgerWriter, ToolSheet
+from taizhang.workbook.writer import CellValue, LedgerWriter, Style, ToolSheet
 
 PROBLEMS_COLUMN = "【系统】校验问题"
 FILL_OF = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
-FINDING_HEADERS = (Col.SEQ, "单元格", Col.NUMBER, "列", SEVERITY_HEADER, "规则代码", "当前值", "问题说明")
+FINDING_HEADERS = (Col.SEQ, "单元格", Col.NUMBER, "列", SEVERITY_HEADER, "规则", "当前值", "问题说明", "规则代码")
+CODE = Style(font_name="Arial", font_size=8, border=True, v_align="center", wrap=True, font_color="595959")
 
 
-def _title(code: str) -> str:
+def rule_title(code: str) -> str:
+    """The rule's Chinese title (what a clerk reads); the code itself when no rule has it."""
     rule = RULES.get(code)
     return rule.title if rule else code
 
@@ -39,7 +41,7 @@ def row_problems(report: Report, header_row: int = 0) -> dict[int, str]:
         if f.row <= header_row:
             continue
         where = f.field or f.column
-        by_row[f.row].append(f"【{f.severity.value}】{f.message}" if where else f"【{f.severity.value}】{_title(f.code)}")
+        by_row[f.row].append(f"【{f.severity.value}】{f.message}" if where else f"【{f.severity.value}】{rule_title(f.code)}")
     return {row: "；".join(items) for row, items in by_row.items()}
 
 
@@ -54,42 +56,53 @@ def cell_fills(report: Report) -> dict[str, str]:
 
 
 def check_sheet(analysis: Analysis) -> ToolSheet:
-    """The 校验结果 sheet of `analysis`: the counts by rule, then one row per finding with its cell."""
+    """校验结果: the counts per rule, then every finding. A clerk reads the rule's Chinese title;
+    its stable code (for the 校验规则 sheet) comes last, in a narrow column."""
     report = analysis.report
     ledger = analysis.ledger
     numbers = {c.row: c[Col.NUMBER] for c in ledger.cases}
     sheet = ToolSheet(CHECK_SHEET)
     sheet.write(1, 1, f"台账校验结果（{ledger.sheet}）", st.TITLE)
-    sheet.merge("A1:H1")
-    sheet.row_height(1, 30)
+    sheet.merge("A1:I1")
     sheet.write(2, 1, f"校验日期：{analysis.today.isoformat()}    共检查 {report.rows} 件；错误 {report.errors} 条，"
                       f"警告 {report.warnings} 条。点击“单元格”列可跳到台账中的位置。", st.SUBTITLE)
-    sheet.merge("A2:H2")
-    sheet.write_row(4, ["规则代码", "规则说明", SEVERITY_HEADER, "条数"], st.HEADER)
-    row = 5
+    sheet.merge("A2:I2")
+    row = 4
+    _rule_row(sheet, row, ["规则", SEVERITY_HEADER, "条数", "规则代码"], st.HEADER)
     severities = {f.code: f.severity.value for f in report.findings}
     for code, count in report.counts.items():
-        sheet.write_row(row, [code, _title(code), severities[code], count], st.BODY)
         row += 1
+        _rule_row(sheet, row, [rule_title(code), severities[code], count, code], st.BODY_WRAP)
     if not report.counts:
-        sheet.write(row, 1, "未发现问题", st.BODY)
         row += 1
-    row += 1
+        _rule_row(sheet, row, ["未发现问题", None, None, None], st.BODY)
+    row += 2
     header_row = row
     sheet.write_row(header_row, list(FINDING_HEADERS), st.HEADER)
     for i, f in enumerate(report.findings, start=1):
         row += 1
         link = st.cell_link(f.sheet, f.cell or f"A{f.row}", where(f, report))
         number = numbers.get(f.row) if f.sheet == report.sheet else None
-        sheet.write_row(row, [i, link, number, f.field or f.column, f.severity.value, f.code,
-                              f.value, f.message],
-                        [st.BODY_CENTER, st.LINK, st.BODY, st.BODY, st.BODY_CENTER, st.BODY, st.BODY_WRAP,
-                         st.BODY_WRAP])
-    sheet.autofilter(f"A{header_row}:H{max(row, header_row + 1)}")
-    for col, width in zip("ABCDEFGH", (6, 10, 20, 14, 7, 26, 20, 60), strict=True):
+        sheet.write_row(row, [i, link, number, f.field or f.column, f.severity.value, rule_title(f.code),
+                              f.value, f.message, f.code],
+                        [st.BODY_CENTER, st.LINK, st.BODY_WRAP, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP,
+                         st.BODY_WRAP, st.BODY_WRAP, CODE])
+    sheet.autofilter(f"A{header_row}:I{max(row, header_row + 1)}")
+    for col, width in zip("ABCDEFGHI", (6, 10, 18, 12, 7, 24, 18, 48, 14), strict=True):
         sheet.column_width(col, width)
     sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=0, repeat_rows=(header_row, header_row))
     return sheet
+
+
+def _rule_row(sheet: ToolSheet, row: int, values: list[CellValue], style: Style) -> None:
+    """One row of the counts table: the rule's title over A:D, 级别, 条数, then the code."""
+    sheet.write(row, 1, values[0], style)
+    for col in (2, 3, 4):
+        sheet.write(row, col, None, style)
+    sheet.merge(f"A{row}:D{row}")
+    sheet.write(row, 5, values[1], style if style is st.HEADER else st.BODY_CENTER)
+    sheet.write(row, 6, values[2], style if style is st.HEADER else st.BODY_CENTER)
+    sheet.write(row, 7, values[3], style if style is st.HEADER else CODE)
 
 
 def apply_check(writer: LedgerWriter, analysis: Analysis) -> list[str]:
@@ -99,7 +112,7 @@ def apply_check(writer: LedgerWriter, analysis: Analysis) -> list[str]:
     report = analysis.report
     problems = row_problems(report, ledger.header_row)
     writer.set_tool_column(ledger.sheet, ledger.header_row, PROBLEMS_COLUMN, dict(problems),
-                           style=st.TOOL_BODY, header_style=st.TOOL_HEADER, width=40)
+                           style=st.TOOL_WRAP, header_style=st.TOOL_HEADER, width=40)
     fills = cell_fills(report)
     if MARKS_COLUMN in ledger.tool_columns:  # added by the ribbon's 校验: its colours read these marks
         writer.set_tool_column(ledger.sheet, ledger.header_row, MARKS_COLUMN, dict(row_marks(fills)),
@@ -124,7 +137,7 @@ def check_text(analysis: Analysis, limit: int = 30) -> str:
         lines.append(f"注意：“校验规则”工作表中的规则代码 {'、'.join(unknown)} 不存在，已忽略；"
                      f"可用的代码见 taizhang new 生成的台账中的“校验规则”工作表")
     for code, count in report.counts.items():
-        lines.append(f"  {code}（{_title(code)}）：{count} 条")
+        lines.append(f"  {code}（{rule_title(code)}）：{count} 条")
     for f in report.findings[:limit]:
         lines.append(f"  {where(f, report)} [{f.severity.value}] {f.message}")
     if len(report.findings) > limit:

@@ -13,6 +13,7 @@ from taizhang.core.stats import paragraph
 from taizhang.macros.jobs.check import apply_check
 from taizhang.macros.jobs.due import apply_due
 from taizhang.macros.jobs.new import base_content
+from taizhang.macros.jobs.report import REPORT_NAME, summary_line, write_report
 from taizhang.macros.jobs.split import split
 from taizhang.macros.jobs.summary import apply_summary, summary_sheets
 from taizhang.workbook import sample_data
@@ -65,6 +66,7 @@ def run_demo(out_dir: Path, today: date) -> str:
     outcome = run_and_write(ledger, today, [apply_check, apply_due, apply_summary])
     analysis = outcome.analysis
     separate = new_workbook_with_sheets(out_dir / "统计表.xlsx", summary_sheets(analysis)).path
+    bulletin, report = write_report(analysis, out_dir / REPORT_NAME)
     handed_out = split(ledger, out_dir / "分发各单位", today)
     return "\n".join([
         f"示例台账已生成：{ledger}（按 {today.isoformat()} 计算）",
@@ -73,6 +75,7 @@ def run_demo(out_dir: Path, today: date) -> str:
         f"【时限】{_due_line(analysis)}",
         f"【统计】{paragraph(analysis.stats)}",
         f"  “汇总”“通报”“图表”工作表已写入台账，另存一份在“{separate.name}”",
+        f"【通报】{summary_line(bulletin, report.relative_to(out_dir))}可用 Word 或 WPS 打开，按 GB/T 9704 公文格式排版",
         f"【分发】为 {len(handed_out.files)} 个单位各生成一个只含本单位件的工作簿和一封邮件正文，在“分发各单位”文件夹；"
         f"{len(handed_out.skipped)} 件未分发（原因见 taizhang split 的输出）。单位填好交回后用 taizhang merge 合并",
         f"结果都在文件夹：{out_dir.resolve()}",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from taizhang.analysis import Analysis
@@ -228,32 +229,66 @@ def _band(sheet: ToolSheet, row: int, text: str, style: Style) -> None:
     sheet.merge(f"A{row}:{BULLETIN_LAST}{row}")
 
 
+CHART_ROW = 21.0  # points: the rows beside the charts, so a chart's height in rows is its height
+CHART_COLS = 8  # columns of width CHART_COL a chart spans
+CHART_COL = 10.0
+PIE_ROWS = 13
+# Rows of CHART_ROW a page holds below the title: landscape A4 (501 pt of 595 inside the margins)
+# at full size; portrait A4 (748 pt of 842) shrunk to fit the sheet's 125 units in its 97.
+LANDSCAPE_ROWS, PORTRAIT_ROWS = 21, 40
+
+
+def bar_layout(count: int) -> tuple[float, int]:
+    """The label font (points) and the height (rows) of a bar chart of `count` units: every
+    unit gets a band about twice its label's height, the font shrinking as units grow."""
+    label = 10.0 if count <= 12 else 9.0 if count <= 25 else 8.0 if count <= 45 else 7.0
+    return label, math.ceil((80 + count * label * 2.0) / CHART_ROW)
+
+
 def chart_sheet(analysis: Analysis) -> ToolSheet:
+    """图表: the tables the charts plot, and a chart only where there is something to plot; where
+    there is not, the sheet says so instead of drawing an empty frame."""
     stats = analysis.stats
     sheet = ToolSheet(CHART_SHEET)
     sheet.write(1, 1, "图表", st.TITLE)
+    overdue = sorted(((u.unit, u.figures.overdue or 0) for u in stats.by_unit if (u.figures.overdue or 0) > 0),
+                     key=lambda kv: -kv[1])
+    classes = [(f"{name}类", count) for name, count in stats.totals.classes.items()]
     sheet.write_row(3, ["承办单位", "逾期件数"], st.HEADER)
-    overdue = [(u.unit, u.figures.overdue or 0) for u in stats.by_unit if (u.figures.overdue or 0) > 0]
-    overdue.sort(key=lambda kv: -kv[1])
     for i, (unit, count) in enumerate(overdue, start=4):
         sheet.write_row(i, [unit, count], [st.BODY, st.BODY_CENTER])
-    end = 3 + max(len(overdue), 1)
+    end = 3 + len(overdue)
     if not overdue:
-        sheet.write_row(4, ["（无逾期）", 0], [st.BODY, st.BODY_CENTER])
-    start_classes = end + 3
+        end += 1
+        sheet.write(end, 1, "没有逾期件，不绘制“各单位逾期件数”图", NOTE)
+    start_classes = end + 2
     sheet.write_row(start_classes, [Col.RESULT, "件数"], st.HEADER)
-    classes = list(stats.totals.classes.items())
     for i, (name, count) in enumerate(classes, start=start_classes + 1):
-        sheet.write_row(i, [f"{name}类", count], [st.BODY, st.BODY_CENTER])
+        sheet.write_row(i, [name, count], [st.BODY, st.BODY_CENTER])
     class_end = start_classes + len(classes)
-    sheet.add_chart(Chart(kind="bar", title="各单位逾期件数", categories=f"A4:A{end}", values=f"B4:B{end}",
-                          anchor="D3", series_name="逾期件数", width_cols=9, height_rows=18))
-    sheet.add_chart(Chart(kind="pie", title="办理结果分类占比", categories=f"A{start_classes + 1}:A{class_end}",
-                          values=f"B{start_classes + 1}:B{class_end}", anchor="D23", series_name="件数",
-                          width_cols=9, height_rows=16))
-    sheet.column_width("A", 26)
-    sheet.column_width("B", 10)
-    sheet.print_setup(landscape=True, paper="A4", fit_width=1, fit_height=1)
+    if not any(count for _, count in classes):
+        sheet.write(class_end + 1, 1, "尚无已填写办理结果的件，不绘制“办理结果分类占比”图", NOTE)
+    label, bar_rows = bar_layout(len(overdue))
+    if overdue:  # beside the tables
+        sheet.add_chart(Chart(kind="bar", title="各单位逾期件数", categories=f"A4:A{end}", values=f"B4:B{end}",
+                              anchor="D3", series_name="逾期件数", width_cols=CHART_COLS, height_rows=bar_rows,
+                              label_size=label))
+    pie_row = class_end + 3
+    if any(count for _, count in classes):  # under the tables
+        sheet.add_chart(Chart(kind="pie", title="办理结果分类占比", categories=f"A{start_classes + 1}:A{class_end}",
+                              values=f"B{start_classes + 1}:B{class_end}", anchor=f"A{pie_row}", series_name="件数",
+                              width_cols=3, height_rows=PIE_ROWS, label_size=10))
+    for col in range(4, 4 + CHART_COLS):
+        sheet.column_width(col, CHART_COL)
+    last_row = max(3 + bar_rows, pie_row + PIE_ROWS)
+    for row in range(3, last_row + 1):
+        sheet.row_height(row, CHART_ROW)
+    # A bar chart taller than a landscape page prints on portrait A4; a pie that would run over
+    # the first page's end starts the next page: a page break never cuts a chart.
+    landscape = bar_rows <= LANDSCAPE_ROWS
+    if pie_row + PIE_ROWS > 3 + (LANDSCAPE_ROWS if landscape else PORTRAIT_ROWS):
+        sheet.page_break_after(pie_row - 1)
+    sheet.print_setup(landscape=landscape, paper="A4", fit_width=1, fit_height=0)
     return sheet
 
 

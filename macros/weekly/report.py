@@ -14,6 +14,7 @@ from taizhang.core.errors import FileInUse
 from taizhang.core.settings import SEVERITY_HEADER
 from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
 from taizhang.macros.jobs import sheet_styles as st
+from taizhang.macros.jobs.check import CODE, rule_title
 from taizhang.macros.jobs.due import overdue_sheet
 from taizhang.macros.weekly.changes import Changes, Entry
 from taizhang.macros.weekly.results import LedgerResult
@@ -115,21 +116,22 @@ def findings_sheet(result: LedgerResult) -> ToolSheet:
     sheet = ToolSheet("校验问题")
     report = a.report
     _title(sheet, "校验问题", f"共检查 {report.rows} 件：错误 {report.errors} 条，警告 {report.warnings} 条。"
-                          f"单元格为台账“{a.ledger.sheet}”工作表中的位置。", "I")
-    sheet.write_row(3, _cells(Col.SEQ, "单元格", Col.NUMBER, Col.HOST_UNIT, "列", SEVERITY_HEADER, "规则代码", "当前值", "问题说明"),
+                          f"单元格为台账“{a.ledger.sheet}”工作表中的位置。", "J")
+    sheet.write_row(3, _cells(Col.SEQ, "单元格", Col.NUMBER, Col.HOST_UNIT, "列", SEVERITY_HEADER, "规则", "当前值", "问题说明",
+                              "规则代码"),
                     st.HEADER)
     for i, f in enumerate(report.findings, start=1):
         case = cases.get(f.row) if f.sheet == report.sheet else None
         place = f.cell or f"第{f.row}行"
         place = place if f.sheet == report.sheet else f"“{f.sheet}”!{place}"
         sheet.write_row(3 + i, [i, place, case[Col.NUMBER] if case else None, case[Col.HOST_UNIT] if case else None,
-                                f.field or f.column, f.severity.value, f.code, f.value, f.message],
-                        [st.BODY_CENTER, st.BODY_CENTER, st.BODY, st.BODY, st.BODY, st.BODY_CENTER, st.BODY,
-                         st.BODY_WRAP, st.BODY_WRAP])
+                                f.field or f.column, f.severity.value, rule_title(f.code), f.value, f.message, f.code],
+                        [st.BODY_CENTER, st.BODY_CENTER, st.BODY_WRAP, st.BODY_WRAP, st.BODY_WRAP, st.BODY_CENTER,
+                         st.BODY_WRAP, st.BODY_WRAP, st.BODY_WRAP, CODE])
     if not report.findings:
         sheet.write(4, 1, "未发现问题", st.BODY)
-    sheet.autofilter(f"A3:I{max(3 + len(report.findings), 4)}")
-    _widths(sheet, (6, 10, 20, 22, 14, 7, 26, 20, 60))
+    sheet.autofilter(f"A3:J{max(3 + len(report.findings), 4)}")
+    _widths(sheet, (6, 10, 18, 20, 12, 7, 22, 18, 46, 14))
     sheet.freeze("A4")
     sheet.print_setup(landscape=True, paper="A4", repeat_rows=(3, 3))
     return sheet

@@ -62,6 +62,7 @@ class Chart:
     series_name: str | None = None
     width_cols: int = 8
     height_rows: int = 16
+    label_size: float = 9.0  # points, of the axis and data labels
 
 
 @dataclass
