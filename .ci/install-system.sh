@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# System packages the real-client tests need: LibreOffice headless (opens and converts what the
+# System packages the real-client tests need: LibreOffice headless, Calc and Writer (opens and converts what the
 # tool writes), poppler's pdftoppm (renders PDFs to PNG), CJK fonts (so Chinese renders), and the
 # strict readers of the built Excel add-in: a JDK (javac) with Apache POI, and Node.js with npm
 # (SheetJS cfb is then installed by tests/addin_readers.sh into a project-local folder).
@@ -8,6 +8,9 @@ need=()
 # Debian's python3 lacks ensurepip until python3-venv is installed, and `python3 -m venv` needs it.
 python3 -c "import ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+# Writer converts the 通报 (.docx) to PDF (taizhang report --pdf and its tests).
+dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || dpkg -s libreoffice-writer >/dev/null 2>&1 \
+  || need+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "CJK" || need+=(fonts-noto-cjk)
 command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)

@@ -1,6 +1,6 @@
 """The pure core on 20,000 cases, in one process: deadlines (both big presets) and statistics.
-No baseline exists for these, so the script prints seconds; the targets are issue 5's and 6's
-"well under a second". Run: python -m benchmarks.bench_core"""
+No baseline exists for these, so the script prints seconds; the target for each is "well under a
+second". Run: python -m benchmarks.bench_core"""
 
 from __future__ import annotations
 

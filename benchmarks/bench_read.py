@@ -1,5 +1,5 @@
 """`taizhang read`, `check` and `due` against a bare python-calamine read of the same file, in the
-same run. Targets: read <= 1.5x and check <= 1.5x the bare read (issues 2 and 4).
+same run. Targets: read <= 1.5x and check <= 1.5x the bare read (the reading and checking targets).
 Run: python -m benchmarks.bench_read [ROWS ...]
 Each variant runs in a fresh subprocess (best of 3), so imports and caches do not favour either.
 """
@@ -35,7 +35,7 @@ CHECK = """
 import sys, time
 from datetime import date
 import taizhang.validators, taizhang.core.deadlines
-from taizhang.macros.analysis import Analysis
+from taizhang.analysis import Analysis
 from taizhang.workbook.reader import read_workbook
 t = time.perf_counter()
 loaded = read_workbook(sys.argv[1])

@@ -8,6 +8,8 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 
+from taizhang.core.columns import Col
+
 
 class Category(StrEnum):
     SUGGESTION = "人大代表建议"
@@ -48,25 +50,25 @@ class Disclosure(StrEnum):
 
 # Spellings staff write, folded with `fold`, mapped to the canonical value.
 SPELLINGS: dict[str, dict[str, str]] = {
-    "类别": {
+    Col.CATEGORY: {
         "人大代表建议": Category.SUGGESTION, "建议": Category.SUGGESTION, "代表建议": Category.SUGGESTION,
         "人大建议": Category.SUGGESTION, "政协委员提案": Category.PROPOSAL, "提案": Category.PROPOSAL,
         "委员提案": Category.PROPOSAL, "政协提案": Category.PROPOSAL,
     },
-    "级别": {
+    Col.LEVEL: {
         "全国": Level.NATIONAL, "国家": Level.NATIONAL, "省": Level.PROVINCE, "省级": Level.PROVINCE,
         "自治区": Level.PROVINCE, "州(市)": Level.PREFECTURE, "州": Level.PREFECTURE, "市": Level.PREFECTURE,
         "州级": Level.PREFECTURE, "市级": Level.PREFECTURE, "州市": Level.PREFECTURE,
         "县(区)": Level.COUNTY, "县": Level.COUNTY, "区": Level.COUNTY, "县级": Level.COUNTY,
         "县区": Level.COUNTY, "区级": Level.COUNTY,
     },
-    "提出时间": {
+    Col.TIMING: {
         "大会期间": Timing.SESSION, "大会": Timing.SESSION, "会议期间": Timing.SESSION,
         "闭会期间": Timing.RECESS, "闭会": Timing.RECESS, "平时": Timing.RECESS,
     },
-    "本级承办方式": {r.value: r.value for r in Role} | {"主办单位": Role.HOST, "协办单位": Role.CO},
-    "代表意见": {o.value: o.value for o in Opinion} | {"比较满意": Opinion.BASICALLY},
-    "公开属性": {d.value: d.value for d in Disclosure} | {"公开": Disclosure.ACTIVE, "依申请": Disclosure.ON_REQUEST},
+    Col.ROLE: {r.value: r.value for r in Role} | {Col.HOST_UNIT: Role.HOST, Col.CO_UNITS: Role.CO},
+    Col.OPINION: {o.value: o.value for o in Opinion} | {"比较满意": Opinion.BASICALLY},
+    Col.DISCLOSURE: {d.value: d.value for d in Disclosure} | {"公开": Disclosure.ACTIVE, "依申请": Disclosure.ON_REQUEST},
 }
 
 CLASS_SCHEMES: dict[str, tuple[str, ...]] = {
@@ -109,8 +111,8 @@ def canonical_class(text: str | None) -> str | None:
 
 
 def allowed_values(column: str, class_scheme: str = "A/B/C") -> tuple[str, ...]:
-    if column == "办理结果":
+    if column == Col.RESULT:
         return CLASS_SCHEMES[class_scheme]
-    enum_of = {"类别": Category, "级别": Level, "提出时间": Timing, "本级承办方式": Role,
-               "代表意见": Opinion, "公开属性": Disclosure}
+    enum_of: dict[str, type[StrEnum]] = {Col.CATEGORY: Category, Col.LEVEL: Level, Col.TIMING: Timing, Col.ROLE: Role,
+               Col.OPINION: Opinion, Col.DISCLOSURE: Disclosure}
     return tuple(v.value for v in enum_of[column])

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes shared by every command."""
+    """The exit codes of every command (and of the weekly run); `taizhang --help` lists them."""
 
-    OK = 0
-    FINDINGS = 1
-    BAD_INPUT = 2
-    IN_USE = 3
-    FIDELITY = 4
+    OK = 0  # done
+    FINDINGS = 1  # done, with problems to look at: check errors, overdue cases, merge conflicts
+    BAD_INPUT = 2  # the input is wrong (file, sheet, cell, option, config); nothing was written
+    IN_USE = 3  # the workbook is open elsewhere, or was saved while we worked; nothing was written
+    FIDELITY = 4  # the write would have lost something; the original was kept
+    INTERNAL = 5  # a bug: the traceback went to the log, the user got a sentence
 
 
 class TaizhangError(Exception):
@@ -56,9 +59,6 @@ _OS_PROBLEMS = {
 def os_error(err: OSError, where: str = "") -> TaizhangError | None:
     """A Chinese message (exit 2) for the file-system faults a user can fix: a full disk, a name
     too long, a read-only place. None for anything else, which stays an internal error."""
-    import errno
-    import os
-
     names = {getattr(errno, n): n for n in _OS_PROBLEMS if hasattr(errno, n)}
     problem = _OS_PROBLEMS.get(names.get(err.errno or -1, ""))
     if problem is None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from taizhang.core.columns import TOOL_PREFIX, match_header, normalize_header
+from taizhang.core.columns import TOOL_PREFIX, Col, match_header
 from taizhang.core.values import clean_text
 
 SCAN_ROWS = 30  # headers sit near the top; titles take a row or two
 MIN_COLUMNS = 4  # fewer recognised headers than this is not a ledger
-KEY_COLUMNS = ("编号", "标题", "主办单位", "领衔人")  # a ledger names at least one of these
+KEY_COLUMNS = (Col.NUMBER, Col.TITLE, Col.HOST_UNIT, Col.LEAD)  # a ledger names at least one of these
 
 
 @dataclass
@@ -124,6 +124,3 @@ def find_header(grid: list[list[Any]], merged: list[tuple[int, int, int, int]] |
                 best = cand
     return best if best is not None and best.is_ledger else None
 
-
-def header_key(text: str) -> str:
-    return normalize_header(text)

@@ -1,16 +1,29 @@
 """A case (one ledger row) and the ledger as the tool understood it.
 
 Every value remembers its source cell, so any message can point at it.
+
+The one way to read a case's value in code is by its column: `case[Col.REPLY_DATE]` (typed: a
+date column gives `date | None`, 协办单位 a list, …), and its cell `case.ref(Col.REPLY_DATE)`. The
+English attributes (`case.reply_date`) are the model's storage, kept for pydantic and tests.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from taizhang.core.columns import BY_NAME, COLUMNS, Kind
+from taizhang.core.columns import (
+    BY_NAME,
+    Col,
+    DateColumn,
+    FlagColumn,
+    Kind,
+    NumberColumn,
+    TextColumn,
+    UnitsColumn,
+)
 
 
 def column_letter(index: int) -> str:
@@ -61,56 +74,60 @@ class Unparsed(BaseModel):
         return f"{self.column}{self.row}"
 
 
+_HEADER_OF: dict[str, str] = {c.field: c.value for c in Col}
+
+
 class Case(BaseModel):
     """One case. Attribute names are English; aliases are the canonical Chinese headers."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    # Each column's attribute is also read and written under its Chinese header (`Col.X`).
+    model_config = ConfigDict(populate_by_name=True, alias_generator=lambda name: _HEADER_OF.get(name, name))
 
     row: int
     sheet: str
     cells: dict[str, str] = Field(default_factory=dict)  # canonical name -> column letter
     extra: dict[str, Any] = Field(default_factory=dict)  # unknown columns, by their header
 
-    seq: str | None = Field(None, alias="序号")
-    number: str | None = Field(None, alias="编号")
-    category: str | None = Field(None, alias="类别")
-    level: str | None = Field(None, alias="级别")
-    year: int | None = Field(None, alias="年度")
-    session: str | None = Field(None, alias="届次会次")
-    timing: str | None = Field(None, alias="提出时间")
-    title: str | None = Field(None, alias="标题")
-    lead: str | None = Field(None, alias="领衔人")
-    cosigners: int | None = Field(None, alias="附议人数")
-    delegation: str | None = Field(None, alias="代表团")
-    phone: str | None = Field(None, alias="联系电话")
-    role: str | None = Field(None, alias="本级承办方式")
-    host_unit: str | None = Field(None, alias="主办单位")
-    co_units: list[str] = Field(default_factory=list, alias="协办单位")
-    assigned_date: date | None = Field(None, alias="交办日期")
-    received_date: date | None = Field(None, alias="签收日期")
-    key_case: bool | None = Field(None, alias="重点件")
-    supervisor: str | None = Field(None, alias="督办领导")
-    meeting_date: date | None = Field(None, alias="面商日期")
-    co_opinion_date: date | None = Field(None, alias="协办意见日期")
-    plan_date: date | None = Field(None, alias="办理方案日期")
-    draft_date: date | None = Field(None, alias="答复样稿日期")
-    reply_date: date | None = Field(None, alias="正式答复日期")
-    reply_number: str | None = Field(None, alias="答复文号")
-    result: str | None = Field(None, alias="办理结果")
-    opinion: str | None = Field(None, alias="代表意见")
-    rereply_date: date | None = Field(None, alias="重新答复日期")
-    plan_deadline: date | None = Field(None, alias="B类计划解决时限")
-    progress: str | None = Field(None, alias="落实进展")
-    extended_to: date | None = Field(None, alias="延期至")
-    extension_reason: str | None = Field(None, alias="延期理由")
-    returned_date: date | None = Field(None, alias="退回日期")
-    return_reason: str | None = Field(None, alias="退回理由")
-    filed_date: date | None = Field(None, alias="备案日期")
-    review_date: date | None = Field(None, alias="回头看日期")
-    publish_date: date | None = Field(None, alias="公开日期")
-    disclosure: str | None = Field(None, alias="公开属性")
-    disclosure_reason: str | None = Field(None, alias="不公开理由")
-    remark: str | None = Field(None, alias="备注")
+    seq: str | None = Field(None)
+    number: str | None = Field(None)
+    category: str | None = Field(None)
+    level: str | None = Field(None)
+    year: int | None = Field(None)
+    session: str | None = Field(None)
+    timing: str | None = Field(None)
+    title: str | None = Field(None)
+    lead: str | None = Field(None)
+    cosigners: int | None = Field(None)
+    delegation: str | None = Field(None)
+    phone: str | None = Field(None)
+    role: str | None = Field(None)
+    host_unit: str | None = Field(None)
+    co_units: list[str] = Field(default_factory=list)
+    assigned_date: date | None = Field(None)
+    received_date: date | None = Field(None)
+    key_case: bool | None = Field(None)
+    supervisor: str | None = Field(None)
+    meeting_date: date | None = Field(None)
+    co_opinion_date: date | None = Field(None)
+    plan_date: date | None = Field(None)
+    draft_date: date | None = Field(None)
+    reply_date: date | None = Field(None)
+    reply_number: str | None = Field(None)
+    result: str | None = Field(None)
+    opinion: str | None = Field(None)
+    rereply_date: date | None = Field(None)
+    plan_deadline: date | None = Field(None)
+    progress: str | None = Field(None)
+    extended_to: date | None = Field(None)
+    extension_reason: str | None = Field(None)
+    returned_date: date | None = Field(None)
+    return_reason: str | None = Field(None)
+    filed_date: date | None = Field(None)
+    review_date: date | None = Field(None)
+    publish_date: date | None = Field(None)
+    disclosure: str | None = Field(None)
+    disclosure_reason: str | None = Field(None)
+    remark: str | None = Field(None)
 
     @classmethod
     def from_read(cls, values: dict[str, Any], fields_set: set[str]) -> Case:
@@ -126,9 +143,29 @@ class Case(BaseModel):
         object.__setattr__(case, "__pydantic_private__", None)
         return case
 
-    def get(self, name: str) -> Any:
-        """The value of a canonical column by its Chinese name."""
-        return getattr(self, BY_NAME[name].field)
+    @overload
+    def __getitem__(self, column: DateColumn) -> date | None: ...
+
+    @overload
+    def __getitem__(self, column: NumberColumn) -> int | None: ...
+
+    @overload
+    def __getitem__(self, column: FlagColumn) -> bool | None: ...
+
+    @overload
+    def __getitem__(self, column: UnitsColumn) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, column: TextColumn) -> str | None: ...
+
+    @overload
+    def __getitem__(self, column: str) -> Any: ...
+
+    def __getitem__(self, column: str) -> Any:
+        """The value of a canonical column: `case[Col.REPLY_DATE]`, the one way code reads a case
+        (typed per column; a column held in a variable gives Any). KeyError for a name that is no
+        canonical column."""
+        return getattr(self, BY_NAME[column].field)
 
     def ref(self, name: str) -> CellRef | None:
         """The cell a canonical column's value came from, or None when the ledger lacks the column."""
@@ -144,7 +181,7 @@ class Case(BaseModel):
         """{canonical name: value} for the columns the ledger has, dates as ISO strings."""
         out: dict[str, Any] = {}
         for name in self.cells:
-            value = self.get(name)
+            value = self[name]
             if isinstance(value, date):
                 value = value.isoformat()
             elif BY_NAME[name].kind is Kind.UNITS:
@@ -168,11 +205,3 @@ class Ledger(BaseModel):
     cases: list[Case] = Field(default_factory=list)
     unparsed: list[Unparsed] = Field(default_factory=list)
 
-    def case_at(self, row: int) -> Case | None:
-        for case in self.cases:
-            if case.row == row:
-                return case
-        return None
-
-
-CANONICAL_ORDER: tuple[str, ...] = tuple(c.name for c in COLUMNS)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from itertools import repeat
 from typing import Any
 
-from taizhang.core.columns import BY_NAME, Kind
+from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import canonical, canonical_class
 from taizhang.core.gc_pause import paused_gc
 from taizhang.core.header import HeaderMatch
@@ -44,7 +44,7 @@ def _converter(name: str) -> Callable[[Any, int | None], Any]:
         return lambda v, _y: parse_flag(v)
     if kind is Kind.UNITS:
         return lambda v, _y: split_units(v)
-    if name == "办理结果":
+    if name == Col.RESULT:
         return lambda v, _y: canonical_class(clean_text(v))
     if kind is Kind.ENUM:
         return lambda v, _y: canonical(name, clean_text(v))
@@ -59,7 +59,7 @@ def _guess_year(grid: list[list[Any]], match: HeaderMatch, year_hint: int | None
         for value in grid[r]:
             if isinstance(value, str) and (found := year_from_text(value)):
                 return found
-    col = match.columns.get("年度")
+    col = match.columns.get(Col.YEAR)
     if col is not None:
         years: Counter[int] = Counter()
         for row in grid[match.last_row + 1:]:
@@ -168,7 +168,7 @@ def _build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMat
 
     columns = sorted(match.columns.items(), key=lambda kv: kv[1])
     letters = {name: column_letter(col) for name, col in columns}
-    year_col = match.columns.get("年度")
+    year_col = match.columns.get(Col.YEAR)
     years = _row_years(raw_column(year_col) if year_col is not None else None, len(kept), year)
     by_field: dict[str, list[Any]] = {}
     unparsed: list[Unparsed] = []

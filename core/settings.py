@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import CLASS_SCHEMES, fold
 from taizhang.core.errors import BadInput
 from taizhang.core.model import column_letter
@@ -53,6 +54,7 @@ class SheetTable:
     header_row: int
     headers: list[str]
     rows: list[SheetRow] = field(default_factory=list)
+    height: int = 0  # the sheet's last row holding anything (rows appended go below it)
 
     @classmethod
     def from_grid(cls, name: str, grid: list[list[Any]], header_row: int = 1) -> SheetTable:
@@ -68,7 +70,7 @@ class SheetTable:
             picked = {headers[i]: values[i] for i in headers if i < len(values) and values[i] not in (None, "")}
             if picked:
                 rows.append(SheetRow(r, picked, {h: column_letter(i) for i, h in headers.items()}))
-        return cls(name, header_row, list(headers.values()), rows)
+        return cls(name, header_row, list(headers.values()), rows, len(grid))
 
 
 class UnitKind(StrEnum):
@@ -115,6 +117,8 @@ class Params(BaseModel):
     ledger_sheet: str | None = None
     preset: str | None = None
     office: str | None = None  # 办理机关: the office that keeps the ledger (县人民政府办公室, 县人大常委会选工委 …)
+    doc_number: str | None = None  # 文号 of the 通报 (发文字号, 清政办发〔2026〕12号)
+    recipients: str | None = None  # 主送 of the 通报 (各乡（镇）人民政府，县政府各部门)
 
     def office_or(self, fallback: str) -> str:
         """The 办理机关 as the 参数 sheet names it; `fallback` (a neutral wording such as 本办, or a
@@ -125,11 +129,12 @@ class Params(BaseModel):
 OFFICE_LABEL = "办理机关"
 # Shown where a text must name the office and the 参数 sheet does not: visible, never a guess.
 OFFICE_PLACEHOLDER = "（办理机关：请在台账“参数”工作表填写）"
+DOC_NUMBER_LABEL, RECIPIENTS_LABEL = "文号", "主送"
 
 
 PARAM_KEYS: dict[str, tuple[str, str]] = {
     # label in the 参数 sheet -> (Params field, explanation shown beside it)
-    "年度": ("year", "台账所属年度，如 2025；“3月25日”这类没写年份的日期按此年度计"),
+    Col.YEAR: ("year", "台账所属年度，如 2025；“3月25日”这类没写年份的日期按此年度计"),
     "办理结果分类": ("class_scheme", "A/B/C、A/B/C/D 或 甲/乙/丙"),
     "临期提醒工作日": ("due_soon_days", "距截止日期不超过这么多个工作日即为“临期”"),
     "备份保留份数": ("backup_keep", "每次写回台账前在“备份”文件夹留一份，保留最近这么多份"),
@@ -138,13 +143,17 @@ PARAM_KEYS: dict[str, tuple[str, str]] = {
     "时限预设": ("preset", "时限规则所用的预设名称，仅作记录"),
     OFFICE_LABEL: ("office", "管理本台账的机关，如 县人民政府办公室、县人大常委会选工委、县政协提案委；"
                              "用于报告标题、填报说明、分发邮件落款和合并提示"),
+    DOC_NUMBER_LABEL: ("doc_number", "通报（taizhang report）的发文字号，如 清政办发〔2026〕12号；留空则在通报中留待填写"),
+    RECIPIENTS_LABEL: ("recipients", "通报的主送机关，如 各乡（镇）人民政府，县政府各部门；留空则在通报中留待填写"),
 }
 # Labels earlier versions wrote, still read: label -> the label it now is.
 PARAM_ALIASES: dict[str, str] = {"办理单位名称": OFFICE_LABEL}
 UNIT_HEADERS = ("单位名称", "简称", "别名", "类型", "排序", "电子邮箱")
 HOLIDAY_HEADERS = ("日期", "休/班", "说明")
 PARAM_HEADERS = ("参数", "值", "说明")
-CHECK_RULE_HEADERS = ("规则代码", "说明", "启用", "级别")
+# The checks' 级别 (错误/警告/提示) is spelled like the case column 级别, so it is named through it.
+SEVERITY_HEADER: str = Col.LEVEL
+CHECK_RULE_HEADERS = ("规则代码", "说明", "启用", SEVERITY_HEADER)
 
 
 class Settings(BaseModel):
@@ -268,9 +277,9 @@ def load_rule_settings(table: SheetTable) -> list[RuleSetting]:
             enabled = parse_flag(row.values.get("启用"))
         except Unparseable:
             raise _bad(table, row, "启用", "“是”或“否”") from None
-        severity_text = _text(row, "级别")
+        severity_text = _text(row, SEVERITY_HEADER)
         if severity_text and severity_text not in {s.value for s in Severity}:
-            raise _bad(table, row, "级别", "“错误”“警告”或“提示”")
+            raise _bad(table, row, SEVERITY_HEADER, "“错误”“警告”或“提示”")
         rules.append(RuleSetting(code=code, enabled=enabled is not False,
                                  severity=Severity(severity_text) if severity_text else None))
     return rules

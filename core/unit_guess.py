@@ -16,7 +16,7 @@ and only when the evidence is specific; anything unclear stays a unit of its own
    县农业机械局?) is left a unit of its own, with a note naming both.
    The full name (the longest of the group) is proposed as 单位名称, the shortest other as 简称,
    the rest as 别名.
-2. **Internal sections** (内设机构 or 下属单位, which may not reply on their own, seeds/000 三㈠): a
+2. **Internal sections** (内设机构 or 下属单位, which may not reply on their own, 精河2025通知 三㈠): a
    name that is another unit's name (or a short form of exactly one unit) followed by at least two
    more characters ending in a section suffix: 股, 科, 室, 办公室, 所, 中心, 站, 队, 组, 处, 办
    (县教体局基础教育股, 县教育和体育局办公室, 县自然资源局不动产登记中心). A government's own 办公室
@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import fold
 from taizhang.core.model import Case
 from taizhang.core.settings import Unit, UnitKind
@@ -99,9 +100,9 @@ def collect_names(cases: Iterable[Case]) -> list[FoundName]:
             entry.cos += 1
 
     for case in cases:
-        for raw in split_units(case.host_unit):
+        for raw in split_units(case[Col.HOST_UNIT]):
             add(raw, case.row, True)
-        for raw in case.co_units:
+        for raw in case[Col.CO_UNITS]:
             add(raw, case.row, False)
     return list(found.values())
 

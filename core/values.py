@@ -8,6 +8,8 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from taizhang.core.columns import Col
+
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's phantom 1900-02-29
 MAX_SERIAL = 2958465  # 9999-12-31
 # The dates a 台账 can hold: anything outside is a typo (9999, 2205) and is kept raw, so no job
@@ -150,7 +152,7 @@ def parse_year(value: object) -> int | None:
     raise Unparseable(f"“{text}”不是年度，应写作 2025")
 
 
-_YES = {"是", "重点", "重点件", "√", "✓", "y", "yes", "1", "true"}
+_YES = {"是", "重点", Col.KEY_CASE, "√", "✓", "y", "yes", "1", "true"}  # 重点件: the column's name as its value
 _NO = {"否", "非", "不是", "×", "n", "no", "0", "false", "-"}
 
 

@@ -1,4 +1,4 @@
-"""An in-memory stand-in for the part of xlwings the live layer uses (macros/excel_live.py).
+"""An in-memory stand-in for the part of xlwings the live layer uses (macros/excel/live.py).
 
 Backed by a grid read from a real workbook with python-calamine, shaped as xlwings returns it
 (floats, datetimes for dates, None for empty cells). Every operation that would cross into Excel

@@ -37,3 +37,22 @@ def convert(source: Path, fmt: str, out_dir: Path, timeout: float = 180) -> Path
     if result.returncode != 0 or not produced.exists():
         raise RuntimeError(f"LibreOffice failed on {source.name}: {result.returncode} {result.stdout} {result.stderr}")
     return produced
+
+
+def convert_many(sources: list[Path], fmt: str, out_dir: Path, timeout: float = 300) -> list[Path]:
+    """Convert several files in one LibreOffice run (one start-up instead of one per file)."""
+    binary = soffice_binary()
+    if binary is None:
+        raise RuntimeError("soffice not found")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        result = subprocess.run(
+            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", FILTERS[fmt], "--outdir", str(out_dir), *map(str, sources)],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )
+    produced = [out_dir / f"{s.stem}.{fmt}" for s in sources]
+    missing = [p.name for p in produced if not p.exists()]
+    if result.returncode != 0 or missing:
+        raise RuntimeError(f"LibreOffice failed on {missing}: {result.returncode} {result.stdout} {result.stderr}")
+    return produced

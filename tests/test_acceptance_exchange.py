@@ -1,4 +1,4 @@
-"""Black-box acceptance tests for split → edit → merge (issue 8) and the weekly run (issue 9),
+"""Black-box acceptance tests for split → edit → merge and the weekly run (docs/domain.md#exchange-of-workbooks),
 through the CLI on ledgers built with openpyxl, outputs read with python-calamine."""
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def test_merge_into_an_unreadable_master_exits_2(tmp_path: Path) -> None:
     assert "坏台账.xlsx" in result.output and "Traceback" not in result.output
 
 
-# ---------------------------------------------------------------- weekly (issue 9)
+# ---------------------------------------------------------------- weekly
 
 CONFIG = """
 [run]

@@ -1,5 +1,5 @@
 """Black-box acceptance tests: the CLI on ledgers built here, expected values worked out by hand from
-../shared/domain.md and the issues (2, 4, 5, 6), never by calling the library that produced them.
+docs/domain.md, never by calling the library that produced them.
 
 Ledgers start from `taizhang new --preset 代表法三个月` (what an office would do) and are filled in
 with openpyxl as staff would type them; outputs are read with python-calamine.
@@ -78,7 +78,7 @@ def sheets(path: Path) -> dict[str, list[list[Any]]]:
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 
-# ---------------------------------------------------------------- deadlines (issue 5, domain.md)
+# ---------------------------------------------------------------- deadlines (docs/domain.md#deadline-rules)
 
 def test_domain_worked_examples_three_months_after_assignment(blank: Path, tmp_path: Path) -> None:
     ledger = build(blank, tmp_path / "台账.xlsx", [
@@ -131,7 +131,7 @@ def test_dissatisfied_case_owes_a_new_reply_one_month_after_the_reply(blank: Pat
     assert c["stage"] == "重新答复"
     # 05-18, 05-19, 05-20 are the working days overdue
     assert c["working_days_left"] == -3
-    # issue 4: 不满意 without a 重新答复 once its deadline passed is a finding at the 重新答复日期 cell
+    # 不满意 without a 重新答复 once its deadline passed is a finding at the 重新答复日期 cell
     result = run("check", ledger, "--json", "--today", "2026-05-20")
     findings = json.loads(result.output)["findings"]
     assert ("dissatisfied-without-rereply", 3) in {(f["code"], f["row"]) for f in findings}
@@ -164,7 +164,7 @@ def test_deadline_in_a_year_nobody_knows_is_unknown(blank: Path, tmp_path: Path)
     assert {"stage": "正式答复", "due": None, "state": "未知"} in c["stages"]
 
 
-# ---------------------------------------------------------------- statistics (issue 6)
+# ---------------------------------------------------------------- statistics (docs/domain.md#statistics)
 
 def test_seed_004_four_suggestions_shares_over_classified_cases(blank: Path, tmp_path: Path) -> None:
     co = {"本级承办方式": "协办", "交办日期": date(2026, 3, 20), "协办意见日期": date(2026, 4, 1),
@@ -193,7 +193,7 @@ def test_seed_004_four_suggestions_shares_over_classified_cases(blank: Path, tmp
 
 
 def test_seed_000_opening_counts_by_level_category_and_role(blank: Path, tmp_path: Path) -> None:
-    """seeds/000: 州人大代表建议36件,其中主办13件,协办23件。州政协委员提案45件,其中主办11件,协办34件。"""
+    """精河2025通知 (docs/domain.md#sources): 州人大代表建议36件,其中主办13件,协办23件。州政协委员提案45件,其中主办11件,协办34件。"""
     rows: list[dict[str, Any]] = []
     n = 0
     for category, hosted, co in (("人大代表建议", 13, 23), ("政协委员提案", 11, 34)):
@@ -241,14 +241,14 @@ def test_rates_on_a_hand_checked_ledger(blank: Path, tmp_path: Path) -> None:
     assert rates["解决率"] == {"num": 2, "den": 3, "value": "66.67%"}
     assert out["classes"] == {"A": {"count": 1, "share": "33.33%"}, "B": {"count": 1, "share": "33.33%"},
                               "C": {"count": 1, "share": "33.33%"}}
-    # 满意 alone is published too (issue 6: "满意率 (满意+基本满意) and 满意 alone")
+    # 满意 alone is published too ("满意率 (满意+基本满意) and 满意 alone")
     alone = [v for k, v in rates.items() if k != "满意率" and k.startswith("满意")]
     assert alone == [{"num": 1, "den": 3, "value": "33.33%"}]
     unit = next(u for u in out["by_unit"] if u["unit"] == "县交通运输局")
     assert unit["逾期件数"] == 1
 
 
-# ---------------------------------------------------------------- check (issue 4)
+# ---------------------------------------------------------------- check (docs/domain.md#checks-on-a-case)
 
 def test_check_findings_are_row_column_code_triples_and_exit_1(blank: Path, tmp_path: Path) -> None:
     ledger = build(blank, tmp_path / "台账.xlsx", [
@@ -309,7 +309,7 @@ def test_new_blank_ledger_is_clean(blank: Path, tmp_path: Path) -> None:
     assert json.loads(stats.output)["totals"]["件数"] == 0
 
 
-# ---------------------------------------------------------------- read (issue 2 item 7)
+# ---------------------------------------------------------------- read
 
 def test_read_json_shape_and_values(blank: Path, tmp_path: Path) -> None:
     ledger = build(blank, tmp_path / "台账.xlsx", [
@@ -339,7 +339,7 @@ def test_read_json_shape_and_values(blank: Path, tmp_path: Path) -> None:
     assert ("unparsed-value", 4, "T") in {(f["code"], f["row"], f["column"]) for f in findings}
 
 
-# ---------------------------------------------------------------- bad input (issue 2)
+# ---------------------------------------------------------------- bad input
 
 def _two_ledgers(path: Path) -> None:
     book = Workbook()
@@ -407,7 +407,7 @@ def test_two_ledger_sheets_resolved_by_sheet_option(tmp_path: Path) -> None:
     assert json.loads(result.output)["sheet"] == "提案台账"
 
 
-# ---------------------------------------------------------------- --write keeps everything (issue 3)
+# ---------------------------------------------------------------- --write keeps everything
 
 def test_write_commands_back_up_and_keep_every_original_value(blank: Path, tmp_path: Path) -> None:
     ledger = build(blank, tmp_path / "台账.xlsx", [

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from lxml import etree
 
 from taizhang.core.errors import BadInput
-from taizhang.macros import ribbon
-from taizhang.macros.addin_cmd import addin
-from taizhang.macros.ribbon import HANDLERS
+from taizhang.macros.cli.addin import addin
+from taizhang.macros.excel import ribbon
+from taizhang.macros.excel.ribbon import HANDLERS
 from taizhang.workbook.addin import CALLBACK_MODULE, CONF_SHEET, addin_bytes, build_addin, vendor
 from taizhang.workbook.addin.ovba import compress, decompress
 

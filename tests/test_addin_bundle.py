@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from taizhang.core.errors import BadInput
-from taizhang.macros.addin_bundle import BAT_ENCODING, BAT_NAME, missing_for_windows
-from taizhang.macros.addin_cmd import addin
+from taizhang.macros.cli.addin import addin
+from taizhang.macros.jobs.addin_bundle import BAT_ENCODING, BAT_NAME, missing_for_windows
 
 PYTHON = "3.11"
 UNREACHABLE = re.compile(r"NewConnectionError|Max retries exceeded|Temporary failure in name resolution|"
@@ -88,7 +88,7 @@ def test_install_bat_uses_only_the_folder(bundle: Path) -> None:
 
 def test_bundle_outside_a_checkout_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import taizhang
-    from taizhang.macros import addin_bundle
+    from taizhang.macros.jobs import addin_bundle
 
     monkeypatch.setattr(taizhang, "__file__", str(tmp_path / "site-packages" / "taizhang" / "__init__.py"))
     with pytest.raises(BadInput, match="源码目录"):

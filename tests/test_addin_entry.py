@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from taizhang.macros import ribbon
+from taizhang.macros.excel import ribbon
+from taizhang.macros.logs import ribbon_log_path
 from taizhang.workbook.addin.config import effective_config, user_config_text
 from tests.fake_xlwings import FakeBook
 
@@ -75,7 +76,7 @@ def test_book_caller_failing_is_shown_in_chinese_and_exits_nonzero(capsys: pytes
     assert ended.value.code == 1
     assert len(shown) == 1 and "没能找到您点按钮时所在的工作簿" in shown[0] and "受保护的视图" in shown[0]
     assert shown[0] in capsys.readouterr().err  # xlwings shows stderr when the exit status is not 0
-    assert "Book.caller() failed" in ribbon.log_path().read_text(encoding="utf-8")
+    assert "Book.caller() failed" in ribbon_log_path().read_text(encoding="utf-8")
 
 
 def test_an_alert_excel_cannot_show_goes_to_the_message_box() -> None:

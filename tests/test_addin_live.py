@@ -13,12 +13,13 @@ import pytest
 
 from benchmarks.ledger_gen import generate
 from taizhang.core.model import column_index, column_letter
-from taizhang.macros import ribbon
-from taizhang.macros.check_job import PROBLEMS_COLUMN, apply_check
-from taizhang.macros.due_job import DUE_COLUMN, LEFT_COLUMN, STAGE_COLUMN, STATUS_COLUMN, apply_due
-from taizhang.macros.excel_jobs import SETTINGS_ORDER
-from taizhang.macros.writeback import run_and_write
+from taizhang.macros.excel import ribbon
+from taizhang.macros.excel.jobs import SETTINGS_ORDER
+from taizhang.macros.jobs.check import PROBLEMS_COLUMN, apply_check
+from taizhang.macros.jobs.due import DUE_COLUMN, LEFT_COLUMN, STAGE_COLUMN, STATUS_COLUMN, apply_due
+from taizhang.macros.logs import ribbon_log_path
 from taizhang.workbook.reader import read_workbook
+from taizhang.writeback import run_and_write
 from tests.fake_xlwings import FakeBook
 
 TODAY = date(2026, 5, 20)
@@ -116,12 +117,12 @@ def test_a_failure_restores_excel_and_ends_in_a_message_box(ledgers: dict[int, P
     def broken(*_: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("taizhang.macros.excel_jobs._analysis", broken)
+    monkeypatch.setattr("taizhang.macros.excel.jobs._analysis", broken)
     message = ribbon.run("due", book, TODAY)
     assert "内部错误" in message and "Traceback" not in message and "boom" not in message
     assert book.app.history[-2:] == [("calculation", "automatic"), ("screen_updating", True)]
     assert book.app.alerts[-1][2] == "critical"
-    assert "boom" in ribbon.log_path().read_text(encoding="utf-8")
+    assert "boom" in ribbon_log_path().read_text(encoding="utf-8")
 
 
 def test_a_workbook_without_a_ledger_gets_a_chinese_explanation() -> None:
@@ -189,7 +190,7 @@ def _with_settings(sample: Path, path: Path, rows: int) -> Path:
 @pytest.fixture(scope="module")
 def with_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     """The demo sample (381 rows, five settings sheets) and a 20,000-row ledger with the same settings."""
-    from taizhang.macros.demo import write_sample
+    from taizhang.macros.jobs.demo import write_sample
 
     folder = tmp_path_factory.mktemp("with_settings")
     (folder / "sample").mkdir()
@@ -200,7 +201,7 @@ def with_settings(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
 
 def _returned(master: Path, tmp: Path) -> Path:
     """A 回收 folder beside `master` holding one unit's filled return (as test_merge_roundtrip makes it)."""
-    from taizhang.macros.split_job import split
+    from taizhang.macros.jobs.split import split
     from tests.test_merge_roundtrip import HOST, REPLY, edit, first_host_case
 
     [unit_file] = split(master, tmp / "分发", TODAY, units=[HOST]).files
@@ -218,7 +219,7 @@ def test_every_button_stays_in_budget_with_settings_sheets(tag: str, rows: int, 
                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     master = shutil.copyfile(with_settings[rows], tmp_path / "台账.xlsx")
     if tag == "split" and rows > SAMPLE_ROWS:  # 80 s of writing unit workbooks, none of it calls Excel
-        from taizhang.macros import split_job
+        from taizhang.macros.jobs import split as split_job
 
         real = split_job.split
         monkeypatch.setattr(split_job, "split", lambda path, out, today: real(path, out, today, units=["县财政局"]))
@@ -280,9 +281,9 @@ def _fake_sheet(book: FakeBook, name: str) -> dict[tuple[int, int], Any]:
     ("check", ["校验结果"]), ("mark_overdue", ["逾期清单"]), ("summary", ["汇总", "通报", "图表"])])
 def test_tool_sheets_equal_the_file_path(tag: str, names: list[str], with_settings: dict[int, Path],
                                          tmp_path: Path) -> None:
-    from taizhang.macros.due_job import apply_due
-    from taizhang.macros.excel_sheets import CHART_NOTE
-    from taizhang.macros.summary_job import apply_summary
+    from taizhang.macros.excel.sheets import CHART_NOTE
+    from taizhang.macros.jobs.due import apply_due
+    from taizhang.macros.jobs.summary import apply_summary
 
     master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
     book = FakeBook.from_file(master, saved=True)
@@ -297,8 +298,8 @@ def test_tool_sheets_equal_the_file_path(tag: str, names: list[str], with_settin
 
 
 def test_tool_sheets_keep_text_as_text_and_get_formatting_within_budget(tmp_path: Path) -> None:
-    from taizhang.macros import excel_live as live
-    from taizhang.macros import excel_sheets
+    from taizhang.macros.excel import live
+    from taizhang.macros.excel import sheets as excel_sheets
     from taizhang.workbook.writer import Style, ToolSheet
 
     sheet = ToolSheet("汇总")
@@ -325,8 +326,8 @@ def test_tool_sheets_keep_text_as_text_and_get_formatting_within_budget(tmp_path
 
 
 def test_split_writes_the_same_files_as_the_command_line(with_settings: dict[int, Path], tmp_path: Path) -> None:
-    from taizhang.macros.excel_split_merge import split_folder
-    from taizhang.macros.split_job import split
+    from taizhang.macros.excel.split_merge import split_folder
+    from taizhang.macros.jobs.split import split
 
     master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
     message = ribbon.run("split", FakeBook.from_file(master, saved=True), TODAY)
@@ -358,8 +359,8 @@ def test_merge_without_a_return_folder_says_where_to_put_files(with_settings: di
 @pytest.mark.parametrize("formula", [False, True])
 def test_merge_applies_the_same_values_as_the_command_line(formula: bool, with_settings: dict[int, Path],
                                                            tmp_path: Path) -> None:
-    from taizhang.macros.excel_split_merge import merge_button, returned_files
-    from taizhang.macros.merge_job import merge
+    from taizhang.macros.excel.split_merge import merge_button, returned_files
+    from taizhang.macros.jobs.merge import merge
 
     when = datetime(2026, 5, 21, 9, 30)
     master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
@@ -448,8 +449,8 @@ def test_live_colours_are_the_file_paths_fills(tag: str, apply: Any, with_settin
 
 def test_every_problem_cell_is_coloured_on_a_big_ledger(with_settings: dict[int, Path], tmp_path: Path) -> None:
     """20,000 rows: thousands of problem cells, all coloured, within the budget."""
-    from taizhang.macros.analysis import Analysis
-    from taizhang.macros.check_job import cell_fills
+    from taizhang.analysis import Analysis
+    from taizhang.macros.jobs.check import cell_fills
 
     master = shutil.copyfile(with_settings[20_000], tmp_path / "台账.xlsx")
     book = FakeBook.from_file(master, saved=True)

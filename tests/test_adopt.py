@@ -17,8 +17,8 @@ from openpyxl import Workbook
 
 from taizhang.core.settings import UnitKind
 from taizhang.core.unit_guess import FoundName, is_short_form, propose_units, section_parent
-from taizhang.macros.adopt_job import propose
 from taizhang.macros.cli import cli
+from taizhang.macros.jobs.adopt import propose
 
 TODAY = date(2025, 6, 3)
 

@@ -98,8 +98,8 @@ def test_check_write_with_a_stray_value_far_below_writes_and_reads_back(tidy: Pa
 
 
 def test_merge_survives_a_returned_file_with_a_far_value(tmp_path: Path) -> None:
-    from taizhang.macros.demo import write_sample
-    from taizhang.macros.split_job import split
+    from taizhang.macros.jobs.demo import write_sample
+    from taizhang.macros.jobs.split import split
 
     master = write_sample(tmp_path / "台账.xlsx", date(2026, 5, 20))
     files = split(master, tmp_path / "分发", date(2026, 5, 20)).files

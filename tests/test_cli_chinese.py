@@ -41,7 +41,9 @@ TYPE_NAMES = sorted({t.name for t in vars(click.types).values()
 
 def commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     yield path
-    for name, sub in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the group loads each command when asked for it
+        sub = group.get_command(context, name)
         if isinstance(sub, click.Group):
             yield from commands(sub, (*path, name))
         else:
@@ -71,7 +73,7 @@ def test_no_english_from_click(path: tuple[str, ...], extra: list[str], tmp_path
                                monkeypatch: pytest.MonkeyPatch) -> None:
     command = cli
     for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
+        command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
     if extra == [] and not any(p.required for p in command.params) and not isinstance(command, click.Group):
         pytest.skip("nothing is missing: the command would run")
     monkeypatch.chdir(tmp_path)  # whatever a command writes stays in the test's folder

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from taizhang.macros import console
+from taizhang.core.errors import ExitCode
+from taizhang.macros import logs
 from taizhang.macros.cli import cli
+from taizhang.macros.cli import common as console
 from tests.messy import tidy_ledger
 
 
@@ -43,7 +45,7 @@ def test_out_replaces_what_the_tool_wrote_before(tmp_path: Path) -> None:
 
 def test_internal_error_shows_a_sentence_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          capfd: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(console, "log_path", lambda: tmp_path / "taizhang.log")
+    monkeypatch.setattr(logs, "cli_log_path", lambda: tmp_path / "taizhang.log")
 
     @console.friendly_errors
     def broken() -> None:
@@ -51,7 +53,7 @@ def test_internal_error_shows_a_sentence_not_a_traceback(tmp_path: Path, monkeyp
 
     with pytest.raises(SystemExit) as caught:
         broken()
-    assert caught.value.code == console.INTERNAL_ERROR
+    assert caught.value.code == ExitCode.INTERNAL
     err = capfd.readouterr().err
     assert "程序内部错误" in err
     assert "Traceback" not in err

@@ -11,12 +11,12 @@ import pytest
 import python_calamine as pc
 from click.testing import CliRunner
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import to_json
-from taizhang.macros.analysis import Analysis
-from taizhang.macros.check_job import PROBLEMS_COLUMN
 from taizhang.macros.cli import cli
-from taizhang.macros.demo import write_sample
-from taizhang.macros.due_job import STATUS_COLUMN
+from taizhang.macros.jobs.check import PROBLEMS_COLUMN
+from taizhang.macros.jobs.demo import write_sample
+from taizhang.macros.jobs.due import STATUS_COLUMN
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.sample_data import generate
 
@@ -140,7 +140,7 @@ def test_overdue_groups_name_and_order_units_as_the_statistics_do() -> None:
     from taizhang.core.model import Case, Ledger
     from taizhang.core.settings import Settings, Unit
     from taizhang.core.stats.units import NO_HOST
-    from taizhang.macros.due_job import overdue_groups
+    from taizhang.macros.jobs.due import overdue_groups
 
     settings = Settings(units=[Unit(name="县水利局", short="水利局", order=1),
                                Unit(name="县教育和体育局", aliases=["教体局"], order=2)])

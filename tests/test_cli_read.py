@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from taizhang.macros.cli import cli
-from taizhang.macros.read_job import ledger_json
+from taizhang.macros.jobs.read import ledger_json
 from taizhang.workbook.reader import read_ledger
 from tests.messy import messy_ledger
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 
 from taizhang.macros.cli import cli
-from taizhang.macros.due_job import STATUS_COLUMN
+from taizhang.macros.jobs.due import STATUS_COLUMN
 from taizhang.workbook.writer import TOOL_FILLS
 
 USER_YELLOW = "FFFFFF00"

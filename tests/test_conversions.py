@@ -51,7 +51,7 @@ def test_a_text_file_named_xls_leaves_nothing_behind(tmp_path: Path, soffice: st
 
 @pytest.mark.libreoffice
 def test_a_write_refused_after_converting_leaves_nothing_behind(xls: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import taizhang.macros.check_job as check_job
+    import taizhang.macros.cli.check as check_job  # the check command's own reference to apply_check
 
     def refuse(writer: object, analysis: object) -> None:
         raise BadInput("测试：写入被拒绝")

@@ -60,7 +60,7 @@ def test_natural_days_ending_in_mid_autumn_move(cal: WorkCalendar) -> None:
 
 
 def test_thirty_working_days_over_labour_day_with_make_up_sunday(cal: WorkCalendar) -> None:
-    # seeds/001: 协办意见 within 30 working days of 交办; 2023-04-23 (Sunday) and 05-06 (Saturday) are working days
+    # 彭水2023通知: 协办意见 within 30 working days of 交办; 2023-04-23 (Sunday) and 05-06 (Saturday) are working days
     assert workdays_after(cal, date(2023, 4, 10), 30) == date(2023, 5, 23)
 
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from taizhang.macros import ribbon
 from taizhang.macros.cli import cli
-from taizhang.macros.holidays_live import PASTE_SHEET
+from taizhang.macros.excel import ribbon
+from taizhang.macros.excel.holidays import PASTE_SHEET
 from tests.fake_xlwings import FakeBook
 from tests.ledger_factory import write_ledger
 from tests.test_holidays_cmd import SYNTHETIC_2027

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 
 from taizhang.core.calendar import WorkCalendar
 from taizhang.core.holidays.reminder import year_to_remind
-from taizhang.macros import ribbon
 from taizhang.macros.cli import cli
+from taizhang.macros.excel import ribbon
 from taizhang.macros.weekly.run import run_once
 from taizhang.macros.weekly.summary import ledger_lines
 from tests.fake_xlwings import FakeBook

@@ -12,8 +12,8 @@ import openpyxl
 import python_calamine as pc
 from click.testing import CliRunner
 
-from taizhang.macros.merge_job import merge
-from taizhang.macros.split_merge_cmd import merge_cmd, split_cmd
+from taizhang.macros.cli.split_merge import merge_cmd, split_cmd
+from taizhang.macros.jobs.merge import merge
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer import LedgerWriter
 from tests import test_merge_roundtrip as roundtrip

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 import python_calamine as pc
 
-from taizhang.macros.demo import write_sample
-from taizhang.macros.merge_job import merge
-from taizhang.macros.split_job import split
+from taizhang.macros.jobs.demo import write_sample
+from taizhang.macros.jobs.merge import merge
+from taizhang.macros.jobs.split import split
 from taizhang.workbook.reader import read_workbook
 from tests.libreoffice import convert
 

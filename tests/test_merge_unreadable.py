@@ -13,8 +13,8 @@ from typing import Any
 import openpyxl
 from click.testing import CliRunner
 
-from taizhang.macros.merge_job import merge
-from taizhang.macros.split_merge_cmd import merge_cmd
+from taizhang.macros.cli.split_merge import merge_cmd
+from taizhang.macros.jobs.merge import merge
 from tests import test_merge_roundtrip as roundtrip
 from tests.test_merge_hostile import rezip
 from tests.test_merge_roundtrip import HOST, REPLY, TODAY, WHEN, edit, first_host_case, header, master_values

@@ -54,7 +54,8 @@ def test_new_ledger_has_dropdowns_frozen_header_and_print_setup(blank: Path) -> 
     assert '"A,B,C"' in formulas
     assert 'ySplit="2"' in sheet  # header frozen
     assert 'orientation="landscape"' in sheet
-    assert 'paperSize="9"' in sheet  # A4
+    assert 'paperSize="8"' in sheet  # A3: forty columns one page wide (workbook/sheet_print.py)
+    assert 'fitToHeight="0"' in sheet and 'fitToPage="1"' in sheet
     workbook = zipfile.ZipFile(blank).read("xl/workbook.xml").decode("utf-8")
     assert "_xlnm.Print_Titles" in workbook
 

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from taizhang.core.settings import OFFICE_PLACEHOLDER, PARAMS_SHEET, SheetTable, load_params
 from taizhang.macros.cli import cli
-from taizhang.macros.merge_job import merge
-from taizhang.macros.split_job import split
+from taizhang.macros.jobs.merge import merge
+from taizhang.macros.jobs.split import split
 from tests.ledger_factory import clean_row, write_ledger
 
 TODAY = date(2025, 6, 3)

@@ -8,6 +8,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -49,7 +50,10 @@ def test_help_is_chinese_for_every_command() -> None:
     top = runner.invoke(cli, ["--help"])
     assert top.exit_code == 0
     assert "台账助手" in top.output
-    for name, command in cli.commands.items():
+    context = click.Context(cli)
+    for name in cli.list_commands(context):  # the group loads each command when asked for it
+        command = cli.get_command(context, name)
+        assert command is not None, name
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "例：" in result.output, f"{name} help lacks an example"

@@ -8,10 +8,10 @@ from pathlib import Path
 import python_calamine as pc
 from click.testing import CliRunner
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import PRESETS
-from taizhang.macros.analysis import Analysis
 from taizhang.macros.cli import cli
-from taizhang.macros.new_ledger import new_ledger
+from taizhang.macros.jobs.new import new_ledger
 from taizhang.workbook.reader import read_workbook
 from tests.test_deadlines_properties import plain
 

@@ -1,4 +1,4 @@
-"""The built-in sample ledger: deterministic, the scale of seeds/002, clean except the planted mistakes."""
+"""The built-in sample ledger: deterministic, the scale of 进展情况2024, clean except the planted mistakes."""
 
 from __future__ import annotations
 

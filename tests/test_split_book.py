@@ -10,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from taizhang.macros.demo import write_sample
-from taizhang.macros.split_job import CO_FIELDS, HOST_FIELDS, SplitResult, assignments, split
+from taizhang.core.exchange import CO_FIELDS, HOST_FIELDS
+from taizhang.macros.jobs.demo import write_sample
+from taizhang.macros.jobs.split import SplitResult, assignments, split
 from taizhang.workbook.reader import read_workbook
 
 TODAY = date(2026, 5, 20)

@@ -15,7 +15,7 @@ from taizhang.core.stats import Rate, percent, percent_value
 @pytest.mark.parametrize(
     ("num", "den", "shown"),
     [
-        (2, 3, "66.67%"),  # seeds/004
+        (2, 3, "66.67%"),  # 新疆2024报告
         (1, 3, "33.33%"),
         (1, 8, "12.50%"),
         (1, 6, "16.67%"),

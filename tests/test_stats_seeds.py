@@ -1,4 +1,5 @@
-"""The published figures of the seed notices, reproduced from ledgers built for them."""
+"""The published figures of public notices and reports (docs/domain.md#sources), reproduced from ledgers
+built for them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def cases_of(count: int, start: int, **values: Any) -> list[Case]:
 
 
 def seed_004() -> list[Case]:
-    """seeds/004: 4 suggestions, 协办3件, 参阅1件; A类2件 占66.67%, B类1件 占33.33%; 办结率100%."""
+    """新疆2024报告: 4 suggestions, 协办3件, 参阅1件; A类2件 占66.67%, B类1件 占33.33%; 办结率100%."""
     replied = {"类别": "人大代表建议", "级别": "全国", "年度": 2024, "本级承办方式": "协办",
                "主办单位": "自治区发展改革委", "正式答复日期": date(2024, 6, 20)}
     return [
@@ -39,7 +40,7 @@ def test_seed_004_shares_are_over_the_classified_cases() -> None:
 
 
 def seed_000() -> list[Case]:
-    """seeds/000 (精河县 2025): 州人大代表建议36件,其中主办13件,协办23件。州政协委员提案45件,其中主办11件,
+    """精河2025通知: 州人大代表建议36件,其中主办13件,协办23件。州政协委员提案45件,其中主办11件,
     协办34件。2021年以来B类州人大代表建议13件, B类政协委员提案8件, 县人大代表建议25件, 县政协委员提案43件."""
     zhou = {"级别": "州", "年度": 2025, "主办单位": "县发改委"}
     county = {"级别": "县", "年度": 2025, "本级承办方式": "主办", "主办单位": "县发改委"}

@@ -12,10 +12,10 @@ import pytest
 import python_calamine as pc
 from click.testing import CliRunner
 
+from taizhang.analysis import Analysis
 from taizhang.core.stats import stats_json
-from taizhang.macros.analysis import Analysis
 from taizhang.macros.cli import cli
-from taizhang.macros.demo import write_sample
+from taizhang.macros.jobs.demo import write_sample
 from taizhang.workbook.reader import read_workbook
 
 TODAY = date(2026, 5, 20)

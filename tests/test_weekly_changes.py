@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.settings import Severity
-from taizhang.macros.analysis import Analysis
 from taizhang.macros.weekly.run import run_once
 from taizhang.workbook.reader import read_workbook
 from tests.weekly_helpers import MONDAY, NEXT_MONDAY, sample_copy, sheet_rows, sheet_text, write_config

@@ -10,9 +10,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from taizhang.macros.cli.weekly import schedule_cmd, weekly_cmd
+from taizhang.macros.logs import stop_weekly_log
 from taizhang.macros.weekly.config import EXAMPLE, load_config
-from taizhang.macros.weekly.logs import stop_logging
-from taizhang.macros.weekly_cmd import schedule_cmd, weekly_cmd
 from tests.weekly_helpers import sample_copy
 
 CLI = click.Group("taizhang", commands={"weekly": weekly_cmd, "schedule": schedule_cmd})
@@ -21,7 +21,7 @@ CLI = click.Group("taizhang", commands={"weekly": weekly_cmd, "schedule": schedu
 @pytest.fixture(autouse=True)
 def _close_log() -> Iterator[None]:
     yield
-    stop_logging()
+    stop_weekly_log()
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]

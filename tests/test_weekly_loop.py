@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from taizhang.macros.weekly.logs import setup_logging, stop_logging
+from taizhang.macros.logs import setup_weekly_log, stop_weekly_log
 from taizhang.macros.weekly.loop import LastRun, WeeklyLoop, last_due
 
 TUESDAY_9 = datetime(2026, 5, 12, 9, 0)
@@ -107,11 +107,11 @@ def test_sigterm_stops_the_loop_cleanly(tmp_path: Path, caplog: pytest.LogCaptur
 
 
 def test_log_file_rotates(tmp_path: Path) -> None:
-    log = setup_logging(tmp_path / "周检.log")
+    log = setup_weekly_log(tmp_path / "周检.log")
     try:
         for i in range(12000):
             log.info("第 %d 行：台账周检的日志内容，用来撑满日志文件", i)
         assert (tmp_path / "周检.log.1").is_file()
         assert (tmp_path / "周检.log").stat().st_size <= 1_000_000
     finally:
-        stop_logging()
+        stop_weekly_log()

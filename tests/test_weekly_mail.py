@@ -101,7 +101,7 @@ def test_smtp_failure_is_logged_and_report_kept(tmp_path: Path, tmp_path_factory
     assert any("发送失败" in r.getMessage() for r in caplog.records)
     report = result.ledgers[0].report
     assert report is not None and report.is_file()
-    assert int(result.exit_code) == 2  # a mail that did not go out needs someone to act (issue 16)
+    assert int(result.exit_code) == 2  # a mail that did not go out needs someone to act
 
 
 def test_missing_password_is_a_send_failure_not_a_crash(tmp_path: Path, tmp_path_factory, smtp_server) -> None:

@@ -118,7 +118,7 @@ def test_a_backup_folder_on_another_disk_gets_a_complete_copy(disk: Path, tmp_pa
 
 
 def test_split_on_a_full_disk_leaves_only_complete_files(disk: Path, tmp_path: Path) -> None:
-    from taizhang.macros.demo import write_sample
+    from taizhang.macros.jobs.demo import write_sample
 
     master = write_sample(tmp_path / "台账.xlsx", date(2026, 5, 20))
     fill(disk, 60_000)  # room for a few unit workbooks, not all

@@ -20,7 +20,7 @@ _CACHE: dict[str, Path] = {}
 def sample_copy(folder: Path, name: str = "台账.xlsx", cache_dir: Path | None = None) -> Path:
     """The county sample as of 2026-05-11, generated once per session and copied."""
     if "sample" not in _CACHE:
-        from taizhang.macros.demo import write_sample
+        from taizhang.macros.jobs.demo import write_sample
 
         assert cache_dir is not None
         _CACHE["sample"] = write_sample(cache_dir / "sample.xlsx", MONDAY)

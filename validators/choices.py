@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from taizhang.core.columns import ENUM_COLUMNS
 from taizhang.core.enums import allowed_values
 from taizhang.core.settings import Severity
 from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
-
-ENUM_COLUMNS = ("类别", "级别", "提出时间", "本级承办方式", "办理结果", "代表意见", "公开属性")
 
 
 @rule("invalid-enum", Severity.ERROR, "类别、级别、提出时间、承办方式、办理结果、代表意见、公开属性须为规定的值",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar
+from taizhang.core.columns import Col
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import Settings
 from taizhang.validators.frame import ledger_frame
@@ -42,6 +43,9 @@ def shown(value: Any) -> str | None:
 
 @dataclass
 class Context:
+    """What every rule sees: the ledger, its frame (`ledger_frame`), the settings, today, the
+    working-day calendar, and `emit` to yield hits."""
+
     ledger: Ledger
     settings: Settings
     today: date
@@ -89,13 +93,13 @@ class Context:
     @cached_property
     def year(self) -> pd.Series:
         """Each row's year: its 年度, else the ledger's year; NaN when neither is known."""
-        own = self.frame["年度"].astype("Float64").astype("float64")
+        own = self.frame[Col.YEAR].astype("Float64").astype("float64")
         return own.fillna(float(self.ledger.year) if self.ledger.year else float("nan"))
 
     @cached_property
     def co_units(self) -> pd.Series:
         """One entry per (case, 协办单位), indexed by the case's Excel row (repeated per unit)."""
-        lists = self.frame["协办单位"].tolist()
+        lists = self.frame[Col.CO_UNITS].tolist()
         rows = np.repeat(self.frame.index.to_numpy(), list(map(len, lists)))
         return pd.Series(list(chain.from_iterable(lists)), index=pd.Index(rows, name="row"), dtype=object)
 

@@ -7,23 +7,23 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from taizhang.core.columns import DATE_COLUMNS
+from taizhang.core.columns import DATE_COLUMNS, Col
 from taizhang.core.settings import Severity
 from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
 
 # The stages in the order they happen; a later one may equal an earlier one, never precede it.
-CHAIN = ("交办日期", "面商日期", "答复样稿日期", "正式答复日期", "重新答复日期")
+CHAIN = (Col.ASSIGNED_DATE, Col.MEETING_DATE, Col.DRAFT_DATE, Col.REPLY_DATE, Col.REREPLY_DATE)
 # Every other date that marks a stage done, which cannot come before the case was assigned (the
 # deadline engine then takes it for 日期有误, not a completion). 退回日期 may: a case returned and
 # re-assigned has a later 交办日期.
-AFTER_ASSIGNMENT = ("签收日期", "协办意见日期", "办理方案日期", "备案日期", "回头看日期", "公开日期")
+AFTER_ASSIGNMENT = (Col.RECEIVED_DATE, Col.CO_OPINION_DATE, Col.PLAN_DATE, Col.FILED_DATE, Col.REVIEW_DATE, Col.PUBLISH_DATE)
 # (earlier, later) pairs outside the chain.
-PAIRS = (("协办意见日期", "正式答复日期"), *(("交办日期", name) for name in AFTER_ASSIGNMENT))
+PAIRS = ((Col.CO_OPINION_DATE, Col.REPLY_DATE), *((Col.ASSIGNED_DATE, name) for name in AFTER_ASSIGNMENT))
 # Dates that lie in the future by nature: a granted extension, a B case's planned solution.
-FUTURE_BY_NATURE = ("延期至", "B类计划解决时限")
+FUTURE_BY_NATURE = (Col.EXTENDED_TO, Col.PLAN_DEADLINE)
 # A B case's planned solution may be years away; every other date belongs near the ledger's year.
-ANY_YEAR = ("B类计划解决时限",)
+ANY_YEAR = (Col.PLAN_DEADLINE,)
 
 
 @rule("date-order", Severity.ERROR,

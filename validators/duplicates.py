@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from taizhang.core.columns import Col
 from taizhang.core.settings import Severity
 from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
@@ -40,18 +41,18 @@ def _named(rows: list[int]) -> str:
 def duplicate_number(ctx: Context) -> Iterator[Hit]:
     frame = ctx.frame
     keys = pd.DataFrame({
-        "number": frame["编号"],
-        "category": frame["类别"].fillna(""),  # a missing 类别 is reported by missing-value
+        "number": frame[Col.NUMBER],
+        "category": frame[Col.CATEGORY].fillna(""),  # a missing 类别 is reported by missing-value
         "year": ctx.year.fillna(-1),
     })
     for row, others in _later_duplicates(keys):
-        yield Hit(row, "编号", frame.at[row, "编号"], {"others": _named(others)})
+        yield Hit(row, Col.NUMBER, frame.at[row, Col.NUMBER], {"others": _named(others)})
 
 
 @rule("duplicate-title", Severity.WARNING, "同一领衔人的同一标题出现两次，可能重复登记",
       "标题“{value}”与{others}的领衔人、标题相同，请确认是否重复登记")
 def duplicate_title(ctx: Context) -> Iterator[Hit]:
     frame = ctx.frame
-    keys = pd.DataFrame({"title": frame["标题"], "lead": frame["领衔人"]})
+    keys = pd.DataFrame({"title": frame[Col.TITLE], "lead": frame[Col.LEAD]})
     for row, others in _later_duplicates(keys):
-        yield Hit(row, "标题", frame.at[row, "标题"], {"others": _named(others)})
+        yield Hit(row, Col.TITLE, frame.at[row, Col.TITLE], {"others": _named(others)})

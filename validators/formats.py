@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from taizhang.core.columns import Col
 from taizhang.core.settings import Severity
 from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
@@ -28,14 +29,14 @@ _PHONES = re.compile(rf"\s*{_ONE_PHONE}\s*(?:{PHONE_SEPARATORS}\s*{_ONE_PHONE}\s
 @rule("reply-number-format", Severity.WARNING, "答复文号应含年份和序号，如“X〔2025〕12号”",
       "答复文号“{value}”格式不规范，应写作“X〔2025〕12号”这样含年份和序号的文号")
 def reply_number_format(ctx: Context) -> Iterator[Hit]:
-    numbers = ctx.frame["答复文号"]
-    yield from ctx.emit(_fails(numbers, _REPLY_NUMBER), "答复文号")
+    numbers = ctx.frame[Col.REPLY_NUMBER]
+    yield from ctx.emit(_fails(numbers, _REPLY_NUMBER), Col.REPLY_NUMBER)
 
 
 @rule("phone-format", Severity.WARNING, "联系电话应为11位手机号或带区号的固定电话",
       "联系电话中的“{piece}”格式不规范，应为11位手机号（如13912345678）或固定电话（如0994-1234567）")
 def phone_format(ctx: Context) -> Iterator[Hit]:
-    phones = ctx.frame["联系电话"]
+    phones = ctx.frame[Col.PHONE]
     # The whole-cell pattern passes the common case fast; a cell it rejects is taken apart and
     # judged number by number (which also tolerates spaces inside a landline).
     candidates = _fails(phones, _PHONES)
@@ -43,7 +44,7 @@ def phone_format(ctx: Context) -> Iterator[Hit]:
         cell = str(phones.at[row])
         bad = bad_phones(cell)
         if bad:
-            yield Hit(row, "联系电话", cell, {"piece": "、".join(bad)})
+            yield Hit(row, Col.PHONE, cell, {"piece": "、".join(bad)})
 
 
 def bad_phones(cell: str) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from taizhang.core.columns import Col
 from taizhang.core.deadlines.counting import EXTENSION_CAP_MONTHS, add_months, extension_cap
 from taizhang.core.enums import PLANNED_CLASS, Disclosure
 from taizhang.core.settings import Severity
@@ -24,35 +25,35 @@ def _needs(ctx: Context, trigger: pd.Series, companion: str, asked_by: str, **pa
 @rule("key-case-without-supervisor", Severity.ERROR, "重点件须明确督办领导",
       "本件为重点件，应填写督办领导")
 def key_case_without_supervisor(ctx: Context) -> Iterator[Hit]:
-    yield from _needs(ctx, ctx.frame["重点件"].fillna(False).astype(bool), "督办领导", "重点件")
+    yield from _needs(ctx, ctx.frame[Col.KEY_CASE].fillna(False).astype(bool), Col.SUPERVISOR, Col.KEY_CASE)
 
 
 @rule("disclosure-without-reason", Severity.ERROR, "依申请公开、不公开的须说明理由",
       "公开属性为“{disclosure}”，应填写不公开理由")
 def disclosure_without_reason(ctx: Context) -> Iterator[Hit]:
-    disclosure = ctx.frame["公开属性"]
+    disclosure = ctx.frame[Col.DISCLOSURE]
     trigger = disclosure.isin((Disclosure.ON_REQUEST.value, Disclosure.NONE.value))
-    yield from _needs(ctx, trigger, "不公开理由", "公开属性", disclosure=disclosure)
+    yield from _needs(ctx, trigger, Col.DISCLOSURE_REASON, Col.DISCLOSURE, disclosure=disclosure)
 
 
 @rule("b-without-plan-deadline", Severity.ERROR, "B类（正在解决或列入计划解决）须填写计划解决时限",
       "办理结果为{planned}类，应填写B类计划解决时限")
 def b_without_plan_deadline(ctx: Context) -> Iterator[Hit]:
     planned = PLANNED_CLASS[ctx.settings.params.class_scheme]
-    yield from _needs(ctx, ctx.frame["办理结果"] == planned, "B类计划解决时限", "办理结果", planned=planned)
+    yield from _needs(ctx, ctx.frame[Col.RESULT] == planned, Col.PLAN_DEADLINE, Col.RESULT, planned=planned)
 
 
 @rule("extension-without-reason", Severity.ERROR, "延期须说明延期理由",
       "已延期至{extended}，应填写延期理由")
 def extension_without_reason(ctx: Context) -> Iterator[Hit]:
-    extended = ctx.frame["延期至"]
-    yield from _needs(ctx, extended.notna(), "延期理由", "延期至", extended=extended)
+    extended = ctx.frame[Col.EXTENDED_TO]
+    yield from _needs(ctx, extended.notna(), Col.EXTENSION_REASON, Col.EXTENDED_TO, extended=extended)
 
 
 @rule("extension-too-long", Severity.ERROR, "延期至不得超过交办之日起六个月",
       "延期至{value}超过交办日期{assigned}起六个月（最迟{limit}），应不晚于{limit}")
 def extension_too_long(ctx: Context) -> Iterator[Hit]:
-    assigned, extended = ctx.frame["交办日期"], ctx.frame["延期至"]
+    assigned, extended = ctx.frame[Col.ASSIGNED_DATE], ctx.frame[Col.EXTENDED_TO]
     # The deadline engine's cap (counting.extension_cap): the corresponding day (民法典 第二百零二条,
     # 8-31 + 6 months = 2-28), moved off a rest day (第二百零三条). That only moves it later, so
     # only grants past the plain corresponding day need the calendar.
@@ -60,11 +61,11 @@ def extension_too_long(ctx: Context) -> Iterator[Hit]:
     limit = ctx.counted(assigned, extension_cap, lambda day: add_months(day, EXTENSION_CAP_MONTHS),
                         where=extended > plain)
     limit = limit.fillna(plain)
-    yield from ctx.emit(extended > limit, "延期至", assigned=assigned, limit=limit)
+    yield from ctx.emit(extended > limit, Col.EXTENDED_TO, assigned=assigned, limit=limit)
 
 
 @rule("return-without-reason", Severity.ERROR, "退回须说明退回理由",
       "已于{returned}退回，应填写退回理由")
 def return_without_reason(ctx: Context) -> Iterator[Hit]:
-    returned = ctx.frame["退回日期"]
-    yield from _needs(ctx, returned.notna(), "退回理由", "退回日期", returned=returned)
+    returned = ctx.frame[Col.RETURNED_DATE]
+    yield from _needs(ctx, returned.notna(), Col.RETURN_REASON, Col.RETURNED_DATE, returned=returned)

@@ -33,6 +33,9 @@ Check = Callable[["Context"], Iterable[Hit]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered check (`@rule`): its stable code, default severity, title, message template and the
+    function that yields its hits."""
+
     code: str  # kebab-case, never renamed: settings sheets and scripts refer to it
     severity: Severity  # the default; the 校验规则 sheet may change it
     title: str  # short Chinese description shown in the 校验规则 sheet

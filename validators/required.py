@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import Role
 from taizhang.core.settings import Severity
 from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
 
-REQUIRED = ("编号", "类别", "标题", "领衔人", "交办日期", "主办单位")
+REQUIRED = (Col.NUMBER, Col.CATEGORY, Col.TITLE, Col.LEAD, Col.ASSIGNED_DATE, Col.HOST_UNIT)
 
 
 @rule("missing-value", Severity.ERROR, "必填项（编号、类别、标题、领衔人、交办日期、主办单位）不得为空",
@@ -17,10 +18,10 @@ REQUIRED = ("编号", "类别", "标题", "领衔人", "交办日期", "主办�
 def missing_value(ctx: Context) -> Iterator[Hit]:
     frame = ctx.frame
     # A 参阅 case is read for reference only: nobody hosts it.
-    needs_host = frame["本级承办方式"] != Role.REFERENCE.value
+    needs_host = frame[Col.ROLE] != Role.REFERENCE.value
     for name in REQUIRED:
-        unless = "（参阅件除外）" if name == "主办单位" else ""
-        mask = frame[name].isna() & (needs_host if name == "主办单位" else True)
+        unless = "（参阅件除外）" if name == Col.HOST_UNIT else ""
+        mask = frame[name].isna() & (needs_host if name == Col.HOST_UNIT else True)
         if not ctx.has(name):
             # A whole column missing is one finding at the header, not one per row.
             if mask.any():

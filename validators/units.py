@@ -7,12 +7,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import fold
 from taizhang.core.settings import Severity, Unit, UnitKind
 from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
-
-HOST, CO = "主办单位", "协办单位"
 
 
 def _lookup(ctx: Context, names: pd.Series) -> dict[str, Unit | None]:
@@ -47,7 +46,7 @@ def unknown_unit(ctx: Context) -> Iterator[Hit]:
     if not units:
         return  # no 单位名录 sheet: nothing to check against
     hints: dict[str, str] = {}
-    for name, names in ((HOST, ctx.frame[HOST]), (CO, ctx.co_units)):
+    for name, names in ((Col.HOST_UNIT, ctx.frame[Col.HOST_UNIT]), (Col.CO_UNITS, ctx.co_units)):
         unknown = names[names.notna() & _resolver(ctx, names).isna()]
         for row, unit_name in zip(unknown.index.tolist(), unknown.tolist(), strict=True):
             if unit_name not in hints:
@@ -58,7 +57,7 @@ def unknown_unit(ctx: Context) -> Iterator[Hit]:
 @rule("host-in-co-units", Severity.ERROR, "协办单位中不得再列主办单位",
       "协办单位中的“{value}”就是主办单位“{host}”，协办单位不应包含主办单位")
 def host_in_co_units(ctx: Context) -> Iterator[Hit]:
-    hosts = ctx.frame[HOST].dropna()
+    hosts = ctx.frame[Col.HOST_UNIT].dropna()
     co = ctx.co_units
     if hosts.empty or co.empty:
         return
@@ -66,7 +65,7 @@ def host_in_co_units(ctx: Context) -> Iterator[Hit]:
     same = (_unit_keys(ctx, co) == host_key).to_numpy()
     for row, unit_name, hit in zip(co.index.tolist(), co.tolist(), same, strict=True):
         if hit:
-            yield Hit(row, CO, unit_name, {"host": hosts.at[row]})
+            yield Hit(row, Col.CO_UNITS, unit_name, {"host": hosts.at[row]})
 
 
 @rule("section-as-host", Severity.ERROR, "不得以内设机构或下属单位作主办单位（须以单位名义答复）",
@@ -74,6 +73,6 @@ def host_in_co_units(ctx: Context) -> Iterator[Hit]:
 def section_as_host(ctx: Context) -> Iterator[Hit]:
     if not ctx.settings.units:
         return
-    hosts = ctx.frame[HOST]
+    hosts = ctx.frame[Col.HOST_UNIT]
     sections = {n for n, u in _lookup(ctx, hosts).items() if u is not None and u.kind is UnitKind.SECTION}
-    yield from ctx.emit(hosts.isin(sections), HOST)
+    yield from ctx.emit(hosts.isin(sections), Col.HOST_UNIT)

@@ -36,6 +36,7 @@ from lxml import etree
 
 from taizhang.core.errors import BadInput
 from taizhang.core.model import column_letter
+from taizhang.workbook.source import Merged
 
 if TYPE_CHECKING:
     import numpy as np
@@ -356,18 +357,25 @@ class ZipBook:
 
 # -- a workbook opened for reading --------------------------------------------------------------
 class BoundedBook:
-    """calamine behind the bounds: `grid(name)` is a sheet's values from A1 (list indexes are
-    Excel rows and columns minus one), dense from calamine or sparse, never beyond MAX_CELLS."""
+    """calamine behind the bounds, the file source of `taizhang.workbook.source.GridSource`:
+    `grid(name)` is a sheet's values from A1 (list indexes are Excel rows and columns minus one),
+    dense from calamine or sparse, never beyond MAX_CELLS. A whole grid is read once: later calls
+    give the same list (the ledger builder fills merged cells into it). Use as a context manager."""
 
     def __init__(self, path: Path, book: pc.CalamineWorkbook, zipbook: ZipBook | None) -> None:
         self.path = path
         self.book = book
         self.zipbook = zipbook
         self._sheets: dict[str, pc.CalamineSheet | Sparse] = {}
+        self._grids: dict[str, list[list[Any]]] = {}
 
     @property
     def label(self) -> str:
         return self.path.name
+
+    @property
+    def where(self) -> str:
+        return f"文件“{self.label}”"
 
     def close(self) -> None:
         self.book.close()
@@ -388,6 +396,9 @@ class BoundedBook:
         return list(self.book.sheet_names)
 
     def grid(self, name: str, nrows: int | None = None) -> list[list[Any]]:
+        if name in self._grids:
+            whole = self._grids[name]
+            return whole if nrows is None else whole[:nrows]
         sheet = self._load(name)
         if isinstance(sheet, tuple):
             return sheet[0] if nrows is None else sheet[0][:nrows]
@@ -396,9 +407,12 @@ class BoundedBook:
                 sheet.to_python, skip_empty_area=False, nrows=nrows)
         except CalamineFailed as exc:
             raise self._damaged(name, exc) from None
-        return rows if isinstance(rows, list) and (not rows or isinstance(rows[0], list)) else [list(r) for r in rows]
+        rows = rows if isinstance(rows, list) and (not rows or isinstance(rows[0], list)) else [list(r) for r in rows]
+        if nrows is None:
+            self._grids[name] = rows
+        return rows
 
-    def merged(self, name: str) -> list[tuple[int, int, int, int]]:
+    def merged(self, name: str) -> Merged:
         sheet = self._load(name)
         if isinstance(sheet, tuple):
             return sheet[1]

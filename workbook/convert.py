@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from taizhang.core.errors import BadInput
@@ -36,7 +37,7 @@ def convert(source: Path, fmt: str, out_dir: Path, timeout: float = 300, name: s
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / (name or f"{source.stem}.{fmt}")
     with tempfile.TemporaryDirectory(prefix=".taizhang-convert-", dir=out_dir) as work:
-        folder = Path(work)
+        folder = Path(work).resolve()  # LibreOffice takes its profile as a file URI: absolute
         code = _run([binary, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
                      "--norestore", "--convert-to", FILTERS[fmt], "--outdir", str(folder), str(source)],
                     timeout, source.name)
@@ -74,8 +75,6 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
 
 def written_by_tool(path: Path) -> bool:
     """Whether the workbook carries the tool's sheet markers (the tool wrote it)."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as z:
             return b"_taizhang_tool_" in z.read("xl/workbook.xml")

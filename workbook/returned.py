@@ -18,11 +18,13 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from taizhang.core.errors import BadInput
+from taizhang.core.exchange import META_KEYS, RowRecord
 from taizhang.core.model import Ledger, column_index, column_letter
 from taizhang.core.names import INSTRUCTIONS_SHEET
 from taizhang.workbook.bounded import open_book
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_workbook
-from taizhang.workbook.unit_book import INFO_HEADERS, MARKER, META_KEYS, META_TABLE_ROW
+from taizhang.workbook.sheet_parts import MAIN, sheet_part
+from taizhang.workbook.unit_book import INFO_HEADERS, MARKER, META_TABLE_ROW
 
 MAX_FILE = 30 * 1024 * 1024  # bytes on disk
 MAX_TOTAL = 150 * 1024 * 1024  # all XML parts decompressed
@@ -32,15 +34,6 @@ MAX_PARTS = 5000
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKBOOK_PARTS = {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}
 FORMATS = "应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）"
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-@dataclass
-class MetaEntry:
-    role: str
-    fingerprint: str
-    split_values: dict[str, Any]
 
 
 NO_RESULT = "无计算结果"
@@ -82,7 +75,7 @@ class ReturnedBook:
     split_date: date | None
     version: str
     columns: list[str]
-    entries: dict[str, MetaEntry] = field(default_factory=dict)  # 编号 -> what the split recorded
+    entries: dict[str, RowRecord] = field(default_factory=dict)  # 编号 -> what the split recorded
     errors: dict[str, CellError] = field(default_factory=dict)  # A1 cell -> its error, ledger sheet only
     stray: list[StrayValue] = field(default_factory=list)  # values outside the ledger's columns
     other_sheets: list[str] = field(default_factory=list)  # sheets the unit added that hold something
@@ -181,12 +174,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[str, MetaEntry]]:
+def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[str, RowRecord]]:
     info = {_text(r[0]): _text(r[1]) for r in grid[1:META_TABLE_ROW - 1] if len(r) > 1}
     missing = [k for k in META_KEYS if not info.get(k)]
     if missing:
         raise BadInput(f"文件“{name}”的分发校验数据不完整（缺少{'、'.join(missing)}），无法确认来源，未合并")
-    entries: dict[str, MetaEntry] = {}
+    entries: dict[str, RowRecord] = {}
     for r in grid[META_TABLE_ROW:]:
         cells = [_text(v) for v in (r + [None] * 4)[:4]]
         if not cells[0]:
@@ -195,22 +188,8 @@ def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[
             values = json.loads(cells[3] or "{}")
         except json.JSONDecodeError:
             raise BadInput(f"文件“{name}”的分发校验数据已被改动（编号“{cells[0]}”一行无法识别），未合并") from None
-        entries[cells[0]] = MetaEntry(cells[1], cells[2], values if isinstance(values, dict) else {})
+        entries[cells[0]] = RowRecord(cells[1], cells[2], values if isinstance(values, dict) else {})
     return info, entries
-
-
-def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip part of the worksheet named `sheet` (workbook.xml and its relationships)."""
-    try:
-        book = fromstring(z.read("xl/workbook.xml"))
-        rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return None
-    rid = next((el.get(f"{{{_REL}}}id") for el in book.iter(f"{{{_MAIN}}}sheet") if el.get("name") == sheet), None)
-    target = next((el.get("Target") for el in rels if el.get("Id") == rid), None) if rid else None
-    if not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
 def cell_errors(path: Path, sheet: str) -> dict[str, CellError]:
@@ -220,14 +199,14 @@ def cell_errors(path: Path, sheet: str) -> dict[str, CellError]:
         if not f.read(8).startswith(ZIP_MAGIC):
             return {}
     with zipfile.ZipFile(path) as z:
-        part = _sheet_part(z, sheet)
+        part = sheet_part(z, sheet)
         if part is None or part not in z.namelist():
             return {}
         root = fromstring(z.read(part))
     found: dict[str, CellError] = {}
-    for c in root.iter(f"{{{_MAIN}}}c"):
+    for c in root.iter(f"{{{MAIN}}}c"):
         ref = c.get("r")
-        value, formula = c.find(f"{{{_MAIN}}}v"), c.find(f"{{{_MAIN}}}f")
+        value, formula = c.find(f"{{{MAIN}}}v"), c.find(f"{{{MAIN}}}f")
         typed = formula.text if formula is not None and formula.text else None
         shown = value.text if value is not None else None
         if not ref:

@@ -1,8 +1,8 @@
 """The built-in sample: a realistic county ledger (台账) as pure data, deterministic by seed.
 
-The scale follows seeds/002 (about 140 人大代表建议 and 230 政协委员提案), the levels and roles
-seeds/000 (州 and 县 cases; 主办, 协办 and a few 参阅). Progress is spread as of `today`: done
-cases, due-soon and overdue ones, a couple of extensions, a returned case and earlier years' B
+The scale follows 进展情况2024 (about 140 人大代表建议 and 230 政协委员提案), the levels and roles
+精河2025通知 (州 and 县 cases; 主办, 协办 and a few 参阅); both in docs/domain.md#sources. Progress is
+spread as of `today`: done cases, due-soon and overdue ones, a couple of extensions, a returned case and earlier years' B
 cases. About a dozen mistakes are planted, one per row, each listed in `SampleLedger.planted`
 with the validator code that must fire; every other row is clean.
 
@@ -20,7 +20,6 @@ from datetime import date, timedelta
 from taizhang.core.columns import COLUMNS
 
 COUNTY = "清河县"
-COUNTY_SHORT = "清"
 
 SUGGESTION = "人大代表建议"
 PROPOSAL = "政协委员提案"
@@ -157,7 +156,6 @@ _TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _TOWN_NAMES = ("城关镇", "河西镇", "柳泉镇", "大河乡", "石门乡")
 _VILLAGES = ("东湖村", "红星村", "杨柳村", "三道河村", "柳树沟村", "新渠村", "团结村", "光明村", "南湾村",
              "石桥村", "双河村", "榆树庄村")
-_TOWN_HOST = {"城关镇": "cgz", "河西镇": "hxz", "柳泉镇": "lqz", "大河乡": "dhx", "石门乡": "smx"}
 
 # --- people ----------------------------------------------------------------------------------------
 _SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁"

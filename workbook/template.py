@@ -17,22 +17,25 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from taizhang.core.columns import COLUMNS, Kind
+from taizhang.core.columns import COLUMNS, ENUM_COLUMNS, Col, Kind
 from taizhang.core.enums import allowed_values
 from taizhang.core.names import LEDGER_SHEET
 from taizhang.core.settings import (
     CHECK_RULE_HEADERS,
     DEADLINES_SHEET,
+    DOC_NUMBER_LABEL,
     HOLIDAY_HEADERS,
     HOLIDAYS_SHEET,
     OFFICE_LABEL,
     PARAM_HEADERS,
     PARAM_KEYS,
     PARAMS_SHEET,
+    RECIPIENTS_LABEL,
     RULES_SHEET,
     UNIT_HEADERS,
     UNITS_SHEET,
 )
+from taizhang.workbook.sheet_print import fit_worksheet
 
 TITLE_FONT = Font(name="方正小标宋简体", size=18)
 HEADER_FONT = Font(name="黑体", size=11, bold=True)
@@ -42,7 +45,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 SETTINGS_FILL = PatternFill("solid", fgColor="E2EFDA")
 TO_FILL = PatternFill("solid", fgColor="FFF2CC")  # a setting left for the office to fill in
-ENUM_COLUMNS = ("类别", "级别", "提出时间", "本级承办方式", "办理结果", "代表意见", "公开属性")
+WRAPPED = (Col.TITLE, Col.PROGRESS, Col.CO_UNITS)  # long texts: wrapped in their column
+TO_FILL_LABELS = (OFFICE_LABEL, DOC_NUMBER_LABEL, RECIPIENTS_LABEL)  # 参数 the office fills in itself
 DATA_ROWS = 2000  # dropdowns and formats reach this far below the header in a blank ledger
 
 
@@ -81,9 +85,6 @@ def _ledger_sheet(ws: Worksheet, content: LedgerContent) -> None:
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 36
     _header_row(ws, 2, names)
-    ws.row_dimensions[2].height = 32
-    for col, spec in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = spec.width
     for r, values in enumerate(content.rows, start=3):
         for col, spec in enumerate(COLUMNS, start=1):
             value = values.get(spec.name)
@@ -92,7 +93,7 @@ def _ledger_sheet(ws: Worksheet, content: LedgerContent) -> None:
             cell.border = BORDER
             if spec.kind is Kind.DATE and isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
-            if spec.name in ("标题", "落实进展", "协办单位"):
+            if spec.name in WRAPPED:
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
     data_end = max(3 + len(content.rows) - 1, 3)
     reach = max(data_end, 2 + DATA_ROWS)
@@ -108,21 +109,15 @@ def _ledger_sheet(ws: Worksheet, content: LedgerContent) -> None:
     else:
         ws.auto_filter.ref = f"A2:{last}2"
     ws.freeze_panes = "C3"
-    # Forty columns on one A4 width would print unreadably small: three pages wide, with the
-    # header rows and the 序号/编号 columns repeated on every page.
-    ws.print_title_rows = "1:2"
-    ws.print_title_cols = "A:B"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 3
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    # One page wide (landscape A3 for the forty columns: see sheet_print), the title and header
+    # repeated on every page; long texts wrap in their usual width, other columns fit their content.
+    # A blank ledger keeps every column's usual width: its content is still to come.
+    widths = {i: spec.width for i, spec in enumerate(COLUMNS, start=1) if spec.name in WRAPPED or not content.rows}
+    fit_worksheet(ws, widths=widths, header_rows=range(2, 3), title_rows="1:2")
 
 
 def _dropdowns(ws: Worksheet, class_scheme: str, reach: int) -> None:
-    letters = {c.name: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    letters: dict[str, str] = {c.name: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
     for name in ENUM_COLUMNS:
         options = ",".join(allowed_values(name, class_scheme))
         dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True, showErrorMessage=False,
@@ -130,11 +125,11 @@ def _dropdowns(ws: Worksheet, class_scheme: str, reach: int) -> None:
         dv.add(f"{letters[name]}3:{letters[name]}{reach}")
         ws.add_data_validation(dv)
     flag = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-    flag.add(f"{letters['重点件']}3:{letters['重点件']}{reach}")
+    flag.add(f"{letters[Col.KEY_CASE]}3:{letters[Col.KEY_CASE]}{reach}")
     ws.add_data_validation(flag)
     units = DataValidation(type="list", formula1=f"='{UNITS_SHEET}'!$A$2:$A$200", allow_blank=True,
                            showErrorMessage=False)
-    units.add(f"{letters['主办单位']}3:{letters['主办单位']}{reach}")
+    units.add(f"{letters[Col.HOST_UNIT]}3:{letters[Col.HOST_UNIT]}{reach}")
     ws.add_data_validation(units)
 
 
@@ -148,9 +143,9 @@ def _table_sheet(wb: Workbook, name: str, headers: Sequence[str], rows: Iterable
             cell.border = BORDER
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+    # The given widths; a text wider than its column wraps, its row as tall as it needs.
+    fit_worksheet(ws, widths=dict(enumerate(widths, start=1)), header_rows=range(1, 2), title_rows="1:1")
     return ws
 
 
@@ -180,7 +175,7 @@ def build_ledger_workbook(path: Path, content: LedgerContent) -> Path:
     params = [[label, content.params.get(label), explain] for label, (_, explain) in PARAM_KEYS.items()]
     params_ws = _table_sheet(wb, PARAMS_SHEET, PARAM_HEADERS, params, (16, 24, 60))
     _mark_to_fill(params_ws, [r for r, (label, value, _) in enumerate(params, start=2)
-                              if label == OFFICE_LABEL and not value])
+                              if label in TO_FILL_LABELS and not value])
     if content.rule_rows:
         rules = _table_sheet(wb, RULES_SHEET, CHECK_RULE_HEADERS, content.rule_rows, (30, 50, 8, 8))
         on = DataValidation(type="list", formula1='"是,否"', allow_blank=True)

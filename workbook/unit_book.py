@@ -3,12 +3,13 @@ rows only, so nothing of the master (other units' rows, names, styles, caches) c
 
 Sheets: 台账 (the unit's cases, fillable cells unlocked and tinted, the rest protected),
 填报说明, and a hidden 分发校验 sheet: A1 holds MARKER (found by content, so a renamed sheet still
-works), rows 2–6 the metadata, then one row per case (编号, 承办方式, 指纹, 分发时值 as JSON)."""
+works), rows 2–6 the metadata (META_KEYS), then one record per case (RECORD_HEADERS: 编号, 承办方式,
+指纹, 分发时值 as JSON). What is fillable and what a record holds is taizhang.core.exchange's."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,17 +21,24 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from taizhang.core.columns import BY_NAME, Kind
-from taizhang.core.enums import allowed_values
+from taizhang.core.columns import BY_NAME, Col, Kind
+from taizhang.core.enums import Role, allowed_values
+from taizhang.core.exchange import META_KEYS, RECORD_HEADERS, RowRecord, fillable
 from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
+from taizhang.workbook.sheet_print import fit_worksheet
 from taizhang.workbook.template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
+from taizhang.workbook.writer.measure import CELL_PADDING, text_units
 from taizhang.workbook.writer.safety import complete
 
 META_SHEET = "分发校验"
+INSTRUCTIONS_WIDTH = 72  # one column of wrapped lines inside portrait A4: LibreOffice never shrinks a lone column to fit
 MARKER = "台账助手分发校验数据（请勿修改）"
-META_KEYS = ("单位", "年度", "分发日期", "台账版本", "列")
 META_TABLE_ROW = 8  # header of the per-case table; cases below it
 INFO_HEADERS = ("本单位承办方式", "当前环节", "截止日期", "办理状态")
+WRAPPED = (Col.TITLE, Col.PROGRESS, Col.CO_UNITS, Col.EXTENSION_REASON, Col.RETURN_REASON)
+WRAPPED_WIDTH = 28
+TEXT_WIDTH = 14  # other texts (编号, 届次会次 …) wrap beyond this width
+DATE_WIDTH = round(text_units("2026-05-20") + CELL_PADDING, 1)
 FILL_TINT = PatternFill("solid", fgColor="FFF2CC")
 INFO_FILL = PatternFill("solid", fgColor="F2F2F2")
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
@@ -38,15 +46,23 @@ MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 @dataclass
 class UnitRow:
+    """One case as its unit receives it: the cell values, the deadline as the unit sees it, and what
+    the split records of it for the merge."""
+
     number: str
-    role: str
     values: dict[str, Any]  # canonical name -> cell value
-    fillable: tuple[str, ...]
     stage: str | None
     due: date | None
     status: str | None
-    fingerprint: str
-    split_values: dict[str, Any] = field(default_factory=dict)
+    record: RowRecord
+
+    @property
+    def role(self) -> str:
+        return self.record.role
+
+    @property
+    def fillable(self) -> tuple[str, ...]:
+        return fillable(self.record.role)
 
 
 @dataclass
@@ -60,7 +76,6 @@ class UnitBook:
     class_scheme: str = "A/B/C"
     password: str | None = None
     office: str | None = None
-    fillable_by_role: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
@@ -84,13 +99,12 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
         cell = _put(ws, 2, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        spec = BY_NAME.get(text)
-        ws.column_dimensions[get_column_letter(col)].width = spec.width if spec else 12
     for r, unit_row in enumerate(book.rows, start=3):
         info = [unit_row.role, unit_row.stage, unit_row.due, unit_row.status]
         for col, value in enumerate(info, start=1):
             cell = _put(ws, r, col, value)
             cell.font, cell.border, cell.fill = BODY_FONT, BORDER, INFO_FILL
+            cell.alignment = Alignment(vertical="center", wrap_text=not isinstance(value, date))
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
         for col, name in enumerate(book.columns, start=len(INFO_HEADERS) + 1):
@@ -102,14 +116,17 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
             if name in unit_row.fillable:
                 cell.protection = Protection(locked=False)
                 cell.fill = FILL_TINT
-            if name in ("标题", "落实进展", "协办单位", "延期理由", "退回理由"):
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
+            wraps = BY_NAME[name].kind not in (Kind.DATE, Kind.INT, Kind.YEAR)
+            cell.alignment = Alignment(wrap_text=wraps, vertical="center")
     _validations(ws, book, 3, 2 + len(book.rows))
     ws.freeze_panes = ws.cell(row=3, column=len(INFO_HEADERS) + 3)
     ws.auto_filter.ref = f"A2:{last}{max(2 + len(book.rows), 2)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.print_title_rows = "1:2"
+    # Long texts wrap in a column of their usual width; every other column is as wide as its content.
+    # A date column is as wide as a date, filled in or not.
+    widths = {i: min(BY_NAME[name].width, WRAPPED_WIDTH) for i, name in enumerate(headers, start=1) if name in WRAPPED}
+    widths |= {i: DATE_WIDTH for i, name in enumerate(headers, start=1)
+               if name in BY_NAME and BY_NAME[name].kind is Kind.DATE}
+    fit_worksheet(ws, widths=widths, header_rows=range(2, 3), title_rows="1:2", wrap_width=TEXT_WIDTH)
     # Protected: only the tinted cells take input; filters, widths and heights still work.
     ws.protection.sheet = True
     ws.protection.autoFilter = False
@@ -149,8 +166,8 @@ def _serial(day: date) -> int:
 
 
 def instructions(book: UnitBook) -> list[str]:
-    host = "、".join(book.fillable_by_role.get("主办", ()))
-    co = "、".join(book.fillable_by_role.get("协办", ()))
+    host = "、".join(fillable(Role.HOST))
+    co = "、".join(fillable(Role.CO))
     return [
         f"{book.unit}：本工作簿列出贵单位承办的 {book.year} 年建议提案，共 {len(book.rows)} 件。",
         "1. “本单位承办方式”一列说明贵单位是该件的主办单位还是协办单位。",
@@ -172,7 +189,7 @@ def _instructions_sheet(ws: Worksheet, book: UnitBook) -> None:
         cell = _put(ws, r, 1, line)
         cell.font = BODY_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.column_dimensions["A"].width = 100
+    fit_worksheet(ws, widths={1: INSTRUCTIONS_WIDTH})
     ws.protection.sheet = True
 
 
@@ -185,11 +202,12 @@ def _meta_sheet(ws: Worksheet, book: UnitBook) -> None:
     for r, (key, value) in enumerate(zip(META_KEYS, meta, strict=True), start=2):
         _put(ws, r, 1, key)
         _put(ws, r, 2, value)
-    for col, text in enumerate(("编号", "承办方式", "指纹", "分发时值"), start=1):
+    for col, text in enumerate(RECORD_HEADERS, start=1):
         _put(ws, META_TABLE_ROW, col, text)
     for r, unit_row in enumerate(book.rows, start=META_TABLE_ROW + 1):
-        split_values = json.dumps(unit_row.split_values, ensure_ascii=False, default=_json_default)
-        for col, value in enumerate((unit_row.number, unit_row.role, unit_row.fingerprint, split_values), start=1):
+        record = unit_row.record
+        split_values = json.dumps(record.split_values, ensure_ascii=False, default=_json_default)
+        for col, value in enumerate((unit_row.number, record.role, record.fingerprint, split_values), start=1):
             _put(ws, r, col, value)
     ws.protection.sheet = True
     if book.password:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar
+from taizhang.core.columns import Col
 from taizhang.core.deadlines.conditions import case_role
 from taizhang.core.deadlines.evaluate import CaseDeadlines, StageDeadline, StageState
 from taizhang.core.deadlines.rules import Owner
@@ -116,8 +117,9 @@ def duty(item: Owed) -> str:
 def owing_units(stage: StageDeadline, case: Case) -> list[str]:
     """The units (as the ledger spells them) that owe `stage` of `case`; [] when the ledger names none."""
     if stage.owner is Owner.CO:
-        return list(case.co_units)
-    return [case.host_unit] if case.host_unit else []
+        return list(case[Col.CO_UNITS])
+    host = case[Col.HOST_UNIT]
+    return [host] if host else []
 
 
 def _days_late(stage: StageDeadline, calendar: WorkCalendar) -> int | None:
@@ -144,8 +146,9 @@ def owed(deadlines: Iterable[CaseDeadlines], cases: Iterable[Case], names: UnitN
         case = by_row.get(d.row)
         if case is None:
             continue
-        earlier = ledger_year is not None and case.year is not None and case.year < ledger_year
-        host = names.host(case.host_unit)
+        year = case[Col.YEAR]
+        earlier = ledger_year is not None and year is not None and year < ledger_year
+        host = names.host(case[Col.HOST_UNIT])
         role = case_role(case)
         for stage in d.stages:
             if stage.state not in wanted:
@@ -153,7 +156,7 @@ def owed(deadlines: Iterable[CaseDeadlines], cases: Iterable[Case], names: UnitN
             units = list(dict.fromkeys(names.name(u) for u in owing_units(stage, case))) or [host]
             days_late = _days_late(stage, calendar)
             left = stage.working_days_left if stage.state is StageState.DUE_SOON else None
-            items += [Owed(unit=u, owner=stage.owner, row=d.row, number=d.number, title=case.title, host=host,
+            items += [Owed(unit=u, owner=stage.owner, row=d.row, number=d.number, title=case[Col.TITLE], host=host,
                            stage=stage.stage, due=stage.due, state=stage.state, done_date=stage.done_date,
                            days_late=days_late, days_left=left, earlier_year=earlier, case_role=role)
                       for u in units]

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from taizhang.core.columns import BY_NAME, Kind, match_header
+from taizhang.core.columns import BY_NAME, Col, Kind, match_header
 from taizhang.core.deadlines.rules import Condition, DeadlineRule, Owner
 from taizhang.core.enums import CLASS_SCHEMES, Role, allowed_values, canonical, canonical_class, fold
 from taizhang.core.model import Case
 
 FILLED, EMPTY = "有", "无"
-_RESULT = "办理结果"
 _FLAG_VALUES = {"是": True, "否": False}
 _ROLES = frozenset(r.value for r in Role)
 _HOST = Role.HOST.value
@@ -49,7 +48,7 @@ def parse_condition(text: str) -> Condition:
     if value in (FILLED, EMPTY):
         return Condition(column=column, value=value)
     spec = BY_NAME[column]
-    if column == _RESULT:
+    if column == Col.RESULT:
         letter = canonical_class(value) or ""
         if _class_position(letter) is None:
             raise BadCondition("办理结果 A、B、C、D 或 甲、乙、丙")
@@ -79,12 +78,12 @@ def _filled(value: Any) -> bool:
 
 
 def holds(condition: Condition, case: Case, class_scheme: str) -> bool:
-    value = case.get(condition.column)
+    value = case[condition.column]
     if condition.value == FILLED:
         return _filled(value)
     if condition.value == EMPTY:
         return not _filled(value)
-    if condition.column == _RESULT:
+    if condition.column == Col.RESULT:
         position = _class_position(condition.value)
         classes = CLASS_SCHEMES.get(class_scheme, CLASS_SCHEMES["A/B/C"])
         wanted = classes[position] if position is not None and position < len(classes) else condition.value
@@ -97,12 +96,12 @@ def holds(condition: Condition, case: Case, class_scheme: str) -> bool:
 def case_role(case: Case) -> str:
     """The case's 本级承办方式; blank or unrecognised counts as 主办 (a ledger without the column
     holds the office's own cases), so no deadline is hidden by a missing value."""
-    role = canonical("本级承办方式", case.role)
+    role = canonical(Col.ROLE, case[Col.ROLE])
     return role if role in _ROLES else _HOST
 
 
 def case_category(case: Case) -> str | None:
-    return canonical("类别", case.category)
+    return canonical(Col.CATEGORY, case[Col.CATEGORY])
 
 
 class CaseScope:
@@ -121,6 +120,6 @@ class CaseScope:
             return False
         if rule.category and self.category and self.category != rule.category:
             return False
-        if rule.responsible is Owner.CO and not self.case.co_units:
+        if rule.responsible is Owner.CO and not self.case[Col.CO_UNITS]:
             return False  # a stage owed by the 协办单位 of a case that names none is owed by nobody
         return all(holds(c, self.case, self.class_scheme) for c in rule.conditions)

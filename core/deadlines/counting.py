@@ -16,7 +16,8 @@ from datetime import date, timedelta
 
 from taizhang.core.calendar import WorkCalendar
 
-# 代表法 第五十一条 and seeds/003: a reply may be extended, at most to six months after 交办.
+# 代表法 第五十一条 and 提案实施意见: a reply may be extended, at most to six months after 交办
+# (docs/domain.md#extensions).
 EXTENSION_CAP_MONTHS = 6
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import NamedTuple
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
-from taizhang.core.columns import BY_NAME
+from taizhang.core.columns import BY_NAME, Col
 from taizhang.core.deadlines.counting import (
     EXTENSION_CAP_MONTHS,
     add_months,
@@ -22,7 +22,6 @@ from taizhang.core.deadlines.counting import (
     workdays_after,
 )
 from taizhang.core.deadlines.rules import (
-    ASSIGNED,
     Combine,
     DeadlineKind,
     DeadlineRule,
@@ -56,7 +55,7 @@ class DueCalculator:
         self.calendar = calendar
         self.ledger_year = ledger_year
         # A base column that some stage fills is "not yet", not "missing".
-        self._stage_columns = {r.done_column for r in rules} - {ASSIGNED}
+        self._stage_columns = {r.done_column for r in rules} - {Col.ASSIGNED_DATE}
         self._periods: dict[tuple[DeadlineKind, int, date], date | UnknownYear] = {}
         self._fixed: dict[tuple[int, int, int], date] = {}
         self._caps: dict[date, date | UnknownYear] = {}
@@ -65,7 +64,7 @@ class DueCalculator:
         """The Case attributes the due date of `rule` depends on (cases alike in these share it)."""
         names = [t.base for t in rule.terms() if t.kind is not DeadlineKind.FIXED]
         if rule.extension_column:
-            names += [rule.extension_column, ASSIGNED]
+            names += [rule.extension_column, Col.ASSIGNED_DATE]
         fields = [BY_NAME[n].field for n in names]
         if self.ledger_year is None and any(t.kind is DeadlineKind.FIXED for t in rule.terms()):
             fields += ["year", "assigned_date"]
@@ -78,7 +77,8 @@ class DueCalculator:
     def term(self, term: Term, case: Case) -> Due:
         if term.kind is DeadlineKind.FIXED:
             assert term.month is not None and term.day is not None
-            year = self.ledger_year or case.year or (case.assigned_date.year if case.assigned_date else None)
+            assigned = case[Col.ASSIGNED_DATE]
+            year = self.ledger_year or case[Col.YEAR] or (assigned.year if assigned else None)
             if year is None:
                 return Due(None, unknown=NO_YEAR)
             key = (year, term.month, term.day)
@@ -86,7 +86,7 @@ class DueCalculator:
             if day is None:
                 day = self._fixed[key] = fixed_date(*key)
             return Due(day)
-        base = case.get(term.base)
+        base = case[term.base]
         if not isinstance(base, date):
             if term.base in self._stage_columns:
                 return Due(None, waiting=f"待“{term.base}”填写后起算")
@@ -99,7 +99,7 @@ class DueCalculator:
 
     def rule(self, rule: DeadlineRule, case: Case) -> Due:
         if rule.extension_column:
-            granted = case.get(rule.extension_column)
+            granted = case[rule.extension_column]
             if isinstance(granted, date):
                 return self._extended(granted, case)
         parts = [self.term(t, case) for t in rule.terms()]
@@ -118,7 +118,7 @@ class DueCalculator:
         """The granted date replaces the due date, but never beyond 6 months after 交办 (代表法 第五十一条).
         The granted date is a date, not a period: it is not moved off a rest day."""
         note = f"已延期至{granted.isoformat()}"
-        assigned = case.assigned_date
+        assigned = case[Col.ASSIGNED_DATE]
         # The cap only moves later when rolled off a rest day, so an earlier grant needs no calendar.
         if assigned is None or granted <= add_months(assigned, EXTENSION_CAP_MONTHS):
             return Due(granted, note=note)
@@ -133,4 +133,4 @@ class DueCalculator:
             return Due(None, unknown=cap.message)
         if granted <= cap:
             return Due(granted, note=note)
-        return Due(cap, note=f"延期至{granted.isoformat()}超过交办后{EXTENSION_CAP_MONTHS}个月，按{cap.isoformat()}计")
+        return Due(cap, note=f"{Col.EXTENDED_TO}{granted.isoformat()}超过交办后{EXTENSION_CAP_MONTHS}个月，按{cap.isoformat()}计")

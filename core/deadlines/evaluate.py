@@ -27,10 +27,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
-from taizhang.core.columns import BY_NAME
+from taizhang.core.columns import BY_NAME, Col
 from taizhang.core.deadlines.conditions import CaseScope
 from taizhang.core.deadlines.due import Due, DueCalculator
-from taizhang.core.deadlines.rules import ASSIGNED, DeadlineKind, DeadlineRule, Owner
+from taizhang.core.deadlines.rules import DeadlineKind, DeadlineRule, Owner
 from taizhang.core.enums import Role
 from taizhang.core.model import Case
 
@@ -38,6 +38,9 @@ RETURNED_STAGE = "已退回"
 
 
 class StageState(StrEnum):
+    """The state of one stage of a case on `today`: done (on time or late), pending (not due, due
+    soon, overdue), unknown (a date the calendar cannot count) or a completion date that cannot be true."""
+
     DONE_ON_TIME = "已完成按期"
     DONE_LATE = "已完成逾期"
     NOT_DUE = "未到期"
@@ -51,6 +54,8 @@ DONE_STATES = frozenset({StageState.DONE_ON_TIME, StageState.DONE_LATE})
 
 
 class CaseStatus(StrEnum):
+    """A case's status: the worst of its pending stages, 已办结 when every stage is done (docs/domain.md#stage-and-case-status)."""
+
     NORMAL = "正常"
     DUE_SOON = "临期"
     OVERDUE = "逾期"
@@ -71,6 +76,8 @@ _STATUS_OF = {
 
 
 class StageDeadline(BaseModel):
+    """One stage of one case: its due date, state, completion date, working days left and the unit that owes it."""
+
     model_config = ConfigDict(frozen=True)  # shared between cases alike in what the stage reads
 
     stage: str
@@ -88,6 +95,8 @@ class StageDeadline(BaseModel):
 
 
 class CaseDeadlines(BaseModel):
+    """Every tracked stage of one case (by Excel row), its current stage, due date and status."""
+
     row: int
     sheet: str
     number: str | None  # 编号
@@ -155,14 +164,14 @@ class _Evaluator:
         return found
 
     def _evaluate_stage(self, rule: DeadlineRule, case: Case) -> StageDeadline:
-        done = case.get(rule.done_column)
+        done = case[rule.done_column]
         done_date = done if isinstance(done, date) else None
         wrong_base = self._wrong_base(rule, case)
         if wrong_base:  # a period from a date that cannot be true has no true end either
             return _stage(rule.stage, None, StageState.UNKNOWN, done_date=done_date, reason=wrong_base)
         due = self.dues.rule(rule, case)
         if done_date is not None:
-            wrong = impossible_date(rule.done_column, done_date, case.assigned_date, self.today)
+            wrong = impossible_date(rule.done_column, done_date, case[Col.ASSIGNED_DATE], self.today)
             if wrong:
                 return _stage(rule.stage, due.day, StageState.DATE_WRONG, done_date=done_date, reason=wrong)
             return self._done(rule.stage, due, done_date)
@@ -187,11 +196,11 @@ class _Evaluator:
         """Why the date a period of `rule` runs from (another stage's completion date, such as the
         正式答复日期 回头看 counts from) cannot be true, or None."""
         for term in rule.terms():
-            if term.kind is DeadlineKind.FIXED or term.base == ASSIGNED:
+            if term.kind is DeadlineKind.FIXED or term.base == Col.ASSIGNED_DATE:
                 continue
-            base = case.get(term.base)
+            base = case[term.base]
             if isinstance(base, date):
-                wrong = impossible_date(term.base, base, case.assigned_date, self.today)
+                wrong = impossible_date(term.base, base, case[Col.ASSIGNED_DATE], self.today)
                 if wrong:
                     return f"起算日期有误，无法计算截止日期：{wrong}"
         return None
@@ -204,11 +213,12 @@ class _Evaluator:
         return _stage(stage, due.day, state, done_date=done_date, reason=due.note)
 
     def case(self, case: Case) -> CaseDeadlines:
-        base: dict[str, Any] = {"row": case.row, "sheet": case.sheet, "number": case.number, "unit": case.host_unit}
-        if case.returned_date and (case.assigned_date is None or case.assigned_date <= case.returned_date):
+        base: dict[str, Any] = {"row": case.row, "sheet": case.sheet, "number": case[Col.NUMBER], "unit": case[Col.HOST_UNIT]}
+        returned, assigned = case[Col.RETURNED_DATE], case[Col.ASSIGNED_DATE]
+        if returned and (assigned is None or assigned <= returned):
             return CaseDeadlines(**base, stage=RETURNED_STAGE, due=None, status=CaseStatus.NORMAL,
                                  working_days_left=None,
-                                 reason=f"已于{case.returned_date.isoformat()}退回，待重新交办，不计逾期")
+                                 reason=f"已于{returned.isoformat()}退回，待重新交办，不计逾期")
         scope = CaseScope(case, self.class_scheme)
         stages = [self.stage(i, case) for i, r in enumerate(self.rules) if scope.admits(r)]
         now, status = current(stages)
@@ -241,7 +251,7 @@ def to_json(results: list[CaseDeadlines], untracked: list[dict[str, str]] | None
     return {"untracked": untracked or [], "cases": [
         {
             "row": r.row,
-            "编号": r.number or "",
+            Col.NUMBER: r.number or "",
             "stage": r.stage or "",
             "due": _iso(r.due),
             "status": r.status.value,

@@ -9,11 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import Role
-
-ASSIGNED = "交办日期"
-REPLY = "正式答复日期"
-CO_OPINION = "协办意见日期"
 
 # The roles a rule with an empty 适用承办方式 applies to: the cases the office answers itself.
 # 协办 and 参阅 cases owe no reply of their own, so a rule reaches them only by naming them.
@@ -21,6 +18,9 @@ DEFAULT_ROLES: tuple[str, ...] = (Role.HOST.value, Role.JOINT.value, Role.SPLIT.
 
 
 class DeadlineKind(StrEnum):
+    """How a time limit is given: a fixed date of the ledger's year, or N natural days, working days or
+    months after a date column (docs/domain.md#deadline-rules)."""
+
     FIXED = "固定日期"
     NATURAL_DAYS = "自然日"
     WORKDAYS = "工作日"
@@ -31,11 +31,13 @@ class Owner(StrEnum):
     """Whose work a stage is, named by the ledger column that holds that unit: the 主办单位 (the lead's
     own stages), or each unit in 协办单位 (the co-handlers' opinion to the lead)."""
 
-    HOST = "主办单位"
-    CO = "协办单位"
+    HOST = Col.HOST_UNIT
+    CO = Col.CO_UNITS
 
 
 class Combine(StrEnum):
+    """Which of a rule's two time limits applies: the earlier or the later date."""
+
     EARLIER = "较早"
     LATER = "较晚"
 
@@ -49,7 +51,7 @@ class Term(BaseModel):
     amount: int | None = None  # N, for the relative kinds
     month: int | None = None  # for 固定日期
     day: int | None = None
-    base: str = ASSIGNED  # the date column a relative period runs from
+    base: str = Col.ASSIGNED_DATE  # the date column a relative period runs from
 
     @model_validator(mode="after")
     def _complete(self) -> Term:
@@ -74,6 +76,9 @@ class Condition(BaseModel):
 
 
 class DeadlineRule(BaseModel):
+    """One row of the 时限规则 sheet: a stage, the date column that completes it, the cases it applies
+    to (roles, category, conditions), its time limit(s), extension column and the unit that owes it."""
+
     model_config = ConfigDict(frozen=True)
 
     stage: str  # 环节
@@ -123,6 +128,6 @@ def default_owner(rule: DeadlineRule) -> Owner:
     """协办意见 is owed by the co-handlers named in 协办单位, except on the cases where this office is
     itself the 协办 (本级承办方式 协办): there the unit in 主办单位 is the local unit that owes it.
     Every other stage is the lead's work."""
-    if rule.done_column == CO_OPINION and tuple(rule.roles) != (Role.CO.value,):
+    if rule.done_column == Col.CO_OPINION_DATE and tuple(rule.roles) != (Role.CO.value,):
         return Owner.CO
     return Owner.HOST

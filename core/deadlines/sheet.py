@@ -27,9 +27,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from taizhang.core.columns import BY_NAME, Kind, match_header
+from taizhang.core.columns import BY_NAME, Col, Kind, match_header
 from taizhang.core.deadlines.conditions import BadCondition, parse_conditions
-from taizhang.core.deadlines.rules import ASSIGNED, Combine, DeadlineKind, DeadlineRule, Owner, Term
+from taizhang.core.deadlines.rules import Combine, DeadlineKind, DeadlineRule, Owner, Term
 from taizhang.core.enums import Category, Role, canonical
 from taizhang.core.errors import BadInput
 from taizhang.core.settings import SheetRow, SheetTable
@@ -54,7 +54,7 @@ _COMBINES: dict[str, Combine] = {
     "较晚": Combine.LATER, "取较晚": Combine.LATER, "较晚者": Combine.LATER, "孰晚": Combine.LATER,
 }
 _OWNERS: dict[str, Owner] = {
-    "主办单位": Owner.HOST, "主办": Owner.HOST, "协办单位": Owner.CO, "协办": Owner.CO,
+    Col.HOST_UNIT: Owner.HOST, "主办": Owner.HOST, Col.CO_UNITS: Owner.CO, "协办": Owner.CO,
 }
 _SHORT_CATEGORY = {Category.SUGGESTION.value: "建议", Category.PROPOSAL.value: "提案"}
 _BOTH_CATEGORIES = {"全部", "建议、提案", "提案、建议"}
@@ -109,7 +109,7 @@ def _amount(value: Any) -> int:
 def _roles(text: str) -> tuple[str, ...]:
     roles: list[str] = []
     for piece in split_units(text):
-        role = canonical("本级承办方式", piece)
+        role = canonical(Col.ROLE, piece)
         if role not in {r.value for r in Role}:
             raise _Expected("“主办”“协办”“会办”“分办”“参阅”中的一个或几个，用“、”分隔；留空表示主办、会办、分办")
         if role not in roles:
@@ -138,7 +138,7 @@ def _enabled(value: Any) -> bool:
 def _category(text: str) -> str | None:
     if text in _BOTH_CATEGORIES:
         return None
-    found = canonical("类别", text)
+    found = canonical(Col.CATEGORY, text)
     if found not in _SHORT_CATEGORY:
         raise _Expected("“建议”或“提案”；留空表示两类都适用")
     return found
@@ -187,7 +187,7 @@ class _RowReader:
             return Term(kind=kind, month=month, day=day)
         amount = self.read(f"数值{suffix}", _amount)
         base_text = self.text(f"起算列{suffix}")
-        base = self.read(f"起算列{suffix}", lambda _: _date_column(base_text)) if base_text else ASSIGNED
+        base = self.read(f"起算列{suffix}", lambda _: _date_column(base_text)) if base_text else Col.ASSIGNED_DATE
         return Term(kind=kind, amount=amount, base=base)
 
     def rule(self) -> DeadlineRule:

@@ -51,6 +51,9 @@ class RuleProblem:
 
 @dataclass(frozen=True)
 class RulePlan:
+    """A ledger's deadline rules sorted for it: the rules of the stages it can track, the stages it
+    cannot (a column missing), and the sheet's rules that need a column it lacks (refused by `Analysis`)."""
+
     tracked: list[DeadlineRule]
     untracked: list[Untracked] = field(default_factory=list)
     problems: list[RuleProblem] = field(default_factory=list)

@@ -60,6 +60,8 @@ class NoticeError(Exception):
 
 @dataclass(frozen=True)
 class NoticeDay:
+    """One day the notice names: a rest day (休) or a make-up working day (班), and its festival."""
+
     day: date
     rest: bool  # 休 = True; a make-up working day (班) = False
     festival: str
@@ -86,6 +88,8 @@ class Arrangement:
 
 @dataclass
 class HolidayNotice:
+    """The State Council's notice for one year, parsed: each festival's rest days and make-up working days."""
+
     year: int
     arrangements: list[Arrangement]
 

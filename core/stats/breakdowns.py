@@ -24,10 +24,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from operator import attrgetter
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import Category, Level, Role, Timing
 from taizhang.core.model import Case
 from taizhang.core.settings import Settings
-from taizhang.core.stats.facts import BLANK, KEY_CASE, ORDINARY_CASE, CaseTiming, Facts, FactsReader, Period
+from taizhang.core.stats.facts import BLANK, ORDINARY_CASE, CaseTiming, Facts, FactsReader, Period
 from taizhang.core.stats.figures import RATE_COLUMNS, ROLES, Figures, Tally
 from taizhang.core.stats.units import NO_HOST, UnitNames
 
@@ -45,6 +46,8 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class UnitRow:
+    """One unit's line of the statistics: its 主办件次 and 协办件次, and its figures over its 主办 cases."""
+
     unit: str
     listed: bool  # in the 单位名录
     hosted: int  # 主办件次: current-year cases (not 参阅) naming the unit in 主办单位
@@ -56,6 +59,9 @@ class UnitRow:
 
 @dataclass(frozen=True)
 class Stats:
+    """Every figure of a ledger on `today` (`compute_stats`): the totals, one row per unit, and the
+    breakdowns by 类别, 级别, 本级承办方式, 提出时间 and 重点件. Definitions: core/stats/figures.py."""
+
     today: date
     ledger_year: int | None
     scheme: str
@@ -68,18 +74,18 @@ class Stats:
     by_role: Breakdown
     by_timing: Breakdown
     by_key_case: Breakdown
-    by_level_category: dict[str, Breakdown]  # 级别 → 类别: seeds/000 opens with 州 建议/提案 × 主办/协办
+    by_level_category: dict[str, Breakdown]  # 级别 → 类别: 精河2025通知 opens with 州 建议/提案 × 主办/协办
 
 
 RETURNED = "退回"
 
 # The groups every table shows even when empty, in the order offices list them.
 _FIXED: dict[str, tuple[str, ...]] = {
-    "类别": tuple(c.value for c in Category),
-    "级别": tuple(lv.value for lv in Level),
-    "本级承办方式": (*ROLES, RETURNED),
-    "提出时间": tuple(t.value for t in Timing),
-    "重点件": (KEY_CASE, ORDINARY_CASE),
+    Col.CATEGORY: tuple(c.value for c in Category),
+    Col.LEVEL: tuple(lv.value for lv in Level),
+    Col.ROLE: (*ROLES, RETURNED),
+    Col.TIMING: tuple(t.value for t in Timing),
+    Col.KEY_CASE: (Col.KEY_CASE, ORDINARY_CASE),
 }
 
 
@@ -89,8 +95,8 @@ def _role_group(facts: Facts) -> str:
 
 
 _GROUP: dict[str, Callable[[Facts], str]] = {
-    "类别": attrgetter("category"), "级别": attrgetter("level"), "本级承办方式": _role_group,
-    "提出时间": attrgetter("timing"), "重点件": attrgetter("key_case"),
+    Col.CATEGORY: attrgetter("category"), Col.LEVEL: attrgetter("level"), Col.ROLE: _role_group,
+    Col.TIMING: attrgetter("timing"), Col.KEY_CASE: attrgetter("key_case"),
 }
 
 
@@ -139,7 +145,7 @@ def _compute(cases: list[Case], settings: Settings, today: date, ledger_year: in
             owing.update(_owing_units(case, facts, timing, units))
         if facts.role == Role.REFERENCE:
             continue  # 参阅: nobody's assignment
-        for raw in case.co_units:
+        for raw in case[Col.CO_UNITS]:
             co = units.name(raw)
             if co != facts.host:  # a unit never co-handles the case it hosts
                 co_counts[co] += 1
@@ -171,18 +177,18 @@ def _compute(cases: list[Case], settings: Settings, today: date, ledger_year: in
     def breakdown(column: str) -> Breakdown:
         return _breakdown(column, counted, totals, scheme, timing_known, unknown)
 
-    by_level = breakdown("级别")
+    by_level = breakdown(Col.LEVEL)
     by_level_category: dict[str, Breakdown] = {}
     for level, level_figures in by_level.groups.items():
         if level_figures.cases or level_figures.earlier_b:
             subset = Counter({f: n for f, n in counted.items() if f.level == level})
-            by_level_category[level] = _breakdown("类别", subset, level_figures, scheme, timing_known, unknown)
+            by_level_category[level] = _breakdown(Col.CATEGORY, subset, level_figures, scheme, timing_known, unknown)
 
     return Stats(
         today=today, ledger_year=year, scheme=scheme, timing_known=timing_known, totals=totals,
         by_unit=rows, unit_total=unit_total,
-        by_category=breakdown("类别"), by_level=by_level, by_role=breakdown("本级承办方式"),
-        by_timing=breakdown("提出时间"), by_key_case=breakdown("重点件"), by_level_category=by_level_category,
+        by_category=breakdown(Col.CATEGORY), by_level=by_level, by_role=breakdown(Col.ROLE),
+        by_timing=breakdown(Col.TIMING), by_key_case=breakdown(Col.KEY_CASE), by_level_category=by_level_category,
     )
 
 

@@ -21,10 +21,12 @@ from taizhang.core.stats.paragraph import paragraph
 
 
 def classes_json(fig: Figures) -> dict[str, dict[str, Any]]:
+    """{class: {count, share}} of a figure set (办理结果 A/B/C …)."""
     return {c: {"count": n, "share": fig.class_shares[c].value} for c, n in fig.classes.items()}
 
 
 def figures_json(fig: Figures) -> dict[str, Any]:
+    """One figure set as JSON: counts under their Chinese names, rates with numerator and denominator."""
     return {
         "件数": fig.cases,
         **{role_label(role): n for role, n in fig.roles.items()},
@@ -45,6 +47,7 @@ def figures_json(fig: Figures) -> dict[str, Any]:
 
 
 def unit_json(row: UnitRow) -> dict[str, Any]:
+    """One unit's row as JSON: its 主办件次 and 协办件次 and its figures."""
     body = figures_json(row.figures)
     # A unit's cases are its assignments: 主办件次 and 协办件次; the ledger's own roles are no unit's.
     for role in row.figures.roles:
@@ -54,10 +57,12 @@ def unit_json(row: UnitRow) -> dict[str, Any]:
 
 
 def breakdown_json(breakdown: Breakdown) -> dict[str, Any]:
+    """A breakdown as JSON: each group's figures and the 合计."""
     return {**{k: figures_json(v) for k, v in breakdown.groups.items()}, TOTAL: figures_json(breakdown.total)}
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
+    """Every figure of `stats` as JSON (what `taizhang stats --json` prints)."""
     totals = stats.totals
     return {
         "today": stats.today.isoformat(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import (
     CLASS_SCHEMES,
     PLANNED_CLASS,
@@ -23,7 +24,6 @@ from taizhang.core.model import Case
 from taizhang.core.stats.units import UnitNames
 
 BLANK = "未填写"  # the group of cases that leave a breakdown's column empty
-KEY_CASE = "重点件"
 ORDINARY_CASE = "一般件"
 
 # 落实进展 wording that says an earlier year's B case is now resolved. "尚未解决" and "未完成"
@@ -104,35 +104,36 @@ class FactsReader:
         return self._classes[text]
 
     def _period(self, case: Case, cls: str | None) -> str:
-        if self.ledger_year is None or case.year is None or case.year >= self.ledger_year:
+        year = case[Col.YEAR]
+        if self.ledger_year is None or year is None or year >= self.ledger_year:
             return Period.CURRENT
         # Only B cases get a 计划解决时限, so one marks a B case even after its class became A.
-        if cls == self.planned_class or case.plan_deadline is not None:
+        if cls == self.planned_class or case[Col.PLAN_DEADLINE] is not None:
             return Period.EARLIER_B
         return Period.EARLIER_OTHER
 
     def _resolved(self, case: Case, cls: str | None) -> bool:
         if cls == self.resolved_class:
             return True
-        progress = case.progress or ""
+        progress = case[Col.PROGRESS] or ""
         return any(word in progress for word in RESOLVED_WORDS)
 
     def read(self, case: Case) -> Facts:
-        cls = self._class(case.result)
+        cls = self._class(case[Col.RESULT])
         period = self._period(case, cls)
-        opinion = self._enum("代表意见", case.opinion)
+        opinion = self._enum(Col.OPINION, case[Col.OPINION])
         timing = self.timing.get(case.row) if self.timing is not None else None
         return Facts(
             period=period,
-            category=self._enum("类别", case.category),
-            level=self._enum("级别", case.level),
-            role=self._enum("本级承办方式", case.role),
-            timing=self._enum("提出时间", case.timing),
-            key_case=KEY_CASE if case.key_case else ORDINARY_CASE,
-            host=self.units.name(case.host_unit) if case.host_unit else None,
-            returned=case.returned_date is not None,
-            replied=case.reply_date is not None,
-            met=case.meeting_date is not None,
+            category=self._enum(Col.CATEGORY, case[Col.CATEGORY]),
+            level=self._enum(Col.LEVEL, case[Col.LEVEL]),
+            role=self._enum(Col.ROLE, case[Col.ROLE]),
+            timing=self._enum(Col.TIMING, case[Col.TIMING]),
+            key_case=Col.KEY_CASE if case[Col.KEY_CASE] else ORDINARY_CASE,
+            host=self.units.name(host) if (host := case[Col.HOST_UNIT]) else None,
+            returned=case[Col.RETURNED_DATE] is not None,
+            replied=case[Col.REPLY_DATE] is not None,
+            met=case[Col.MEETING_DATE] is not None,
             cls=cls,
             opinion=opinion if opinion in _OPINIONS else None,
             overdue=timing.overdue if timing else None,

@@ -1,4 +1,5 @@
-"""The figures and their exact definitions (../shared/domain.md, "Classification and statistics").
+"""The figures and their exact definitions (docs/domain.md#classification and
+docs/domain.md#statistics; the sources named below are listed in docs/domain.md#sources).
 
 This docstring is the documentation of every count and rate; 汇总, 通报, the report paragraph,
 `stats --json` and the weekly report name them with the words in bold below, and only those.
@@ -8,7 +9,7 @@ Which cases count
   A 年度 after the ledger year is a slip the validators report; it counts as current, so no case
   silently disappears. Every count and rate below is over current-year cases unless it says
   otherwise. The ledger year is `ledger_year`, else the 参数 sheet's 年度.
-- **Earlier years' B cases** (B类建议提案, tracked 跨年度, seeds/000 三㈢): 年度 before the ledger year
+- **Earlier years' B cases** (B类建议提案, tracked 跨年度, 精河2025通知 三㈢): 年度 before the ledger year
   and 办理结果 of the scheme's B class (B, or 乙), or carrying a B类计划解决时限 whatever the class
   is now (only B cases get one, so a B case since re-marked A is still found). They count only
   in 往年B类件数 / 已解决 / B类转化率. Earlier years' other cases are counted apart (往年其他件数).
@@ -19,8 +20,8 @@ Two kinds of count, never mixed
 1. The ledger's own role, case by case (each case counted once; they sum to **件数**):
    - **本级主办 / 本级协办 / 本级会办 / 本级分办**: cases whose 本级承办方式 is that role, not 退回;
      a blank 本级承办方式 is **本级承办方式未填写** (a spelling outside the roles is 本级 + it).
-   - **参阅** (本级承办方式 参阅): no class (domain.md), in no rate's numerator or denominator
-     (seeds/004: 4 件, 参阅 1, shares over 3), and no unit's row: nobody handles it.
+   - **参阅** (本级承办方式 参阅): no class (docs/domain.md#classification), in no rate's numerator or
+     denominator (新疆2024报告: 4 件, 参阅 1, shares over 3), and no unit's row: nobody handles it.
    - **退回** (a 退回日期, not 参阅): handed back as outside the unit's remit; in no rate.
    件数 = 本级主办 + 本级协办 + 本级会办 + 本级分办 (+ 未填写 or odd spellings) + 参阅 + 退回.
 2. The units' assignments (`UnitRow`, one row per 承办单位, 参阅 cases left out):
@@ -35,7 +36,7 @@ Two kinds of count, never mixed
 
 Replies
 - **应办复**: current-year cases that must be replied, whatever their deadline: neither 参阅 nor 退回,
-  whatever the role (seeds/004: 协办3件 all replied, 办结率 100%).
+  whatever the role (新疆2024报告: 协办3件 all replied, 办结率 100%).
 - **已办复**: 应办复 cases with a 正式答复日期.
 - **到期应办复** (needs the deadline engine): 应办复 cases with a 正式答复 deadline that has passed by
   today or that are replied (`CaseTiming.reply_due_by_today`). A case with no reply deadline (协办
@@ -76,6 +77,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from taizhang.core.columns import Col
 from taizhang.core.enums import CLASS_SCHEMES, PLANNED_CLASS, RESOLVED_CLASS, Opinion, Role
 from taizhang.core.stats.facts import BLANK, HOST_ROLES, Facts, Period
 from taizhang.core.stats.rates import Rate
@@ -92,8 +94,8 @@ RATE_NAMES = (REPLY_RATE, MEETING_RATE, ON_TIME_RATE, SATISFACTION_RATE, SATISFI
 
 # The ledger column each rate is read from: without it the rate is unknown, not 0%.
 RATE_COLUMNS = {
-    REPLY_RATE: "正式答复日期", MEETING_RATE: "面商日期", ON_TIME_RATE: "正式答复日期", SATISFACTION_RATE: "代表意见",
-    SATISFIED_SHARE: "代表意见", SOLVED_RATE: "办理结果",
+    REPLY_RATE: Col.REPLY_DATE, MEETING_RATE: Col.MEETING_DATE, ON_TIME_RATE: Col.REPLY_DATE, SATISFACTION_RATE: Col.OPINION,
+    SATISFIED_SHARE: Col.OPINION, SOLVED_RATE: Col.RESULT,
 }
 
 ROLES = tuple(r.value for r in Role)
@@ -135,7 +137,7 @@ def role_label(role: str) -> str:
     if role == Role.REFERENCE:
         return role
     if role == BLANK:
-        return f"本级承办方式{BLANK}"
+        return f"{Col.ROLE}{BLANK}"
     return f"本级{role}"
 
 

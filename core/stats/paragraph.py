@@ -1,7 +1,8 @@
-"""The report paragraph offices paste into a 通报 or 报告, in the style of seeds/002 and seeds/004:
+"""The report paragraph offices paste into a 通报 or 报告, in the style of 进展情况2024 and 新疆2024报告
+(docs/domain.md#sources):
 
 截至2024年12月5日，共承办人大代表建议4件，其中本级协办3件，参阅1件；各承办单位主办3件次；
-应办复3件，已办复3件，办复率100.00%；A类2件，占66.67%，B类1件，占33.33%。  (seeds/004's figures)
+应办复3件，已办复3件，办复率100.00%；A类2件，占66.67%，B类1件，占33.33%。  (新疆2024报告's figures)
 
 Parts, in order, joined by "；": 件数 by 类别, and 其中 the ledger's own roles (本级主办, 本级协办, 参阅,
 退回 …, which add up to the 件数); the units' 主办件次 and 协办件次 (the 汇总 合计 row's numbers);
@@ -35,6 +36,7 @@ from taizhang.core.stats.figures import (
 
 
 def chinese_date(day: date) -> str:
+    """A date as offices write it: 2026年5月20日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -118,6 +120,8 @@ def _satisfaction(stats: Stats) -> str | None:
 
 
 def paragraph(stats: Stats) -> str:
+    """The report paragraph for `stats`: counts, roles, replies and rates, classes and opinions, in the
+    wording of published reports (see the module docstring for the parts and their order)."""
     fig = stats.totals
     meeting = fig.rates[MEETING_RATE]
     parts = [

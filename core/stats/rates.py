@@ -1,7 +1,7 @@
 """Rates as offices print them: a numerator, a denominator and a percentage rounded half up.
 
-Offices print two decimals, rounded half up (seeds/004: 2/3 → 66.67%, 1/3 → 33.33%), not the
-banker's rounding of `round()`. The arithmetic is exact (integers, then a `Decimal` with two
+Offices print two decimals, rounded half up (新疆2024报告: 2/3 → 66.67%, 1/3 → 33.33%;
+docs/domain.md#statistics), not the banker's rounding of `round()`. The arithmetic is exact (integers, then a `Decimal` with two
 places), so a value on the boundary such as 1/800 = 0.125% always becomes 0.13%.
 """
 

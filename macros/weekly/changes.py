@@ -17,9 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.settings import Severity
-from taizhang.macros.analysis import Analysis
 
 STATE_NAME = ".taizhang-state.json"
 KEEP_SNAPSHOTS = 8
@@ -64,13 +65,14 @@ class Changes:
 
 def case_keys(analysis: Analysis) -> dict[int, str]:
     """Each case row's key: its 编号, or 编号@行 when the number is not unique, or @行 when blank."""
-    numbers = Counter(c.number for c in analysis.ledger.cases if c.number)
+    numbers = Counter(c[Col.NUMBER] for c in analysis.ledger.cases if c[Col.NUMBER])
     keys: dict[int, str] = {}
     for case in analysis.ledger.cases:
-        if case.number and numbers[case.number] == 1:
-            keys[case.row] = case.number
+        number = case[Col.NUMBER]
+        if number and numbers[number] == 1:
+            keys[case.row] = number
         else:
-            keys[case.row] = f"{case.number or ''}@{case.row}"
+            keys[case.row] = f"{case[Col.NUMBER] or ''}@{case.row}"
     return keys
 
 
@@ -80,8 +82,8 @@ def error_key(case_key: str, code: str, where: str) -> str:
 
 def snapshot(analysis: Analysis) -> Snapshot:
     keys = case_keys(analysis)
-    hosts = {c.row: c.host_unit for c in analysis.ledger.cases}
-    numbers = {c.row: c.number for c in analysis.ledger.cases}
+    hosts = {c.row: c[Col.HOST_UNIT] for c in analysis.ledger.cases}
+    numbers = {c.row: c[Col.NUMBER] for c in analysis.ledger.cases}
     cases = {keys[d.row]: {"status": d.status.value, "number": d.number, "unit": d.unit, "stage": d.stage,
                            "due": d.due.isoformat() if d.due else None}
              for d in analysis.deadlines if d.row in keys}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -18,10 +17,11 @@ from pathlib import Path
 
 import schedule
 
+from taizhang.macros.logs import weekly_logger
 from taizhang.macros.weekly.changes import write_atomic
 from taizhang.macros.weekly.config import WEEKDAYS
 
-log = logging.getLogger("taizhang.weekly")
+log = weekly_logger()
 Job = Callable[[date], object]
 WEEKDAY_INDEX = {day: i for i, day in enumerate(WEEKDAYS)}  # monday = 0, as date.weekday()
 

@@ -8,7 +8,6 @@ message (27 units x 30 s). A mail not sent by then is reported as failed."""
 
 from __future__ import annotations
 
-import logging
 import smtplib
 import ssl
 import threading
@@ -18,6 +17,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from taizhang.macros.logs import weekly_logger
 from taizhang.macros.weekly.config import EmailSettings
 from taizhang.macros.weekly.results import RunResult
 from taizhang.macros.weekly.summary import Summary, summarize, unit_summaries
@@ -25,7 +25,7 @@ from taizhang.macros.weekly.summary import Summary, summarize, unit_summaries
 PARALLEL = 8
 DEADLINE_FACTOR = 2
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-log = logging.getLogger("taizhang.weekly")
+log = weekly_logger()
 
 
 def build_message(sender: str, recipients: list[str], summary: Summary,

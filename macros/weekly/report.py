@@ -8,11 +8,14 @@ import re
 from datetime import date
 from pathlib import Path
 
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.errors import FileInUse
+from taizhang.core.settings import SEVERITY_HEADER
 from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
-from taizhang.macros import sheet_styles as st
-from taizhang.macros.due_job import overdue_sheet
+from taizhang.macros.jobs import sheet_styles as st
+from taizhang.macros.jobs.check import CODE, rule_title
+from taizhang.macros.jobs.due import overdue_sheet
 from taizhang.macros.weekly.changes import Changes, Entry
 from taizhang.macros.weekly.results import LedgerResult
 from taizhang.workbook.writer import CellValue, Style, ToolSheet, new_workbook_with_sheets
@@ -113,21 +116,22 @@ def findings_sheet(result: LedgerResult) -> ToolSheet:
     sheet = ToolSheet("校验问题")
     report = a.report
     _title(sheet, "校验问题", f"共检查 {report.rows} 件：错误 {report.errors} 条，警告 {report.warnings} 条。"
-                          f"单元格为台账“{a.ledger.sheet}”工作表中的位置。", "I")
-    sheet.write_row(3, _cells("序号", "单元格", "编号", "主办单位", "列", "级别", "规则代码", "当前值", "问题说明"),
+                          f"单元格为台账“{a.ledger.sheet}”工作表中的位置。", "J")
+    sheet.write_row(3, _cells(Col.SEQ, "单元格", Col.NUMBER, Col.HOST_UNIT, "列", SEVERITY_HEADER, "规则", "当前值", "问题说明",
+                              "规则代码"),
                     st.HEADER)
     for i, f in enumerate(report.findings, start=1):
         case = cases.get(f.row) if f.sheet == report.sheet else None
         place = f.cell or f"第{f.row}行"
         place = place if f.sheet == report.sheet else f"“{f.sheet}”!{place}"
-        sheet.write_row(3 + i, [i, place, case.number if case else None, case.host_unit if case else None,
-                                f.field or f.column, f.severity.value, f.code, f.value, f.message],
-                        [st.BODY_CENTER, st.BODY_CENTER, st.BODY, st.BODY, st.BODY, st.BODY_CENTER, st.BODY,
-                         st.BODY_WRAP, st.BODY_WRAP])
+        sheet.write_row(3 + i, [i, place, case[Col.NUMBER] if case else None, case[Col.HOST_UNIT] if case else None,
+                                f.field or f.column, f.severity.value, rule_title(f.code), f.value, f.message, f.code],
+                        [st.BODY_CENTER, st.BODY_CENTER, st.BODY_WRAP, st.BODY_WRAP, st.BODY_WRAP, st.BODY_CENTER,
+                         st.BODY_WRAP, st.BODY_WRAP, st.BODY_WRAP, CODE])
     if not report.findings:
         sheet.write(4, 1, "未发现问题", st.BODY)
-    sheet.autofilter(f"A3:I{max(3 + len(report.findings), 4)}")
-    _widths(sheet, (6, 10, 20, 22, 14, 7, 26, 20, 60))
+    sheet.autofilter(f"A3:J{max(3 + len(report.findings), 4)}")
+    _widths(sheet, (6, 10, 18, 20, 12, 7, 22, 18, 46, 14))
     sheet.freeze("A4")
     sheet.print_setup(landscape=True, paper="A4", repeat_rows=(3, 3))
     return sheet
@@ -191,7 +195,7 @@ def changes_sheet(result: LedgerResult) -> ToolSheet:
     _title(sheet, "与上次运行相比的变化",
            f"比较 {c.since.isoformat()} 与 {result.analysis.today.isoformat() if result.analysis else ''}："
            + "，".join(f"{label} {len(getattr(c, name))}" for name, label, _ in _SECTIONS), "F")
-    sheet.write_row(3, _cells("变化", "序号", "编号", "主办单位", "单元格", "说明"), st.HEADER)
+    sheet.write_row(3, _cells("变化", Col.SEQ, Col.NUMBER, Col.HOST_UNIT, "单元格", "说明"), st.HEADER)
     row = 3
     for name, label, _what in _SECTIONS:
         entries: list[Entry] = getattr(c, name)

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from taizhang.analysis import Analysis
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.errors import ExitCode
 from taizhang.core.stats import Stats
-from taizhang.macros.analysis import Analysis
 from taizhang.macros.weekly.changes import Changes
 from taizhang.macros.weekly.units import UnitLine
 
@@ -27,7 +27,7 @@ class LedgerResult:
     write_note: str = ""  # what happened to the master: written, not written and why
     write_refused: ExitCode | None = None  # update_master was asked for and the write was refused
     problem: str = ""  # why the ledger could not be read or reported
-    holidays_note: str = ""  # next year's holidays are not known yet (macros/holidays_job.py)
+    holidays_note: str = ""  # next year's holidays are not known yet (macros/jobs/holidays.py)
 
     def count(self, status: CaseStatus) -> int:
         return sum(1 for d in self.analysis.deadlines if d.status is status) if self.analysis else 0

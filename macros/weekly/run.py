@@ -4,16 +4,18 @@ logged and the others still run."""
 
 from __future__ import annotations
 
-import logging
 import os
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from taizhang.analysis import Analysis
 from taizhang.core.errors import ExitCode, TaizhangError, os_error
-from taizhang.macros.analysis import Analysis
-from taizhang.macros.holidays_job import holiday_reminder
+from taizhang.macros.jobs.check import apply_check
+from taizhang.macros.jobs.due import apply_due
+from taizhang.macros.jobs.holidays import holiday_reminder
+from taizhang.macros.logs import weekly_logger
 from taizhang.macros.weekly.changes import STATE_NAME, StateFile, compare, snapshot
 from taizhang.macros.weekly.config import WeeklyConfig
 from taizhang.macros.weekly.report import prune_reports, write_report
@@ -21,8 +23,9 @@ from taizhang.macros.weekly.results import LedgerResult, RunResult
 from taizhang.macros.weekly.units import unit_lines
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer.safety import owner_files, owner_name
+from taizhang.writeback import run_and_write
 
-log = logging.getLogger("taizhang.weekly")
+log = weekly_logger()
 
 
 def report_folders(paths: list[Path], report_dir: Path) -> dict[Path, Path]:
@@ -34,6 +37,9 @@ def report_folders(paths: list[Path], report_dir: Path) -> dict[Path, Path]:
 
 def run_once(config: WeeklyConfig, today: date, *, send: bool = True,
              env: Mapping[str, str] | None = None) -> RunResult:
+    """One weekly run over every ledger of `config` as of `today`: each ledger's report, the change
+    since the last run, the write-back when configured, and the e-mail unless `send` is false. A
+    ledger's failure is recorded in its result; the others still run."""
     paths, problems = config.ledger_paths()
     result = RunResult(today, problems=problems)
     for problem in problems:
@@ -51,6 +57,8 @@ def run_once(config: WeeklyConfig, today: date, *, send: bool = True,
 
 
 def run_ledger(path: Path, config: WeeklyConfig, today: date, folder: Path) -> LedgerResult:
+    """One ledger of the weekly run: analyse it (writing back when configured and possible), write
+    its dated report into `folder`, compare with the last run. Problems go into the result, never raised."""
     result = LedgerResult(path)
     owners = owner_files(path)
     if owners:
@@ -91,10 +99,6 @@ def analyse(result: LedgerResult, config: WeeklyConfig, today: date) -> Analysis
         elif path.suffix.lower() == ".xls":
             result.write_note = "旧版 .xls 台账不能写回，只生成报告；请另存为 .xlsx。"
         else:
-            from taizhang.macros.check_job import apply_check
-            from taizhang.macros.due_job import apply_due
-            from taizhang.macros.writeback import run_and_write
-
             try:
                 outcome = run_and_write(path, today, [apply_check, apply_due], sheet=config.run.sheet)
             except TaizhangError as err:  # opened or saved meanwhile, refused, a full disk …

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import CaseStatus
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, duty, situation
 from taizhang.core.settings import Severity
-from taizhang.macros.analysis import Analysis
 from taizhang.macros.weekly.changes import Entry
 from taizhang.macros.weekly.report import status_sentence
 from taizhang.macros.weekly.results import LedgerResult, RunResult
@@ -119,8 +120,8 @@ def unit_summaries(run: RunResult) -> dict[str, Summary]:
         names = a.unit_names
         overdue = dict(overdue_owed(a))
         errors: dict[str, list[str]] = defaultdict(list)
-        hosts = {c.row: names.name(c.host_unit) for c in a.ledger.cases if c.host_unit}
-        numbers = {c.row: c.number for c in a.ledger.cases}
+        hosts = {c.row: names.name(host) for c in a.ledger.cases if (host := c[Col.HOST_UNIT])}
+        numbers = {c.row: c[Col.NUMBER] for c in a.ledger.cases}
         for f in a.report.ledger_findings():
             if f.severity is Severity.ERROR and f.row in hosts:
                 errors[hosts[f.row]].append(f"{numbers.get(f.row) or ''}　{f.cell}　{f.message}")

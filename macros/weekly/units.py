@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
 from taizhang.core.deadlines import StageState
 from taizhang.core.deadlines.blame import Owed
 from taizhang.core.settings import Severity
 from taizhang.core.stats import Stats
 from taizhang.core.stats.figures import ON_TIME_RATE, REPLY_RATE
 from taizhang.core.stats.units import NO_HOST
-from taizhang.macros.analysis import Analysis
 
 RANK = {StageState.OVERDUE: 0, StageState.DUE_SOON: 1}
 
@@ -38,7 +39,7 @@ class UnitLine:
 
 def unit_lines(analysis: Analysis, stats: Stats) -> list[UnitLine]:
     names = analysis.unit_names
-    host_of = {c.row: names.host(c.host_unit) for c in analysis.ledger.cases}
+    host_of = {c.row: names.host(c[Col.HOST_UNIT]) for c in analysis.ledger.cases}
     overdue = owing(analysis.owed, StageState.OVERDUE)
     soon = owing(analysis.owed, StageState.DUE_SOON)
     findings = analysis.report.ledger_findings()

@@ -240,6 +240,7 @@ def addin_parts() -> dict[str, bytes]:
 
 
 def addin_bytes() -> bytes:
+    """The add-in taizhang.xlam as bytes: the same sources always give the same bytes."""
     parts = addin_parts()
     order = ["[Content_Types].xml", "_rels/.rels", *sorted(n for n in parts if n not in ("[Content_Types].xml",
                                                                                           "_rels/.rels"))]

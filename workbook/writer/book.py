@@ -179,13 +179,6 @@ class Book:
                 self.touch("[Content_Types].xml"), q("Override", CT), PartName=name, ContentType=ctype
             )
 
-    def ensure_default(self, ext: str, ctype: str) -> None:
-        root = self.tree("[Content_Types].xml")
-        if not any(d.get("Extension", "").lower() == ext for d in root.findall(q("Default", CT))):
-            etree.SubElement(
-                self.touch("[Content_Types].xml"), q("Default", CT), Extension=ext, ContentType=ctype
-            )
-
     def subtree(self, part: str) -> list[str]:
         """A part, its rels and every internal part reachable from it (drawings, charts, …)."""
         seen: list[str] = []

@@ -1,5 +1,10 @@
 """Native charts of a tool sheet: one drawing part holding an anchor per chart, one chart part each.
-Caches of the plotted values are written too, so viewers that do not recalculate show the chart."""
+Caches of the plotted values are written too, so viewers that do not recalculate show the chart.
+
+Bar charts are made to be read on paper: every category label is shown (tick-label skip 1, the
+label font `Chart.label_size`; the builder sizes the chart to its number of categories), counts
+get an integer axis (a major unit of 1, 2, 5, 10 … so no tick falls at 0.5) and every bar its
+value. Horizontal bars list the first category at the top, as the table beside them does."""
 
 from __future__ import annotations
 
@@ -70,7 +75,7 @@ def chart_xml(sheet: str, ch: Chart, value_at: Callable[[int, int], object]) -> 
             for i in range(len(vals))
         )
     else:
-        fills = _fill(SERIES_COLOUR) + '<c:invertIfNegative val="0"/>'
+        fills = _fill(SERIES_COLOUR) + '<c:invertIfNegative val="0"/>' + _bar_labels(ch.label_size)
     series = (
         f'<c:ser><c:idx val="0"/><c:order val="0"/>{name}{fills}'
         + f"<c:cat><c:strRef><c:f>{escape(abs_range(sheet, ch.categories))}</c:f>"
@@ -82,31 +87,16 @@ def chart_xml(sheet: str, ch: Chart, value_at: Callable[[int, int], object]) -> 
     if ch.kind == "pie":
         plot = (
             f'<c:pieChart><c:varyColors val="1"/>{series}'
-            '<c:dLbls><c:showLegendKey val="0"/><c:showVal val="0"/><c:showCatName val="0"/>'
+            f'<c:dLbls>{_txpr(ch.label_size)}<c:showLegendKey val="0"/><c:showVal val="0"/><c:showCatName val="0"/>'
             '<c:showSerName val="0"/><c:showPercent val="1"/><c:showBubbleSize val="0"/>'
             '<c:showLeaderLines val="1"/></c:dLbls><c:firstSliceAng val="0"/></c:pieChart>'
         )
         legend = '<c:legend><c:legendPos val="r"/><c:overlay val="0"/></c:legend>'
     else:
-        bar_dir = "bar" if ch.kind == "bar" else "col"
-        cat_pos, val_pos = ("l", "b") if bar_dir == "bar" else ("b", "l")
-        plot = (
-            f'<c:barChart><c:barDir val="{bar_dir}"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
-            f'{series}<c:gapWidth val="150"/><c:axId val="50010001"/><c:axId val="50010002"/></c:barChart>'
-            '<c:catAx><c:axId val="50010001"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
-            f'<c:delete val="0"/><c:axPos val="{cat_pos}"/><c:numFmt formatCode="General" sourceLinked="0"/>'
-            '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
-            '<c:crossAx val="50010002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
-            '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
-            '<c:valAx><c:axId val="50010002"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
-            f'<c:delete val="0"/><c:axPos val="{val_pos}"/><c:majorGridlines/>'
-            '<c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="out"/>'
-            '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="50010001"/>'
-            '<c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
-        )
-        legend = '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>' if ch.series_name else ""
+        plot = _bar_plot(ch, series, vals, len(cats))
+        legend = ""  # one series, named by the title: a legend would only repeat it
     title = (
-        "<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr/></a:pPr>"
+        "<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz=\"1200\" b=\"1\"/></a:pPr>"
         f'<a:r><a:t>{escape(ch.title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
     )
     body = (
@@ -115,6 +105,63 @@ def chart_xml(sheet: str, ch: Chart, value_at: Callable[[int, int], object]) -> 
         f'{legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>'
     )
     return (_DECL + body).encode()
+
+
+def _bar_plot(ch: Chart, series: str, vals: list[object], count: int) -> str:
+    """Bars with every category labelled. Horizontal bars run top-down (the category axis
+    reversed, the value axis kept at the bottom by crossing at the last category)."""
+    horizontal = ch.kind == "bar"
+    cat_pos, val_pos = ("l", "b") if horizontal else ("b", "l")
+    order = "maxMin" if horizontal else "minMax"
+    step = major_unit(vals)
+    unit = f'<c:majorUnit val="{step:g}"/>' if step else ""
+    number = "0" if step else "General"
+    return (
+        f'<c:barChart><c:barDir val="{"bar" if horizontal else "col"}"/><c:grouping val="clustered"/>'
+        f'<c:varyColors val="0"/>{series}<c:gapWidth val="60"/><c:axId val="50010001"/><c:axId val="50010002"/>'
+        "</c:barChart>"
+        f'<c:catAx><c:axId val="50010001"/><c:scaling><c:orientation val="{order}"/></c:scaling>'
+        f'<c:delete val="0"/><c:axPos val="{cat_pos}"/><c:numFmt formatCode="General" sourceLinked="0"/>'
+        '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+        f'{_txpr(ch.label_size, rotate=not horizontal and count > 8)}'
+        '<c:crossAx val="50010002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
+        '<c:lblOffset val="100"/><c:tickLblSkip val="1"/><c:tickMarkSkip val="1"/><c:noMultiLvlLbl val="0"/>'
+        "</c:catAx>"
+        '<c:valAx><c:axId val="50010002"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/></c:scaling>'
+        f'<c:delete val="0"/><c:axPos val="{val_pos}"/><c:majorGridlines/>'
+        f'<c:numFmt formatCode="{number}" sourceLinked="0"/><c:majorTickMark val="out"/>'
+        f'<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{_txpr(ch.label_size)}<c:crossAx val="50010001"/>'
+        f'<c:crosses val="{"max" if horizontal else "autoZero"}"/><c:crossBetween val="between"/>{unit}</c:valAx>'
+    )
+
+
+def major_unit(values: list[object]) -> float | None:
+    """A round step giving at most 10 ticks from 0 to the largest value; None unless every value
+    is a whole number (counts), where a fractional tick would mean half a case."""
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not numbers or any(float(v) != int(v) for v in numbers):
+        return None
+    top = max(max(numbers), 1)
+    step = 1
+    while top / step > 10:
+        for factor in (2, 5 / 2, 2):  # 1, 2, 5, 10, 20, 50 …
+            step = int(step * factor)
+            if top / step <= 10:
+                break
+    return float(step)
+
+
+def _txpr(size: float, rotate: bool = False) -> str:
+    rot = ' rot="-2700000" vert="horz"' if rotate else ""
+    return (f'<c:txPr><a:bodyPr{rot}/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{round(size * 100)}"/></a:pPr>'
+            '<a:endParaRPr lang="zh-CN"/></a:p></c:txPr>')
+
+
+def _bar_labels(size: float) -> str:
+    return ('<c:dLbls><c:numFmt formatCode="General" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln>'
+            f'</c:spPr>{_txpr(size)}<c:dLblPos val="outEnd"/><c:showLegendKey val="0"/><c:showVal val="1"/>'
+            '<c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
+            '</c:dLbls>')
 
 
 def _fill(rgb: str) -> str:

@@ -27,6 +27,8 @@ def tool_colour_kind(rgb: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Style:
+    """How the writer formats a cell it writes: font, fill (RRGGBB), border, alignment, wrap, number format."""
+
     bold: bool = False
     italic: bool = False
     font_name: str | None = None
@@ -50,6 +52,8 @@ class Hyperlink:
 
 @dataclass
 class Chart:
+    """A native chart on a tool sheet: its kind, title, the ranges of its categories and values, where it stands."""
+
     kind: Literal["bar", "pie", "col"]
     title: str
     categories: str
@@ -58,10 +62,14 @@ class Chart:
     series_name: str | None = None
     width_cols: int = 8
     height_rows: int = 16
+    label_size: float = 9.0  # points, of the axis and data labels
 
 
 @dataclass
 class WriteResult:
+    """What a commit did: the file written, the backup kept, the parts changed, added or removed, the
+    cells whose own fill was left alone, and whether nothing changed at all."""
+
     path: Path
     backup: Path | None = None
     changed_parts: list[str] = field(default_factory=list)

@@ -75,10 +75,6 @@ def lock_path(path: Path) -> Path:
     return path.with_name(_own(path) + "lock")
 
 
-def temp_prefix(path: Path) -> str:
-    return _own(path)
-
-
 def _ours(path: Path, suffix: str) -> list[Path]:
     """This ledger's temp (or aside) files: exactly `<prefix><8 hex digits><suffix>`, so those
     of a ledger whose name merely starts the same (台账.xlsx.bak) are not taken for its own."""
@@ -451,4 +447,3 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-Clock = Callable[[], datetime]

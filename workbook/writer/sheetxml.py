@@ -449,12 +449,6 @@ class SheetEditor:
         return self._inherited_xf(s.decode() if s else None, custom.decode() if custom else None, col)
 
     # -- the fidelity bookkeeping -------------------------------------------------------------
-    def own_cell(self, c: etree._Element) -> None:
-        """Call before overwriting a cell outside the tool columns on purpose (e.g. merged values):
-        its old content leaves the fidelity baseline, its new content is not counted as the user's."""
-        self.tool_old += subtree_counts([c], self._path)
-        self._tool_cells[self._key(c)] = c
-
     def _key(self, c: etree._Element) -> object:
         ref = c.get("r")
         return split_ref(ref) if ref else ("cell", id(c))
@@ -657,6 +651,31 @@ class SheetEditor:
                 links.remove(link)
         if len(links) == 0:
             self.root.remove(links)
+
+    def width_of(self, col: int) -> float:
+        """The column's width as the sheet sets it, else the sheet's default, else Excel's 8.43."""
+        cols = self.root.find(q("cols"))
+        for c in cols if cols is not None else ():
+            if int(c.get("min", "0")) <= col <= int(c.get("max", "0")) and c.get("width"):
+                return float(c.get("width", "8.43"))
+        fmt = self.root.find(q("sheetFormatPr"))
+        default = fmt.get("defaultColWidth") if fmt is not None else None
+        return float(default) if default else 8.43
+
+    def raise_row_height(self, n: int, points: float) -> None:
+        """Make row n at least `points` tall, never lower: the user's header row, when a tool
+        column's header needs more lines than the row shows."""
+        fmt = self.root.find(q("sheetFormatPr"))
+        default = float(fmt.get("defaultRowHeight", "15")) if fmt is not None else 15.0
+        i = self._row_index(n, create=True)
+        assert i is not None
+        row = self._peek(i)
+        if float(row.get("ht") or default) + 0.05 >= points:
+            return
+        row = self._element(i)
+        row.set("ht", f"{points:g}")
+        row.set("customHeight", "1")
+        self.modified = True
 
     def set_width(self, col: int, width: float) -> None:
         cols = child(self.root, "cols", WORKSHEET_ORDER)

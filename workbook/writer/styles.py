@@ -98,6 +98,23 @@ class StyleBook:
             return ("tool", kind)
         return ("user", None)
 
+    def text_look(self, xf_id: int) -> tuple[float, bool, bool]:
+        """(font size, bold, wraps) of a cell format: what its text needs to be shown whole."""
+        xfs = self._xfs
+        xf = xfs[xf_id] if 0 <= xf_id < len(xfs) else xfs[0]
+        fonts = self._items("fonts")
+        font_id = int(xf.get("fontId", "0"))
+        font = fonts[font_id] if 0 <= font_id < len(fonts) else None
+        size, bold = 11.0, False
+        if font is not None:
+            sz = font.find(q("sz"))
+            size = float(sz.get("val", "11")) if sz is not None else size
+            b = font.find(q("b"))
+            bold = b is not None and b.get("val", "1") not in ("0", "false")
+        align = xf.find(q("alignment"))
+        wrap = align is not None and align.get("wrapText", "0") in ("1", "true")
+        return size, bold, wrap
+
     def xf_count(self) -> int:
         return len(self._xfs)
 

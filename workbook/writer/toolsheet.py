@@ -1,15 +1,25 @@
-"""A tool-owned sheet built in memory, rendered to worksheet XML in one pass."""
+"""A tool-owned sheet built in memory, rendered to worksheet XML in one pass.
+
+Every sheet prints cleanly wherever it is opened: at render time the sheet fits itself (`fitted`):
+columns the builder left without a width get one from their content, text that does not fit its
+column wraps, and every row gets an explicit height for the lines it shows (LibreOffice keeps the
+heights another program wrote, so a wrapped cell in a default-height row would print over the
+next row). A builder's width is kept (numbers and dates only ever widen it, since they cannot
+wrap); a builder's height is a minimum. Every sheet prints one page wide on A4 (landscape when
+it is wider than portrait A4), with the sheet's name and "第 &P 页 共 &N 页" in the footer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from lxml import etree
 
 from taizhang.core.errors import BadInput
 
 from .cells import CellValue, set_cell_value, shown_text
+from .measure import DEFAULT_HEIGHT, DEFAULT_SIZE, PT_PER_UNIT, CellText, SheetLayout, fit, shown
 from .model import Chart, Hyperlink, Style
 from .xmlutil import MAIN, REL, cell_ref, col_index, parse_range, q, split_ref
 
@@ -17,6 +27,10 @@ _PAPER = {"A4": 9, "A3": 8, "A5": 11, "B5": 13, "LETTER": 1, "LEGAL": 5}
 _BAD_NAME = set("[]:*?/\\")
 HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+MARGINS_IN = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7, "header": 0.3, "footer": 0.3}
+# Printable width of A4 in column units with the margins above (210 mm less 1 inch, at PT_PER_UNIT)
+PORTRAIT_UNITS = (210 / 25.4 - 1.0) * 72 / PT_PER_UNIT
+FOOTER = "&L&A&C第 &P 页 共 &N 页"
 
 
 @dataclass(frozen=True)
@@ -29,12 +43,23 @@ class PrintSetup:
     title: str | None = None
 
 
+def _font(style: Style | None) -> tuple[float, bool]:
+    return (style.font_size or DEFAULT_SIZE if style else DEFAULT_SIZE), bool(style and style.bold)
+
+
+def _fixed(value: object) -> bool:
+    """Numbers and dates cannot wrap: a column too narrow for them shows ###."""
+    return isinstance(value, int | float | date) and not isinstance(value, bool)
+
+
 def check_sheet_name(name: str) -> None:
     if not name or len(name) > 31 or _BAD_NAME & set(name) or name.startswith("'") or name.endswith("'"):
         raise BadInput(f"工作表名“{name}”不可用：须为 1–31 个字符，且不含 [ ] : * ? / \\ 和首尾单引号。")
 
 
 class ToolSheet:
+    """A sheet the tool owns (校验结果, 逾期清单, 汇总 …), built in memory and written whole by the writer."""
+
     def __init__(self, name: str) -> None:
         check_sheet_name(name)
         self.name = name
@@ -47,6 +72,7 @@ class ToolSheet:
         self.filter: str | None = None
         self.printing: PrintSetup | None = None
         self.charts: list[Chart] = []
+        self.breaks: list[int] = []  # rows a new page starts after
 
     def write(self, row: int, col: int, value: CellValue, style: Style | None = None) -> None:
         if row < 1 or col < 1 or row > 1048576 or col > 16384:
@@ -83,11 +109,25 @@ class ToolSheet:
     ) -> None:  # fmt: skip
         self.printing = PrintSetup(landscape, paper, fit_width, fit_height, repeat_rows, title)
 
+    def page_break_after(self, row: int) -> None:
+        """Start a new printed page below `row` (so a chart is never cut by the page's end)."""
+        self.breaks.append(row)
+
     def add_chart(self, chart: Chart) -> None:
         parse_range(chart.categories)
         parse_range(chart.values)
         split_ref(chart.anchor)
         self.charts.append(chart)
+
+    # -- fitting ------------------------------------------------------------------------------
+    def fitted(self) -> SheetLayout:
+        """Widths, heights and the extra wrapped cells this sheet prints with (see module docs)."""
+        texts: dict[tuple[int, int], CellText] = {}
+        for rc, (value, style) in self.cells.items():
+            size, bold = _font(style)
+            text = shown(shown_text(value), style.number_format if style else None)
+            texts[rc] = CellText(text, size, bold, bool(style and style.wrap), _fixed(value))
+        return fit(texts, [parse_range(m) for m in self.merges], self.widths, self.heights)
 
     def value_at(self, row: int, col: int) -> object:
         got = self.cells.get((row, col))
@@ -102,7 +142,9 @@ class ToolSheet:
     ) -> tuple[bytes, list[tuple[str, str, str]]]:
         """Worksheet XML and the external relationships (id, type, target) it needs."""
         ws = etree.Element(q("worksheet"), nsmap={None: MAIN, "r": REL})
-        if self.printing and (self.printing.fit_width or self.printing.fit_height):
+        layout = self.fitted()
+        printing = self.printing or PrintSetup(landscape=sum(layout.widths.values()) > PORTRAIT_UNITS)
+        if printing.fit_width or printing.fit_height:
             etree.SubElement(etree.SubElement(ws, q("sheetPr")), q("pageSetUpPr"), fitToPage="1")
         last_r = max((r for r, _c in self.cells), default=1)
         last_c = max((c for _r, c in self.cells), default=1)
@@ -110,14 +152,14 @@ class ToolSheet:
         view = etree.SubElement(etree.SubElement(ws, q("sheetViews")), q("sheetView"), workbookViewId="0")
         if self.frozen:
             self._pane(view)
-        etree.SubElement(ws, q("sheetFormatPr"), defaultRowHeight="15")
-        if self.widths:
+        etree.SubElement(ws, q("sheetFormatPr"), defaultRowHeight=f"{DEFAULT_HEIGHT:g}")
+        if layout.widths:
             cols = etree.SubElement(ws, q("cols"))
-            for c in sorted(self.widths):
+            for c in sorted(layout.widths):
                 etree.SubElement(
-                    cols, q("col"), min=str(c), max=str(c), width=f"{self.widths[c]:g}", customWidth="1"
+                    cols, q("col"), min=str(c), max=str(c), width=f"{layout.widths[c]:g}", customWidth="1"
                 )
-        self._sheet_data(etree.SubElement(ws, q("sheetData")), xf)
+        self._sheet_data(etree.SubElement(ws, q("sheetData")), xf, layout)
         if self.filter:
             etree.SubElement(ws, q("autoFilter"), ref=self.filter)
         if self.merges:
@@ -125,18 +167,13 @@ class ToolSheet:
             for m in self.merges:
                 etree.SubElement(merges, q("mergeCell"), ref=m)
         rels = self._hyperlinks(ws)
-        etree.SubElement(
-            ws,
-            q("pageMargins"),
-            left="0.7",
-            right="0.7",
-            top="0.75",
-            bottom="0.75",
-            header="0.3",
-            footer="0.3",
-        )
-        if self.printing:
-            self._page_setup(ws)
+        etree.SubElement(ws, q("pageMargins"), **{k: f"{v:g}" for k, v in MARGINS_IN.items()})
+        self._page_setup(ws, printing)
+        if self.breaks:
+            brks = etree.SubElement(ws, q("rowBreaks"), count=str(len(self.breaks)),
+                                    manualBreakCount=str(len(self.breaks)))
+            for r in sorted(set(self.breaks)):
+                etree.SubElement(brks, q("brk"), id=str(r), max="16383", man="1")
         if drawing_rid:
             etree.SubElement(ws, q("drawing")).set(f"{{{REL}}}id", drawing_rid)
         xml = etree.tostring(ws, encoding="UTF-8", xml_declaration=False)
@@ -156,17 +193,20 @@ class ToolSheet:
             pane.set("ySplit", str(y))
         etree.SubElement(view, q("selection"), pane=active, activeCell=self.frozen, sqref=self.frozen)
 
-    def _sheet_data(self, data: etree._Element, xf: Callable[[CellValue, Style | None], int]) -> None:
+    def _sheet_data(self, data: etree._Element, xf: Callable[[CellValue, Style | None], int],
+                    layout: SheetLayout) -> None:
         rows: dict[int, list[int]] = {}
         for r, c in self.cells:
             rows.setdefault(r, []).append(c)
-        for r in sorted(set(rows) | set(self.heights)):
+        for r in sorted(set(rows) | set(layout.heights)):
             row = etree.SubElement(data, q("row"), r=str(r))
-            if r in self.heights:
-                row.set("ht", f"{self.heights[r]:g}")
+            if r in layout.heights:
+                row.set("ht", f"{layout.heights[r]:g}")
                 row.set("customHeight", "1")
             for c in sorted(rows.get(r, [])):
                 value, style = self.cells[(r, c)]
+                if (r, c) in layout.wrapped:
+                    style = replace(style or Style(), wrap=True)
                 cell = etree.SubElement(row, q("c"), r=cell_ref(r, c))
                 s = xf(value, style)
                 if s:
@@ -191,14 +231,12 @@ class ToolSheet:
             el.set("display", link.text)
         return rels
 
-    def _page_setup(self, ws: etree._Element) -> None:
-        p = self.printing
-        assert p is not None
+    def _page_setup(self, ws: etree._Element, p: PrintSetup) -> None:
         setup = etree.SubElement(ws, q("pageSetup"), paperSize=str(_PAPER.get(p.paper.upper(), 9)))
         setup.set("orientation", "landscape" if p.landscape else "portrait")
         setup.set("fitToWidth", str(p.fit_width))
         setup.set("fitToHeight", str(p.fit_height))
+        footer = etree.SubElement(ws, q("headerFooter"))
         if p.title:
-            footer = etree.SubElement(ws, q("headerFooter"))
             etree.SubElement(footer, q("oddHeader")).text = "&C" + p.title.replace("&", "&&")
-            etree.SubElement(footer, q("oddFooter")).text = "&C第 &P 页，共 &N 页"
+        etree.SubElement(footer, q("oddFooter")).text = FOOTER

@@ -16,6 +16,7 @@ from lxml import etree
 
 from .cells import CellValue, set_cell_value, shown_text
 from .fidelity import _local
+from .measure import row_points, wrap_lines
 from .sheetxml import SheetEditor
 from .styles import StyleBook
 from .xmlutil import split_ref
@@ -46,6 +47,18 @@ def set_user_cells(writer: LedgerWriter, sheet_name: str, values: dict[str, Cell
         ed.formula_overwritten |= set_cell_value(c, value, where)
         ed.written[(n, col)] = shown_text(value)
         ed.modified = True
+        if isinstance(value, str):
+            _show_whole(writer.styles, ed, n, col, xf, value)
+
+
+def _show_whole(styles: StyleBook, ed: SheetEditor, n: int, col: int, xf: int, text: str) -> None:
+    """Text written into a wrapping cell shows whole: its row is raised (never lowered) to the lines
+    the text takes. Excel re-fits such a row only when someone edits it, LibreOffice never."""
+    size, bold, wrap = styles.text_look(xf)
+    if wrap:
+        lines = wrap_lines(text, ed.width_of(col), size, bold)
+        if lines > 1:
+            ed.raise_row_height(n, row_points(lines, size))
 
 
 def _xf_at(ed: SheetEditor, ref: str) -> int:

@@ -19,6 +19,7 @@ from . import fidelity, safety
 from .book import MARKER, Book, relative, rels_part, resolve
 from .cells import CellValue, default_style
 from .chart import CHART_CT, CHART_REL, DRAWING_CT, chart_xml, drawing_xml
+from .measure import DEFAULT_SIZE, row_points, wrap_lines
 from .model import TOOL_FILLS, Style, WriteResult
 from .package import Package, build_zip
 from .sheetxml import SheetEditor
@@ -202,7 +203,33 @@ class LedgerWriter:
         col = ed.set_tool_column(header_row, header, values, value_xf, self._xf(header, header_style))
         if width is not None:
             ed.set_width(col, width)
+        self._fit_header(ed, header_row, col, header, header_style)
+        if style is not None and style.wrap:
+            self._fit_rows(ed, col, values, style)
         return col_letter(col)
+
+    @staticmethod
+    def _fit_rows(ed: SheetEditor, col: int, values: dict[int, CellValue], style: Style) -> None:
+        """A wrapping tool column (the check's problems) shows its text whole: each row whose text
+        needs more lines than one is raised to them, never lowered. Text never runs into the
+        next column, and LibreOffice, which keeps the heights it is given, prints it whole."""
+        size = style.font_size or DEFAULT_SIZE
+        width = ed.width_of(col)
+        for row, value in values.items():
+            if isinstance(value, str) and value:
+                lines = wrap_lines(value, width, size, style.bold)
+                if lines > 1:
+                    ed.raise_row_height(row, row_points(lines, size))
+
+    @staticmethod
+    def _fit_header(ed: SheetEditor, header_row: int, col: int, header: str, style: Style | None) -> None:
+        """The user's header row shows the whole tool header: raised (never lowered) to the lines
+        the header wraps to in its column. Nothing else of the user's layout or print setup changes."""
+        size = (style.font_size if style and style.font_size else DEFAULT_SIZE)
+        bold = bool(style and style.bold)
+        lines = wrap_lines(header, ed.width_of(col), size, bold) if style and style.wrap else 1
+        if lines > 1:  # one line shows in any row the user's own headers fit in
+            ed.raise_row_height(header_row, row_points(lines, size))
 
     def set_cell_fills(self, sheet_name: str, fills: dict[str, str | None], kind: str) -> list[str]:
         """Colour cells with the tool's fills of `kind` (colour name or its hex, None clears).
@@ -239,9 +266,6 @@ class LedgerWriter:
         from .user_cells import set_user_cells
 
         set_user_cells(self, sheet_name, values, like)
-
-    def mark_full_recalc(self) -> None:
-        self._recalc = True
 
     # -- tool-owned sheets ------------------------------------------------------------------------
     def _refuse_user_sheet(self, name: str) -> None:

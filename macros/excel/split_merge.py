@@ -1,0 +1,147 @@
+"""The 分发各单位 and 回收合并 buttons: the command line's split() and merge() on the saved ledger.
+
+Both read other workbooks and the ledger's file, so both need the ledger saved: with unsaved
+changes the file is not what the user sees, and a message box asks to save first.
+- 分发各单位 runs split() on the saved file into 分发各单位_YYYYMMDD beside the workbook.
+- 回收合并 takes every workbook in the 回收 folder beside the ledger (a folder, not a file dialog:
+  staff drop the returned mail attachments there, and tests need no dialog). Excel has the ledger
+  open, so the file writer must not write it: merge(dry_run=True) decides on the saved file, then
+  the accepted values go into the open sheet as one block and the 变更记录 rows are appended live.
+  The workbook is then changed in Excel; the user checks and saves it.
+Each button imports its job inside its function: a press loads only what that button needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from taizhang.core.columns import Col
+from taizhang.core.errors import BadInput
+from taizhang.core.exchange import CHANGE_HEADERS
+from taizhang.core.model import column_index
+from taizhang.core.names import CHANGES_SHEET
+from taizhang.macros.excel import live, sheets
+from taizhang.macros.excel.live import BookLike, Budget, LiveRead
+from taizhang.workbook.reader import change_records_end, open_workbook
+
+RETURN_FOLDER = "回收"
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SHOWN_LINES = 25  # a message box longer than the screen hides its OK button
+
+
+def _saved(book: BookLike, what: str, budget: Budget) -> tuple[str, Path]:
+    fullname, saved = live.where(book, budget)
+    if saved is not None:
+        return fullname, saved
+    path = Path(fullname)
+    if path.is_absolute() and path.is_file():
+        raise BadInput(f"台账有尚未保存的改动。“{what}”按保存的文件进行，请先保存（Ctrl+S），再点“{what}”。")
+    raise BadInput(f"这个工作簿还没有保存成文件。请先把它另存为 .xlsx 工作簿，再点“{what}”。")
+
+
+@contextmanager
+def _status(app: Any, text: str) -> Iterator[None]:
+    app.status_bar = text
+    try:
+        yield
+    finally:
+        app.status_bar = False
+
+
+def _shorten(lines: list[str]) -> str:
+    if len(lines) <= SHOWN_LINES:
+        return "\n".join(lines)
+    return "\n".join([*lines[:SHOWN_LINES], f"……另有 {len(lines) - SHOWN_LINES} 行，详见日志或命令行"])
+
+
+def split_folder(path: Path, today: date) -> Path:
+    """Where 分发各单位 writes: 分发各单位_YYYYMMDD beside the ledger."""
+    return path.parent / f"分发各单位_{today:%Y%m%d}"
+
+
+def split_button(book: BookLike, today: date) -> str:
+    """The 分发各单位 button: `split` on the saved ledger. BadInput when it has unsaved changes or no
+    unit to send to."""
+    from taizhang.macros.jobs.split import split
+
+    _, path = _saved(book, "分发各单位", Budget())
+    folder = split_folder(path, today)
+    with _status(book.app, "台账助手：正在生成各单位的分发工作簿……"):
+        result = split(path, folder, today)
+    if not result.files:
+        raise BadInput("没有可分发的单位：台账中的主办、协办单位都不在“单位名录”中，或没有编号。"
+                       + ("\n" + "\n".join(result.skipped[:5]) if result.skipped else ""))
+    hosts = sum(f.hosts for f in result.files)
+    cos = sum(f.cos for f in result.files)
+    head = (f"分发完成：为 {len(result.files)} 个单位生成了工作簿和通知（主办 {hosts} 件、协办 {cos} 件），"
+            f"保存在文件夹：\n{folder}\n")
+    return head + _shorten(result.text().splitlines())
+
+
+def returned_files(path: Path) -> tuple[Path, list[Path]]:
+    """The 回收 folder beside the ledger and the workbooks in it (Excel's ~$ lock files left out)."""
+    folder = path.parent / RETURN_FOLDER
+    if not folder.is_dir():
+        return folder, []
+    files = [f for f in folder.iterdir()
+             if f.is_file() and f.suffix.lower() in RETURN_SUFFIXES and not f.name.startswith("~$")]
+    return folder, sorted(files, key=lambda f: f.name)
+
+
+def _log_end(path: Path) -> int | None:
+    """The row after the last row of the saved file's 变更记录 sheet; None when it has none."""
+    with open_workbook(path) as wb:
+        return change_records_end(wb)
+
+
+def merge_button(book: BookLike, today: date, now: datetime | None = None) -> str:
+    """The 回收合并 button: merge decides on the saved ledger, the accepted values go into the open
+    workbook with their 变更记录 rows; the user checks and saves."""
+    from taizhang.macros.jobs.merge import MERGED, changes_sheet, merge
+
+    budget = Budget()
+    fullname, path = _saved(book, "回收合并", budget)
+    folder, files = returned_files(path)
+    if not files:
+        raise BadInput(f"没有找到回收的文件。请把各单位回传的工作簿（.xlsx）放进台账旁边的“{RETURN_FOLDER}”文件夹：\n"
+                       f"{folder}\n然后再点“回收合并”。")
+    report = merge(path, files, today, dry_run=True)  # decides on the saved file; writes nothing
+    report.note = ""
+    merged = [f for f in report.files if f.status == MERGED]
+    details = _shorten(report.text().splitlines())
+    if not merged:
+        return f"回收合并：{len(files)} 个文件都没有可合并的改动，台账未改动。\n{details}"
+    when = now or datetime.now()
+    with live.quiet(book.app, "台账助手：正在回收合并……", budget):
+        read = live.read_book(book, budget, (fullname, path))
+        _apply(read, [(c.number, c.field, c.row, c.value) for f in merged for c in f.changes])
+        log = changes_sheet([], report.files, when)  # the command line's rows for this run
+        rows = [[log.cells[(r, c)][0] if (r, c) in log.cells else None for c in range(1, len(CHANGE_HEADERS) + 1)]
+                for r in range(2, 2 + sum(len(f.changes) for f in merged))]
+        sheets.append_rows(read, CHANGES_SHEET, list(CHANGE_HEADERS), rows, _log_end(path))
+    count = sum(len(f.changes) for f in merged)
+    left = len(report.files) - len(merged)
+    return (f"回收合并完成：{len(merged)} 个文件共 {count} 处改动已写入台账，并记入“{CHANGES_SHEET}”工作表"
+            + (f"；{left} 个文件未合并或无改动（原因见下）" if left else "")
+            + "。请核对后保存台账（Ctrl+S）。\n" + details)
+
+
+def _apply(read: LiveRead, changes: list[tuple[str, str, int, Any]]) -> None:
+    """Accepted (编号, field, row in the saved file, value) into the open ledger. The row is checked
+    against the live read: the file was saved, so they agree unless something is badly off."""
+    rows: dict[str, list[int]] = {}
+    for case in read.ledger.cases:
+        if number := case[Col.NUMBER]:
+            rows.setdefault(number, []).append(case.row)
+    cells: dict[tuple[int, int], Any] = {}
+    for number, name, row, value in changes:
+        letter = read.ledger.columns.get(name)
+        if rows.get(number) != [row] or letter is None:
+            raise BadInput(f"Excel 中台账“{number}”的位置或“{name}”列与保存的文件不一致，未合并任何内容。"
+                           "请保存台账后再点“回收合并”。")
+        cells[(row, column_index(letter) + 1)] = value
+    live.write_cells(read, cells)

@@ -1,0 +1,353 @@
+"""`taizhang merge`: take the units' returned workbooks into the master.
+
+Rules: a row is matched by 编号 and must be one the split gave this unit, in the role it gave;
+only the fields that role may fill are taken, and only from a row whose locked values are those the
+split recorded (the exchange contract, taizhang.core.exchange). A file is merged or rejected
+whole: any conflict (locked field edited, the master changed the field since the split, another
+unit changed it in this run, a value the converters or validators reject, a case not the unit's)
+rejects it, and the master is not touched for it. Rows the unit added are reported, never merged.
+Values go in as values (text stays text); every change is listed in the 变更记录 tool sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from taizhang.analysis import Analysis
+from taizhang.core.columns import BY_NAME, Col, Kind
+from taizhang.core.enums import allowed_values
+from taizhang.core.errors import ExitCode, TaizhangError
+from taizhang.core.exchange import (
+    CHANGE_HEADERS,
+    cell_text,
+    fillable,
+    locked_columns,
+    shown_values,
+    verify_row,
+)
+from taizhang.core.model import Case, Ledger
+from taizhang.core.names import CHANGES_SHEET
+from taizhang.core.settings import Settings
+from taizhang.macros.jobs import sheet_styles as st
+from taizhang.macros.jobs.adopt import require_unit_directory
+from taizhang.macros.jobs.split import case_units
+from taizhang.validators import Report
+from taizhang.workbook.reader import open_workbook, read_change_records, read_workbook
+from taizhang.workbook.returned import ReturnedBook, read_returned
+from taizhang.workbook.writer import LedgerWriter, ToolSheet
+
+MERGED, REJECTED, NO_CHANGE = "merged", "rejected", "no-change"
+
+
+@dataclass
+class Change:
+    """One value a returned file changes in the master: the case, the column, old and new value."""
+
+    number: str
+    field: str
+    old: Any
+    new: Any
+    row: int = 0
+    value: Any = None  # the typed value written into the master
+
+    def to_json(self) -> dict[str, Any]:
+        return {Col.NUMBER: self.number, "field": self.field, "old": self.old, "new": self.new}
+
+
+@dataclass
+class Conflict:
+    """Why a value (or a whole row) of a returned file is not taken; `blocking` ones refuse the file."""
+
+    number: str
+    field: str
+    reason: str
+    blocking: bool = True  # an added row is reported without rejecting the file
+    cell: str = ""  # where in the returned file (A1), when the conflict is about one cell
+
+    def to_json(self) -> dict[str, Any]:
+        return {Col.NUMBER: self.number, "field": self.field, "cell": self.cell or None, "reason": self.reason}
+
+    def line(self) -> str:
+        where = "（" + self.cell + "）" if self.cell else ""
+        return f"    ！{self.number} {self.field}{where}：{self.reason}".replace(" ：", "：").replace("！ ", "！")
+
+
+@dataclass
+class FileResult:
+    """One returned file's outcome: merged, rejected or no change, with its changes and conflicts."""
+
+    file: str
+    unit: str | None
+    status: str
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "unit": self.unit, "status": self.status,
+                "changes": [c.to_json() for c in self.changes],
+                "conflicts": [c.to_json() for c in self.conflicts], "message": self.message}
+
+
+@dataclass
+class MergeReport:
+    """Every file's outcome of one merge; `exit_code` is 0 when all merged cleanly, else 1."""
+
+    files: list[FileResult] = field(default_factory=list)
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": [f.to_json() for f in self.files]}
+
+    @property
+    def exit_code(self) -> ExitCode:
+        clean = all(f.status in (MERGED, NO_CHANGE) and not f.conflicts for f in self.files)
+        return ExitCode.OK if clean else ExitCode.FINDINGS
+
+    def text(self) -> str:
+        lines: list[str] = []
+        for f in self.files:
+            lines.append(f"{f.file}（{f.unit or '单位不明'}）：{f.message}")
+            lines += [f"    {c.number} {c.field}：“{c.old or ''}” → “{c.new or ''}”" for c in f.changes]
+            lines += [c.line() for c in f.conflicts]
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines)
+
+
+class MasterState:
+    """The master as this run has changed it so far: values, who changed what, validator errors."""
+
+    def __init__(self, ledger: Ledger, settings: Settings, today: date,
+                 logged: list[list[Any]] | None = None) -> None:
+        self.ledger = ledger
+        self.settings = settings
+        self.today = today
+        self.values = shown_values(ledger)
+        self.cases = {c.row: c for c in ledger.cases}
+        self.by_number: dict[str, list[Case]] = {}
+        for case in ledger.cases:
+            if number := case[Col.NUMBER]:
+                self.by_number.setdefault(number, []).append(case)
+        self.changed_by: dict[tuple[int, str], str] = {}
+        # The last merged value of each (编号, field) and its unit, from the 变更记录 of earlier runs:
+        # a unit's second return of the same copy is not stale against its own first one.
+        self.last_merged = {(r[3], r[4]): (r[2], r[6]) for r in logged or [] if r[3] and r[4]}
+        self.errors = self._errors(Analysis(ledger, settings, today).report)
+        self._trial: tuple[list[Change], Ledger, Report] | None = None
+
+    @staticmethod
+    def _errors(report: Report) -> set[tuple[int, str, str]]:
+        return {(f.row, f.column, f.code) for f in report.findings if f.severity.value == "错误"}
+
+    def _tried(self, changes: list[Change]) -> tuple[Ledger, Report]:
+        """The master with `changes` in, and its validation: worked out once per file, since
+        judging the changes and then accepting them need the same candidate."""
+        if self._trial is None or self._trial[0] is not changes:
+            merged = self.candidate(changes)
+            self._trial = (changes, merged, Analysis(merged, self.settings, self.today).report)
+        return self._trial[1], self._trial[2]
+
+    def candidate(self, changes: list[Change]) -> Ledger:
+        cases = dict(self.cases)
+        for ch in changes:
+            cases[ch.row] = cases[ch.row].model_copy(update={BY_NAME[ch.field].field: ch.value})
+        raws = {(c.row, c.field) for c in changes}
+        unparsed = [u for u in self.ledger.unparsed if (u.row, u.name) not in raws]
+        return self.ledger.model_copy(update={"cases": list(cases.values()), "unparsed": unparsed})
+
+    def new_errors(self, changes: list[Change]) -> list[Conflict]:
+        """Run the validators on the master with the changes in; errors they add reject the file."""
+        _merged, report = self._tried(changes)
+        rows = {c.row: c.number for c in changes}
+        found: list[Conflict] = []
+        for f in report.findings:
+            if f.severity.value == "错误" and f.row in rows and (f.row, f.column, f.code) not in self.errors:
+                found.append(Conflict(rows[f.row], f.field, f"填写的内容未通过校验：{f.message}"))
+        return found
+
+    def own_change(self, unit: str, number: str, row: int, name: str) -> bool:
+        """Did `unit` itself put the master's current value there, in this run or an earlier one?"""
+        if (row, name) in self.changed_by:
+            return self.changed_by[(row, name)] == unit
+        return self.last_merged.get((number, name)) == (unit, cell_text(self.values[row].get(name)))
+
+    def accept(self, unit: str, changes: list[Change]) -> None:
+        merged, report = self._tried(changes)
+        self.ledger = merged
+        self.cases = {c.row: c for c in merged.cases}
+        for ch in changes:
+            self.values[ch.row][ch.field] = ch.new
+            self.changed_by[(ch.row, ch.field)] = unit
+        self.errors = self._errors(report)
+        self._trial = None
+
+
+def _shown(value: Any) -> str:
+    return "（空）" if value in (None, "") else str(value)
+
+
+def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Change], list[Conflict]]:
+    """The unit (canonical name), the changes it makes and the conflicts it raises."""
+    unit = state.settings.resolve_unit(book.unit)
+    if unit is None:
+        return None, [], [Conflict("", "", f"分发校验数据中的单位“{book.unit}”不在台账的单位名录中")]
+    returned = shown_values(book.ledger)
+    unparsed = {(u.row, u.name): u.reason for u in book.ledger.unparsed}
+    changes: list[Change] = []
+    conflicts: list[Conflict] = []
+    for case in book.ledger.cases:
+        number = case[Col.NUMBER] or ""
+        entry = book.entries.get(number)
+        if entry is None:
+            if number and number in state.by_number:
+                conflicts.append(Conflict(number, "", "该件不在分发给本单位的清单中（可能是从其他单位的表中复制来的）"))
+            else:
+                conflicts.append(Conflict(number, "", f"第 {case.row} 行是单位新增的行，台账中没有此编号，未合并",
+                                          blocking=False))
+            continue
+        ours = [c for c in state.by_number.get(number, [])
+                if any(u is not None and u.name == unit.name and role == entry.role
+                       for u, role, _ in case_units(c, state.settings))]
+        if not ours:
+            conflicts.append(Conflict(number, "", f"台账中该件的{entry.role}单位已不是“{unit.name}”，或该编号已不存在"))
+            continue
+        if len(ours) > 1:
+            conflicts.append(Conflict(number, "", "台账中有多行是这个编号，无法确定合并到哪一行"))
+            continue
+        master = ours[0]
+        values = returned[case.row]
+        role_fields = fillable(entry.role)
+        if not verify_row(values, book.columns, entry):
+            locked = locked_columns(book.columns, entry.role)
+            now_values = state.values[master.row]
+            edited = [c for c in locked if values.get(c) != now_values.get(c)] or [""]
+            locked_by = state.settings.params.office_or("办理机关")
+            conflicts += [Conflict(number, c, f"锁定的内容被改动了（此项只能由{locked_by}修改）",
+                                   cell=f"{book.ledger.columns[c]}{case.row}" if c in book.ledger.columns else "")
+                          for c in edited]
+            continue
+        for name in role_fields:
+            if name not in book.columns:
+                continue
+            cell = f"{book.ledger.columns[name]}{case.row}" if name in book.ledger.columns else ""
+            error = book.error_at(name, case.row)
+            if error is not None:  # read as empty: never taken for a cleared cell, never skipped
+                conflicts.append(Conflict(number, name, error.describe(), cell=cell))
+                continue
+            new, split = values.get(name), entry.split_values.get(name)
+            current = state.values[master.row].get(name)
+            if new in (split, current):
+                continue  # the unit left it, or the master already has it (a second merge)
+            problem = _bad_value(name, case, new, unparsed, state.settings.params.class_scheme)
+            if problem is None and name not in state.ledger.columns:
+                problem = f"台账中没有“{name}”列，无法合并"
+            if problem is None and current != split and not state.own_change(unit.name, number, master.row, name):
+                other = state.changed_by.get((master.row, name))
+                problem = (f"“{other}”已在本次合并中把此项改为“{_shown(current)}”，与本单位填写的“{_shown(new)}”冲突"
+                           if other and other != unit.name else
+                           f"分发后台账中此项已由“{_shown(split)}”改为“{_shown(current)}”，与本单位填写的“{_shown(new)}”冲突")
+            if problem:
+                conflicts.append(Conflict(number, name, problem, cell=cell))
+            else:
+                changes.append(Change(number, name, current, new, master.row, case[name]))
+    conflicts += _not_taken(book)
+    if changes and not any(c.blocking for c in conflicts):
+        conflicts += state.new_errors(changes)
+    return unit.name, changes, conflicts
+
+
+def _not_taken(book: ReturnedBook) -> list[Conflict]:
+    """What the unit typed outside the ledger's columns, or in sheets it added: said, not merged,
+    and no reason to refuse the rest of the file."""
+    numbers = {c.row: c[Col.NUMBER] or "" for c in book.ledger.cases}
+    found = [Conflict(numbers.get(v.row, ""), v.header or "",
+                      f"填写的“{_shown(v.value)}”不在台账的列中（{'“' + v.header + '”列不是台账的列' if v.header else '表格之外'}），未合并",
+                      blocking=False, cell=v.cell) for v in book.stray]
+    found += [Conflict("", "", f"文件中另有工作表“{name}”，其中的内容未合并", blocking=False) for name in book.other_sheets]
+    return found
+
+
+def _bad_value(name: str, case: Case, new: Any, unparsed: dict[tuple[int, str], str], scheme: str) -> str | None:
+    if (case.row, name) in unparsed:
+        return f"填写的“{_shown(new)}”无法识别：{unparsed[(case.row, name)]}"
+    if BY_NAME[name].kind is Kind.ENUM and new is not None:
+        allowed = allowed_values(name, scheme)
+        if new not in allowed:
+            return f"填写的“{new}”不是可选的值，应为：{'、'.join(allowed)}"
+    return None
+
+
+def merge_file(path: Path, state: MasterState) -> FileResult:
+    """One returned file, judged against the master as merged so far; accepted changes go into `state`."""
+    try:
+        book = read_returned(path)
+    except TaizhangError as err:
+        return FileResult(path.name, None, REJECTED, message=f"{err.message}；整份文件未合并")
+    except Exception as exc:  # calamine on a crafted file: reject it, keep going with the others
+        return FileResult(path.name, None, REJECTED, message=f"无法读取文件“{path.name}”（{exc}），整份文件未合并")
+    unit, changes, conflicts = compare(book, state)
+    blocking = [c for c in conflicts if c.blocking]
+    if blocking or unit is None:
+        reason = conflicts[0].reason if unit is None else f"有 {len(blocking)} 处冲突"
+        return FileResult(path.name, unit, REJECTED, [], conflicts, f"{reason}，整份文件未合并，台账中该单位的内容未改动")
+    if not changes:
+        return FileResult(path.name, unit, NO_CHANGE, [], conflicts, "与台账相同，没有需要合并的改动")
+    state.accept(unit, changes)
+    extra = f"；另有 {len(conflicts)} 处提示" if conflicts else ""
+    return FileResult(path.name, unit, MERGED, changes, conflicts, f"合并 {len(changes)} 处改动{extra}")
+
+
+def changes_sheet(old_rows: list[list[Any]], results: list[FileResult], when: datetime) -> ToolSheet:
+    """The 变更记录 sheet: the rows it already had (`old_rows`), then one row per change merged now,
+    stamped `when`."""
+    sheet = ToolSheet(CHANGES_SHEET)
+    sheet.write_row(1, list(CHANGE_HEADERS), st.HEADER)
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S")
+    new_rows = [[stamp, f.file, f.unit, c.number, c.field, cell_text(c.old), cell_text(c.new)]
+                for f in results if f.status == MERGED for c in f.changes]
+    for r, values in enumerate([*old_rows, *new_rows], start=2):
+        sheet.write_row(r, values, st.BODY)
+    for col, width in zip("ABCDEFG", (20, 40, 24, 22, 16, 24, 24), strict=True):
+        sheet.column_width(col, width)
+    sheet.freeze("A2")
+    sheet.autofilter(f"A1:G{max(1 + len(old_rows) + len(new_rows), 1)}")
+    return sheet
+
+
+def read_changes(path: Path) -> list[list[Any]]:
+    """The rows already in the master's 变更记录 sheet (below its header), as text."""
+    with open_workbook(path) as book:
+        return list(read_change_records(book))
+
+
+def merge(ledger_path: Path, files: Iterable[Path], today: date, *, dry_run: bool = False,
+          now: datetime | None = None) -> MergeReport:
+    """Merge every file; write the master once (lossless writer) unless `dry_run`."""
+    when = now or datetime.combine(today, datetime.min.time())
+    if dry_run:
+        loaded = read_workbook(ledger_path)
+        require_unit_directory(loaded.settings, ledger_path, "合并")
+        state = MasterState(loaded.ledger, loaded.settings, today, read_changes(ledger_path))
+        report = MergeReport([merge_file(Path(f), state) for f in files], "试运行：未写入台账。")
+        return report
+    with LedgerWriter(ledger_path) as writer:  # lock first, then read: a save meanwhile refuses the commit
+        loaded = read_workbook(ledger_path)
+        require_unit_directory(loaded.settings, ledger_path, "合并")
+        writer.backup_keep = loaded.settings.params.backup_keep
+        old_rows = read_changes(ledger_path) if writer.book.is_tool_sheet(CHANGES_SHEET) else []
+        state = MasterState(loaded.ledger, loaded.settings, today, old_rows)
+        report = MergeReport([merge_file(Path(f), state) for f in files])
+        cells = {f"{loaded.ledger.columns[c.field]}{c.row}": c.value
+                 for f in report.files if f.status == MERGED for c in f.changes}
+        if not cells:
+            report.note = "没有可合并的改动，台账未改动。"
+            return report
+        writer.set_cells(loaded.ledger.sheet, cells)
+        writer.replace_sheet(changes_sheet(old_rows, report.files, when))
+        result = writer.commit()
+    report.note = f"已写回“{result.path.name}”" + (f"，原文件备份在“{result.backup}”。" if result.backup else "。")
+    return report

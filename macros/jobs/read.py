@@ -1,0 +1,48 @@
+"""`taizhang read`: how the tool understood a ledger file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from taizhang.core.model import Ledger
+
+
+def ledger_json(ledger: Ledger) -> dict[str, Any]:
+    """The ledger as `read --json` prints it: sheet, header, columns, each case's values and the
+    cells that could not be read."""
+    cases = []
+    for case in ledger.cases:
+        entry: dict[str, Any] = {"row": case.row}
+        entry.update(case.canonical_values())
+        if case.extra:
+            entry["其他列"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in case.extra.items()}
+        cases.append(entry)
+    return {
+        "sheet": ledger.sheet,
+        "header_row": ledger.header_row,
+        "header_rows": ledger.header_rows,
+        "year": ledger.year,
+        "columns": ledger.columns,
+        "extra_columns": ledger.extra_columns,
+        "cases": cases,
+        "unparsed": [{"row": u.row, "column": u.column, "name": u.name, "value": u.value, "reason": u.reason}
+                     for u in ledger.unparsed],
+    }
+
+
+def ledger_text(ledger: Ledger) -> str:
+    """The ledger as `read` prints it: where the header is, which columns were recognised, the cases
+    and the cells that could not be read."""
+    lines = [
+        f"台账工作表：“{ledger.sheet}”，表头在第 {'、'.join(map(str, ledger.header_rows))} 行，年度：{ledger.year or '未知'}",
+        f"识别出 {len(ledger.columns)} 个标准列：" + "、".join(f"{n}({c})" for n, c in ledger.columns.items()),
+    ]
+    if ledger.extra_columns:
+        lines.append("其他列（原样保留）：" + "、".join(f"{n}({c})" for n, c in ledger.extra_columns.items()))
+    lines.append(f"共读到 {len(ledger.cases)} 件")
+    if ledger.unparsed:
+        lines.append(f"有 {len(ledger.unparsed)} 个单元格无法识别（原值保留）：")
+        lines += [f"  {u.column}{u.row}（{u.name}）：{u.reason}" for u in ledger.unparsed[:50]]
+        if len(ledger.unparsed) > 50:
+            lines.append(f"  …… 另有 {len(ledger.unparsed) - 50} 个")
+    return "\n".join(lines)

@@ -1,0 +1,45 @@
+"""The look of the tool's own sheets: an official table's fonts, borders and fills."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from taizhang.core.stats import Rate
+from taizhang.workbook.writer import CellValue, Hyperlink, Style
+
+PERCENT_FORMAT = "0.00%"  # rates are numbers Excel can sort and sum, shown as 66.67%
+
+TITLE = Style(bold=True, font_name="黑体", font_size=16, h_align="center", v_align="center")
+SUBTITLE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left")
+HEADER = Style(bold=True, font_name="黑体", font_size=11, fill="D9E1F2", border=True, h_align="center",
+               v_align="center", wrap=True)
+BODY = Style(font_name="仿宋_GB2312", font_size=11, border=True, v_align="center")
+BODY_WRAP = Style(font_name="仿宋_GB2312", font_size=11, border=True, v_align="center", wrap=True)
+BODY_CENTER = Style(font_name="仿宋_GB2312", font_size=11, border=True, h_align="center", v_align="center")
+DATE = Style(font_name="仿宋_GB2312", font_size=11, border=True, h_align="center", v_align="center", number_format="yyyy-mm-dd")
+GROUP = Style(bold=True, font_name="黑体", font_size=11, fill="F2F2F2", border=True)
+TOTAL = Style(bold=True, font_name="黑体", font_size=11, border=True, h_align="center")
+LINK = Style(font_name="仿宋_GB2312", font_size=11, border=True, font_color="0563C1", h_align="center", v_align="center")
+TOOL_HEADER = Style(bold=True, font_name="黑体", font_size=11, fill="E7E6E6", border=True, h_align="center",
+                    wrap=True)
+TOOL_BODY = Style(font_name="仿宋_GB2312", font_size=10, border=True)
+TOOL_WRAP = Style(font_name="仿宋_GB2312", font_size=10, border=True, wrap=True, v_align="center")
+PERCENT = replace(BODY_CENTER, number_format=PERCENT_FORMAT)
+PERCENT_LEFT = replace(BODY, number_format=PERCENT_FORMAT, h_align="left")
+TOTAL_PERCENT = replace(TOTAL, number_format=PERCENT_FORMAT)
+TOOL_DATE = Style(font_name="仿宋_GB2312", font_size=10, border=True, number_format="yyyy-mm-dd")
+
+
+def cell_link(sheet: str, cell: str, text: str | None = None) -> Hyperlink:
+    """An internal link to a cell, e.g. to the ledger row a finding or an overdue case is on."""
+    quoted = sheet.replace("'", "''")
+    return Hyperlink(target=f"#'{quoted}'!{cell}", text=text or cell)
+
+
+def rate_cell(rate: Rate) -> CellValue:
+    """A rate as a number Excel can sort and sum (the fraction, already rounded half up to two
+    decimals of a percent, shown with PERCENT_FORMAT); "—" or "未知" as text when there is none."""
+    value = rate.percent
+    if value is None or not rate.den:
+        return rate.value
+    return float(value / 100)

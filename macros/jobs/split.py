@@ -1,0 +1,212 @@
+"""`taizhang split`: one workbook per unit with only its own cases, plus a cover note.
+
+What a unit may fill, and what each row records for the merge to verify, is the exchange contract
+(taizhang.core.exchange); this job picks each unit's cases and writes their workbooks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from taizhang.analysis import Analysis
+from taizhang.core.columns import Col
+from taizhang.core.deadlines import CaseDeadlines, CaseStatus, Owner, StageState
+from taizhang.core.deadlines.blame import day_text
+from taizhang.core.deadlines.evaluate import current
+from taizhang.core.enums import Role
+from taizhang.core.exchange import master_version, record_row, shown_values
+from taizhang.core.model import Case, Ledger
+from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
+from taizhang.core.stats.units import UnitNames
+from taizhang.macros.jobs.adopt import require_unit_directory
+from taizhang.workbook.reader import read_workbook
+from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
+from taizhang.workbook.writer.safety import write_text_complete
+
+NEAREST = 5  # deadlines listed in the cover note
+
+
+def case_units(case: Case, settings: Settings) -> list[tuple[Unit | None, str, str]]:
+    """(unit, role, spelling) for the case's 主办 and each 协办, resolved through 单位名录."""
+    host = case[Col.HOST_UNIT]
+    found: list[tuple[Unit | None, str, str]] = [(settings.resolve_unit(host), Role.HOST, host)] if host else []
+    found += [(settings.resolve_unit(u), Role.CO, u) for u in case[Col.CO_UNITS]]
+    return found
+
+
+@dataclass
+class UnitFile:
+    """One unit's output of a split: its workbook, its cover note, and how many cases it hosts and co-handles."""
+
+    unit: str
+    path: Path
+    note: Path
+    hosts: int
+    cos: int
+
+
+@dataclass
+class SplitResult:
+    """The workbooks written, the cases or units that got none (and why), the stages not tracked."""
+
+    files: list[UnitFile] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # why a case or unit got no workbook
+    untracked: str | None = None  # the stages the ledger cannot track (not in the cover notes)
+
+    def text(self) -> str:
+        lines = [f"已为 {len(self.files)} 个单位生成分发工作簿："]
+        lines += [f"  {f.path.name}（主办 {f.hosts} 件、协办 {f.cos} 件）" for f in self.files]
+        lines += [f"  未分发：{s}" for s in self.skipped]
+        if self.untracked:
+            lines.append(f"{self.untracked}。这些环节不计逾期，邮件正文中不列出")
+        return "\n".join(lines)
+
+
+def file_stem(unit: str, year: int | None, today: date) -> str:
+    """A unit's file name without suffix: {单位}_{年度}建议提案办理_{YYYYMMDD}."""
+    return f"{unit}_{year or today.year}建议提案办理_{today:%Y%m%d}"  # docs/domain.md#exchange-of-workbooks
+
+
+def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tuple[Case, str]]], list[str]]:
+    """Each unit's (case, role) list, by canonical unit name; and the cases no unit can take."""
+    by_unit: dict[str, list[tuple[Case, str]]] = {}
+    skipped: list[str] = []
+    for case in ledger.cases:
+        for unit, role, spelling in case_units(case, settings):
+            where = f"第 {case.row} 行（{case[Col.NUMBER] or '无编号'}）"
+            if unit is None:
+                skipped.append(f"{where}的{role}单位“{spelling}”不在单位名录中")
+            elif unit.kind is UnitKind.SECTION:
+                skipped.append(f"{where}的{role}单位“{spelling}”是内设机构，不能单独承办")
+            elif not case[Col.NUMBER]:
+                skipped.append(f"{where}没有编号，合并时无法对应")
+            elif all(c is not case for c, _ in by_unit.get(unit.name, [])):
+                by_unit.setdefault(unit.name, []).append((case, role))
+    return by_unit, skipped
+
+
+OWNER_OF: dict[str, Owner] = {Role.HOST: Owner.HOST, Role.CO: Owner.CO}
+
+
+def unit_view(d: CaseDeadlines | None, role: str) -> tuple[str | None, date | None, str | None]:
+    """(当前环节, 截止日期, 状态) of a case as one unit sees it: only the stages that unit owes (the
+    lead's stages for the 主办单位, the 协办意见 for a 协办单位), so nobody is told it is late for
+    another unit's work. A case with no stages at all (退回, 参阅) shows the case's own."""
+    if d is None:
+        return None, None, None
+    if not d.stages:
+        return d.stage, d.due, d.status.value
+    mine = [s for s in d.stages if s.owner is OWNER_OF.get(role, Owner.HOST)]
+    if not mine:
+        return None, None, None  # this unit owes no tracked stage of the case
+    now, status = current(mine)
+    return (now.stage, now.due, status.value) if now else (None, None, status.value)
+
+
+def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], columns: list[str],
+              deadlines: dict[int, CaseDeadlines]) -> list[UnitRow]:
+    """Each (case, role) of a unit as the row its workbook shows, with the record the merge verifies."""
+    rows: list[UnitRow] = []
+    for case, role in cases:
+        values = shown[case.row]
+        stage, due, status = unit_view(deadlines.get(case.row), role)
+        cells = {name: _cell_value(case, name, values) for name in columns}
+        rows.append(UnitRow(
+            number=case[Col.NUMBER] or "", values=cells, stage=stage, due=due, status=status,
+            record=record_row(values, columns, role)))
+    return rows
+
+
+def _cell_value(case: Case, name: str, shown: dict[str, Any]) -> Any:
+    """What the unit's cell holds: the typed value, or the raw text the master could not read."""
+    value = case[name]
+    if value is None or value == []:
+        return shown.get(name)  # raw text of an unparsed cell, else None
+    if isinstance(value, list):
+        return "、".join(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def awaited_opinions(cases: list[tuple[Case, str]], deadlines: dict[int, CaseDeadlines],
+                     names: UnitNames) -> list[str]:
+    """For the lead: its cases whose 协办意见 is past its deadline and not yet in, with the co-handlers
+    it is awaited from. Said neutrally: the lateness is the co-handlers' own, told to them."""
+    lines: list[str] = []
+    for case, role in cases:
+        d = deadlines.get(case.row)
+        if role != Role.HOST or d is None:
+            continue
+        for s in d.stages:
+            if s.owner is Owner.CO and s.state is StageState.OVERDUE:
+                units = "、".join(dict.fromkeys(names.name(u) for u in case[Col.CO_UNITS]))
+                lines.append(f"{case[Col.NUMBER]}《{case[Col.TITLE] or ''}》：待{units}报送{s.stage}")
+    return lines
+
+
+def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, filename: str,
+               awaited: list[str] | None = None) -> str:
+    """The mail text sent with a unit's workbook. Counts and deadlines are of the stages this unit
+    owes (`unit_view`): the lead is never told its co-handler is late; `awaited` lists, apart and
+    without judgement, the co-handlers' opinions the lead is waiting for."""
+    roles = Counter(r.role for r in rows)
+    states = Counter(r.status for r in rows if r.status)
+    pending = sorted((r for r in rows if r.due and r.status not in (CaseStatus.DONE.value, None)),
+                     key=lambda r: r.due or today)
+    lines = [f"{unit}：", "",
+             f"    现将贵单位承办的建议提案办理情况表（{filename}）发送给你们，共 {len(rows)} 件，"
+             f"其中主办 {roles[Role.HOST]} 件、协办 {roles[Role.CO]} 件"
+             + (f"；贵单位负责的办理环节逾期 {states['逾期']} 件、临期 {states['临期']} 件"
+                if states["逾期"] or states["临期"] else "")
+             + "。", ""]
+    if pending:
+        lines.append("    贵单位负责的环节中，最近的截止日期：")
+        for r in pending[:NEAREST]:
+            lines.append(f"    · {r.number}《{r.values.get(Col.TITLE) or ''}》{r.stage or ''}（{r.role}） "
+                         f"截止 {day_text(r.due, today) if r.due else ''}（{r.status}）")
+        lines.append("")
+    if awaited:
+        lines.append("    以下主办件的协办意见尚未收到，请与协办单位联系：")
+        lines += [f"    · {a}" for a in awaited]
+        lines.append("")
+    lines += ["    请在浅黄色单元格中填写办理情况（其余内容已锁定，请勿改动、增删行或复制到其他表），"
+              "填写说明见工作簿中的“填报说明”工作表。填好后请以原文件回传，文件名和工作表名可以改。", "",
+              f"{office or OFFICE_PLACEHOLDER}", f"{today.year}年{today.month}月{today.day}日"]
+    return "\n".join(lines) + "\n"
+
+
+def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | None = None) -> SplitResult:
+    """Write one workbook and one cover note per unit into `out_dir`; `units` limits to those units
+    (any spelling of 单位名录)."""
+    loaded = read_workbook(ledger_path)
+    ledger, settings = loaded.ledger, loaded.settings
+    require_unit_directory(settings, ledger_path, "分发")
+    analysis = Analysis(ledger, settings, today)
+    by_unit, skipped = assignments(ledger, settings)
+    if units is not None:
+        wanted = {u.name for u in (settings.resolve_unit(s) for s in units) if u is not None}
+        by_unit = {name: cases for name, cases in by_unit.items() if name in wanted}
+    shown = shown_values(ledger)
+    columns = [name for name in ledger.columns]  # the master's canonical columns, in its order
+    version = master_version(ledger)
+    deadlines = analysis.deadlines_by_row
+    result = SplitResult(skipped=skipped, untracked=analysis.untracked_note)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for unit in sorted(by_unit, key=analysis.unit_names.sort_key):
+        rows = unit_rows(by_unit[unit], shown, columns, deadlines)
+        stem = file_stem(unit, ledger.year, today)
+        book = UnitBook(unit=unit, year=ledger.year or today.year, split_date=today, version=version,
+                        columns=columns, rows=rows, class_scheme=settings.params.class_scheme,
+                        password=settings.params.split_password, office=settings.params.office)
+        path = write_unit_book(out_dir / f"{stem}.xlsx", book)
+        note = out_dir / f"{stem}.txt"
+        awaited = awaited_opinions(by_unit[unit], deadlines, analysis.unit_names)
+        write_text_complete(note, cover_note(unit, rows, settings.params.office, today, path.name, awaited))
+        roles = Counter(r.role for r in rows)
+        result.files.append(UnitFile(unit, path, note, roles[Role.HOST], roles[Role.CO]))
+    return result

@@ -1,0 +1,146 @@
+"""One ledger's analysis: its deadline rules and calendar, each case's deadlines, the validation
+report. Pure (no workbook access): the command line, the ribbon and the weekly run all call it,
+each with its own way of reading the workbook."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+
+from taizhang.core.columns import Col
+from taizhang.core.deadlines import (
+    CaseDeadlines,
+    DeadlineRule,
+    RulePlan,
+    WorkCalendar,
+    evaluate,
+    plan_rules,
+    rules_for_settings,
+    rules_from_sheet,
+)
+from taizhang.core.deadlines.blame import Owed, owed, owing_units
+from taizhang.core.deadlines.evaluate import CaseStatus, StageState
+from taizhang.core.enums import Opinion
+from taizhang.core.errors import BadInput
+from taizhang.core.model import Case, Ledger
+from taizhang.core.settings import Settings
+from taizhang.core.stats import CaseTiming, Stats, compute_stats
+from taizhang.core.stats.units import UnitNames
+from taizhang.validators import Report, validate
+
+REREPLY_STAGE_WORDS = ("重新答复",)
+
+
+class Analysis:
+    """Computed once, on demand: a job asks only for what it shows."""
+
+    def __init__(self, ledger: Ledger, settings: Settings, today: date) -> None:
+        self.ledger = ledger
+        self.settings = settings
+        self.today = today
+
+    @cached_property
+    def rule_plan(self) -> RulePlan:
+        """The workbook's 时限规则 sheet (or the default preset), split into the stages this ledger
+        can track, the ones it cannot, and the sheet's rules that need a column the ledger lacks."""
+        return plan_rules(rules_for_settings(self.settings), self.ledger.columns,
+                          from_sheet=rules_from_sheet(self.settings))
+
+    @cached_property
+    def rules(self) -> list[DeadlineRule]:
+        """The rules of the stages this ledger tracks."""
+        return self.rule_plan.tracked
+
+    @property
+    def untracked_note(self) -> str | None:
+        """未跟踪：协办意见（台账没有“协办意见日期”列）；…: what every job that shows deadlines says once."""
+        return self.rule_plan.note()
+
+    def untracked_json(self) -> list[dict[str, str]]:
+        """The stages not tracked, for --json outputs."""
+        return [{"stage": u.stage, "reason": u.reason} for u in self.rule_plan.untracked]
+
+    def require_sound_rules(self) -> None:
+        """Deadlines from a 时限规则 sheet that asks for columns the ledger lacks would report stages
+        nobody can complete: refuse (exit 2) naming each cell, so the staff fix the sheet or the ledger."""
+        problems = self.rule_plan.problems
+        if problems:
+            raise BadInput("；\n".join(p.message for p in problems))
+
+    @cached_property
+    def unit_names(self) -> UnitNames:
+        """How every report of this run names, groups and orders units."""
+        return UnitNames(self.settings)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar.from_settings(self.settings.holidays)
+
+    @cached_property
+    def deadlines(self) -> list[CaseDeadlines]:
+        self.require_sound_rules()
+        return evaluate(self.ledger.cases, self.rules, self.calendar, self.today,
+                        ledger_year=self.ledger.year, due_soon_days=self.settings.params.due_soon_days,
+                        class_scheme=self.settings.params.class_scheme)
+
+    @cached_property
+    def owed(self) -> list[Owed]:
+        """Every stage overdue, done late or due soon, under the unit that owes it (`core.deadlines.blame`)."""
+        return owed(self.deadlines, self.ledger.cases, self.unit_names, self.calendar, ledger_year=self.ledger.year)
+
+    @cached_property
+    def deadlines_by_row(self) -> dict[int, CaseDeadlines]:
+        return {d.row: d for d in self.deadlines}
+
+    @cached_property
+    def _rereply_deadlines(self) -> dict[int, CaseDeadlines]:
+        """Deadlines of the 不满意 cases only: `check` needs no other case's, so it does not pay for
+        evaluating the whole ledger (a job that already did reuses that)."""
+        if "deadlines" in self.__dict__:
+            return self.deadlines_by_row
+        dissatisfied = [c for c in self.ledger.cases if c[Col.OPINION] == Opinion.DISSATISFIED]
+        found = evaluate(dissatisfied, self.rules, self.calendar, self.today, ledger_year=self.ledger.year,
+                         due_soon_days=self.settings.params.due_soon_days,
+                         class_scheme=self.settings.params.class_scheme)
+        return {d.row: d for d in found}
+
+    def rereply_due(self, case: Case) -> date | None:
+        """The 重新答复 deadline the workbook's own rules give a 不满意 case, if they have one."""
+        found = self._rereply_deadlines.get(case.row)
+        if found is None:
+            return None
+        for stage in found.stages:
+            if any(word in stage.stage for word in REREPLY_STAGE_WORDS):
+                return stage.due
+        return None
+
+    @cached_property
+    def report(self) -> Report:
+        has_rereply_rule = any(any(w in r.stage for w in REREPLY_STAGE_WORDS) for r in self.rules)
+        return validate(self.ledger, self.settings, self.today,
+                        rereply_due=self.rereply_due if has_rereply_rule else None, calendar=self.calendar)
+
+    @cached_property
+    def timing(self) -> dict[int, CaseTiming]:
+        """What the statistics need from the deadlines, by Excel row."""
+        timing: dict[int, CaseTiming] = {}
+        reply_stages = {r.stage for r in self.rules if r.done_column == Col.REPLY_DATE}
+        cases = {c.row: c for c in self.ledger.cases}
+        for d in self.deadlines:
+            reply = next((s for s in d.stages if s.stage in reply_stages), None)
+            state = reply.state if reply else None
+            on_time = {StageState.DONE_ON_TIME: True, StageState.DONE_LATE: False}.get(state) if state else None
+            # A reply date that cannot be true says nothing of the reply; its deadline may still have passed.
+            wrong_but_due = (state is StageState.DATE_WRONG and reply is not None and reply.due is not None
+                             and reply.due < self.today)
+            due_by_today = on_time is not None or state is StageState.OVERDUE or wrong_but_due
+            late_units = frozenset(u for s in d.stages if s.state is StageState.OVERDUE
+                                   for u in owing_units(s, cases[d.row]))
+            timing[d.row] = CaseTiming(overdue=d.status is CaseStatus.OVERDUE, replied_on_time=on_time,
+                                       reply_due_by_today=due_by_today, overdue_units=late_units or None)
+        return timing
+
+    @cached_property
+    def stats(self) -> Stats:
+        return compute_stats(self.ledger.cases, self.settings, self.today, ledger_year=self.ledger.year,
+                             timing=self.timing, units=self.unit_names, columns=self.ledger.columns)

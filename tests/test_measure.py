@@ -1,0 +1,82 @@
+"""How much room a cell's text needs (workbook/writer/measure.py), and the layout a sheet gets from it."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taizhang.workbook.writer import Style, ToolSheet
+from taizhang.workbook.writer.measure import (
+    CELL_PADDING,
+    PT_PER_UNIT,
+    CellText,
+    fit,
+    row_points,
+    text_units,
+    wrap_lines,
+)
+
+CJK = "县教育和体育局关于改善办学条件的建议"
+
+
+def test_chinese_counts_double() -> None:
+    assert text_units("县财政局") == 4 * 11 / PT_PER_UNIT  # one em of 11 pt each
+    assert text_units("县财政局") > 1.5 * text_units("abcd")
+    assert text_units("县", size=22) == 2 * text_units("县")
+
+
+def test_wrapped_lines_of_chinese_text() -> None:
+    width = 20.0
+    per_line = math.floor((width - CELL_PADDING) / (11 / PT_PER_UNIT))
+    for n in (1, per_line, per_line + 1, 3 * per_line + 2):
+        text = (CJK * 5)[:n]
+        assert wrap_lines(text, width) == math.ceil(n / per_line)
+    assert wrap_lines("第一行\n第二行\n第三行", width) == 3
+
+
+def test_latin_breaks_at_hyphens_and_spaces() -> None:
+    assert wrap_lines("dissatisfied-without-rereply", 14, size=8) >= 2
+    assert wrap_lines("a b c", 40) == 1
+
+
+@given(st.text(alphabet=CJK + "abc-, 0123456789", min_size=1, max_size=200), st.floats(4, 80), st.floats(4, 80))
+def test_a_wider_column_never_needs_more_lines(text: str, a: float, b: float) -> None:
+    narrow, wide = sorted((a, b))
+    assert wrap_lines(text, wide) <= wrap_lines(text, narrow)
+
+
+def test_fit_keeps_given_widths_wraps_long_text_and_sizes_rows() -> None:
+    cells = {(1, 1): CellText("序号"), (1, 2): CellText(CJK * 3), (2, 1): CellText("12345678901234", fixed=True),
+             (2, 2): CellText("短")}
+    layout = fit(cells, [], widths={1: 6.0, 2: 20.0})
+    assert layout.widths[2] == 20.0  # the builder's width
+    assert layout.widths[1] >= text_units("12345678901234") + CELL_PADDING  # a number never shows ###
+    assert (1, 2) in layout.wrapped
+    assert layout.heights[1] == row_points(wrap_lines(CJK * 3, 20.0))
+    assert layout.heights[2] == row_points(1)
+
+
+def test_a_merge_over_rows_gets_the_height_it_needs_on_its_last_row() -> None:
+    text = CJK * 10
+    layout = fit({(1, 1): CellText(text, wrap=True)}, [(1, 1, 3, 2)], widths={1: 10.0, 2: 10.0})
+    need = row_points(wrap_lines(text, 20.0))
+    assert set(layout.heights) == {1, 2, 3}  # the empty rows of the merge get heights too
+    assert sum(layout.heights.values()) >= need - 0.2
+
+
+def test_a_tool_sheet_writes_widths_heights_and_footer() -> None:
+    sheet = ToolSheet("测试")
+    sheet.write(1, 1, "标题", Style(font_size=16))
+    sheet.write(2, 1, CJK * 4, Style(wrap=True))
+    sheet.write(2, 2, date(2026, 5, 20))
+    sheet.column_width("A", 12)
+    xml, _rels = sheet.render(lambda value, style: 0, None)
+    text = xml.decode()
+    assert 'customHeight="1"' in text and "第 &amp;P 页 共 &amp;N 页" in text and "&amp;A" in text
+    assert 'fitToWidth="1"' in text and 'fitToPage="1"' in text
+    layout = sheet.fitted()
+    assert layout.heights[2] == row_points(wrap_lines(CJK * 4, 12))
+    assert layout.widths[2] >= text_units("2026-05-20") + CELL_PADDING

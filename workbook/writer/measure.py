@@ -1,0 +1,239 @@
+"""How much room a cell's text needs, so the tool can write column widths and row heights itself.
+
+Excel, WPS and LibreOffice all print what the file says: LibreOffice does not re-fit the height of
+rows another program wrote, so wrapped text in a row of the default height prints over the next
+row. Every sheet the tool writes therefore carries explicit widths and heights computed here.
+
+Units and the numbers behind them (measured on LibreOffice's PDF output, the widest renderer of
+the three because it substitutes Noto/DejaVu for 仿宋_GB2312 and 宋体 where those are missing):
+
+- A column width is counted in "characters": the width of a digit of the default font (宋体 11),
+  which LibreOffice lays out at 5.4 pt. A CJK character (or full-width punctuation) is as wide as
+  its font size: 11 pt = 2.04 units, hence "CJK counts double". A Latin letter or digit is at most
+  0.65 em (DejaVu digits are 0.64 em): 1.32 units at 11 pt.
+- A line of text takes 1.37 × the font size (Noto CJK's line gap; 宋体 in Excel takes 1.3): 15 pt
+  at 11 pt. A row adds 4 pt of padding above and below together.
+- A cell keeps about one unit for its left and right margins.
+
+The estimates err on the generous side: a row a little too tall prints fine, one too short does not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+PT_PER_UNIT = 5.4  # one column-width unit (a digit of 宋体 11) in points
+NARROW_EM = 0.65  # widest Latin glyphs a substitute font prints, as a share of the font size
+LINE_EM = 1.47  # line pitch as a share of the font size
+ROW_PADDING = 4.0  # points above and below the text of a row, together
+CELL_PADDING = 1.2  # units a cell keeps for its margins
+BOLD = 1.05  # bold glyphs are a little wider
+DEFAULT_SIZE = 11.0
+DEFAULT_WIDTH = 8.43  # Excel's width of a column the sheet does not size
+DEFAULT_HEIGHT = 15.0  # the height of a row the sheet does not size
+MIN_WIDTH, MAX_WIDTH = 4.0, 60.0  # a column sized from its content stays within these
+WRAP_WIDTH = 40.0  # a wrapping cell asks for at most this much width; longer text wraps
+MAX_HEIGHT = 409.0  # Excel's largest row height
+# Breaks inside Latin text: after a space, a hyphen or a slash (ICU line breaking does the same).
+_LATIN_TOKEN = re.compile(r"[^\s\-/]*[\s\-/]?")
+
+
+def is_wide(ch: str) -> bool:
+    """Full-width in print: CJK ideographs, kana, hangul, full-width forms and CJK punctuation."""
+    return unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’…—·"
+
+
+def char_units(ch: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
+    em = 1.0 if is_wide(ch) else NARROW_EM
+    return em * size / PT_PER_UNIT * (BOLD if bold else 1.0)
+
+
+def text_units(text: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
+    """The width of one line of `text` in column-width units."""
+    return sum(char_units(ch, size, bold) for ch in text)
+
+
+def longest_line_units(text: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
+    return max((text_units(line, size, bold) for line in text.split("\n")), default=0.0)
+
+
+def _tokens(line: str) -> Iterable[str]:
+    """Pieces a line may break between: each wide character alone, Latin runs at spaces and hyphens.
+    A closing mark (，。、；：）” …) stays with what precedes it, as line-breaking rules keep it."""
+    out: list[str] = []
+    latin = ""
+    for ch in line:
+        if is_wide(ch):
+            if latin:
+                out.extend(t for t in _LATIN_TOKEN.findall(latin) if t)
+                latin = ""
+            if out and ch in "，。、；：？！）》」』】”’…%" and not out[-1].endswith("\n"):
+                out[-1] += ch
+            else:
+                out.append(ch)
+        else:
+            latin += ch
+    if latin:
+        out.extend(t for t in _LATIN_TOKEN.findall(latin) if t)
+    return out
+
+
+def wrap_lines(text: str, width: float, size: float = DEFAULT_SIZE, bold: bool = False) -> int:
+    """How many lines `text` takes in a wrapped cell `width` units wide."""
+    room = max(width - CELL_PADDING, 1.0)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for token in _tokens(paragraph):
+            need = text_units(token.rstrip(), size, bold)
+            if used and used + need > room:
+                lines += 1
+                used = 0.0
+            if need > room:  # a token wider than the cell is broken anywhere
+                extra = math.ceil(need / room) - 1
+                lines += extra
+                used = need - extra * room
+            else:
+                used += text_units(token, size, bold)
+    return max(lines, 1)
+
+
+def row_points(lines: int, size: float = DEFAULT_SIZE) -> float:
+    """The height in points of a row showing `lines` lines of `size`-point text."""
+    return round(lines * size * LINE_EM + ROW_PADDING, 1)
+
+
+def shown(value: object, number_format: str | None = None) -> str:
+    """The text a spreadsheet shows for a value, near enough to measure it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if number_format and "%" in number_format:
+            return f"{value * 100:.2f}%"
+        return f"{value:.10g}" if not value.is_integer() else str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class CellText:
+    """A cell as the fitting sees it: its shown text and font, whether it wraps, and whether it is
+    a number or a date (which cannot wrap: a column too narrow for one shows ###)."""
+
+    text: str
+    size: float = DEFAULT_SIZE
+    bold: bool = False
+    wrap: bool = False
+    fixed: bool = False
+    lines: int = 1  # a wrapping cell (a header) may take this many lines before it widens its column
+
+
+@dataclass
+class SheetLayout:
+    """What `fit` decided: every column's width, every row's height (points), and the cells that
+    wrap although their style does not say so (their text is wider than the column)."""
+
+    widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
+    wrapped: set[tuple[int, int]] = field(default_factory=set)
+
+
+Span = tuple[int, int, int, int]  # r1, c1, r2, c2 of a merged range
+
+
+def fit(cells: Mapping[tuple[int, int], CellText], merges: Iterable[Span],
+        widths: Mapping[int, float] | None = None, heights: Mapping[int, float] | None = None,
+        wrap_width: float = WRAP_WIDTH) -> SheetLayout:
+    """The layout a sheet prints cleanly with. `widths` the builder set are kept (numbers and
+    dates only widen them); columns without one are sized from their content within MIN_WIDTH and
+    MAX_WIDTH (a wrapping cell asks for at most `wrap_width`). Text wider than its column wraps.
+    Every row with text gets the height of its tallest cell; `heights` are minimums; a merge over
+    several rows that needs more than its rows give gets it on its last row."""
+    spans = {(r1, c1): (r1, c1, r2, c2) for r1, c1, r2, c2 in merges}
+    covered = {(r, c) for r1, c1, r2, c2 in spans.values() for r in range(r1, r2 + 1)
+               for c in range(c1, c2 + 1)} - set(spans)
+    texts = {rc: cell for rc, cell in cells.items() if rc not in covered and cell.text}
+    out = SheetLayout(widths=_fit_widths(texts, spans, widths or {}, wrap_width))
+    for (r, c), cell in texts.items():
+        if not cell.wrap and longest_line_units(cell.text, cell.size, cell.bold) + CELL_PADDING > _width(out, spans, r, c):
+            out.wrapped.add((r, c))
+    out.heights = _fit_heights(texts, spans, out, heights or {})
+    return out
+
+
+def _width(out: SheetLayout, spans: Mapping[tuple[int, int], Span], r: int, c: int) -> float:
+    _r1, c1, _r2, c2 = spans.get((r, c), (r, c, r, c))
+    return sum(out.widths.get(k, DEFAULT_WIDTH) for k in range(c1, c2 + 1))
+
+
+def _fit_widths(texts: Mapping[tuple[int, int], CellText], spans: Mapping[tuple[int, int], Span],
+                given: Mapping[int, float], wrap_width: float) -> dict[int, float]:
+    want: dict[int, float] = {}
+    fixed: dict[int, float] = {}
+    for (r, c), cell in texts.items():
+        if (r, c) in spans and spans[(r, c)][3] > c:
+            continue  # a cell merged across columns does not size any one of them
+        need = longest_line_units(cell.text, cell.size, cell.bold) + CELL_PADDING
+        if cell.fixed:
+            fixed[c] = max(fixed.get(c, 0.0), need)
+        if cell.wrap:
+            need = min(need, wrap_width, _balanced(cell))
+        want[c] = max(want.get(c, 0.0), need)
+    widths = {c: _tenths(min(max(w, MIN_WIDTH), MAX_WIDTH)) for c, w in want.items()}
+    widths.update(given)
+    for c, need in fixed.items():
+        widths[c] = max(widths[c], _tenths(need))
+    return widths
+
+
+def _tenths(width: float) -> float:
+    """Rounded up to a tenth: never narrower than measured."""
+    return math.ceil(round(width * 10, 6)) / 10
+
+
+def _balanced(cell: CellText) -> float:
+    """The narrowest width at which a wrapping cell takes at most `cell.lines` lines."""
+    need = longest_line_units(cell.text, cell.size, cell.bold) + CELL_PADDING
+    if cell.lines <= 1:
+        return need
+    width = need / cell.lines + CELL_PADDING
+    while wrap_lines(cell.text, width, cell.size, cell.bold) > cell.lines and width < need:
+        width += 0.5
+    return width
+
+
+def _fit_heights(texts: Mapping[tuple[int, int], CellText], spans: Mapping[tuple[int, int], Span],
+                 out: SheetLayout, given: Mapping[int, float]) -> dict[int, float]:
+    heights: dict[int, float] = {}
+    tall: list[tuple[int, int, float]] = []  # merges over several rows: (first, last, points)
+    for (r, c), cell in texts.items():
+        r1, _c1, r2, _c2 = spans.get((r, c), (r, c, r, c))
+        if cell.wrap or (r, c) in out.wrapped:
+            lines = wrap_lines(cell.text, _width(out, spans, r, c), cell.size, cell.bold)
+        else:
+            lines = cell.text.count("\n") + 1
+        points = row_points(lines, cell.size)
+        if r2 > r1:
+            tall.append((r1, r2, points))
+        else:
+            heights[r] = max(heights.get(r, 0.0), points)
+    for r, h in given.items():
+        heights[r] = max(heights.get(r, 0.0), h)
+    for r1, r2, points in tall:  # every row of the merge gets its height: empty rows have none
+        for r in range(r1, r2 + 1):
+            heights.setdefault(r, DEFAULT_HEIGHT)
+        have = sum(heights[r] for r in range(r1, r2 + 1))
+        if have < points:
+            heights[r2] += points - have
+    return {r: min(round(h, 1), MAX_HEIGHT) for r, h in heights.items()}
