@@ -23,6 +23,17 @@ def user_config_path() -> Path:
     return Path(os.environ.get("USERPROFILE") or Path.home()) / f".{PROJECT}" / f"{PROJECT}.conf"
 
 
+OFFICE_CONFIG_NAME = "周检.toml"
+
+
+def office_config_path() -> Path:
+    """Where the ribbon looks for the office's mail settings (the `taizhang weekly` config, with
+    [email] and [imap]): beside the user config, in the user's own folder. Never beside the ledger and
+    never in a sheet: a workbook from outside must not be able to point the add-in at another mail
+    server. `taizhang schedule --init` can write it there."""
+    return user_config_path().parent / OFFICE_CONFIG_NAME
+
+
 def user_config_text(interpreter: str) -> str:
     # VBA's `Input #` reads comma-separated quoted fields, one setting a line.
     return f'"INTERPRETER_WIN","{interpreter}"\r\n"ADD_WORKBOOK_TO_PYTHONPATH","False"\r\n'
