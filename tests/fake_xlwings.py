@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import python_calamine as pc
@@ -59,6 +59,8 @@ class Calls(list):
 class FakeApp:
     def __init__(self, calls: Calls) -> None:
         self._calls = calls
+        self.books: list[FakeBook] = []
+        self.addin_loaded = True  # whether the taizhang add-in (its VBA) is open in this Excel
         self._state: dict[str, Any] = {"screen_updating": True, "calculation": "automatic", "status_bar": False}
         self.alerts: list[tuple[str, str | None, str | None]] = []
         self.history: list[tuple[str, Any]] = []
@@ -81,6 +83,32 @@ class FakeApp:
         self._calls.log("app", "alert")
         self.alerts.append((prompt, title, mode))
         return "ok"
+
+
+    def macro(self, name: str) -> Any:
+        """xlwings' App.macro: no call until the returned macro is run (Application.Run)."""
+        def run(*args: Any) -> Any:
+            self._calls.log("app", "macro", name)
+            if not self.addin_loaded or name != "'taizhang.xlam'!RibbonTaizhang.TaizhangAddRules":
+                raise RuntimeError(f"Cannot run the macro '{name}'")  # what Excel says, as com_error
+            return self._add_rules(*args)
+        return run
+
+    def _add_rules(self, book_name: str, sheet_name: str, spec: str) -> int:
+        """What TaizhangAddRules in workbook/addin/vba/RibbonTaizhang.bas does, line for line."""
+        book = next(b for b in self.books if PureWindowsPath(b._fullname).name == book_name)
+        sheet = next(s for s in book.sheet_objects if s.name == sheet_name)
+        added = 0
+        for line in spec.split("\n"):
+            fields = line.split("\t")
+            if len(fields) == 4:
+                address, clear, formula, colour = fields
+                if clear == "1":
+                    sheet.conditions = [c for c in sheet.conditions if c["address"] != address]
+                sheet.conditions.append({"address": address, "type": 2, "operator": None, "formula": formula,
+                                         "color": int(colour)})
+                added += 1
+        return added
 
 
 class FakeInterior:
@@ -329,6 +357,7 @@ class FakeBook:
         self.saved = saved  # Workbook.Saved: nothing changed since the file was saved
         self.api = FakeBookApi(self)  # the pywin32 Workbook: no call until a property is read
         self.app = FakeApp(self.calls)
+        self.app.books.append(self)
         self.sheet_objects = [FakeSheet(self, name, grid) for name, grid in grids.items()]
         self.sheets = FakeSheets(self)
 

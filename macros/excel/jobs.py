@@ -3,9 +3,10 @@
 Each button reads the workbook once (live.read_book), runs the same library calls as the
 command line, writes all its tool columns in one block, adds the conditional formats that colour
 them (only where the saved file does not have them yet), then the tool sheets' values, and
-formats those sheets with whatever is left of the call budget. 一键更新 does 校验, 标注逾期 and
-生成汇总 on that one read and one column block; it leaves out the 图表 sheet (its live form is data
-without charts) so that a press stays within 30 calls once the colour rules are in the workbook.
+formats those sheets with whatever is left of the call budget. The colour rules of every job go
+to Excel in one call at the end (live.flush_rules). 一键更新 does 校验, 标注逾期 and 生成汇总 on that
+one read and one column block; it leaves out the 图表 sheet (its live form is data without charts)
+so that a press stays within 30 calls, the first one included.
 
 The jobs a button needs are imported inside its functions: the ribbon starts a Python process per
 press, and 设置 should not load pandas and the validators that 校验 needs.
@@ -173,6 +174,7 @@ def run_jobs(tag: str, book: BookLike, today: date) -> str:
             columns.update(job.columns(analysis))
         letters = live.write_columns(read, columns) if columns else {}
         texts = [job.after(read, analysis, letters) for job in JOBS[tag]]
+        live.flush_rules(read)  # every job's colour rules in one call, before the optional formatting
         if tag != "check" and analysis.untracked_note:  # once, for every job that shows deadlines
             texts.append(f"{analysis.untracked_note}。这些环节不计逾期。")
         skipped = sheets.format_written(read)

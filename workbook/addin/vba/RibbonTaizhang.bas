@@ -51,6 +51,24 @@ Failed:
     End If
 End Sub
 
+' Conditional formats for a ribbon job in one call from Python (taizhang.macros.excel.live,
+' flush_rules): added over COM each costs three calls. spec has one line a rule, its fields split
+' by tabs: address, 1 to clear the range's conditional formats first, formula, colour (BGR).
+Public Function TaizhangAddRules(ByVal bookName As String, ByVal sheetName As String, ByVal spec As String) As Long
+    Dim target As Worksheet, lines() As String, fields() As String, i As Long, added As Long
+    Set target = Workbooks(bookName).Worksheets(sheetName)
+    lines = Split(spec, vbLf)
+    For i = LBound(lines) To UBound(lines)
+        fields = Split(lines(i), vbTab)
+        If UBound(fields) = 3 Then
+            If fields(1) = "1" Then target.Range(fields(0)).FormatConditions.Delete
+            target.Range(fields(0)).FormatConditions.Add(Type:=xlExpression, Formula1:=fields(2)).Interior.Color = CLng(fields(3))
+            added = added + 1
+        End If
+    Next i
+    TaizhangAddRules = added
+End Function
+
 ' WPS Spreadsheets loads the add-in but xlwings cannot drive it: say so instead of failing.
 Private Function IsWps() As Boolean
     Dim where As String
