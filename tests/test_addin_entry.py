@@ -130,3 +130,18 @@ def test_help_loads_no_pandas(tmp_path: Path) -> None:
                           env={"LOCALAPPDATA": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert done.stdout.strip() == "False"
 
+
+
+@pytest.mark.parametrize(("tag", "hidden"), [("help", True), ("settings", True), ("check", False)])
+def test_light_buttons_hide_pandas_from_xlwings(tag: str, hidden: bool, tmp_path: Path) -> None:
+    """The real xlwings, imported the way a press imports it (Book.caller() then fails: no Excel
+    here): for 帮助 and 设置 it comes up without pandas and numpy; for 校验 they stay importable."""
+    code = ("import sys, datetime, taizhang.macros.ribbon as r\n"
+            "try:\n"
+            f"    r.run({tag!r}, None, datetime.date(2026, 5, 20), show=lambda text: None)\n"
+            "except SystemExit:\n    pass\n"
+            "import xlwings\n"
+            "print(sys.modules.get('pandas') is None, sys.modules.get('numpy') is None)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={"LOCALAPPDATA": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert done.stdout.split() == (["True", "True"] if hidden else ["False", "False"]), done.stderr

@@ -22,7 +22,8 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -150,6 +151,28 @@ def help_text(book: Any, today: date) -> str:
 
 # ---------------------------------------------------------------- entry
 
+# xlwings imports pandas, numpy and the like whenever they are installed (about 1 s of a press here),
+# whatever the job. Each press is its own Python process, so the buttons whose jobs need none of
+# them hide them from xlwings, which then runs without (it imports them inside try/except).
+LIGHT_TAGS = frozenset({"help", "settings"})
+XLWINGS_OPTIONAL = ("pandas", "numpy", "matplotlib", "polars", "PIL")
+
+
+@contextmanager
+def hidden_from_xlwings(hide: bool) -> Iterator[None]:
+    """While xlwings is first imported, its optional imports fail quickly; afterwards they import
+    normally again (xlwings keeps what it found at import)."""
+    names = [n for n in XLWINGS_OPTIONAL if hide and n not in sys.modules]
+    for name in names:
+        sys.modules[name] = None  # type: ignore[assignment]  # None in sys.modules: "import fails"
+    try:
+        yield
+    finally:
+        for name in names:
+            if sys.modules.get(name, "") is None:
+                del sys.modules[name]
+
+
 def _caller() -> Any:
     import xlwings as xw
 
@@ -169,7 +192,8 @@ def run(tag: str, book: Any = None, today: date | None = None, *, show: Show = m
         return message
     if book is None:
         try:
-            book = caller()
+            with hidden_from_xlwings(caller is _caller and tag in LIGHT_TAGS):
+                book = caller()
         except Exception as err:
             log.error("%s: Book.caller() failed\n%s", tag, traceback.format_exc())
             message = caller_text(f"{type(err).__name__}: {str(err)[:200]}")
