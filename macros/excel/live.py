@@ -13,7 +13,6 @@ Nothing here needs a saved file: an unsaved Book1 works the same, only with more
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from typing import Any, Protocol
 from taizhang.core.errors import BadInput
 from taizhang.core.model import Ledger, column_index, column_letter
 from taizhang.core.settings import SETTINGS_SHEETS, Settings
-from taizhang.macros.logs import RIBBON
+from taizhang.macros.logs import ribbon_logger
 from taizhang.workbook.reader import file_merges, open_workbook, read_source
 from taizhang.workbook.sheet_parts import conditional_formats
 from taizhang.workbook.source import Merged
@@ -393,7 +392,7 @@ def flush_rules(live: LiveRead) -> None:
         book_name = PureWindowsPath(live.fullname).name  # Workbook.Name, without another call
         live.book.app.macro(RULES_MACRO)(book_name, live.ledger.sheet, rules_spec(live.rules))
     except Exception:  # pywin32's com_error or xlwings' error: any failure falls back
-        logging.getLogger(RIBBON).warning("加载项宏 %s 不可用，改为逐条添加条件格式", RULES_MACRO, exc_info=True)
+        ribbon_logger().warning("加载项宏 %s 不可用，改为逐条添加条件格式", RULES_MACRO, exc_info=True)
         _add_rules_by_com(live)
     live.rules = []
 
