@@ -35,7 +35,7 @@ from taizhang.macros.weekly.changes import write_atomic
 from taizhang.macros.weekly.config import WeeklyConfig
 from taizhang.workbook.dispatch import DISPATCH_SHEET, DispatchEntry, read_dispatch_log, read_return_meta
 from taizhang.workbook.reader import read_workbook
-from taizhang.workbook.writer import ToolSheet, new_workbook_with_sheets
+from taizhang.workbook.writer import CellValue, ToolSheet, new_workbook_with_sheets
 from taizhang.workbook.writer.safety import complete
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xls")
@@ -101,6 +101,8 @@ class UnitState:
 
 @dataclass
 class CollectResult:
+    """One collect: what was fetched, saved and refused, and every unit's line of the 回收情况."""
+
     today: date
     folder: Path  # 回收/YYYY-MM-DD
     dry_run: bool = False
@@ -125,7 +127,7 @@ class CollectResult:
 
 
 class History:
-    """The returns collected so far, kept in the 回收 folder."""
+    """The returns collected so far, kept in the 回收 folder (.taizhang-collect.json)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -349,7 +351,7 @@ def status_sheet(result: CollectResult) -> ToolSheet:
     for r, s in enumerate(result.units, start=4):
         last = s.returns[-1] if s.returns else None
         state = f"已回传 {len(s.returns)} 次" if len(s.returns) > 1 else ("已回传" if s.returns else "未回传")
-        values = [s.unit, s.split_id, s.sent, s.sent_at, state, "、".join(Path(x.file).name for x in s.returns),
+        values: list[CellValue] = [s.unit, s.split_id, s.sent, s.sent_at, state, "、".join(Path(x.file).name for x in s.returns),
                   last.received if last else None, last.sender if last else "", s.waiting_days, "；".join(s.notes)]
         sheet.write_row(r, values, [st.BODY, st.BODY, st.BODY_CENTER, MOMENT, st.BODY_CENTER, st.BODY_WRAP,
                                     MOMENT, st.BODY, st.BODY_CENTER, st.BODY_WRAP])

@@ -12,11 +12,12 @@ Mailbox names are sent in IMAP's modified UTF-7 (RFC 3501 5.1.3), quoted."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import email
 import imaplib
 import re
 import ssl
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import policy
@@ -88,8 +89,8 @@ def search_date(day: date) -> str:
     return f"{day.day}-{MONTHS[day.month - 1]}-{day.year}"
 
 
-def _check(result: tuple[str, list[object]], what: str) -> list[object]:
-    typ, data = result
+def _check(result: tuple[str, Sequence[object]], what: str) -> list[object]:
+    typ, data = result[0], list(result[1])
     if typ != "OK":
         detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
         raise BadInput(f"收信服务器拒绝了{what}：{detail or typ}")
@@ -111,10 +112,8 @@ class Mailbox:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self.imap is not None:
-            try:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error):  # leaving anyway
                 self.imap.logout()
-            except (OSError, imaplib.IMAP4.error):
-                pass  # leaving anyway
             self.imap = None
 
     @property

@@ -7,9 +7,8 @@ import ipaddress
 import re
 import tomllib
 from datetime import time
-from typing import Literal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
