@@ -28,6 +28,7 @@ from tests.collect_helpers import (
     split_books,
     write_config,
 )
+from tests.hostile import XXE, with_doctype
 from tests.imap_server import NO_MOVE, PASSWORD, ImapServer, running_dovecot
 from tests.test_acceptance_jobs import blank, run  # noqa: F401 (blank is a fixture)
 
@@ -63,6 +64,7 @@ def test_returns_saved_the_rest_reported_messages_moved_and_a_rerun_fetches_noth
     transport = edited(office, "县交通运输局", tmp_path)
     finance = edited(office, "县财政局", tmp_path)
     education = edited(office, "县教育和体育局", tmp_path)
+    xxe = with_doctype(tmp_path / "units" / "县交通运输局.xlsx", tmp_path / "xxe.xlsx", XXE, "&x;").read_bytes()
     big = os.urandom(1_300_000)  # over the 1 MB limit, the message under 3 MB: downloaded, not saved
     huge = os.urandom(3_500_000)  # the message itself over 3 x 1 MB: not even downloaded
     mails = [
@@ -74,6 +76,7 @@ def test_returns_saved_the_rest_reported_messages_moved_and_a_rerun_fetches_noth
         return_mail(ADDRESS["县交通运输局"], "更大的文件", [("huge.xlsx", huge)], datetime(2026, 5, 22, 12, 30)),
         return_mail(ADDRESS["县财政局"], "财政局再次回传", [("财政局.xlsx", finance)], datetime(2026, 5, 23, 9)),
         return_mail(ADDRESS["县财政局"], "伪装的表", [("fake.xlsx", b"not a workbook at all")], datetime(2026, 5, 23, 10)),
+        return_mail(ADDRESS["县交通运输局"], "带实体的表", [("实体.xlsx", xxe)], datetime(2026, 5, 23, 10, 30)),
         return_mail("leader@example.gov.cn", "开会通知", [], datetime(2026, 5, 23, 11)),
     ]
     for msg in mails:
@@ -86,9 +89,10 @@ def test_returns_saved_the_rest_reported_messages_moved_and_a_rerun_fetches_noth
     saved = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert saved == {"交通局回传.xlsx": transport, "财政局.xlsx": finance, "财政局 (2).xlsx": finance,
                      "教体局.xlsx": education}
-    assert result.messages == 8
+    assert result.messages == 9
     reasons = {r.name: r.reason for r in result.refused}
-    assert set(reasons) == {"说明.docx", "big.xlsx", "（整封邮件）", "fake.xlsx"}
+    assert set(reasons) == {"说明.docx", "big.xlsx", "（整封邮件）", "fake.xlsx", "实体.xlsx"}
+    assert "实体" in reasons["实体.xlsx"] and "未保存" in reasons["实体.xlsx"]
     assert "不是 Excel 工作簿" in reasons["说明.docx"]
     assert "超过上限 1 MB" in reasons["big.xlsx"]
     assert "未下载" in reasons["（整封邮件）"]

@@ -20,13 +20,16 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from taizhang.core.errors import BadInput, ExitCode, TaizhangError
+from filelock import FileLock, Timeout
+
+from taizhang.core.errors import BadInput, ExitCode, FileInUse, TaizhangError
 from taizhang.core.settings import Settings
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.mailbox import Mail, Mailbox
@@ -40,6 +43,7 @@ from taizhang.workbook.writer.safety import complete
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xls")
 HISTORY_NAME = ".taizhang-collect.json"
+LOCK_NAME = ".taizhang-collect.lock"
 REPORT_PREFIX = "回收情况_"
 MB = 1024 * 1024
 _ADDRESS_SPLIT = re.compile(r"[;,，；、\s]+")
@@ -157,8 +161,10 @@ def collect(config: WeeklyConfig, today: date, *, since: date | None = None, dry
     history = History(base / HISTORY_NAME)
     result = CollectResult(today, base / today.isoformat(), dry_run)
     limit = int(config.imap.max_attachment_mb * MB)
-    with tempfile.TemporaryDirectory(prefix="taizhang-collect-") as scratch, \
+    with nullcontext() if dry_run else collect_lock(base), tempfile.TemporaryDirectory(prefix="taizhang-collect-") as scratch, \
             Mailbox(config.imap, env if env is not None else {}) as box:
+        if not dry_run:
+            box.prepare()  # the processed folder exists before any file is saved
         target = Path(scratch) if dry_run else result.folder
         taken: set[str] = set()
         for uid in box.new_messages(since):
@@ -178,6 +184,22 @@ def collect(config: WeeklyConfig, today: date, *, since: date | None = None, dry
     if not dry_run:
         result.report = write_report(result, base / f"{REPORT_PREFIX}{today.isoformat()}.xlsx")
     return result
+
+
+@contextmanager
+def collect_lock(base: Path) -> Iterator[None]:
+    """One collect at a time per 回收 folder (the button and a weekly run would fetch the same mail).
+    A dry run takes no lock: it writes nothing, not even the folder."""
+    base.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(base / LOCK_NAME), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise FileInUse(f"另一个收取回传的任务正在进行（{base}），请稍后再试") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def take_mail(mail: Mail, folder: Path, taken: set[str], limit: int, settings: Settings,

@@ -176,6 +176,11 @@ class Mailbox:
         data = _check(self.session.uid("FETCH", uid, f"({item})"), "读取邮件")
         return b"".join(d[1] for d in data if isinstance(d, tuple) and len(d) > 1 and isinstance(d[1], bytes))
 
+    def prepare(self) -> None:
+        """Before taking anything: the processed folder exists (created now when missing)."""
+        if self.can_move:
+            self._ensure_folder()
+
     def processed(self, uid: str) -> None:
         """Move `uid` to the processed folder, or flag it where the server cannot move."""
         if self.can_move:

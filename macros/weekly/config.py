@@ -10,7 +10,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from taizhang.core.errors import BadInput
 
@@ -102,6 +102,12 @@ class ImapSettings(BaseModel):
     @property
     def real_port(self) -> int:
         return self.port or SECURITY_PORTS[self.security]
+
+    @model_validator(mode="after")
+    def _folders(self) -> ImapSettings:
+        if self.processed_folder.strip() == self.folder.strip():
+            raise ValueError(f"processed_folder 与 folder 相同（“{self.folder}”）：处理过的邮件须移到另一个邮件夹")
+        return self
 
     def check_security(self) -> None:
         """Plain IMAP sends the password in clear: only to this computer itself."""
