@@ -96,3 +96,17 @@ def test_settings_for_another_ledger_collect_nothing(office: Path, imap: ImapSer
     message = ribbon.run("merge", FakeBook.from_file(office, saved=True), TODAY)
     assert "不是当前工作簿" in message and "没有收取邮件" in message
     assert imap.subjects("INBOX") == ["交通"]
+
+
+def test_a_mail_server_that_is_down_still_merges_the_folder(office: Path, tmp_path: Path) -> None:
+    from tests.imap_server import free_port
+
+    config = office_config_path()
+    config.parent.mkdir(parents=True)
+    config.write_text(imap_config(office, free_port()), encoding="utf-8")
+    dropped = office.parent / "回收"
+    dropped.mkdir()
+    shutil.copyfile(tmp_path / "u" / "交通.xlsx", dropped / "交通.xlsx")  # saved from the mail by hand
+    message = ribbon.run("merge", FakeBook.from_file(office, saved=True), TODAY)
+    assert "未能收取回传邮件" in message and "无法连接收信服务器" in message
+    assert "回收合并完成：1 个文件共 1 处改动" in message

@@ -78,6 +78,7 @@ def test_returns_saved_the_rest_reported_messages_moved_and_a_rerun_fetches_noth
         return_mail(ADDRESS["县财政局"], "伪装的表", [("fake.xlsx", b"not a workbook at all")], datetime(2026, 5, 23, 10)),
         return_mail(ADDRESS["县交通运输局"], "带实体的表", [("实体.xlsx", xxe)], datetime(2026, 5, 23, 10, 30)),
         return_mail("leader@example.gov.cn", "开会通知", [], datetime(2026, 5, 23, 11)),
+        return_mail("news@example.com", "简报", [("logo.png", b"\x89PNG\r\n")], datetime(2026, 5, 23, 12)),
     ]
     for msg in mails:
         imap.append(msg)
@@ -89,7 +90,7 @@ def test_returns_saved_the_rest_reported_messages_moved_and_a_rerun_fetches_noth
     saved = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert saved == {"交通局回传.xlsx": transport, "财政局.xlsx": finance, "财政局 (2).xlsx": finance,
                      "教体局.xlsx": education}
-    assert result.messages == 9
+    assert result.messages == 10
     reasons = {r.name: r.reason for r in result.refused}
     assert set(reasons) == {"说明.docx", "big.xlsx", "（整封邮件）", "fake.xlsx", "实体.xlsx"}
     assert "实体" in reasons["实体.xlsx"] and "未保存" in reasons["实体.xlsx"]
@@ -103,10 +104,10 @@ def test_returns_saved_the_rest_reported_messages_moved_and_a_rerun_fetches_noth
     flagged = {r.file: r.sender_note for r in result.saved if r.sender_note}
     assert list(flagged) == [f"{TODAY.isoformat()}/教体局.xlsx"]
     assert "someone@qq.example.com" in flagged[f"{TODAY.isoformat()}/教体局.xlsx"]
-    # processed messages moved; the one without attachments stays, unread
-    assert imap.subjects("INBOX") == ["开会通知"]
-    assert "\\Seen" not in imap.flags("INBOX")[0]
-    assert sorted(imap.subjects(imap_utf7(PROCESSED))) == sorted(str(m["Subject"]) for m in mails[:-1])
+    # processed messages moved; other mail (no attachment, or not a unit's and no workbook) stays, unread
+    assert imap.subjects("INBOX") == ["开会通知", "简报"]
+    assert all("\\Seen" not in flags for flags in imap.flags("INBOX"))
+    assert sorted(imap.subjects(imap_utf7(PROCESSED))) == sorted(str(m["Subject"]) for m in mails[:-2])
     # the 回收情况 workbook, read independently
     report = CalamineWorkbook.from_path(str(result.report))
     rows = report.get_sheet_by_name("回收情况").to_python()

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from taizhang.core.columns import Col
-from taizhang.core.errors import BadInput
+from taizhang.core.errors import BadInput, TaizhangError
 from taizhang.core.exchange import CHANGE_HEADERS
 from taizhang.core.model import column_index
 from taizhang.core.names import CHANGES_SHEET
@@ -125,7 +125,10 @@ def collect_first(path: Path, today: date, env: Mapping[str, str]) -> tuple[list
     if ledger is None or ledger.resolve() != path.resolve():
         return [], (f"办公邮箱设置（{config_path}）中的台账是“{ledger or '（未指定）'}”，不是当前工作簿，"
                     "本次没有收取邮件。")
-    result = collect(config, today, env=env)
+    try:
+        result = collect(config, today, env=env)
+    except TaizhangError as err:  # the mail server is down, say: the 回收 folder can still be merged
+        return [], f"未能收取回传邮件：{err.message}"
     return result.saved_paths, _shorten(result.text().splitlines(), COLLECT_LINES)
 
 

@@ -202,23 +202,37 @@ def collect_lock(base: Path) -> Iterator[None]:
         lock.release()
 
 
+def workbook_suffix(name: str) -> str | None:
+    """".xlsx" or ".xls" when an attachment's name says it is a workbook, else None."""
+    return next((s for s in WORKBOOK_SUFFIXES if name.lower().rstrip(" .").endswith(s)), None)
+
+
+def concerns_us(mail: Mail, settings: Settings) -> bool:
+    """A return, or something a unit sent: it has a workbook attachment, or comes from an address
+    of 单位名录. Other mail in the office's box (a notice with a logo, a large PDF from elsewhere) is
+    not collect's business: it is left where it is, unread, and not listed."""
+    if any(workbook_suffix(a.name) for a in mail.attachments):
+        return True
+    return bool(mail.sender) and any(mail.sender in addresses(u.email) for u in settings.units)
+
+
 def take_mail(mail: Mail, folder: Path, taken: set[str], limit: int, settings: Settings,
               result: CollectResult) -> bool:
     """Save and match `mail`'s workbooks into `folder`, recording each in `result`; False when the
-    message had nothing to take or refuse (a mail without attachments: left where it is)."""
+    message is none of collect's business (`concerns_us`): then it is left where it is."""
     def refuse(name: str, reason: str) -> None:
         result.refused.append(Refused(name, mail.sender, mail.subject, mail.when, reason))
 
+    if not concerns_us(mail, settings) or not (mail.attachments or mail.too_big or mail.damaged):
+        return False
     if mail.damaged:
         refuse("（整封邮件）", mail.damaged)
         return True
     if mail.too_big:
         refuse("（整封邮件）", f"邮件共 {mail.size / MB:.1f} MB，超过附件上限 {limit / MB:g} MB 所容许的大小，未下载")
         return True
-    if not mail.attachments:
-        return False
     for att in mail.attachments:
-        suffix = next((s for s in WORKBOOK_SUFFIXES if att.name.lower().rstrip(" .").endswith(s)), None)
+        suffix = workbook_suffix(att.name)
         shown = safe_name(att.name, suffix or "") if att.name else "（无文件名）"
         if suffix is None:
             refuse(shown, "不是 Excel 工作簿（应为 .xlsx 或 .xls），未保存")
@@ -397,4 +411,12 @@ def refused_sheet(result: CollectResult) -> ToolSheet:
 
 
 def write_report(result: CollectResult, target: Path) -> Path:
-    return new_workbook_with_sheets(target, [status_sheet(result), refused_sheet(result)]).path
+    """The 回收情况 workbook; when that day's is open in Excel, beside it as 回收情况_日期-2.xlsx …"""
+    sheets = [status_sheet(result), refused_sheet(result)]
+    for n in range(1, 10):
+        path = target if n == 1 else target.with_name(f"{target.stem}-{n}{target.suffix}")
+        try:
+            return new_workbook_with_sheets(path, sheets).path
+        except FileInUse:
+            continue
+    raise FileInUse(f"回收情况表“{target.name}”及其编号副本都正被打开，未能写出；收取本身已完成")
