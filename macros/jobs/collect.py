@@ -279,7 +279,7 @@ def sender_note(sender: str, unit: str, settings: Settings) -> str:
         return f"单位名录中没有“{unit}”的电子邮箱，无法核对发件人 {sender or '（无）'}"
     other = next((u.name for u in settings.units if u.name != unit and sender in addresses(u.email)), None)
     whose = f"（是“{other}”的邮箱）" if other else ""
-    return f"发件人 {sender or '（无）'}{whose}不是单位名录中“{unit}”的邮箱（{'、'.join(own)}），请核实"
+    return f"发件人 {sender or '（无）'}{whose} 不是单位名录中“{unit}”的邮箱（{'、'.join(own)}），请核实"
 
 
 def _matches(entry: DispatchEntry, ret: Returned) -> bool:
