@@ -9,10 +9,12 @@ else, the current user is all of them."""
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -54,8 +56,14 @@ def free_port() -> int:
 class ImapServer:
     port: int
     root: Path
+    process: subprocess.Popen[bytes]
     user: str = USER
     password: str = PASSWORD
+
+    def stop(self) -> None:
+        """Stop the server and every session it serves now (a mail server gone in the middle)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
     def client(self) -> imaplib.IMAP4:
         imap = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
@@ -142,7 +150,8 @@ def _wait(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"dovecot exited: {log.read_text() if log.exists() else ''}")
+            said = [p.read_text(errors="replace") for p in (log, log.with_name("stderr.log")) if p.exists()]
+            raise RuntimeError(f"dovecot exited: {' '.join(said)}")
         try:
             imap = imaplib.IMAP4("127.0.0.1", port, timeout=2)
             imap.login(USER, PASSWORD)
@@ -162,15 +171,20 @@ def running_dovecot(capability: str | None = None) -> Iterator[ImapServer]:
     port = free_port()
     conf = root / "dovecot.conf"
     conf.write_text(_config(root, port, capability), encoding="utf-8")
-    process = subprocess.Popen([binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with (root / "stderr.log").open("wb") as err:  # before its log file opens, dovecot speaks on stderr
+        process = subprocess.Popen([binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=err,
+                                   start_new_session=True)  # its own group: stop() ends the sessions too
     try:
         _wait(port, process, root / "dovecot.log")
-        yield ImapServer(port, root)
+        yield ImapServer(port, root, process)
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        with contextlib.suppress(ProcessLookupError):  # a session process the master left behind
+            os.killpg(process.pid, signal.SIGKILL)
         shutil.rmtree(root, ignore_errors=True)

@@ -210,3 +210,16 @@ def test_plain_imap_only_to_this_computer(tmp_path: Path) -> None:
                     'user = "a@b.cn"\n', encoding="utf-8")
     result = run("collect", "--config", path)
     assert result.exit_code == 2 and "127.0.0.1" in result.output
+
+
+def test_a_server_gone_in_the_middle_is_a_clear_message(office: dict[str, Path]) -> None:
+    from taizhang.core.errors import BadInput
+    from taizhang.macros.jobs.mailbox import Mailbox
+
+    with running_dovecot() as server:
+        config = write_config(office["master"].parent, server.port)
+        assert config.imap is not None
+        with Mailbox(config.imap, ENV) as box:
+            server.stop()
+            with pytest.raises(BadInput, match="通信中断（搜索邮件）"):
+                box.new_messages()

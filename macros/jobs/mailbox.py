@@ -17,7 +17,7 @@ import email
 import imaplib
 import re
 import ssl
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import policy
@@ -147,6 +147,15 @@ class Mailbox:
             raise BadInput(f"收信服务器上没有邮件夹“{s.folder}”（[imap] folder）：{_said(data)}")
         return imap
 
+    def _ask(self, what: str, call: Callable[[], tuple[str, Sequence[object]]]) -> list[object]:
+        """One IMAP command: a refusal, a dropped connection or a timeout is BadInput saying what failed."""
+        try:
+            result = call()
+        except (imaplib.IMAP4.error, OSError) as err:
+            raise BadInput(f"与收信服务器 {self.where} 的通信中断（{what}）：{_said(err) or type(err).__name__}。"
+                           "已保存的文件和回收记录不受影响，下次运行接着收取") from None
+        return _check(result, what)
+
     @property
     def session(self) -> imaplib.IMAP4:
         assert self.imap is not None, "use Mailbox as a context manager"
@@ -155,13 +164,13 @@ class Mailbox:
     def new_messages(self, since: date | None = None) -> list[str]:
         """UIDs of the messages collect has not looked at yet (arrived on or after `since`)."""
         criteria = ["UNKEYWORD", KEYWORD] + (["SINCE", search_date(since)] if since else [])
-        data = _check(self.session.uid("SEARCH", *criteria), "搜索邮件")
+        data = self._ask("搜索邮件", lambda: self.session.uid("SEARCH", *criteria))
         return [uid.decode("ascii") for uid in (data[0] or b"").split()] if data and isinstance(data[0], bytes) else []
 
     def fetch(self, uid: str, max_attachment: int) -> Mail:
         """The message `uid`, downloaded only when it is within MESSAGE_FACTOR x `max_attachment`."""
         meta = b" ".join(d if isinstance(d, bytes) else d[0] for d in
-                         _check(self.session.uid("FETCH", uid, "(RFC822.SIZE INTERNALDATE)"), "读取邮件")
+                         self._ask("读取邮件", lambda: self.session.uid("FETCH", uid, "(RFC822.SIZE INTERNALDATE)"))
                          if isinstance(d, bytes | tuple))
         size = int(m[1]) if (m := _SIZE.search(meta)) else 0
         arrived = _internal_date(meta)
@@ -173,7 +182,7 @@ class Mailbox:
         return _mail(uid, self._part(uid, "BODY.PEEK[]"), size, arrived, with_files=True)
 
     def _part(self, uid: str, item: str) -> bytes:
-        data = _check(self.session.uid("FETCH", uid, f"({item})"), "读取邮件")
+        data = self._ask("读取邮件", lambda: self.session.uid("FETCH", uid, f"({item})"))
         return b"".join(d[1] for d in data if isinstance(d, tuple) and len(d) > 1 and isinstance(d[1], bytes))
 
     def prepare(self) -> None:
@@ -185,13 +194,13 @@ class Mailbox:
         """Move `uid` to the processed folder, or flag it where the server cannot move."""
         if self.can_move:
             self._ensure_folder()
-            _check(self.session.uid("MOVE", uid, quoted(self.settings.processed_folder)), "移动已处理的邮件")
+            self._ask("移动已处理的邮件", lambda: self.session.uid("MOVE", uid, quoted(self.settings.processed_folder)))
         else:
-            _check(self.session.uid("STORE", uid, "+FLAGS", f"(\\Seen {KEYWORD})"), "标记已处理的邮件")
+            self._ask("标记已处理的邮件", lambda: self.session.uid("STORE", uid, "+FLAGS", f"(\\Seen {KEYWORD})"))
 
     def skipped(self, uid: str) -> None:
         """Mark a message without attachments as looked at, leaving it where it is and unread."""
-        _check(self.session.uid("STORE", uid, "+FLAGS", f"({KEYWORD})"), "标记邮件")
+        self._ask("标记邮件", lambda: self.session.uid("STORE", uid, "+FLAGS", f"({KEYWORD})"))
 
     _folder_ready = False
 
@@ -199,16 +208,19 @@ class Mailbox:
         if self._folder_ready:
             return
         name = quoted(self.settings.processed_folder)
-        data = _check(self.session.list('""', name), "列出邮件夹")
+        data = self._ask("列出邮件夹", lambda: self.session.list('""', name))
         if not any(d for d in data if d):
-            _check(self.session.create(name), f"创建邮件夹“{self.settings.processed_folder}”")
-            self.session.subscribe(name)  # so mail programs show it; a refusal is harmless
+            self._ask(f"创建邮件夹“{self.settings.processed_folder}”", lambda: self.session.create(name))
+            with contextlib.suppress(imaplib.IMAP4.error):  # so mail programs show it; a refusal is harmless
+                self.session.subscribe(name)
         self._folder_ready = True
 
 
 def _said(data: object) -> str:
     if isinstance(data, imaplib.IMAP4.error):
         data = data.args[0] if data.args else ""
+    if isinstance(data, OSError):
+        return str(data)
     if isinstance(data, list):
         data = b" ".join(d for d in data if isinstance(d, bytes))
     if isinstance(data, bytes):
