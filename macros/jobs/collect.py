@@ -35,7 +35,7 @@ from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.mailbox import Mail, Mailbox
 from taizhang.macros.jobs.safe_names import safe_name, unique_path
 from taizhang.macros.weekly.changes import write_atomic
-from taizhang.macros.weekly.config import WeeklyConfig
+from taizhang.macros.weekly.config import ImapSettings, WeeklyConfig
 from taizhang.workbook.dispatch import DISPATCH_SHEET, DispatchEntry, read_dispatch_log, read_return_meta
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer import CellValue, ToolSheet, new_workbook_with_sheets
@@ -160,30 +160,37 @@ def collect(config: WeeklyConfig, today: date, *, since: date | None = None, dry
     base = config.return_folder(ledger)
     history = History(base / HISTORY_NAME)
     result = CollectResult(today, base / today.isoformat(), dry_run)
-    limit = int(config.imap.max_attachment_mb * MB)
-    with nullcontext() if dry_run else collect_lock(base), tempfile.TemporaryDirectory(prefix="taizhang-collect-") as scratch, \
-            Mailbox(config.imap, env if env is not None else {}) as box:
-        if not dry_run:
-            box.prepare()  # the processed folder exists before any file is saved
-        target = Path(scratch) if dry_run else result.folder
-        taken: set[str] = set()
-        for uid in box.new_messages(since):
-            mail = box.fetch(uid, limit)
-            result.messages += 1
-            taken_any = take_mail(mail, target, taken, limit, settings, result)
-            if dry_run:
-                continue
-            history.returns += [r for r in result.saved if r not in history.returns]
-            history.save()  # before the message moves: a crash between the two keeps the record
-            if taken_any:
-                box.processed(uid)
-            else:
-                box.skipped(uid)
+    with nullcontext() if dry_run else collect_lock(base):
+        fetch_returns(config.imap, env if env is not None else {}, since, settings, history, result)
     returns = history.returns + (result.saved if dry_run else [])
     result.units, result.dispatch_note = unit_states(dispatch, returns, settings, today)
     if not dry_run:
         result.report = write_report(result, base / f"{REPORT_PREFIX}{today.isoformat()}.xlsx")
     return result
+
+
+def fetch_returns(imap: ImapSettings, env: Mapping[str, str], since: date | None, settings: Settings,
+                  history: History, result: CollectResult) -> None:
+    """Every message not looked at yet: its workbooks saved and matched into `result`, the record
+    saved, then the message moved (or, if none of collect's business, marked and left)."""
+    limit = int(imap.max_attachment_mb * MB)
+    with tempfile.TemporaryDirectory(prefix="taizhang-collect-") as scratch, Mailbox(imap, env) as box:
+        if not result.dry_run:
+            box.prepare()  # the processed folder exists before any file is saved
+        target = Path(scratch) if result.dry_run else result.folder
+        taken: set[str] = set()
+        for uid in box.new_messages(since):
+            mail = box.fetch(uid, limit)
+            result.messages += 1
+            ours = take_mail(mail, target, taken, limit, settings, result)
+            if result.dry_run:
+                continue
+            history.returns += [r for r in result.saved if r not in history.returns]
+            history.save()  # before the message moves: a crash between the two keeps the record
+            if ours:
+                box.processed(uid)
+            else:
+                box.skipped(uid)
 
 
 @contextmanager
