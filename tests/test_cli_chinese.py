@@ -83,7 +83,7 @@ def test_no_english_from_click(path: tuple[str, ...], extra: list[str], tmp_path
         assert result.exit_code in (0, 1, 2), result.output
 
 
-@pytest.mark.parametrize("path", [p for p in ALL if p and p[0] not in ("demo", "weekly", "schedule", "addin")],
+@pytest.mark.parametrize("path", [p for p in ALL if p and p[0] not in ("demo", "weekly", "schedule", "addin", "collect")],
                          ids=" ".join)
 def test_a_folder_given_as_the_ledger(path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

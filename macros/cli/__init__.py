@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "addin": "taizhang.macros.cli.addin:addin",
     "adopt": "taizhang.macros.cli.adopt:adopt_cmd",
     "check": "taizhang.macros.cli.check:check_cmd",
+    "collect": "taizhang.macros.cli.collect:collect_cmd",
     "demo": "taizhang.macros.cli.demo:demo_cmd",
     "due": "taizhang.macros.cli.due:due_cmd",
     "holidays": "taizhang.macros.cli.holidays:holidays_cmd",

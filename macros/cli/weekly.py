@@ -27,9 +27,11 @@ def weekly_cmd(config_path: Path, today: date | None, no_email: bool) -> None:
     """按配置文件把每个台账校验一遍、计算截止日期和统计，生成带日期的校验报告（校验报告_YYYY-MM-DD.xlsx，
     含概况、校验问题、逾期清单、各单位、与上次相比的变化），并发送邮件。供 Windows 任务计划或 cron 每周调用。
 
-    台账正被 Excel/WPS 打开时不写入台账，报告按其最后保存的内容生成。
+    台账正被 Excel/WPS 打开时不写入台账，报告按其最后保存的内容生成。配置的 [run] 中 collect = true 时，
+    先从 [imap] 邮箱收取各单位回传的工作簿（同 taizhang collect），试合并（不写入台账），结果写进邮件。
 
-    退出码：0 一切正常；1 有校验错误或逾期件；2 配置有误、有台账无法读取（其余台账照常处理）或邮件未能发出；
+    退出码：0 一切正常；1 有校验错误、逾期件、合并冲突或未收下的附件；2 配置有误、有台账无法读取
+    （其余台账照常处理）、回传邮件未能收取或邮件未能发出；
     3 设置要求写回台账，但台账正被打开。
 
     例：taizhang weekly --config 台账周检.toml --today 2026-05-18
@@ -41,6 +43,8 @@ def weekly_cmd(config_path: Path, today: date | None, no_email: bool) -> None:
         click.echo(f"配置问题：{problem}", err=True)
     for ledger in result.ledgers:
         click.echo(ledger.log_line())
+    if result.collect is not None:
+        click.echo("\n".join(result.collect.lines()))
     for note in result.mail_notes:
         click.echo(note, err=True)
     sys.exit(int(result.exit_code))

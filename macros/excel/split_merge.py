@@ -3,24 +3,28 @@
 Both read other workbooks and the ledger's file, so both need the ledger saved: with unsaved
 changes the file is not what the user sees, and a message box asks to save first.
 - 分发各单位 runs split() on the saved file into 分发各单位_YYYYMMDD beside the workbook.
-- 回收合并 takes every workbook in the 回收 folder beside the ledger (a folder, not a file dialog:
-  staff drop the returned mail attachments there, and tests need no dialog). Excel has the ledger
-  open, so the file writer must not write it: merge(dry_run=True) decides on the saved file, then
-  the accepted values go into the open sheet as one block and the 变更记录 rows are appended live.
-  The workbook is then changed in Excel; the user checks and saves it.
+- 回收合并 first collects the returns from the office mailbox when the office's config exists
+  (`office_config_path()`, in the user's own folder: never a path from the workbook or beside it)
+  with an [imap] part and names this workbook as its ledger; then it merges what arrived together
+  with every workbook in the 回收 folder beside the ledger (a folder, not a file dialog: staff drop
+  returned attachments there by hand, and tests need no dialog). Excel has the ledger open, so the
+  file writer must not write it: merge(dry_run=True) decides on the saved file, then the accepted
+  values go into the open sheet as one block and the 变更记录 rows are appended live. The workbook
+  is then changed in Excel; the user checks and saves it.
 Each button imports its job inside its function: a press loads only what that button needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from taizhang.core.columns import Col
-from taizhang.core.errors import BadInput
+from taizhang.core.errors import BadInput, TaizhangError
 from taizhang.core.exchange import CHANGE_HEADERS
 from taizhang.core.model import column_index
 from taizhang.core.names import CHANGES_SHEET
@@ -31,6 +35,7 @@ from taizhang.workbook.reader import change_records_end, open_workbook
 RETURN_FOLDER = "回收"
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SHOWN_LINES = 25  # a message box longer than the screen hides its OK button
+COLLECT_LINES = 12  # the collect's part of the 回收合并 message; the whole table is in 回收情况_日期.xlsx
 
 
 def _saved(book: BookLike, what: str, budget: Budget) -> tuple[str, Path]:
@@ -52,10 +57,10 @@ def _status(app: Any, text: str) -> Iterator[None]:
         app.status_bar = False
 
 
-def _shorten(lines: list[str]) -> str:
-    if len(lines) <= SHOWN_LINES:
+def _shorten(lines: list[str], limit: int = SHOWN_LINES) -> str:
+    if len(lines) <= limit:
         return "\n".join(lines)
-    return "\n".join([*lines[:SHOWN_LINES], f"……另有 {len(lines) - SHOWN_LINES} 行，详见日志或命令行"])
+    return "\n".join([*lines[:limit], f"……另有 {len(lines) - limit} 行，详见日志或命令行"])
 
 
 def split_folder(path: Path, today: date) -> Path:
@@ -98,15 +103,52 @@ def _log_end(path: Path) -> int | None:
         return change_records_end(wb)
 
 
-def merge_button(book: BookLike, today: date, now: datetime | None = None) -> str:
-    """The 回收合并 button: merge decides on the saved ledger, the accepted values go into the open
-    workbook with their 变更记录 rows; the user checks and saves."""
+def collect_first(path: Path, today: date, env: Mapping[str, str]) -> tuple[list[Path], str]:
+    """The returns from the office mailbox for the ledger at `path`, and what to tell the user;
+    ([], "") when the office has no mail settings with [imap]. The settings are read only from
+    `office_config_path()`; they are used only when they name this very ledger, so returns are
+    never collected into the wrong ledger's folder."""
+    from taizhang.macros.jobs.collect import collect
+    from taizhang.macros.weekly.config import load_config
+    from taizhang.workbook.addin.config import office_config_path
+
+    config_path = office_config_path()
+    if not config_path.is_file():
+        return [], ""
+    config = load_config(config_path)
+    if config.imap is None:
+        return [], ""
+    try:
+        ledger: Path | None = config.collect_ledger()
+    except BadInput:
+        ledger = None
+    if ledger is None or ledger.resolve() != path.resolve():
+        return [], (f"办公邮箱设置（{config_path}）中的台账是“{ledger or '（未指定）'}”，不是当前工作簿，"
+                    "本次没有收取邮件。")
+    try:
+        result = collect(config, today, env=env)
+    except TaizhangError as err:  # the mail server is down, say: the 回收 folder can still be merged
+        return [], f"未能收取回传邮件：{err.message}"
+    return result.saved_paths, _shorten(result.text().splitlines(), COLLECT_LINES)
+
+
+def merge_button(book: BookLike, today: date, now: datetime | None = None,
+                 env: Mapping[str, str] | None = None) -> str:
+    """The 回收合并 button: collect from the office mailbox when configured, then merge decides on
+    the saved ledger, the accepted values go into the open workbook with their 变更记录 rows; the
+    user checks and saves."""
     from taizhang.macros.jobs.merge import MERGED, changes_sheet, merge
 
     budget = Budget()
     fullname, path = _saved(book, "回收合并", budget)
-    folder, files = returned_files(path)
+    with _status(book.app, "台账助手：正在收取回传邮件……"):
+        arrived, collected = collect_first(path, today, os.environ if env is None else env)
+    folder, dropped = returned_files(path)
+    files = [*arrived, *dropped]
+    head = f"{collected}\n\n" if collected else ""
     if not files:
+        if collected:
+            return f"{head}没有新收到的回传文件，台账未改动。"
         raise BadInput(f"没有找到回收的文件。请把各单位回传的工作簿（.xlsx）放进台账旁边的“{RETURN_FOLDER}”文件夹：\n"
                        f"{folder}\n然后再点“回收合并”。")
     report = merge(path, files, today, dry_run=True)  # decides on the saved file; writes nothing
@@ -114,7 +156,7 @@ def merge_button(book: BookLike, today: date, now: datetime | None = None) -> st
     merged = [f for f in report.files if f.status == MERGED]
     details = _shorten(report.text().splitlines())
     if not merged:
-        return f"回收合并：{len(files)} 个文件都没有可合并的改动，台账未改动。\n{details}"
+        return f"{head}回收合并：{len(files)} 个文件都没有可合并的改动，台账未改动。\n{details}"
     when = now or datetime.now()
     with live.quiet(book.app, "台账助手：正在回收合并……", budget):
         read = live.read_book(book, budget, (fullname, path))
@@ -125,9 +167,9 @@ def merge_button(book: BookLike, today: date, now: datetime | None = None) -> st
         sheets.append_rows(read, CHANGES_SHEET, list(CHANGE_HEADERS), rows, _log_end(path))
     count = sum(len(f.changes) for f in merged)
     left = len(report.files) - len(merged)
-    return (f"回收合并完成：{len(merged)} 个文件共 {count} 处改动已写入台账，并记入“{CHANGES_SHEET}”工作表"
-            + (f"；{left} 个文件未合并或无改动（原因见下）" if left else "")
-            + "。请核对后保存台账（Ctrl+S）。\n" + details)
+    return head + (f"回收合并完成：{len(merged)} 个文件共 {count} 处改动已写入台账，并记入“{CHANGES_SHEET}”工作表"
+                   + (f"；{left} 个文件未合并或无改动（原因见下）" if left else "")
+                   + "。请核对后保存台账（Ctrl+S）。\n" + details)
 
 
 def _apply(read: LiveRead, changes: list[tuple[str, str, int, Any]]) -> None:

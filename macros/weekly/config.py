@@ -3,13 +3,14 @@ sit beside the ledgers and be moved with them."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from taizhang.core.errors import BadInput
 
@@ -35,6 +36,7 @@ class RunSettings(BaseModel):
     update_master: bool = False
     log_file: str = ""  # default: 台账周检.log in report_dir
     sheet: str | None = None  # the ledger sheet, when it cannot be found by itself
+    collect: bool = False  # also collect the returns from the [imap] mailbox and try merging them (dry run)
 
     @field_validator("weekday")
     @classmethod
@@ -68,11 +70,65 @@ class EmailSettings(BaseModel):
     timeout: float = Field(30.0, gt=0)
 
 
+RETURN_FOLDER = "回收"  # beside the ledger; `collect` saves into 回收/YYYY-MM-DD/
+DEFAULT_MAX_ATTACHMENT_MB = 20.0  # a unit's workbook is well under 1 MB; returned.MAX_FILE caps reading at 30
+SECURITY_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+
+
+class ImapSettings(BaseModel):
+    """The office mailbox `taizhang collect` reads the units' returns from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str
+    port: int | None = Field(None, ge=1, le=65535)  # default by security: 993 for ssl, else 143
+    security: Literal["ssl", "starttls", "none"] = "ssl"
+    user: str
+    password_env: str = "TAIZHANG_IMAP_PASSWORD"
+    folder: str = "INBOX"
+    processed_folder: str = "台账助手已回收"
+    ledger: str = ""  # the master the returns belong to; default: the one ledger of [run]
+    save_dir: str = ""  # default: the 回收 folder beside that ledger
+    max_attachment_mb: float = Field(DEFAULT_MAX_ATTACHMENT_MB, gt=0, le=30)
+    timeout: float = Field(30.0, gt=0)
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("收信服务器不能为空")
+        return value.strip()
+
+    @property
+    def real_port(self) -> int:
+        return self.port or SECURITY_PORTS[self.security]
+
+    @model_validator(mode="after")
+    def _folders(self) -> ImapSettings:
+        if self.processed_folder.strip() == self.folder.strip():
+            raise ValueError(f"processed_folder 与 folder 相同（“{self.folder}”）：处理过的邮件须移到另一个邮件夹")
+        return self
+
+    def check_security(self) -> None:
+        """Plain IMAP sends the password in clear: only to this computer itself."""
+        if self.security == "none" and not is_loopback(self.host):
+            raise ValueError(f"security = \"none\"（不加密）只允许用于本机 127.0.0.1，"
+                             f"收信服务器“{self.host}”请用 \"ssl\" 或 \"starttls\"")
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it could resolve anywhere
+
+
 class WeeklyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     run: RunSettings
     email: EmailSettings | None = None
+    imap: ImapSettings | None = None
     base: Path = Field(Path("."), exclude=True)  # the config file's folder
 
     def resolve(self, relative: str) -> Path:
@@ -90,6 +146,26 @@ class WeeklyConfig(BaseModel):
     @property
     def schedule_state(self) -> Path:
         return self.report_dir / ".taizhang-schedule.json"
+
+    def collect_ledger(self) -> Path:
+        """The master whose returns `collect` gathers: [imap] ledger, else the one ledger of [run]."""
+        if self.imap is not None and self.imap.ledger:
+            path = self.resolve(self.imap.ledger)
+            if not path.is_file():
+                raise BadInput(f"找不到 [imap] ledger 指定的台账“{path}”")
+            return path.resolve()
+        paths, problems = self.ledger_paths()
+        if len(paths) != 1:
+            found = "没有找到台账" + ("（" + "；".join(problems) + "）" if problems else "") if not paths else \
+                f"[run] ledgers 中有 {len(paths)} 个台账"
+            raise BadInput(f"回收需要知道是哪一个台账的回传：{found}。请在配置的 [imap] 部分写 ledger = \"台账.xlsx\"")
+        return paths[0]
+
+    def return_folder(self, ledger: Path) -> Path:
+        """Where collected workbooks go (in dated subfolders): [imap] save_dir, else 回收 beside the ledger."""
+        if self.imap is not None and self.imap.save_dir:
+            return self.resolve(self.imap.save_dir)
+        return ledger.parent / RETURN_FOLDER
 
     def ledger_paths(self) -> tuple[list[Path], list[str]]:
         """Every ledger file the config names (folders: their workbooks, not recursing), and a
@@ -129,6 +205,11 @@ def load_config(path: Path) -> WeeklyConfig:
         config = WeeklyConfig.model_validate(data)
     except ValidationError as err:
         raise BadInput(f"配置文件“{path.name}”有误：" + "；".join(_problem(e) for e in err.errors())) from None
+    if config.imap is not None:
+        try:
+            config.imap.check_security()
+        except ValueError as err:
+            raise BadInput(f"配置文件“{path.name}”有误：imap.security：{err}") from None
     config.base = path.resolve().parent
     return config
 
@@ -161,6 +242,9 @@ report_dir = "报告"
 keep_reports = 12
 # 是否把校验结果和截止日期写回台账（写前自动备份；台账正被他人打开时不写）。默认不写
 update_master = false
+# 每周运行时是否先从办公邮箱收取各单位回传的工作簿（需要下面的 [imap] 部分），试合并（不写入台账），
+# 并把“已回传、未回传、合并冲突”写进邮件。合并请之后用 taizhang merge 或“回收合并”按钮进行
+collect = false
 # 日志文件（默认在报告文件夹中的 台账周检.log）
 # log_file = "台账周检.log"
 
@@ -175,6 +259,19 @@ sender = "duban@example.gov.cn"
 recipients = ["duban@example.gov.cn"]
 # 是否另给每个承办单位发一封只含本单位逾期件和问题的邮件（邮箱取自台账“单位名录”工作表）
 send_to_units = false
+
+# 从办公邮箱收取各单位回传的工作簿（taizhang collect）：不需要时删除或注释掉整个 [imap] 部分
+[imap]
+host = "imap.example.gov.cn"  # 收信服务器（IMAP）
+security = "ssl"            # ssl（端口 993）、starttls（端口 143）；none 不加密，只允许本机 127.0.0.1
+# port = 993                # 不写则按 security 取默认端口
+user = "duban@example.gov.cn"
+password_env = "TAIZHANG_IMAP_PASSWORD"   # 密码不写在这里，而是放在这个环境变量中
+folder = "INBOX"            # 从哪个邮件夹收取（可在邮箱中设规则把回传邮件放进单独的文件夹）
+processed_folder = "台账助手已回收"   # 处理过的邮件移到这里（没有则自动创建），下次不再收取
+# ledger = "台账.xlsx"      # 回传属于哪个台账；[run] 中只有一个台账时可不写
+# save_dir = "回收"         # 附件保存位置（其下按日期分文件夹），默认是台账旁边的“回收”文件夹
+max_attachment_mb = 20      # 超过这个大小（MB）的附件不保存，只在回收情况中列出
 """
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from taizhang.analysis import Analysis
 from taizhang.core.deadlines import CaseStatus
@@ -13,6 +14,9 @@ from taizhang.core.errors import ExitCode
 from taizhang.core.stats import Stats
 from taizhang.macros.weekly.changes import Changes
 from taizhang.macros.weekly.units import UnitLine
+
+if TYPE_CHECKING:
+    from taizhang.macros.weekly.returns import CollectStep
 
 
 @dataclass
@@ -77,12 +81,15 @@ class RunResult:
     ledgers: list[LedgerResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # config entries that name no ledger
     mail_notes: list[str] = field(default_factory=list)
+    collect: CollectStep | None = None  # [run] collect: the returns and the dry-run merge
 
     @property
     def exit_code(self) -> ExitCode:
         """2 before 3 (and 4) before 1: an unreadable ledger or a mail that did not go out needs
         someone to act; an open one clears itself."""
         codes = {r.exit_code for r in self.ledgers}
+        if self.collect is not None:
+            codes.add(self.collect.exit_code)
         if self.problems or self.mail_notes:
             codes.add(ExitCode.BAD_INPUT)
         for code in (ExitCode.BAD_INPUT, ExitCode.IN_USE, ExitCode.FIDELITY, ExitCode.FINDINGS):

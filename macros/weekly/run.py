@@ -20,6 +20,7 @@ from taizhang.macros.weekly.changes import STATE_NAME, StateFile, compare, snaps
 from taizhang.macros.weekly.config import WeeklyConfig
 from taizhang.macros.weekly.report import prune_reports, write_report
 from taizhang.macros.weekly.results import LedgerResult, RunResult
+from taizhang.macros.weekly.returns import CollectStep, collect_step
 from taizhang.macros.weekly.units import unit_lines
 from taizhang.workbook.reader import read_workbook
 from taizhang.workbook.writer.safety import owner_files, owner_name
@@ -49,11 +50,20 @@ def run_once(config: WeeklyConfig, today: date, *, send: bool = True,
         ledger = run_ledger(path, config, today, folders[path])
         result.ledgers.append(ledger)
         (log.error if ledger.problem else log.info)("%s", ledger.log_line())
+    if config.run.collect:
+        result.collect = run_collect(config, today, os.environ if env is None else env)
     if config.email is not None and send:
         from taizhang.macros.weekly.mail import deliver
 
         result.mail_notes = deliver(result, config.email, os.environ if env is None else env)
     return result
+
+
+def run_collect(config: WeeklyConfig, today: date, env: Mapping[str, str]) -> CollectStep:
+    """The returns from the mailbox and a dry-run merge of them; a config without [imap] says so."""
+    if config.imap is None:
+        return CollectStep(problem="配置中 collect = true，但没有 [imap] 部分，不知道从哪个邮箱收取")
+    return collect_step(config, today, env)
 
 
 def run_ledger(path: Path, config: WeeklyConfig, today: date, folder: Path) -> LedgerResult:

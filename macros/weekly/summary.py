@@ -36,7 +36,19 @@ def subject(run: RunResult) -> str:
     overdue = sum(r.count(CaseStatus.OVERDUE) for r in run.ledgers)
     errors = sum(r.errors for r in run.ledgers)
     failed = "，有台账未能处理" if run.problems or any(r.problem for r in run.ledgers) else ""
-    return f"【台账周检】{run.today.isoformat()}：逾期 {overdue} 件，校验错误 {errors} 条{failed}"
+    return f"【台账周检】{run.today.isoformat()}：逾期 {overdue} 件，校验错误 {errors} 条{failed}{_returns(run)}"
+
+
+def _returns(run: RunResult) -> str:
+    """The collect step in a few words for the subject: how many units returned, how many not."""
+    step = run.collect
+    if step is None:
+        return ""
+    if step.problem or step.result is None:
+        return "，未能收取回传邮件"
+    back = sum(1 for s in step.result.units if s.returns)
+    waiting = sum(1 for s in step.result.units if not s.returns and s.waiting_days is not None)
+    return f"，已回传 {back} 个单位" + (f"、未回传 {waiting} 个" if not step.result.dispatch_note else "")
 
 
 def _entries(label: str, entries: list[Entry]) -> list[str]:
@@ -92,6 +104,10 @@ def summarize(run: RunResult) -> Summary:
         text += [f"  {line}" for line in lines] + [""]
         html.append(f"<h3>{i}. {escape(r.path.name)}</h3>")
         html.append("<p>" + "<br>".join(escape(line).replace("  ", "&emsp;") for line in lines) + "</p>")
+    if run.collect is not None:
+        lines = run.collect.lines()
+        text += ["回收情况：", *[f"  {line}" for line in lines], ""]
+        html.append("<h3>回收情况</h3><p>" + "<br>".join(escape(line).replace("  ", "&emsp;") for line in lines) + "</p>")
     if run.problems:
         text += ["配置中的问题：", *[f"  {p}" for p in run.problems], ""]
         html.append("<p><b>配置中的问题：</b><br>" + "<br>".join(escape(p) for p in run.problems) + "</p>")
