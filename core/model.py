@@ -228,9 +228,15 @@ class Ledger:
         """Every case, in sheet order (built once, on first use)."""
         return self.table.cases()
 
-    def with_cases(self, cases: list[Case], unparsed: list[Unparsed] | None = None) -> Ledger:
-        """The same sheet holding other cases (a merge's result)."""
-        return Ledger(path=self.path, sheet=self.sheet, header_row=self.header_row, header_rows=self.header_rows,
-                      columns=self.columns, last_column=self.last_column, extra_columns=self.extra_columns,
-                      tool_columns=self.tool_columns, year=self.year, cases=cases,
-                      unparsed=self.unparsed if unparsed is None else unparsed)
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Ledger:
+        """A copy with some attributes replaced, as pydantic's `model_copy` (the merge gives the same
+        sheet other `cases` and `unparsed` this way)."""
+        given = dict(update or {})
+        fields = {name: getattr(self, name) for name in _LEDGER_FIELDS}
+        if "cases" not in given and "table" not in given:
+            fields["table"] = self.table
+        return Ledger(**(fields | given))
+
+
+_LEDGER_FIELDS = ("path", "sheet", "header_row", "header_rows", "columns", "last_column", "extra_columns",
+                  "tool_columns", "year", "unparsed")

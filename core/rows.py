@@ -15,6 +15,7 @@ from taizhang.core.model import Ledger, Unparsed, column_letter
 from taizhang.core.table import CaseTable
 from taizhang.core.values import (
     FULLWIDTH,
+    TO_FOLD,
     Unparseable,
     clean_text,
     parse_date,
@@ -107,9 +108,10 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     if BY_NAME[name].kind is Kind.TEXT:
         # Titles, numbers and phones are mostly distinct: settle the clean strings with C-level
         # calls and leave only the odd ones (spaces inside, numbers, dates) to the full converter.
+        fold = TO_FOLD.search
         for key in distinct:
             if key.__class__ is str:
-                text = key.translate(FULLWIDTH).strip()
+                text = (key.translate(FULLWIDTH) if fold(key) else key).strip()
                 if text and "  " not in text and "\t" not in text:
                     mapping[key] = text
     for key in distinct:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
@@ -166,12 +167,10 @@ class _Evaluator:
         """Working days from today to `due`, cached: many cases share a due date."""
         return remembered(self._left, due, lambda: self.calendar.workdays_between(self.today, due))
 
-    def _stage(self, index: int, key: tuple[Any, ...], case: CaseValues) -> StageDeadline:
-        found = self._stages.get(key)
-        if found is None:
-            rule = self.rules[index]
-            found = replace(self._evaluate_stage(rule, case), owner=rule.responsible)
-            self._stages[key] = found
+    def _stage(self, key: tuple[Any, ...], case: CaseValues) -> StageDeadline:
+        """The stage of rule `key[0]` for a case whose inputs are the rest of `key`, worked out once."""
+        rule = self.rules[key[0]]
+        found = self._stages[key] = replace(self._evaluate_stage(rule, case), owner=rule.responsible)
         return found
 
     def _evaluate_stage(self, rule: DeadlineRule, case: CaseValues) -> StageDeadline:
@@ -226,9 +225,9 @@ class _Evaluator:
     def _scope_keys(self, table: CaseTable) -> Iterator[tuple[Any, ...]]:
         """Per case, what decides which rules reach it: its 承办方式, 类别, whether it names a
         协办单位, and the columns the 适用条件 read (lists as tuples, to be hashable)."""
-        extra = [table.column(c) for c in self._scope_columns]
-        extra = [list(map(_hashable, values)) if any(isinstance(v, list) for v in values) else values
-                 for values in extra]
+        # A condition on 协办单位 can only ask whether it is filled (协办单位=有 / 无).
+        extra = [list(map(bool, table.column(c))) if c == Col.CO_UNITS else table.column(c)
+                 for c in self._scope_columns]
         return zip(table.column(Col.ROLE), table.column(Col.CATEGORY), map(bool, table.column(Col.CO_UNITS)),
                    *extra, strict=True)
 
@@ -254,8 +253,10 @@ class _Evaluator:
         set of stages is worked out once; a case is then a few lookups."""
         returned, assigned = table.column(Col.RETURNED_DATE), table.column(Col.ASSIGNED_DATE)
         numbers, units, rows = table.column(Col.NUMBER), table.column(Col.HOST_UNIT), table.rows
-        keys = [list(zip(*(table.column(c) for c in inputs), strict=True)) for inputs in self._inputs]
-        sheet = table.sheet
+        # Per rule, each case's key: the rule's index and the columns its stage reads.
+        keys = [list(zip(repeat(j), *(table.column(c) for c in inputs), strict=False))
+                for j, inputs in enumerate(self._inputs)]
+        sheet, scopes, known, outcomes = table.sheet, self._scopes, self._stages, self._outcomes
         out: list[CaseDeadlines] = []
         for i, (row, kind) in enumerate(zip(rows, self._scope_keys(table), strict=True)):
             back, given = returned[i], assigned[i]
@@ -263,19 +264,14 @@ class _Evaluator:
                 out.append(CaseDeadlines(row, sheet, numbers[i], units[i], RETURNED_STAGE, None, CaseStatus.NORMAL,
                                          None, [], f"已于{back.isoformat()}退回，待重新交办，不计逾期"))
                 continue
-            case = table.row(i)
-            admitted, role = self._scope(kind, case)
-            stages = [self._stage(j, (j, *keys[j][i]), case) for j in admitted]
+            admitted, role = scopes.get(kind) or self._scope(kind, table.row(i))
+            stages = [known.get(key) or self._stage(key, table.row(i)) for key in (keys[j][i] for j in admitted)]
             ids = (id(role), *map(id, stages))
-            outcome = self._outcomes.get(ids)
+            outcome = outcomes.get(ids)
             if outcome is None:
-                outcome = self._outcomes[ids] = self._outcome(stages, role)
+                outcome = outcomes[ids] = self._outcome(stages, role)
             out.append(CaseDeadlines(row, sheet, numbers[i], units[i], *outcome))
         return out
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def evaluate(cases: list[Case] | CaseTable, rules: list[DeadlineRule], calendar: WorkCalendar, today: date, *,

@@ -207,7 +207,7 @@ def _long(value: Any) -> bool:
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_default)
+    return _COMPACT.encode(value)
 
 
 def _indented(value: Any) -> str:
@@ -215,13 +215,17 @@ def _indented(value: Any) -> str:
 
 
 def _list_text(items: list[Any]) -> str:
-    return "[\n" + ",\n".join(f"    {_compact(item)}" for item in items) + "\n  ]"
+    return "[\n    " + ",\n    ".join(map(_COMPACT.encode, items)) + "\n  ]"
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(type(value))
+
+
+# One encoder for every compact item: json.dumps with options builds a new one per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, default=_default)
 
 
 class DateType(click.ParamType):

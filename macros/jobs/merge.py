@@ -157,7 +157,7 @@ class MasterState:
             cases[ch.row] = cases[ch.row].model_copy(update={BY_NAME[ch.field].field: ch.value})
         raws = {(c.row, c.field) for c in changes}
         unparsed = [u for u in self.ledger.unparsed if (u.row, u.name) not in raws]
-        return self.ledger.with_cases(list(cases.values()), unparsed)
+        return self.ledger.model_copy(update={"cases": list(cases.values()), "unparsed": unparsed})
 
     def new_errors(self, changes: list[Change]) -> list[Conflict]:
         """Run the validators on the master with the changes in; errors they add reject the file."""

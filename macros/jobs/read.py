@@ -13,15 +13,12 @@ def ledger_json(ledger: Ledger) -> dict[str, Any]:
     """The ledger as `read --json` prints it: sheet, header, columns, each case's values and the
     cells that could not be read."""
     table = ledger.table
-    names = list(table.letters)
-    columns = [_shown(name, table.column(name)) for name in names]
-    cases: list[dict[str, Any]] = []
-    for row, extra, values in zip(table.rows, table.extras, zip(*columns, strict=True) if columns else
-                                  ((),) * len(table), strict=True):
-        entry: dict[str, Any] = {"row": row, **dict(zip(names, values, strict=True))}
+    names = ["row", *table.letters]
+    columns = [table.rows, *(_shown(name, table.column(name)) for name in table.letters)]
+    cases = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    for entry, extra in zip(cases, table.extras, strict=True):
         if extra:
             entry["其他列"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in extra.items()}
-        cases.append(entry)
     return {
         "sheet": ledger.sheet,
         "header_row": ledger.header_row,
