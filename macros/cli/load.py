@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -13,9 +12,7 @@ from taizhang.analysis import Analysis
 from taizhang.macros.cli.common import check_output_path, today_or
 from taizhang.workbook.convert import current_ledger
 from taizhang.workbook.reader import read_workbook
-
-if TYPE_CHECKING:
-    from taizhang.writeback import Apply
+from taizhang.writeback import Apply, run_and_write
 
 
 def current(ledger: Path, writing: bool = False) -> Path:
@@ -38,9 +35,6 @@ def analyse(ledger: Path, sheet: str | None, today: date | None, apply: Apply | 
     ledger, or into --out). Returns the analysis and a note on where the results went."""
     if apply is None:
         return load_analysis(ledger, sheet, today), ""
-    # The writer only when writing: a read-only run does not pay for importing it.
-    from taizhang.writeback import run_and_write
-
     if out is not None:
         check_output_path(out, ledger)
     outcome = run_and_write(ledger, today_or(today), [apply], out=out, sheet=sheet)
