@@ -38,7 +38,7 @@ class CaseTable:
     """The cases of one ledger sheet as columns. `rows` are the Excel rows (1-based), `letters`
     the column letter of each canonical column the sheet has; an absent column reads as empty."""
 
-    __slots__ = ("_absent", "_cases", "_values", "extras", "letters", "rows", "sheet")
+    __slots__ = ("_absent", "_all", "_cases", "_values", "extras", "letters", "rows", "sheet")
 
     def __init__(self, sheet: str, rows: list[int], letters: dict[str, str], values: dict[str, list[Any]],
                  extras: list[dict[str, Any]] | None = None) -> None:
@@ -49,6 +49,7 @@ class CaseTable:
         self.extras = extras if extras is not None else [{} for _ in rows]
         self._cases: list[Case | None] | None = None
         self._absent: dict[str, list[Any]] = {}
+        self._all: list[Case] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -88,8 +89,11 @@ class CaseTable:
         return found
 
     def cases(self) -> list[Case]:
-        """Every case as a `Case` (built once): for the edges that show or hand on whole cases."""
-        return [self.case(i) for i in range(len(self.rows))]
+        """Every case as a `Case` (built once, then the same list): for the edges that show or hand
+        on whole cases."""
+        if self._all is None:
+            self._all = [self.case(i) for i in range(len(self.rows))]
+        return self._all
 
     def __iter__(self) -> Iterator[Case]:
         return (self.case(i) for i in range(len(self.rows)))
@@ -130,6 +134,7 @@ class CaseTable:
         table = cls(sheet if sheet is not None else (listed[0].sheet if listed else ""),
                     [c.row for c in listed], letters, values, [c.extra for c in listed])
         table._cases = list(listed)
+        table._all = listed
         return table
 
 

@@ -39,7 +39,8 @@ def ledger_frame(ledger: Ledger) -> pd.DataFrame:
     data: dict[str, Any] = {}
     with paused_gc():
         for spec in COLUMNS:
-            values = table.column(spec.name)
+            # Only the columns the sheet has: a case built in memory may carry others.
+            values = table.column(spec.name) if spec.name in ledger.columns else [None] * n
             if spec.kind is Kind.DATE:
                 data[spec.name] = pd.Series(_dates(values), index=index, dtype="datetime64[s]")
             elif spec.kind in (Kind.INT, Kind.YEAR):
@@ -47,7 +48,7 @@ def ledger_frame(ledger: Ledger) -> pd.DataFrame:
             elif spec.kind is Kind.FLAG:
                 data[spec.name] = pd.Series(values, index=index, dtype="boolean")
             elif spec.kind is Kind.UNITS:
-                lists = values if table.has(spec.name) else [[] for _ in range(n)]
+                lists = values if table.has(spec.name) and spec.name in ledger.columns else [[] for _ in range(n)]
                 data[spec.name] = pd.Series(lists, index=index, dtype=object)
             else:
                 data[spec.name] = pd.Series(values, index=index, dtype=object)
