@@ -93,10 +93,11 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
 
     Values repeat a lot (units, classes, dates), so each distinct value is converted once and
     the column is mapped in C. Month-day dates depend on the row's year, so when rows differ in
-    年度 the key is (value, year)."""
+    年度 and the column holds text the key is (value, year)."""
     convert = _converter(name)
     keys: Any = raws
-    if years is not None and len(set(years)) > 1:
+    # Only text (3月25日) reads the year; date cells and serials do not.
+    if years is not None and len(set(years)) > 1 and any(r.__class__ is str for r in set(raws)):
         keys = list(zip(raws, years, strict=True))
         split = True
     else:
