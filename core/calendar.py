@@ -52,17 +52,6 @@ class UnknownYear(TaizhangError):
         self.rows = rows
 
 
-def _library_workday(day: date) -> bool:
-    return day in library.workdays or (day.weekday() < 5 and day not in library.holidays)
-
-
-def _days_of(year: int) -> Iterable[date]:
-    day = date(year, 1, 1)
-    while day.year == year:
-        yield day
-        day += timedelta(days=1)
-
-
 class WorkCalendar:
     """Which days are working days, for the years it knows.
 
@@ -86,18 +75,23 @@ class WorkCalendar:
         years = set(library_years) | {y for y in rows if y not in library_years and rests[y] >= MIN_REST_DAYS}
         self._known: frozenset[int] = frozenset(years)
         self._partial: dict[int, int] = {y: n for y, n in rows.items() if y not in years}
+        # By day ordinal (date.fromordinal(1) is a Monday): Monday to Friday, less the library's
+        # holidays, plus its make-up days, then the sheet's rows; built once per run for ~25 years.
+        rest = {d.toordinal() for d in library.holidays}
+        made_up = {d.toordinal() for d in library.workdays}
+        changed = {d.toordinal(): not is_rest for d, is_rest in overrides.items()}
         workdays: list[int] = []
         for year in sorted(years):
-            in_library = year in library_years
-            for day in _days_of(year):
-                if day in overrides:
-                    working = not overrides[day]
-                elif in_library:
-                    working = _library_workday(day)
-                else:
-                    working = day.weekday() < 5
-                if working:
-                    workdays.append(day.toordinal())
+            first, end = date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal()
+            if year in library_years:
+                plain = [o for o in range(first, end) if ((o - 1) % 7 < 5 and o not in rest) or o in made_up]
+            else:
+                plain = [o for o in range(first, end) if (o - 1) % 7 < 5]
+            if changed:
+                kept = [o for o in plain if changed.get(o, True)]
+                added = [o for o in range(first, end) if changed.get(o) is True and o not in plain]
+                plain = sorted(kept + added) if added else kept
+            workdays += plain
         self._workdays = workdays
         self._workday_set = frozenset(workdays)
 

@@ -72,7 +72,10 @@ class Col(StrEnum):
     @property
     def field(self) -> str:
         """The attribute on `Case` that holds this column's value."""
-        return self.name.lower()
+        return _FIELDS[self]
+
+
+_FIELDS: dict[str, str] = {c: c.name.lower() for c in Col}  # read on every case access: no property chain
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class ColumnSpec:
 
     @property
     def field(self) -> str:
-        return self.name.field
+        return _FIELDS[self.name]
 
 
 COLUMNS: tuple[ColumnSpec, ...] = (

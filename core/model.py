@@ -24,6 +24,7 @@ from taizhang.core.columns import (
     TextColumn,
     UnitsColumn,
 )
+from taizhang.core.table import CaseTable
 
 
 def column_letter(index: int) -> str:
@@ -45,7 +46,7 @@ def column_index(letters: str) -> int:
 
 
 class CellRef(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sheet: str
     row: int  # Excel row number, 1-based
@@ -62,6 +63,8 @@ class CellRef(BaseModel):
 class Unparsed(BaseModel):
     """A cell whose value could not be understood: kept raw, listed, never dropped."""
 
+    model_config = ConfigDict(defer_build=True)
+
     sheet: str
     row: int
     column: str
@@ -75,13 +78,14 @@ class Unparsed(BaseModel):
 
 
 _HEADER_OF: dict[str, str] = {c.field: c.value for c in Col}
+_FIELD_OF: dict[str, str] = {c.value: c.field for c in Col}
 
 
 class Case(BaseModel):
     """One case. Attribute names are English; aliases are the canonical Chinese headers."""
 
     # Each column's attribute is also read and written under its Chinese header (`Col.X`).
-    model_config = ConfigDict(populate_by_name=True, alias_generator=lambda name: _HEADER_OF.get(name, name))
+    model_config = ConfigDict(defer_build=True, populate_by_name=True, alias_generator=lambda name: _HEADER_OF.get(name, name))
 
     row: int
     sheet: str
@@ -165,7 +169,7 @@ class Case(BaseModel):
         """The value of a canonical column: `case[Col.REPLY_DATE]`, the one way code reads a case
         (typed per column; a column held in a variable gives Any). KeyError for a name that is no
         canonical column."""
-        return getattr(self, BY_NAME[column].field)
+        return getattr(self, _FIELD_OF[column])
 
     def ref(self, name: str) -> CellRef | None:
         """The cell a canonical column's value came from, or None when the ledger lacks the column."""
@@ -190,18 +194,49 @@ class Case(BaseModel):
         return out
 
 
-class Ledger(BaseModel):
-    """How the tool understood a workbook's ledger sheet."""
+class Ledger:
+    """How the tool understood a workbook's ledger sheet: where its header and columns are, and its
+    cases as columns (`table`, a `CaseTable`). `ledger.case(i)` and `ledger.cases` give `Case`
+    objects, built on first use, for code that shows or hands on whole cases."""
 
-    path: str
-    sheet: str
-    header_row: int  # the last header row; data starts below it
-    header_rows: list[int]
-    columns: dict[str, str]  # canonical name -> column letter
-    extra_columns: dict[str, str] = Field(default_factory=dict)  # other header -> column letter
-    tool_columns: dict[str, str] = Field(default_factory=dict)  # 【系统】 header -> column letter
-    last_column: str  # the last user column (tool columns go after it)
-    year: int | None = None
-    cases: list[Case] = Field(default_factory=list)
-    unparsed: list[Unparsed] = Field(default_factory=list)
+    def __init__(self, *, path: str, sheet: str, header_row: int, header_rows: list[int],
+                 columns: dict[str, str], last_column: str, extra_columns: dict[str, str] | None = None,
+                 tool_columns: dict[str, str] | None = None, year: int | None = None,
+                 cases: list[Case] | None = None, table: CaseTable | None = None,
+                 unparsed: list[Unparsed] | None = None) -> None:
+        self.path = path
+        self.sheet = sheet
+        self.header_row = header_row  # the last header row; data starts below it
+        self.header_rows = header_rows
+        self.columns = columns  # canonical name -> column letter
+        self.extra_columns = extra_columns or {}  # other header -> column letter
+        self.tool_columns = tool_columns or {}  # 【系统】 header -> column letter
+        self.last_column = last_column  # the last user column (tool columns go after it)
+        self.year = year
+        self.unparsed = unparsed or []
+        self.table = table if table is not None else CaseTable.from_cases(cases or [], sheet)
 
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def case(self, i: int) -> Case:
+        """The i-th case (0-based, in sheet order)."""
+        return self.table.case(i)
+
+    @property
+    def cases(self) -> list[Case]:
+        """Every case, in sheet order (built once, on first use)."""
+        return self.table.cases()
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Ledger:
+        """A copy with some attributes replaced, as pydantic's `model_copy` (the merge gives the same
+        sheet other `cases` and `unparsed` this way)."""
+        given = dict(update or {})
+        fields = {name: getattr(self, name) for name in _LEDGER_FIELDS}
+        if "cases" not in given and "table" not in given:
+            fields["table"] = self.table
+        return Ledger(**(fields | given))
+
+
+_LEDGER_FIELDS = ("path", "sheet", "header_row", "header_rows", "columns", "last_column", "extra_columns",
+                  "tool_columns", "year", "unparsed")

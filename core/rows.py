@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
-from itertools import repeat
 from typing import Any
 
 from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import canonical, canonical_class
 from taizhang.core.gc_pause import paused_gc
 from taizhang.core.header import HeaderMatch
-from taizhang.core.model import Case, Ledger, Unparsed, column_letter
+from taizhang.core.model import Ledger, Unparsed, column_letter
+from taizhang.core.table import CaseTable
 from taizhang.core.values import (
     FULLWIDTH,
+    TO_FOLD,
     Unparseable,
     clean_text,
     parse_date,
@@ -92,10 +93,11 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
 
     Values repeat a lot (units, classes, dates), so each distinct value is converted once and
     the column is mapped in C. Month-day dates depend on the row's year, so when rows differ in
-    年度 the key is (value, year)."""
+    年度 and the column holds text the key is (value, year)."""
     convert = _converter(name)
     keys: Any = raws
-    if years is not None and len(set(years)) > 1:
+    # Only text (3月25日) reads the year; date cells and serials do not.
+    if years is not None and len(set(years)) > 1 and any(r.__class__ is str for r in set(raws)):
         keys = list(zip(raws, years, strict=True))
         split = True
     else:
@@ -107,9 +109,10 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     if BY_NAME[name].kind is Kind.TEXT:
         # Titles, numbers and phones are mostly distinct: settle the clean strings with C-level
         # calls and leave only the odd ones (spaces inside, numbers, dates) to the full converter.
+        fold = TO_FOLD.search
         for key in distinct:
             if key.__class__ is str:
-                text = key.translate(FULLWIDTH).strip()
+                text = (key.translate(FULLWIDTH) if fold(key) else key).strip()
                 if text and "  " not in text and "\t" not in text:
                     mapping[key] = text
     for key in distinct:
@@ -170,7 +173,7 @@ def _build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMat
     letters = {name: column_letter(col) for name, col in columns}
     year_col = match.columns.get(Col.YEAR)
     years = _row_years(raw_column(year_col) if year_col is not None else None, len(kept), year)
-    by_field: dict[str, list[Any]] = {}
+    by_name: dict[str, list[Any]] = {}
     unparsed: list[Unparsed] = []
     for name, col in columns:
         raws = raw_column(col)
@@ -179,47 +182,33 @@ def _build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMat
                               value=_shown(raws[i]), reason=reason) for i, reason in failed]
         if BY_NAME[name].kind is Kind.UNITS:
             values = [v if v is not None else [] for v in values]
-        by_field[BY_NAME[name].field] = values
+        by_name[name] = values
     unparsed.sort(key=lambda u: (u.row, len(u.column), u.column))
-    cases = _cases(sheet, kept, by_field, letters, [(h, raw_column(c)) for h, c in match.extra.items()])
+    table = _table(sheet, kept, by_name, letters, [(h, raw_column(c)) for h, c in match.extra.items()])
     last_user = max([*match.columns.values(), *match.extra.values()], default=0)
     return Ledger(
         path=path, sheet=sheet, header_row=match.last_row + 1, header_rows=[r + 1 for r in match.rows],
         columns=letters, extra_columns={h: column_letter(c) for h, c in match.extra.items()},
         tool_columns={h: column_letter(c) for h, c in match.tool.items()},
-        last_column=column_letter(last_user), year=year, cases=cases, unparsed=unparsed,
+        last_column=column_letter(last_user), year=year, table=table, unparsed=unparsed,
     )
 
 
-_OWN_FIELDS = ("row", "sheet", "cells", "extra")
-
-
-def _cases(sheet: str, kept: list[int], by_field: dict[str, list[Any]], letters: dict[str, str],
-           extra: list[tuple[str, tuple[Any, ...]]]) -> list[Case]:
-    """Zip the converted columns back into cases, one complete __dict__ per row."""
-    fields = [f for f in Case.model_fields if f not in _OWN_FIELDS]
+def _table(sheet: str, kept: list[int], by_name: dict[str, list[Any]], letters: dict[str, str],
+           extra: list[tuple[str, tuple[Any, ...]]]) -> CaseTable:
+    """The converted columns as the ledger's table. Rows with nothing but unknown columns or
+    unparsed values are not cases."""
     count = len(kept)
-    columns: list[Any] = []
-    for f in fields:
-        if f in by_field:
-            columns.append(by_field[f])
-        elif f == "co_units":
-            columns.append([[] for _ in range(count)])  # each case its own list
-        else:
-            columns.append(repeat(Case.model_fields[f].default, count))
-    fields_set = {*by_field, *_OWN_FIELDS}
-    # Rows with nothing but unknown columns or unparsed values are not cases.
-    keep = list(map(any, zip(*by_field.values(), strict=True))) if by_field else [False] * count
-    extras: list[dict[str, Any]] = [
-        {h: _plain(raws[i]) for h, raws in extra if raws[i] not in (None, "")} if extra else {}
-        for i in range(count)
-    ]
-    names = [*fields, "row", "sheet", "cells", "extra"]
-    own = [[r + 1 for r in kept], repeat(sheet, count), repeat(letters, count), extras]
-    from_read = Case.from_read
-    rows = zip(*columns, *own, strict=False)  # repeat() columns are endless: the lists bound it
-    return [from_read(dict(zip(names, values, strict=True)), set(fields_set))
-            for values, wanted in zip(rows, keep, strict=True) if wanted]
+    keep = list(map(any, zip(*by_name.values(), strict=True))) if by_name else [False] * count
+    if not all(keep):
+        picked = [i for i, wanted in enumerate(keep) if wanted]
+        by_name = {name: [values[i] for i in picked] for name, values in by_name.items()}
+        kept = [kept[i] for i in picked]
+        extra = [(h, tuple(raws[i] for i in picked)) for h, raws in extra]
+    extras: list[dict[str, Any]] = (
+        [{h: _plain(raws[i]) for h, raws in extra if raws[i] not in (None, "")} for i in range(len(kept))]
+        if extra else [{} for _ in kept])
+    return CaseTable(sheet, [r + 1 for r in kept], letters, by_name, extras)
 
 
 def _shown(value: Any) -> str:

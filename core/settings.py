@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import CLASS_SCHEMES, fold
@@ -79,6 +79,8 @@ class UnitKind(StrEnum):
 
 
 class Unit(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     name: str
     short: str | None = None
     aliases: list[str] = Field(default_factory=list)
@@ -91,6 +93,8 @@ class Unit(BaseModel):
 
 
 class Holiday(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     day: date
     rest: bool  # 休 = True, 班 (make-up working day) = False
     note: str | None = None
@@ -103,12 +107,16 @@ class Severity(StrEnum):
 
 
 class RuleSetting(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     code: str
     enabled: bool = True
     severity: Severity | None = None
 
 
 class Params(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     year: int | None = None
     class_scheme: str = "A/B/C"
     due_soon_days: int = 5
@@ -157,6 +165,8 @@ CHECK_RULE_HEADERS = ("规则代码", "说明", "启用", SEVERITY_HEADER)
 
 
 class Settings(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     units: list[Unit] = Field(default_factory=list)
     holidays: list[Holiday] = Field(default_factory=list)
     params: Params = Field(default_factory=Params)

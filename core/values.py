@@ -32,6 +32,9 @@ FULLWIDTH: dict[int, int | None] = {0xFF10 + i: 0x30 + i for i in range(10)}
 FULLWIDTH.update({0xFF21 + i: 0x41 + i for i in range(26)})
 FULLWIDTH.update({0xFF41 + i: 0x61 + i for i in range(26)})
 FULLWIDTH.update({0x3000: 0x20, 0x200B: None, 0xA0: 0x20})
+# Whether a text holds anything FULLWIDTH folds: searched in C, so the (slow, per-character)
+# translate runs only on the few texts that need it.
+TO_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in FULLWIDTH) + "]")
 
 
 def clean_text(value: object) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from taizhang.core.columns import Col
 from taizhang.core.deadlines import (
@@ -26,7 +27,9 @@ from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import Settings
 from taizhang.core.stats import CaseTiming, Stats, compute_stats
 from taizhang.core.stats.units import UnitNames
-from taizhang.validators import Report, validate
+
+if TYPE_CHECKING:
+    from taizhang.validators import Report
 
 REREPLY_STAGE_WORDS = ("重新答复",)
 
@@ -79,14 +82,14 @@ class Analysis:
     @cached_property
     def deadlines(self) -> list[CaseDeadlines]:
         self.require_sound_rules()
-        return evaluate(self.ledger.cases, self.rules, self.calendar, self.today,
+        return evaluate(self.ledger.table, self.rules, self.calendar, self.today,
                         ledger_year=self.ledger.year, due_soon_days=self.settings.params.due_soon_days,
                         class_scheme=self.settings.params.class_scheme)
 
     @cached_property
     def owed(self) -> list[Owed]:
         """Every stage overdue, done late or due soon, under the unit that owes it (`core.deadlines.blame`)."""
-        return owed(self.deadlines, self.ledger.cases, self.unit_names, self.calendar, ledger_year=self.ledger.year)
+        return owed(self.deadlines, self.ledger.table, self.unit_names, self.calendar, ledger_year=self.ledger.year)
 
     @cached_property
     def deadlines_by_row(self) -> dict[int, CaseDeadlines]:
@@ -98,7 +101,8 @@ class Analysis:
         evaluating the whole ledger (a job that already did reuses that)."""
         if "deadlines" in self.__dict__:
             return self.deadlines_by_row
-        dissatisfied = [c for c in self.ledger.cases if c[Col.OPINION] == Opinion.DISSATISFIED]
+        table = self.ledger.table
+        dissatisfied = table.take(i for i, o in enumerate(table.column(Col.OPINION)) if o == Opinion.DISSATISFIED)
         found = evaluate(dissatisfied, self.rules, self.calendar, self.today, ledger_year=self.ledger.year,
                          due_soon_days=self.settings.params.due_soon_days,
                          class_scheme=self.settings.params.class_scheme)
@@ -116,6 +120,9 @@ class Analysis:
 
     @cached_property
     def report(self) -> Report:
+        # The checks (and pandas under them) only when a job asks for the report.
+        from taizhang.validators import validate
+
         has_rereply_rule = any(any(w in r.stage for w in REREPLY_STAGE_WORDS) for r in self.rules)
         return validate(self.ledger, self.settings, self.today,
                         rereply_due=self.rereply_due if has_rereply_rule else None, calendar=self.calendar)
@@ -125,8 +132,9 @@ class Analysis:
         """What the statistics need from the deadlines, by Excel row."""
         timing: dict[int, CaseTiming] = {}
         reply_stages = {r.stage for r in self.rules if r.done_column == Col.REPLY_DATE}
-        cases = {c.row: c for c in self.ledger.cases}
-        for d in self.deadlines:
+        table = self.ledger.table
+        hosts, co_units = table.column(Col.HOST_UNIT), table.column(Col.CO_UNITS)
+        for i, d in enumerate(self.deadlines):
             reply = next((s for s in d.stages if s.stage in reply_stages), None)
             state = reply.state if reply else None
             on_time = {StageState.DONE_ON_TIME: True, StageState.DONE_LATE: False}.get(state) if state else None
@@ -135,12 +143,12 @@ class Analysis:
                              and reply.due < self.today)
             due_by_today = on_time is not None or state is StageState.OVERDUE or wrong_but_due
             late_units = frozenset(u for s in d.stages if s.state is StageState.OVERDUE
-                                   for u in owing_units(s, cases[d.row]))
+                                   for u in owing_units(s, hosts[i], co_units[i]))
             timing[d.row] = CaseTiming(overdue=d.status is CaseStatus.OVERDUE, replied_on_time=on_time,
                                        reply_due_by_today=due_by_today, overdue_units=late_units or None)
         return timing
 
     @cached_property
     def stats(self) -> Stats:
-        return compute_stats(self.ledger.cases, self.settings, self.today, ledger_year=self.ledger.year,
+        return compute_stats(self.ledger.table, self.settings, self.today, ledger_year=self.ledger.year,
                              timing=self.timing, units=self.unit_names, columns=self.ledger.columns)

@@ -105,7 +105,8 @@ class Context:
 
     @cached_property
     def cases_by_row(self) -> dict[int, Case]:
-        return {c.row: c for c in self.ledger.cases}
+        """A case by its Excel row, built on first use (a rule needs only the few it reports)."""
+        return _CasesByRow(self.ledger)
 
     def has(self, name: str) -> bool:
         return name in self.ledger.columns
@@ -132,6 +133,19 @@ class Context:
         for i, row in enumerate(rows):
             row_params = {k: shown(taken[k][i]) if k in taken else v for k, v in params.items()}
             yield Hit(row, name, shown(values[i]), row_params)
+
+
+class _CasesByRow(dict[int, Case]):
+    """{Excel row: Case}, each case built when first looked up."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__()
+        self._ledger = ledger
+        self._index = {row: i for i, row in enumerate(ledger.table.rows)}
+
+    def __missing__(self, row: int) -> Case:
+        case = self[row] = self._ledger.case(self._index[row])
+        return case
 
 
 def _take(series: pd.Series, positions: np.ndarray) -> list[Any]:

@@ -42,7 +42,7 @@ def validate(ledger: Ledger, settings: Settings, today: date, *,
         findings = [f for f in findings if f.code == UNPARSED or (f.row, f.column) not in unparsed]
     # Settings problems (another sheet) first: they change what the ledger's findings mean.
     findings.sort(key=lambda f: (f.sheet == ledger.sheet, *f.sort_key()))
-    return Report(sheet=ledger.sheet, rows=len(ledger.cases), findings=findings)
+    return Report(sheet=ledger.sheet, rows=len(ledger), findings=findings)
 
 
 def _finding(ctx: Context, r: Rule, severity: Severity, hit: Hit) -> Finding:

@@ -21,7 +21,7 @@ class Finding(BaseModel):
     the ledger's sheet; a settings problem (a 时限规则 rule naming a column the ledger lacks) is on
     its settings sheet, and its row and cell are that sheet's."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     code: str
     severity: Severity
@@ -39,6 +39,8 @@ class Finding(BaseModel):
 
 class Report(BaseModel):
     """Every finding of one run over one ledger sheet, sorted by row then column."""
+
+    model_config = ConfigDict(defer_build=True)
 
     sheet: str
     rows: int  # cases checked

@@ -28,8 +28,8 @@ from taizhang.core.deadlines.conditions import case_role
 from taizhang.core.deadlines.evaluate import CaseDeadlines, StageDeadline, StageState
 from taizhang.core.deadlines.rules import Owner
 from taizhang.core.enums import Role
-from taizhang.core.model import Case
 from taizhang.core.stats.units import UnitNames
+from taizhang.core.table import CaseTable
 
 WEEKDAYS = "一二三四五六日"
 HOST_PART, CO_PART = "主办", "协办"
@@ -114,11 +114,11 @@ def duty(item: Owed) -> str:
     return f"协办（主办单位：{item.host}）" if item.as_co else item.part
 
 
-def owing_units(stage: StageDeadline, case: Case) -> list[str]:
-    """The units (as the ledger spells them) that owe `stage` of `case`; [] when the ledger names none."""
+def owing_units(stage: StageDeadline, host: str | None, co_units: list[str]) -> list[str]:
+    """The units (as the ledger spells them) that owe `stage` of a case with these 主办单位 and
+    协办单位; [] when the ledger names none."""
     if stage.owner is Owner.CO:
-        return list(case[Col.CO_UNITS])
-    host = case[Col.HOST_UNIT]
+        return list(co_units)
     return [host] if host else []
 
 
@@ -135,28 +135,32 @@ def _days_late(stage: StageDeadline, calendar: WorkCalendar) -> int | None:
     return max(0, late)
 
 
-def owed(deadlines: Iterable[CaseDeadlines], cases: Iterable[Case], names: UnitNames, calendar: WorkCalendar,
+def owed(deadlines: list[CaseDeadlines], table: CaseTable, names: UnitNames, calendar: WorkCalendar,
          *, ledger_year: int | None, states: Iterable[StageState] = BLAMED) -> list[Owed]:
     """Every stage in `states`, once per unit that owes it, in case order then stage order.
-    A stage with no unit to owe it (no 主办单位 filled) is listed under `UnitNames.host(None)`."""
+    `deadlines` are those of `table`'s cases, in its order (`evaluate`). A stage with no unit to owe
+    it (no 主办单位 filled) is listed under `UnitNames.host(None)`."""
     wanted = frozenset(states)
-    by_row = {c.row: c for c in cases}
+    years, hosts, co_units, titles = (table.column(c) for c in (Col.YEAR, Col.HOST_UNIT, Col.CO_UNITS, Col.TITLE))
+    late: dict[int, int | None] = {}  # by the stage object: cases alike share one
+    roles: dict[str | None, str] = {}
     items: list[Owed] = []
-    for d in deadlines:
-        case = by_row.get(d.row)
-        if case is None:
+    for i, d in enumerate(deadlines):
+        blamed = [stage for stage in d.stages if stage.state in wanted]
+        if not blamed:
             continue
-        year = case[Col.YEAR]
+        year = years[i]
         earlier = ledger_year is not None and year is not None and year < ledger_year
-        host = names.host(case[Col.HOST_UNIT])
-        role = case_role(case)
-        for stage in d.stages:
-            if stage.state not in wanted:
-                continue
-            units = list(dict.fromkeys(names.name(u) for u in owing_units(stage, case))) or [host]
-            days_late = _days_late(stage, calendar)
+        host = names.host(hosts[i])
+        case = table.row(i)
+        raw_role = case[Col.ROLE]
+        role = roles.get(raw_role) or roles.setdefault(raw_role, case_role(case))
+        for stage in blamed:
+            units = list(dict.fromkeys(names.name(u) for u in owing_units(stage, hosts[i], co_units[i]))) or [host]
+            key = id(stage)
+            days_late = late[key] if key in late else late.setdefault(key, _days_late(stage, calendar))
             left = stage.working_days_left if stage.state is StageState.DUE_SOON else None
-            items += [Owed(unit=u, owner=stage.owner, row=d.row, number=d.number, title=case[Col.TITLE], host=host,
+            items += [Owed(unit=u, owner=stage.owner, row=d.row, number=d.number, title=titles[i], host=host,
                            stage=stage.stage, due=stage.due, state=stage.state, done_date=stage.done_date,
                            days_late=days_late, days_left=left, earlier_year=earlier, case_role=role)
                       for u in units]

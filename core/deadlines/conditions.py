@@ -12,7 +12,7 @@ from typing import Any
 from taizhang.core.columns import BY_NAME, Col, Kind, match_header
 from taizhang.core.deadlines.rules import Condition, DeadlineRule, Owner
 from taizhang.core.enums import CLASS_SCHEMES, Role, allowed_values, canonical, canonical_class, fold
-from taizhang.core.model import Case
+from taizhang.core.table import CaseValues
 
 FILLED, EMPTY = "有", "无"
 _FLAG_VALUES = {"是": True, "否": False}
@@ -77,7 +77,7 @@ def _filled(value: Any) -> bool:
     return value not in (None, "", [])
 
 
-def holds(condition: Condition, case: Case, class_scheme: str) -> bool:
+def holds(condition: Condition, case: CaseValues, class_scheme: str) -> bool:
     value = case[condition.column]
     if condition.value == FILLED:
         return _filled(value)
@@ -93,14 +93,14 @@ def holds(condition: Condition, case: Case, class_scheme: str) -> bool:
     return canonical(condition.column, value) == condition.value
 
 
-def case_role(case: Case) -> str:
+def case_role(case: CaseValues) -> str:
     """The case's 本级承办方式; blank or unrecognised counts as 主办 (a ledger without the column
     holds the office's own cases), so no deadline is hidden by a missing value."""
     role = canonical(Col.ROLE, case[Col.ROLE])
     return role if role in _ROLES else _HOST
 
 
-def case_category(case: Case) -> str | None:
+def case_category(case: CaseValues) -> str | None:
     return canonical(Col.CATEGORY, case[Col.CATEGORY])
 
 
@@ -109,7 +109,7 @@ class CaseScope:
     适用条件 must hold, and a stage owed by the 协办单位 needs one. A blank 类别 does not exclude
     the case."""
 
-    def __init__(self, case: Case, class_scheme: str) -> None:
+    def __init__(self, case: CaseValues, class_scheme: str) -> None:
         self.case = case
         self.class_scheme = class_scheme
         self.role = case_role(case)

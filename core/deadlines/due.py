@@ -11,7 +11,7 @@ from datetime import date
 from typing import NamedTuple
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
-from taizhang.core.columns import BY_NAME, Col
+from taizhang.core.columns import Col
 from taizhang.core.deadlines.counting import (
     EXTENSION_CAP_MONTHS,
     add_months,
@@ -27,7 +27,7 @@ from taizhang.core.deadlines.rules import (
     DeadlineRule,
     Term,
 )
-from taizhang.core.model import Case
+from taizhang.core.table import CaseValues
 
 _COUNTERS = {
     DeadlineKind.NATURAL_DAYS: natural_days_after,
@@ -61,20 +61,19 @@ class DueCalculator:
         self._caps: dict[date, date | UnknownYear] = {}
 
     def inputs(self, rule: DeadlineRule) -> tuple[str, ...]:
-        """The Case attributes the due date of `rule` depends on (cases alike in these share it)."""
+        """The columns the due date of `rule` depends on (cases alike in these share it)."""
         names = [t.base for t in rule.terms() if t.kind is not DeadlineKind.FIXED]
         if rule.extension_column:
             names += [rule.extension_column, Col.ASSIGNED_DATE]
-        fields = [BY_NAME[n].field for n in names]
         if self.ledger_year is None and any(t.kind is DeadlineKind.FIXED for t in rule.terms()):
-            fields += ["year", "assigned_date"]
-        return tuple(dict.fromkeys(fields))
+            names += [Col.YEAR, Col.ASSIGNED_DATE]
+        return tuple(dict.fromkeys(names))
 
     def _period(self, kind: DeadlineKind, amount: int, base: date) -> date:
         key = (kind, amount, base)
         return remembered(self._periods, key, lambda: _COUNTERS[kind](self.calendar, base, amount))
 
-    def term(self, term: Term, case: Case) -> Due:
+    def term(self, term: Term, case: CaseValues) -> Due:
         if term.kind is DeadlineKind.FIXED:
             assert term.month is not None and term.day is not None
             assigned = case[Col.ASSIGNED_DATE]
@@ -97,7 +96,7 @@ class DueCalculator:
         except UnknownYear as unknown:
             return Due(None, unknown=unknown.message)
 
-    def rule(self, rule: DeadlineRule, case: Case) -> Due:
+    def rule(self, rule: DeadlineRule, case: CaseValues) -> Due:
         if rule.extension_column:
             granted = case[rule.extension_column]
             if isinstance(granted, date):
@@ -114,7 +113,7 @@ class DueCalculator:
         waiting = [p for p in parts if p.waiting]
         return waiting[0] if waiting else Due(max(days))
 
-    def _extended(self, granted: date, case: Case) -> Due:
+    def _extended(self, granted: date, case: CaseValues) -> Due:
         """The granted date replaces the due date, but never beyond 6 months after 交办 (代表法 第五十一条).
         The granted date is a date, not a period: it is not moved off a rest day."""
         note = f"已延期至{granted.isoformat()}"

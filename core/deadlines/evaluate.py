@@ -20,19 +20,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from itertools import repeat
+from typing import TYPE_CHECKING, Any
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar, remembered
-from taizhang.core.columns import BY_NAME, Col
+from taizhang.core.columns import Col
 from taizhang.core.deadlines.conditions import CaseScope
 from taizhang.core.deadlines.due import Due, DueCalculator
 from taizhang.core.deadlines.rules import DeadlineKind, DeadlineRule, Owner
 from taizhang.core.enums import Role
-from taizhang.core.model import Case
+from taizhang.core.table import CaseTable, CaseValues
+
+if TYPE_CHECKING:
+    from taizhang.core.model import Case
 
 RETURNED_STAGE = "已退回"
 
@@ -75,10 +79,9 @@ _STATUS_OF = {
 }
 
 
-class StageDeadline(BaseModel):
+@dataclass(frozen=True, slots=True)  # shared between cases alike in what the stage reads
+class StageDeadline:
     """One stage of one case: its due date, state, completion date, working days left and the unit that owes it."""
-
-    model_config = ConfigDict(frozen=True)  # shared between cases alike in what the stage reads
 
     stage: str
     due: date | None
@@ -94,7 +97,8 @@ class StageDeadline(BaseModel):
         return self.state in DONE_STATES
 
 
-class CaseDeadlines(BaseModel):
+@dataclass(slots=True)
+class CaseDeadlines:
     """Every tracked stage of one case (by Excel row), its current stage, due date and status."""
 
     row: int
@@ -105,7 +109,7 @@ class CaseDeadlines(BaseModel):
     due: date | None
     status: CaseStatus
     working_days_left: int | None
-    stages: list[StageDeadline] = Field(default_factory=list)
+    stages: list[StageDeadline] = field(default_factory=list)  # shared by cases alike: never changed
     reason: str | None = None
 
 
@@ -134,6 +138,10 @@ def impossible_date(column: str, done: date, assigned: date | None, today: date)
     return None
 
 
+# A case's result apart from who it is: (stage, due, status, working_days_left, stages, reason).
+_Outcome = tuple[str | None, date | None, CaseStatus, int | None, list[StageDeadline], str | None]
+
+
 class _Evaluator:
     def __init__(self, rules: list[DeadlineRule], calendar: WorkCalendar, today: date,
                  ledger_year: int | None, due_soon_days: int, class_scheme: str) -> None:
@@ -144,26 +152,28 @@ class _Evaluator:
         self.class_scheme = class_scheme
         self.dues = DueCalculator(rules, calendar, ledger_year)
         self._left: dict[date, int | UnknownYear] = {}
-        # A stage's result depends only on a few fields of the case: compute it once per distinct set.
+        # A stage's result depends only on a few columns of the case: compute it once per distinct set.
         # 交办日期 always: a completion date before it is not a completion.
-        self._inputs = [tuple(dict.fromkeys((BY_NAME[r.done_column].field, "assigned_date", *self.dues.inputs(r))))
+        self._inputs = [tuple(dict.fromkeys((r.done_column, Col.ASSIGNED_DATE, *self.dues.inputs(r))))
                         for r in rules]
+        # Which rules reach a case depends on its 承办方式, 类别, whether it names a 协办单位 and the
+        # columns the 适用条件 read.
+        self._scope_columns = tuple(dict.fromkeys(c.column for r in rules for c in r.conditions))
         self._stages: dict[tuple[Any, ...], StageDeadline] = {}
+        self._scopes: dict[tuple[Any, ...], tuple[tuple[int, ...], str]] = {}
+        self._outcomes: dict[tuple[int, ...], _Outcome] = {}
 
     def left(self, due: date) -> int:
         """Working days from today to `due`, cached: many cases share a due date."""
         return remembered(self._left, due, lambda: self.calendar.workdays_between(self.today, due))
 
-    def stage(self, index: int, case: Case) -> StageDeadline:
-        key = (index, *[getattr(case, f) for f in self._inputs[index]])
-        found = self._stages.get(key)
-        if found is None:
-            rule = self.rules[index]
-            found = self._evaluate_stage(rule, case).model_copy(update={"owner": rule.responsible})
-            self._stages[key] = found
+    def _stage(self, key: tuple[Any, ...], case: CaseValues) -> StageDeadline:
+        """The stage of rule `key[0]` for a case whose inputs are the rest of `key`, worked out once."""
+        rule = self.rules[key[0]]
+        found = self._stages[key] = replace(self._evaluate_stage(rule, case), owner=rule.responsible)
         return found
 
-    def _evaluate_stage(self, rule: DeadlineRule, case: Case) -> StageDeadline:
+    def _evaluate_stage(self, rule: DeadlineRule, case: CaseValues) -> StageDeadline:
         done = case[rule.done_column]
         done_date = done if isinstance(done, date) else None
         wrong_base = self._wrong_base(rule, case)
@@ -192,7 +202,7 @@ class _Evaluator:
             state = StageState.NOT_DUE
         return _stage(rule.stage, due.day, state, working_days_left=left, reason=due.note)
 
-    def _wrong_base(self, rule: DeadlineRule, case: Case) -> str | None:
+    def _wrong_base(self, rule: DeadlineRule, case: CaseValues) -> str | None:
         """Why the date a period of `rule` runs from (another stage's completion date, such as the
         正式答复日期 回头看 counts from) cannot be true, or None."""
         for term in rule.terms():
@@ -212,34 +222,68 @@ class _Evaluator:
         state = StageState.DONE_ON_TIME if done_date <= due.day else StageState.DONE_LATE
         return _stage(stage, due.day, state, done_date=done_date, reason=due.note)
 
-    def case(self, case: Case) -> CaseDeadlines:
-        base: dict[str, Any] = {"row": case.row, "sheet": case.sheet, "number": case[Col.NUMBER], "unit": case[Col.HOST_UNIT]}
-        returned, assigned = case[Col.RETURNED_DATE], case[Col.ASSIGNED_DATE]
-        if returned and (assigned is None or assigned <= returned):
-            return CaseDeadlines(**base, stage=RETURNED_STAGE, due=None, status=CaseStatus.NORMAL,
-                                 working_days_left=None,
-                                 reason=f"已于{returned.isoformat()}退回，待重新交办，不计逾期")
-        scope = CaseScope(case, self.class_scheme)
-        stages = [self.stage(i, case) for i, r in enumerate(self.rules) if scope.admits(r)]
+    def _scope_keys(self, table: CaseTable) -> Iterator[tuple[Any, ...]]:
+        """Per case, what decides which rules reach it: its 承办方式, 类别, whether it names a
+        协办单位, and the columns the 适用条件 read (lists as tuples, to be hashable)."""
+        # A condition on 协办单位 can only ask whether it is filled (协办单位=有 / 无).
+        extra = [list(map(bool, table.column(c))) if c == Col.CO_UNITS else table.column(c)
+                 for c in self._scope_columns]
+        return zip(table.column(Col.ROLE), table.column(Col.CATEGORY), map(bool, table.column(Col.CO_UNITS)),
+                   *extra, strict=True)
+
+    def _scope(self, key: tuple[Any, ...], case: CaseValues) -> tuple[tuple[int, ...], str]:
+        """The indexes of the rules that reach `case`, and its 承办方式, once per kind of case."""
+        found = self._scopes.get(key)
+        if found is None:
+            scope = CaseScope(case, self.class_scheme)
+            found = self._scopes[key] = (tuple(i for i, r in enumerate(self.rules) if scope.admits(r)), scope.role)
+        return found
+
+    def _outcome(self, stages: list[StageDeadline], role: str) -> _Outcome:
         now, status = current(stages)
         if now is None:
             reason = None
             if not stages:
-                reason = "参阅件，无需办理" if scope.role == Role.REFERENCE.value else "没有适用的时限规则"
-            return CaseDeadlines(**base, stage=None, due=None, status=status, working_days_left=None,
-                                 stages=stages, reason=reason)
-        return CaseDeadlines(**base, stage=now.stage, due=now.due, status=status,
-                             working_days_left=now.working_days_left, stages=stages, reason=now.reason)
+                reason = "参阅件，无需办理" if role == Role.REFERENCE.value else "没有适用的时限规则"
+            return None, None, status, None, stages, reason
+        return now.stage, now.due, status, now.working_days_left, stages, now.reason
+
+    def table(self, table: CaseTable) -> list[CaseDeadlines]:
+        """Every case of `table`, read from its columns: each distinct stage input, kind of case and
+        set of stages is worked out once; a case is then a few lookups."""
+        returned, assigned = table.column(Col.RETURNED_DATE), table.column(Col.ASSIGNED_DATE)
+        numbers, units, rows = table.column(Col.NUMBER), table.column(Col.HOST_UNIT), table.rows
+        # Per rule, each case's key: the rule's index and the columns its stage reads.
+        keys = [list(zip(repeat(j), *(table.column(c) for c in inputs), strict=False))
+                for j, inputs in enumerate(self._inputs)]
+        sheet, scopes, known, outcomes = table.sheet, self._scopes, self._stages, self._outcomes
+        out: list[CaseDeadlines] = []
+        for i, (row, kind) in enumerate(zip(rows, self._scope_keys(table), strict=True)):
+            back, given = returned[i], assigned[i]
+            if back and (given is None or given <= back):
+                out.append(CaseDeadlines(row, sheet, numbers[i], units[i], RETURNED_STAGE, None, CaseStatus.NORMAL,
+                                         None, [], f"已于{back.isoformat()}退回，待重新交办，不计逾期"))
+                continue
+            admitted, role = scopes.get(kind) or self._scope(kind, table.row(i))
+            stages = [known.get(key) or self._stage(key, table.row(i)) for key in (keys[j][i] for j in admitted)]
+            ids = (id(role), *map(id, stages))
+            outcome = outcomes.get(ids)
+            if outcome is None:
+                outcome = outcomes[ids] = self._outcome(stages, role)
+            out.append(CaseDeadlines(row, sheet, numbers[i], units[i], *outcome))
+        return out
 
 
-def evaluate(cases: list[Case], rules: list[DeadlineRule], calendar: WorkCalendar, today: date, *,
+def evaluate(cases: list[Case] | CaseTable, rules: list[DeadlineRule], calendar: WorkCalendar, today: date, *,
              ledger_year: int | None, due_soon_days: int, class_scheme: str = "A/B/C") -> list[CaseDeadlines]:
-    """Deadlines of every case, in the order given. `today` is always passed in, never read from the clock.
+    """Deadlines of every case (a list of cases or a ledger's table), in the order given. `today` is
+    always passed in, never read from the clock.
 
     `ledger_year` places fixed month-days (3月25日); without it a case's 年度, then its 交办日期's year.
     """
+    table = cases if isinstance(cases, CaseTable) else CaseTable.from_cases(cases)
     evaluator = _Evaluator(rules, calendar, today, ledger_year, due_soon_days, class_scheme)
-    return [evaluator.case(case) for case in cases]
+    return evaluator.table(table)
 
 
 def _iso(day: date | None) -> str | None:

@@ -45,7 +45,7 @@ class Combine(StrEnum):
 class Term(BaseModel):
     """One time limit: a fixed month-day of the ledger's year, or N days/working days/months after a date column."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: DeadlineKind
     amount: int | None = None  # N, for the relative kinds
@@ -66,7 +66,7 @@ class Term(BaseModel):
 class Condition(BaseModel):
     """`column=value`: an enumeration column holds `value`; value 有/无: the column is filled/empty."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     column: str
     value: str
@@ -79,7 +79,7 @@ class DeadlineRule(BaseModel):
     """One row of the 时限规则 sheet: a stage, the date column that completes it, the cases it applies
     to (roles, category, conditions), its time limit(s), extension column and the unit that owes it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     stage: str  # 环节
     done_column: str  # 完成标志列: the date column whose date marks the stage done

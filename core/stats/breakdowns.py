@@ -31,6 +31,7 @@ from taizhang.core.settings import Settings
 from taizhang.core.stats.facts import BLANK, ORDINARY_CASE, CaseTiming, Facts, FactsReader, Period
 from taizhang.core.stats.figures import RATE_COLUMNS, ROLES, Figures, Tally
 from taizhang.core.stats.units import NO_HOST, UnitNames
+from taizhang.core.table import CaseTable
 
 TOTAL = "合计"
 
@@ -112,20 +113,22 @@ def _breakdown(column: str, counted: Counter[Facts], total: Figures, scheme: str
     return Breakdown(column, groups, total)
 
 
-def compute_stats(cases: list[Case], settings: Settings, today: date, *, ledger_year: int | None,
+def compute_stats(cases: list[Case] | CaseTable, settings: Settings, today: date, *, ledger_year: int | None,
                   timing: dict[int, CaseTiming] | None = None, units: UnitNames | None = None,
                   columns: Iterable[str] | None = None) -> Stats:
     """Every figure of the ledger as of `today`. `timing` comes from the deadline engine, by row;
     `units` the run's unit names (so other reports group alike), else built from `settings`;
-    `columns` the canonical columns the ledger has (a rate whose column is missing is unknown)."""
+    `columns` the canonical columns the ledger has (a rate whose column is missing is unknown).
+    `cases`: a ledger's table, or a list of cases."""
+    table = cases if isinstance(cases, CaseTable) else CaseTable.from_cases(cases)
     if columns is not None:
         have = set(columns)
         unknown = frozenset(rate for rate, column in RATE_COLUMNS.items() if column not in have)
-        return _compute(cases, settings, today, ledger_year, timing, units, unknown)
-    return _compute(cases, settings, today, ledger_year, timing, units, frozenset())
+        return _compute(table, settings, today, ledger_year, timing, units, unknown)
+    return _compute(table, settings, today, ledger_year, timing, units, frozenset())
 
 
-def _compute(cases: list[Case], settings: Settings, today: date, ledger_year: int | None,
+def _compute(table: CaseTable, settings: Settings, today: date, ledger_year: int | None,
              timing: dict[int, CaseTiming] | None, units: UnitNames | None, unknown: frozenset[str]) -> Stats:
     scheme = settings.params.class_scheme
     year = ledger_year if ledger_year is not None else settings.params.year
@@ -136,16 +139,15 @@ def _compute(cases: list[Case], settings: Settings, today: date, ledger_year: in
     counted: Counter[Facts] = Counter()
     co_counts: Counter[str] = Counter()
     owing: Counter[str] = Counter()  # per unit: current-year cases where it owes an overdue stage
-    for case in cases:
-        facts = reader.read(case)
+    for facts, row, co_units in zip(reader.read_table(table), table.rows, table.column(Col.CO_UNITS), strict=True):
         counted[facts] += 1
         if facts.period != Period.CURRENT:
             continue
         if facts.overdue:
-            owing.update(_owing_units(case, facts, timing, units))
+            owing.update(_owing_units(row, facts, timing, units))
         if facts.role == Role.REFERENCE:
             continue  # 参阅: nobody's assignment
-        for raw in case[Col.CO_UNITS]:
+        for raw in co_units:
             co = units.name(raw)
             if co != facts.host:  # a unit never co-handles the case it hosts
                 co_counts[co] += 1
@@ -192,11 +194,11 @@ def _compute(cases: list[Case], settings: Settings, today: date, ledger_year: in
     )
 
 
-def _owing_units(case: Case, facts: Facts, timing: dict[int, CaseTiming] | None,
+def _owing_units(row: int, facts: Facts, timing: dict[int, CaseTiming] | None,
                  units: UnitNames) -> set[str]:
-    """The units (canonical names) that owe an overdue stage of `case`: `CaseTiming.overdue_units`,
-    or the 主办单位 when the deadline engine did not say."""
-    given = timing[case.row].overdue_units if timing is not None and case.row in timing else None
+    """The units (canonical names) that owe an overdue stage of the case at Excel `row`:
+    `CaseTiming.overdue_units`, or the 主办单位 when the deadline engine did not say."""
+    given = timing[row].overdue_units if timing is not None and row in timing else None
     if given is None:
         return {facts.host or NO_HOST}
     return {units.name(raw) for raw in given if raw}

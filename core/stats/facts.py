@@ -7,7 +7,9 @@ Each case becomes a small hashable `Facts` tuple; identical tuples are counted t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 from taizhang.core.columns import Col
@@ -20,8 +22,8 @@ from taizhang.core.enums import (
     canonical,
     canonical_class,
 )
-from taizhang.core.model import Case
 from taizhang.core.stats.units import UnitNames
+from taizhang.core.table import CaseTable
 
 BLANK = "未填写"  # the group of cases that leave a breakdown's column empty
 ORDINARY_CASE = "一般件"
@@ -103,41 +105,48 @@ class FactsReader:
             self._classes[text] = cls if cls in self.classes else None
         return self._classes[text]
 
-    def _period(self, case: Case, cls: str | None) -> str:
-        year = case[Col.YEAR]
+    def _period(self, year: int | None, plan_deadline: date | None, cls: str | None) -> str:
         if self.ledger_year is None or year is None or year >= self.ledger_year:
             return Period.CURRENT
         # Only B cases get a 计划解决时限, so one marks a B case even after its class became A.
-        if cls == self.planned_class or case[Col.PLAN_DEADLINE] is not None:
+        if cls == self.planned_class or plan_deadline is not None:
             return Period.EARLIER_B
         return Period.EARLIER_OTHER
 
-    def _resolved(self, case: Case, cls: str | None) -> bool:
+    def _resolved(self, progress: str | None, cls: str | None) -> bool:
         if cls == self.resolved_class:
             return True
-        progress = case[Col.PROGRESS] or ""
-        return any(word in progress for word in RESOLVED_WORDS)
+        return any(word in (progress or "") for word in RESOLVED_WORDS)
 
-    def read(self, case: Case) -> Facts:
-        cls = self._class(case[Col.RESULT])
-        period = self._period(case, cls)
-        opinion = self._enum(Col.OPINION, case[Col.OPINION])
-        timing = self.timing.get(case.row) if self.timing is not None else None
-        return Facts(
-            period=period,
-            category=self._enum(Col.CATEGORY, case[Col.CATEGORY]),
-            level=self._enum(Col.LEVEL, case[Col.LEVEL]),
-            role=self._enum(Col.ROLE, case[Col.ROLE]),
-            timing=self._enum(Col.TIMING, case[Col.TIMING]),
-            key_case=Col.KEY_CASE if case[Col.KEY_CASE] else ORDINARY_CASE,
-            host=self.units.name(host) if (host := case[Col.HOST_UNIT]) else None,
-            returned=case[Col.RETURNED_DATE] is not None,
-            replied=case[Col.REPLY_DATE] is not None,
-            met=case[Col.MEETING_DATE] is not None,
-            cls=cls,
-            opinion=opinion if opinion in _OPINIONS else None,
-            overdue=timing.overdue if timing else None,
-            reply_due=timing.reply_due_by_today if timing else None,
-            on_time=timing.replied_on_time if timing else None,
-            resolved=period == Period.EARLIER_B and self._resolved(case, cls),
-        )
+    def read_table(self, table: CaseTable) -> Iterator[Facts]:
+        """The facts of each case of `table`, in its order, read from its columns."""
+        rows = zip(table.rows, *(table.column(c) for c in _READ), strict=True)
+        for (row, result, year, plan_deadline, progress, opinion, category, level, role, timing_text,
+             key_case, host, returned, replied, met) in rows:
+            cls = self._class(result)
+            period = self._period(year, plan_deadline, cls)
+            said = self._enum(Col.OPINION, opinion)
+            timing = self.timing.get(row) if self.timing is not None else None
+            yield Facts(
+                period=period,
+                category=self._enum(Col.CATEGORY, category),
+                level=self._enum(Col.LEVEL, level),
+                role=self._enum(Col.ROLE, role),
+                timing=self._enum(Col.TIMING, timing_text),
+                key_case=Col.KEY_CASE if key_case else ORDINARY_CASE,
+                host=self.units.name(host) if host else None,
+                returned=returned is not None,
+                replied=replied is not None,
+                met=met is not None,
+                cls=cls,
+                opinion=said if said in _OPINIONS else None,
+                overdue=timing.overdue if timing else None,
+                reply_due=timing.reply_due_by_today if timing else None,
+                on_time=timing.replied_on_time if timing else None,
+                resolved=period == Period.EARLIER_B and self._resolved(progress, cls),
+            )
+
+
+# The columns `FactsReader.read_table` reads, in the order it unpacks them.
+_READ = (Col.RESULT, Col.YEAR, Col.PLAN_DEADLINE, Col.PROGRESS, Col.OPINION, Col.CATEGORY, Col.LEVEL, Col.ROLE,
+         Col.TIMING, Col.KEY_CASE, Col.HOST_UNIT, Col.RETURNED_DATE, Col.REPLY_DATE, Col.MEETING_DATE)

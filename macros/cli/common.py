@@ -183,14 +183,49 @@ def _internal() -> NoReturn:
     sys.exit(ExitCode.INTERNAL)
 
 
+# Above this many items a list is written one compact item per line: the indenting encoder is
+# pure Python and took most of `read --json` on a 20k-row ledger; the C encoder only runs unindented.
+COMPACT_ITEMS = 200
+
+
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+    click.echo(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """`data` as JSON: indented by 2, except that a long list under a top-level key has each item
+    compact on its own line (the same JSON document, written by the C encoder)."""
+    if not isinstance(data, dict) or not any(_long(v) for v in data.values()):
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+    parts = [f"  {_compact(key)}: {_list_text(value) if _long(value) else _indented(value)}"
+             for key, value in data.items()]
+    return "{\n" + ",\n".join(parts) + "\n}"
+
+
+def _long(value: Any) -> bool:
+    return isinstance(value, list) and len(value) > COMPACT_ITEMS
+
+
+def _compact(value: Any) -> str:
+    return _COMPACT.encode(value)
+
+
+def _indented(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_default).replace("\n", "\n  ")
+
+
+def _list_text(items: list[Any]) -> str:
+    return "[\n    " + ",\n    ".join(map(_COMPACT.encode, items)) + "\n  ]"
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(type(value))
+
+
+# One encoder for every compact item: json.dumps with options builds a new one per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, default=_default)
 
 
 class DateType(click.ParamType):

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from taizhang.core.columns import BY_NAME, Kind
 from taizhang.core.model import Ledger
 
 
 def ledger_json(ledger: Ledger) -> dict[str, Any]:
     """The ledger as `read --json` prints it: sheet, header, columns, each case's values and the
     cells that could not be read."""
-    cases = []
-    for case in ledger.cases:
-        entry: dict[str, Any] = {"row": case.row}
-        entry.update(case.canonical_values())
-        if case.extra:
-            entry["其他列"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in case.extra.items()}
-        cases.append(entry)
+    table = ledger.table
+    names = ["row", *table.letters]
+    columns = [table.rows, *(_shown(name, table.column(name)) for name in table.letters)]
+    cases = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    for entry, extra in zip(cases, table.extras, strict=True):
+        if extra:
+            entry["其他列"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in extra.items()}
     return {
         "sheet": ledger.sheet,
         "header_row": ledger.header_row,
@@ -30,6 +32,16 @@ def ledger_json(ledger: Ledger) -> dict[str, Any]:
     }
 
 
+def _shown(name: str, values: Sequence[Any]) -> list[Any]:
+    """A column's values as `read --json` shows them: dates ISO, 协办单位 joined with 、."""
+    kind = BY_NAME[name].kind
+    if kind is Kind.DATE:
+        return [v.isoformat() if v is not None else None for v in values]
+    if kind is Kind.UNITS:
+        return ["、".join(v) or None for v in values]
+    return list(values)
+
+
 def ledger_text(ledger: Ledger) -> str:
     """The ledger as `read` prints it: where the header is, which columns were recognised, the cases
     and the cells that could not be read."""
@@ -39,7 +51,7 @@ def ledger_text(ledger: Ledger) -> str:
     ]
     if ledger.extra_columns:
         lines.append("其他列（原样保留）：" + "、".join(f"{n}({c})" for n, c in ledger.extra_columns.items()))
-    lines.append(f"共读到 {len(ledger.cases)} 件")
+    lines.append(f"共读到 {len(ledger)} 件")
     if ledger.unparsed:
         lines.append(f"有 {len(ledger.unparsed)} 个单元格无法识别（原值保留）：")
         lines += [f"  {u.column}{u.row}（{u.name}）：{u.reason}" for u in ledger.unparsed[:50]]
