@@ -14,14 +14,33 @@ Everything else (the case itself, 交办日期, 延期至 and 回头看日期, w
 Each row carries a fingerprint (sha256 of its locked fields' values as the reader understands
 them) and its fillable values at split time, so a merge tells edits of locked fields and stale
 copies apart from the unit's own changes.
+
+What the office sent is recorded in the master, not trusted from the returned file (issue 16):
+- Every split run has a 分发编号 (`new_split_id`), written in each unit book's 分发校验 sheet.
+- The master's visible 分发记录 sheet has one row per unit book sent out (SEND_LOG_HEADERS, header in
+  row SEND_LOG_HEADER_ROW): the 分发编号, the unit, its cases, the file, the address and how sending
+  went (UNSENT / SENT / SEND_FAILED, 说明 holding the server's reason).
+- The master's hidden 分发明细 sheet holds the ledger's MAC key (密钥, row 2: created once per ledger,
+  never written into a unit book) and, below DETAIL_HEADER_ROW, one row per case of each unit's
+  current book (DETAIL_HEADERS): 分发编号, 单位, 编号, the unit's role, the fingerprint of the
+  locked values and 分发时值, the fillable values sent as JSON. The keys of 分发时值 are exactly the
+  columns that unit may fill for that case. A unit split again keeps only its newest book's rows.
+- Each unit book carries 校验码 = HMAC-SHA256(密钥, unit, 分发编号, the columns sent, each case's
+  编号, role and fingerprint) (`seal`). A merge takes the unit, roles, fingerprints and fillable
+  columns from the master's 分发明细 for the book's 分发编号 and accepts the file only if its 校验码
+  is the seal of that record: a unit that rewrites its file to claim another unit's case, with a
+  recomputed fingerprint, cannot produce the seal without the key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from taizhang.core.columns import Col
@@ -37,8 +56,22 @@ CO_FIELDS: tuple[str, ...] = (Col.CO_OPINION_DATE,)
 FILLABLE: dict[str, tuple[str, ...]] = {Role.HOST: HOST_FIELDS, Role.CO: CO_FIELDS}
 
 # The hidden 分发校验 sheet: these facts of the split, then one record per case.
-META_KEYS = ("单位", Col.YEAR, "分发日期", "台账版本", "列")
+SPLIT_ID = "分发编号"
+MAC = "校验码"
+META_KEYS = ("单位", Col.YEAR, "分发日期", "台账版本", "列", SPLIT_ID, MAC)
 RECORD_HEADERS = (Col.NUMBER, "承办方式", "指纹", "分发时值")
+
+# The master's 分发记录 sheet (visible): one row per unit book sent out, header in row 3.
+SEND_LOG_HEADERS = (SPLIT_ID, "分发时间", "单位", "件数", Col.NUMBER, "文件名", "电子邮箱", "发送结果", "邮件标识",
+                    "发送时间", "说明")
+SEND_LOG_HEADER_ROW = 3
+UNSENT, SENT, SEND_FAILED = "未发送", "已发送", "发送失败"
+
+# The master's hidden 分发明细 sheet: the key in row 2, then one row per case of each current book.
+SECRET = "密钥"
+SECRET_ROW = 2
+DETAIL_HEADERS = (SPLIT_ID, "单位", Col.NUMBER, "承办方式", "指纹", "分发时值")
+DETAIL_HEADER_ROW = 4
 
 # The 变更记录 sheet: one row per value a merge took, below this header.
 CHANGE_HEADERS = ("时间", "文件", "单位", Col.NUMBER, "字段", "原值", "新值")
@@ -111,3 +144,77 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def new_split_id(year: int, now: datetime, token: str | None = None) -> str:
+    """A split run's identifier: {year}-{yyyymmddHHMMSS}-{6 hex}."""
+    return f"{year}-{now:%Y%m%d%H%M%S}-{token or secrets.token_hex(3)}"
+
+
+def new_secret() -> str:
+    """A ledger's MAC key: 32 random bytes, as hex."""
+    return secrets.token_hex(32)
+
+
+def seal(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord]) -> str:
+    """HMAC-SHA256 under the ledger's key of what the office sent one unit: who, which split, which
+    columns, and each case's 编号, role and fingerprint."""
+    cases = sorted([number, r.role, r.fingerprint] for number, r in entries.items())
+    data = json.dumps([unit, split_id, list(columns), cases], ensure_ascii=False)
+    return hmac.new(secret.encode("ascii"), data.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def sealed(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord],
+           mac: str) -> bool:
+    """Whether `mac` is the seal of that record (compared in constant time)."""
+    return hmac.compare_digest(seal(secret, unit, split_id, columns, entries), mac.strip().lower())
+
+
+@dataclass
+class Dispatch:
+    """One unit's current book as the master's 分发明细 records it."""
+
+    split_id: str
+    unit: str
+    entries: dict[str, RowRecord] = field(default_factory=dict)  # 编号 -> role, fingerprint, values sent
+
+
+@dataclass
+class DispatchRecord:
+    """The master's record of what it sent: the key, each unit's current book, and the 分发记录 rows
+    (as texts, SEND_LOG_HEADERS order)."""
+
+    secret: str | None = None
+    books: dict[tuple[str, str], Dispatch] = field(default_factory=dict)  # (分发编号, 单位) -> book
+    log: list[list[Any]] = field(default_factory=list)
+
+    def known(self, split_id: str) -> bool:
+        return any(row[0] == split_id for row in self.log) or any(k[0] == split_id for k in self.books)
+
+    def current_id(self, unit: str) -> str | None:
+        """The 分发编号 of the unit's newest book, if the master has one."""
+        ids = [sid for sid, u in self.books if u == unit]
+        return max(ids) if ids else None
+
+    def detail_rows(self) -> list[list[Any]]:
+        """The 分发明细 rows of every book, DETAIL_HEADERS order."""
+        return [[d.split_id, d.unit, number, r.role, r.fingerprint,
+                 json.dumps(r.split_values, ensure_ascii=False, default=str)]
+                for d in self.books.values() for number, r in d.entries.items()]
+
+
+def read_detail(rows: Iterable[list[Any]]) -> dict[tuple[str, str], Dispatch]:
+    """The books of the 分发明细 rows below its header (as read), keyed by (分发编号, 单位)."""
+    books: dict[tuple[str, str], Dispatch] = {}
+    for row in rows:
+        cells = [cell_text(v) or "" for v in (list(row) + [None] * len(DETAIL_HEADERS))[:len(DETAIL_HEADERS)]]
+        split_id, unit, number, role, print_, values = cells
+        if not (split_id and unit and number):
+            continue
+        try:
+            sent = json.loads(values or "{}")
+        except json.JSONDecodeError:
+            sent = None
+        book = books.setdefault((split_id, unit), Dispatch(split_id, unit))
+        book.entries[number] = RowRecord(role, print_, sent if isinstance(sent, dict) else {})
+    return books

@@ -128,14 +128,14 @@ def test_file_not_split_by_the_tool(env: Env, tmp_path: Path) -> None:
 
 def test_another_units_cases_are_refused(env: Env, tmp_path: Path) -> None:
     master, units = env
-    # 县民政局's file with its unit forged as 县财政局: the cases are not 县财政局's
+    # 县民政局's file with its unit forged as 县财政局: not the book the master sent 县财政局 (its seal differs)
     wb = openpyxl.load_workbook(units["县民政局"])
     wb["分发校验"]["B2"] = HOST
     ws = wb["台账"]
     cols = header(ws)
     ws.cell(3, cols["落实进展"]).value = "已办"
     wb.save(tmp_path / "冒名.xlsx")
-    rejected_untouched(master, [tmp_path / "冒名.xlsx"], f"单位已不是“{HOST}”")
+    rejected_untouched(master, [tmp_path / "冒名.xlsx"], "校验码与台账的分发记录不符")
 
 
 def test_rows_copied_from_another_units_file_are_refused(env: Env, tmp_path: Path) -> None:

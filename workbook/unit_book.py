@@ -3,8 +3,10 @@ rows only, so nothing of the master (other units' rows, names, styles, caches) c
 
 Sheets: 台账 (the unit's cases, fillable cells unlocked and tinted, the rest protected),
 填报说明, and a hidden 分发校验 sheet: A1 holds MARKER (found by content, so a renamed sheet still
-works), rows 2–6 the metadata (META_KEYS), then one record per case (RECORD_HEADERS: 编号, 承办方式,
-指纹, 分发时值 as JSON). What is fillable and what a record holds is taizhang.core.exchange's."""
+works), rows 2–8 the metadata (META_KEYS: 单位, 年度, 分发日期, 台账版本, 列, 分发编号, 校验码), then
+below row META_TABLE_ROW one record per case (RECORD_HEADERS: 编号, 承办方式, 指纹, 分发时值 as JSON).
+The records are for the unit's reference only: a merge trusts the master's 分发明细, and the 校验码
+(a keyed MAC whose key stays in the master) ties the file to it. What is fillable and what a record holds is taizhang.core.exchange's."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from taizhang.workbook.writer.safety import complete
 META_SHEET = "分发校验"
 INSTRUCTIONS_WIDTH = 72  # one column of wrapped lines inside portrait A4: LibreOffice never shrinks a lone column to fit
 MARKER = "台账助手分发校验数据（请勿修改）"
-META_TABLE_ROW = 8  # header of the per-case table; cases below it
+META_TABLE_ROW = 10  # header of the per-case table; cases below it
 INFO_HEADERS = ("本单位承办方式", "当前环节", "截止日期", "办理状态")
 WRAPPED = (Col.TITLE, Col.PROGRESS, Col.CO_UNITS, Col.EXTENSION_REASON, Col.RETURN_REASON)
 WRAPPED_WIDTH = 28
@@ -76,6 +78,8 @@ class UnitBook:
     class_scheme: str = "A/B/C"
     password: str | None = None
     office: str | None = None
+    split_id: str = ""
+    mac: str = ""
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
@@ -198,7 +202,7 @@ def _meta_sheet(ws: Worksheet, book: UnitBook) -> None:
     ws.sheet_state = "hidden"
     _put(ws, 1, 1, MARKER)
     meta = [book.unit, book.year, book.split_date.isoformat(), book.version,
-            json.dumps(book.columns, ensure_ascii=False)]
+            json.dumps(book.columns, ensure_ascii=False), book.split_id, book.mac]
     for r, (key, value) in enumerate(zip(META_KEYS, meta, strict=True), start=2):
         _put(ws, r, 1, key)
         _put(ws, r, 2, value)
