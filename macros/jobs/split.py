@@ -81,6 +81,7 @@ class SplitResult:
     office: str | None = None
     year: int | None = None
     kept: list[str] = field(default_factory=list)  # units already sent their book, not split again
+    no_address: list[str] = field(default_factory=list)  # units keeping an unmailed book: no address
     record: DispatchRecord = field(default_factory=DispatchRecord)
     note: str = ""  # where the record went
 
@@ -94,6 +95,9 @@ class SplitResult:
         lines += [f"  {f.path.name}（主办 {f.hosts} 件、协办 {f.cos} 件）" for f in self.files]
         if self.kept:
             lines.append(f"  已发送过、本次未重新分发（如需重发请加 --all）：{'、'.join(self.kept)}")
+        if self.no_address:
+            lines.append("  单位名录中没有电子邮箱、沿用上次分发的工作簿（未重新分发，请另行送达）："
+                         + "、".join(self.no_address))
         lines += [f"  未分发：{s}" for s in self.skipped]
         if self.untracked:
             lines.append(f"{self.untracked}。这些环节不计逾期，邮件正文中不列出")
@@ -216,9 +220,10 @@ def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, 
     return "\n".join(lines) + "\n"
 
 
-def pending_units(record: DispatchRecord, settings: Settings, units: Iterable[str]) -> tuple[list[str], list[str]]:
-    """For `split --send` without --all: the units to split (again) and the ones whose current book
-    was sent already. A unit is split again when it has no book yet, its sending failed, or it was
+def pending_units(record: DispatchRecord, settings: Settings,
+                  units: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
+    """For `split --send` without --all: the units to split (again), the ones whose current book
+    was sent already, and the ones keeping an unsent book for lack of an address. A unit is split again when it has no book yet, its sending failed, or it was
     not sent and now has an address; a unit without an address keeps the book it has (handed over
     by other means), so that book's return still counts."""
     status: dict[str, str] = {}
@@ -228,6 +233,7 @@ def pending_units(record: DispatchRecord, settings: Settings, units: Iterable[st
             status[unit] = row[7] or UNSENT
     todo: list[str] = []
     kept: list[str] = []
+    no_address: list[str] = []
     for unit in units:
         state = status.get(unit)
         found = settings.resolve_unit(unit)
@@ -235,8 +241,8 @@ def pending_units(record: DispatchRecord, settings: Settings, units: Iterable[st
         if state is None or state == SEND_FAILED or (state == UNSENT and address):
             todo.append(unit)
         else:
-            kept.append(unit)
-    return todo, kept
+            (no_address if state == UNSENT else kept).append(unit)
+    return todo, kept, no_address
 
 
 def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: Path, today: date,
@@ -249,8 +255,9 @@ def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: P
         wanted = {u.name for u in (settings.resolve_unit(s) for s in units) if u is not None}
         by_unit = {name: cases for name, cases in by_unit.items() if name in wanted}
     kept: list[str] = []
+    no_address: list[str] = []
     if only_pending:
-        todo, kept = pending_units(record, settings, by_unit)
+        todo, kept, no_address = pending_units(record, settings, by_unit)
         by_unit = {name: by_unit[name] for name in todo}
     record.secret = record.secret or new_secret()
     year = ledger.year or today.year
@@ -260,7 +267,8 @@ def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: P
     version = master_version(ledger)
     deadlines = analysis.deadlines_by_row
     result = SplitResult(skipped=skipped, untracked=analysis.untracked_note, split_id=split_id, when=now,
-                         office=settings.params.office, year=year, kept=kept, record=record)
+                         office=settings.params.office, year=year, kept=kept, no_address=no_address,
+                         record=record)
     out_dir.mkdir(parents=True, exist_ok=True)
     for unit in sorted(by_unit, key=analysis.unit_names.sort_key):
         rows = unit_rows(by_unit[unit], shown, columns, deadlines)
