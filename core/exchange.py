@@ -21,15 +21,20 @@ What the office sent is recorded in the master, not trusted from the returned fi
   row SEND_LOG_HEADER_ROW): the 分发编号, the unit, its cases, the file, the address and how sending
   went (UNSENT / SENT / SEND_FAILED, 说明 holding the server's reason).
 - The master's hidden 分发明细 sheet holds the ledger's MAC key (密钥, row 2: created once per ledger,
-  never written into a unit book) and, below DETAIL_HEADER_ROW, one row per case of each unit's
-  current book (DETAIL_HEADERS): 分发编号, 单位, 编号, the unit's role, the fingerprint of the
-  locked values and 分发时值, the fillable values sent as JSON. The keys of 分发时值 are exactly the
-  columns that unit may fill for that case. A unit split again keeps only its newest book's rows.
-- Each unit book carries 校验码 = HMAC-SHA256(密钥, unit, 分发编号, the columns sent, each case's
-  编号, role and fingerprint) (`seal`). A merge takes the unit, roles, fingerprints and fillable
-  columns from the master's 分发明细 for the book's 分发编号 and accepts the file only if its 校验码
-  is the seal of that record: a unit that rewrites its file to claim another unit's case, with a
-  recomputed fingerprint, cannot produce the seal without the key.
+  never written into a unit book) and, below DETAIL_HEADER_ROW, one row per unit's current book
+  (DETAIL_HEADERS): 分发编号, 单位, 件数, and each case's 编号 with the unit's role in it (主办 or
+  协办) as JSON, cut into cell-sized pieces. The role decides which columns the unit may fill for
+  that case (`fillable`, within the columns sent). A unit split again keeps only its newest book.
+- Each unit book carries, in its 分发校验 sheet, the columns sent, each case's fingerprint and the
+  fillable values sent (分发时值), and 校验码 = HMAC-SHA256(密钥, unit, 分发编号, the columns, each
+  case's 编号, role, fingerprint and values sent) (`seal`). So the per-case fingerprints and values
+  are kept where they travel, under the office's seal, and the master stays small (one row per book:
+  20,000 cases cost no 20,000-row sheet on every write).
+- A merge accepts a file only if the master knows its 分发编号 for that unit as the unit's newest
+  book, the cases and roles in the file's 分发校验 are exactly the master's, and its 校验码 is the
+  seal of them under the master's key; then it takes a cell only if the master's role for that case
+  lets the unit fill that column. A unit that rewrites its file (another unit's name or case, a
+  role, a recomputed fingerprint or value sent) cannot produce the seal without the key.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from taizhang.core.columns import Col
@@ -70,8 +75,9 @@ UNSENT, SENT, SEND_FAILED = "未发送", "已发送", "发送失败"
 # The master's hidden 分发明细 sheet: the key in row 2, then one row per case of each current book.
 SECRET = "密钥"
 SECRET_ROW = 2
-DETAIL_HEADERS = (SPLIT_ID, "单位", Col.NUMBER, "承办方式", "指纹", "分发时值")
+DETAIL_HEADERS = (SPLIT_ID, "单位", "件数", "各件承办方式")
 DETAIL_HEADER_ROW = 4
+DETAIL_PIECE = 30_000  # characters of a cell (Excel holds 32,767)
 
 # The 变更记录 sheet: one row per value a merge took, below this header.
 CHANGE_HEADERS = ("时间", "文件", "单位", Col.NUMBER, "字段", "原值", "新值")
@@ -156,10 +162,17 @@ def new_secret() -> str:
     return secrets.token_hex(32)
 
 
+def _canonical(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+
 def seal(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord]) -> str:
     """HMAC-SHA256 under the ledger's key of what the office sent one unit: who, which split, which
-    columns, and each case's 编号, role and fingerprint."""
-    cases = sorted([number, r.role, r.fingerprint] for number, r in entries.items())
+    columns, and each case's 编号, role, fingerprint and values sent (dates as ISO text, so the
+    values as written into the book and as read back from it seal alike)."""
+    cases = sorted([number, r.role, r.fingerprint,
+                    json.dumps(r.split_values, ensure_ascii=False, sort_keys=True, default=_canonical)]
+                   for number, r in entries.items())
     data = json.dumps([unit, split_id, list(columns), cases], ensure_ascii=False)
     return hmac.new(secret.encode("ascii"), data.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -172,11 +185,12 @@ def sealed(secret: str, unit: str, split_id: str, columns: Iterable[str], entrie
 
 @dataclass
 class Dispatch:
-    """One unit's current book as the master's 分发明细 records it."""
+    """One unit's current book as the master's 分发明细 records it: each case's 编号 and the unit's
+    role in it, which decides the columns it may fill (`fillable`, within the columns sent)."""
 
     split_id: str
     unit: str
-    entries: dict[str, RowRecord] = field(default_factory=dict)  # 编号 -> role, fingerprint, values sent
+    roles: dict[str, str] = field(default_factory=dict)  # 编号 -> 主办 / 协办
 
 
 @dataclass
@@ -197,24 +211,28 @@ class DispatchRecord:
         return max(ids) if ids else None
 
     def detail_rows(self) -> list[list[Any]]:
-        """The 分发明细 rows of every book, DETAIL_HEADERS order."""
-        return [[d.split_id, d.unit, number, r.role, r.fingerprint,
-                 json.dumps(r.split_values, ensure_ascii=False, default=str)]
-                for d in self.books.values() for number, r in d.entries.items()]
+        """The 分发明细 rows (DETAIL_HEADERS): one per book, its cases' [编号, role] pairs as JSON cut
+        into pieces that fit a cell, one piece a column from the fourth on."""
+        rows: list[list[Any]] = []
+        for d in self.books.values():
+            text = json.dumps(list(d.roles.items()), ensure_ascii=False)
+            pieces = [text[i:i + DETAIL_PIECE] for i in range(0, len(text), DETAIL_PIECE)]
+            rows.append([d.split_id, d.unit, len(d.roles), *pieces])
+        return rows
 
 
 def read_detail(rows: Iterable[list[Any]]) -> dict[tuple[str, str], Dispatch]:
-    """The books of the 分发明细 rows below its header (as read), keyed by (分发编号, 单位)."""
+    """The books of the 分发明细 rows below its header (as read), keyed by (分发编号, 单位). A row
+    that cannot be read gives a book without cases: nothing of it is taken."""
     books: dict[tuple[str, str], Dispatch] = {}
     for row in rows:
-        cells = [cell_text(v) or "" for v in (list(row) + [None] * len(DETAIL_HEADERS))[:len(DETAIL_HEADERS)]]
-        split_id, unit, number, role, print_, values = cells
-        if not (split_id and unit and number):
+        cells = [cell_text(v) or "" for v in row]
+        if len(cells) < 3 or not (cells[0] and cells[1]):
             continue
         try:
-            sent = json.loads(values or "{}")
-        except json.JSONDecodeError:
-            sent = None
-        book = books.setdefault((split_id, unit), Dispatch(split_id, unit))
-        book.entries[number] = RowRecord(role, print_, sent if isinstance(sent, dict) else {})
+            pairs = json.loads("".join(cells[3:]) or "[]")
+            roles = {str(n): str(r) for n, r in pairs}
+        except (json.JSONDecodeError, TypeError, ValueError):
+            roles = {}
+        books[(cells[0], cells[1])] = Dispatch(cells[0], cells[1], roles)
     return books

@@ -400,7 +400,7 @@ def test_split_asks_and_mails_with_the_office_settings(with_settings: dict[int, 
 
             book.app.alert = alert  # type: ignore[method-assign]
             message = ribbon.run("split", book, TODAY)
-            assert [b for _p, b in asked][0] == "yes_no" and str(config) in asked[0][0]
+            assert asked[0][1] == "yes_no" and str(config) in asked[0][0]
             assert len(inbox.messages) == mailed, message
     finally:
         controller.stop()

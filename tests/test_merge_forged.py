@@ -112,7 +112,7 @@ def test_a_forged_return_claiming_another_units_case_is_rejected(env: Env, tmp_p
 def test_claiming_another_units_case_under_ones_own_name_is_rejected(env: Env, tmp_path: Path) -> None:
     master, units = env
     forged = forge(units, tmp_path / "夹带.xlsx", ATTACKER, first_host_case(units[HOST]), None)
-    rejected(master, [forged], "不在分发给本单位的清单中")
+    rejected(master, [forged], "校验码与台账的分发记录不符")
 
 
 def test_a_co_handler_promoting_itself_to_host_is_rejected(env: Env, tmp_path: Path) -> None:
@@ -134,8 +134,7 @@ def test_a_co_handler_promoting_itself_to_host_is_rejected(env: Env, tmp_path: P
     ws.cell(case_row, cols["本单位承办方式"]).value = "主办"
     ws.cell(case_row, cols["答复文号"]).value = "民复〔2026〕1号"
     wb.save(out)
-    text = rejected(master, [out], "锁定的内容被改动了")  # the master's 协办 fingerprint covers 答复文号
-    assert SHARED in text
+    rejected(master, [out], "校验码与台账的分发记录不符")  # the master recorded 协办
 
 
 def test_a_tampered_mac_is_rejected(env: Env, tmp_path: Path) -> None:
@@ -192,10 +191,29 @@ def test_the_record_in_the_master_and_no_key_in_unit_books(env: Env) -> None:
     assert detail[1][0] == "密钥"
     key = str(detail[1][1])
     assert len(key) == 64
-    sent = {(r[1], r[2]): r[3] for r in detail[4:] if r[0]}
-    assert (ATTACKER, SHARED) in sent and sent[(ATTACKER, SHARED)] == "协办"
+    books = {r[1]: r for r in detail[4:] if r[0]}
+    assert set(books) == set(units)
+    roles = dict(json.loads("".join(str(v) for v in books[ATTACKER][3:] if v)))
+    assert roles[SHARED] == "协办" and len(roles) == int(books[ATTACKER][2])
+    assert set(roles) == {e for e in read_returned(units[ATTACKER]).entries}
     workbook = openpyxl.load_workbook(master)
     assert workbook["分发明细"].sheet_state != "visible"
     for path in units.values():
         with zipfile.ZipFile(path) as z:
             assert not any(key.encode() in z.read(n) for n in z.namelist())
+
+
+def test_rewriting_the_values_sent_is_rejected(env: Env, tmp_path: Path) -> None:
+    """A unit hiding a stale copy: it rewrites the values sent to the master's current ones, so the
+    merge would not see that the office changed the field meanwhile. They are under the seal."""
+    master, units = env
+    number = first_host_case(units[HOST])
+    returned = edit(units[HOST], {number: REPLY}, tmp_path / "回传.xlsx")
+    wb = openpyxl.load_workbook(returned)
+    meta = wb[META]
+    row = next(r for r in range(RECORD_FIRST, meta.max_row + 1) if meta.cell(r, 1).value == number)
+    sent = json.loads(meta.cell(row, 4).value)
+    sent["答复文号"] = "办公室补录1号"
+    meta.cell(row, 4).value = json.dumps(sent, ensure_ascii=False)
+    wb.save(tmp_path / "改分发时值.xlsx")
+    rejected(master, [tmp_path / "改分发时值.xlsx"], "校验码与台账的分发记录不符")

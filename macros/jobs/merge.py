@@ -29,6 +29,7 @@ from taizhang.core.exchange import (
     Dispatch,
     DispatchRecord,
     cell_text,
+    fillable,
     locked_columns,
     sealed,
     shown_values,
@@ -200,7 +201,8 @@ def _shown(value: Any) -> str:
 
 def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord) -> Dispatch | str:
     """The master's record of the book this file claims to be, or why there is none to trust: an
-    unknown or superseded 分发编号, or a 校验码 that is not the record's seal."""
+    unknown or superseded 分发编号, cases or roles other than the master's, or a 校验码 that is not
+    the seal of what the file carries under the master's key."""
     found = record.books.get((book.split_id, unit))
     if found is None:
         newest = record.current_id(unit)
@@ -210,8 +212,10 @@ def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord) -> Dispatc
         return (f"台账的分发记录中没有{SPLIT_ID}为“{book.split_id}”、单位为“{unit}”的工作簿（可能来自更早的分发、"
                 "另一份台账，或文件被改动过），无法核对来源；请重新分发（taizhang split 或“分发各单位”按钮）后，"
                 "让单位在新的工作簿中填写回传")
-    if not record.secret or not sealed(record.secret, unit, book.split_id, book.columns, found.entries, book.mac):
-        return ("文件的校验码与台账的分发记录不符：分发校验数据被改动过（如改了单位、增删了件或改了锁定内容的指纹），"
+    roles = {number: entry.role for number, entry in book.entries.items()}
+    if roles != found.roles or not record.secret or \
+            not sealed(record.secret, unit, book.split_id, book.columns, book.entries, book.mac):
+        return ("文件的校验码与台账的分发记录不符：分发校验数据被改动过（如改了单位、增删了件、改了承办方式或指纹），"
                 "或不是这份台账分发的文件，无法确认来源")
     return found
 
@@ -230,7 +234,7 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
     conflicts: list[Conflict] = []
     for case in book.ledger.cases:
         number = case[Col.NUMBER] or ""
-        entry = sent.entries.get(number)
+        entry = book.entries.get(number) if number in sent.roles else None  # sealed: as the office sent it
         if entry is None:
             if number and number in state.by_number:
                 conflicts.append(Conflict(number, "", "该件不在分发给本单位的清单中（可能是从其他单位的表中复制来的）"))
@@ -249,7 +253,7 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
             continue
         master = ours[0]
         values = returned[case.row]
-        role_fields = tuple(entry.split_values)  # the columns the master recorded this unit may fill here
+        role_fields = fillable(sent.roles[number])  # the master's role for the case decides what is the unit's
         if not verify_row(values, book.columns, entry):
             locked = locked_columns(book.columns, entry.role)
             now_values = state.values[master.row]

@@ -288,7 +288,7 @@ def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: P
         result.files.append(UnitFile(unit, path, note, roles[Role.HOST], roles[Role.CO],
                                      found.email if found else None, numbers))
         record.books = {k: b for k, b in record.books.items() if b.unit != unit}
-        record.books[(split_id, unit)] = Dispatch(split_id, unit, entries)
+        record.books[(split_id, unit)] = Dispatch(split_id, unit, {n: r.role for n, r in entries.items()})
         record.log.append(log_row(result, result.files[-1]))
     return result
 
