@@ -136,9 +136,10 @@ def verify_row(values: dict[str, Any], columns: list[str], record: RowRecord) ->
     return fingerprint(values, locked_columns(columns, record.role)) == record.fingerprint
 
 
-def master_version(ledger: Ledger) -> str:
-    """A short hash of every case's data: tells a copy split from an older master."""
-    shown = shown_values(ledger)
+def master_version(ledger: Ledger, shown: dict[int, dict[str, Any]] | None = None) -> str:
+    """A short hash of every case's data: tells a copy split from an older master. `shown`: the
+    ledger's `shown_values`, when the caller has them already."""
+    shown = shown if shown is not None else shown_values(ledger)
     rows = sorted(json.dumps(shown[c.row], ensure_ascii=False, sort_keys=True, default=str) for c in ledger.cases)
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
 

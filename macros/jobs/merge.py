@@ -153,11 +153,17 @@ class MasterState:
         return {(f.row, f.column, f.code) for f in report.findings if f.severity.value == "错误"}
 
     def _tried(self, changes: list[Change]) -> tuple[Ledger, Report]:
-        """The master with `changes` in, and its validation: worked out once per file, since
-        judging the changes and then accepting them need the same candidate."""
+        """The master with `changes` in, and the validation of the cases they change: worked out
+        once per file, since judging the changes and then accepting them need the same candidate.
+        Only the changed cases are validated: a merge changes only fillable columns, and the checks
+        that span rows (duplicate 编号 and 标题) look at locked ones, so each changed row's findings
+        are those the whole master would give it; the master itself was validated once, up front."""
         if self._trial is None or self._trial[0] is not changes:
             merged = self.candidate(changes)
-            self._trial = (changes, merged, Analysis(merged, self.settings, self.today).report)
+            rows = {c.row for c in changes}
+            part = merged.model_copy(update={"cases": [c for c in merged.cases if c.row in rows],
+                                             "unparsed": [u for u in merged.unparsed if u.row in rows]})
+            self._trial = (changes, merged, Analysis(part, self.settings, self.today).report)
         return self._trial[1], self._trial[2]
 
     def candidate(self, changes: list[Change]) -> Ledger:
@@ -169,7 +175,7 @@ class MasterState:
         return self.ledger.model_copy(update={"cases": list(cases.values()), "unparsed": unparsed})
 
     def new_errors(self, changes: list[Change]) -> list[Conflict]:
-        """Run the validators on the master with the changes in; errors they add reject the file."""
+        """Run the validators on the changed cases; errors they add reject the file."""
         _merged, report = self._tried(changes)
         rows = {c.row: c.number for c in changes}
         found: list[Conflict] = []
@@ -191,7 +197,8 @@ class MasterState:
         for ch in changes:
             self.values[ch.row][ch.field] = ch.new
             self.changed_by[(ch.row, ch.field)] = unit
-        self.errors = self._errors(report)
+        rows = {c.row for c in changes}
+        self.errors = {e for e in self.errors if e[0] not in rows} | {e for e in self._errors(report) if e[0] in rows}
         self._trial = None
 
 

@@ -26,6 +26,7 @@ from taizhang.core.exchange import (
     UNSENT,
     Dispatch,
     DispatchRecord,
+    RowRecord,
     master_version,
     new_secret,
     new_split_id,
@@ -115,6 +116,7 @@ def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tupl
     """Each unit's (case, role) list, by canonical unit name; and the cases no unit can take."""
     by_unit: dict[str, list[tuple[Case, str]]] = {}
     skipped: list[str] = []
+    taken: set[tuple[str, int]] = set()  # (unit, row): a unit named twice on a case gets it once
     for case in ledger.cases:
         for unit, role, spelling in case_units(case, settings):
             where = f"第 {case.row} 行（{case[Col.NUMBER] or '无编号'}）"
@@ -124,7 +126,8 @@ def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tupl
                 skipped.append(f"{where}的{role}单位“{spelling}”是内设机构，不能单独承办")
             elif not case[Col.NUMBER]:
                 skipped.append(f"{where}没有编号，合并时无法对应")
-            elif all(c is not case for c, _ in by_unit.get(unit.name, [])):
+            elif (unit.name, case.row) not in taken:
+                taken.add((unit.name, case.row))
                 by_unit.setdefault(unit.name, []).append((case, role))
     return by_unit, skipped
 
@@ -147,17 +150,39 @@ def unit_view(d: CaseDeadlines | None, role: str) -> tuple[str | None, date | No
     return (now.stage, now.due, status.value) if now else (None, None, status.value)
 
 
-def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], columns: list[str],
+class RowCache:
+    """What every unit's copy of a case shares, worked out once per case (and role): a case goes
+    to its lead and each co-handler."""
+
+    def __init__(self, shown: dict[int, dict[str, Any]], columns: list[str]) -> None:
+        self.shown = shown
+        self.columns = columns
+        self._cells: dict[int, dict[str, Any]] = {}
+        self._records: dict[tuple[int, str], RowRecord] = {}
+
+    def cells(self, case: Case) -> dict[str, Any]:
+        if case.row not in self._cells:
+            values = self.shown[case.row]
+            self._cells[case.row] = {name: _cell_value(case, name, values) for name in self.columns}
+        return self._cells[case.row]
+
+    def record(self, case: Case, role: str) -> RowRecord:
+        key = (case.row, role)
+        if key not in self._records:
+            self._records[key] = record_row(self.shown[case.row], self.columns, role)
+        return self._records[key]
+
+
+def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]] | RowCache, columns: list[str],
               deadlines: dict[int, CaseDeadlines]) -> list[UnitRow]:
     """Each (case, role) of a unit as the row its workbook shows, with the record the merge verifies."""
+    cache = shown if isinstance(shown, RowCache) else RowCache(shown, columns)
     rows: list[UnitRow] = []
     for case, role in cases:
-        values = shown[case.row]
         stage, due, status = unit_view(deadlines.get(case.row), role)
-        cells = {name: _cell_value(case, name, values) for name in columns}
         rows.append(UnitRow(
-            number=case[Col.NUMBER] or "", values=cells, stage=stage, due=due, status=status,
-            record=record_row(values, columns, role)))
+            number=case[Col.NUMBER] or "", values=cache.cells(case), stage=stage, due=due, status=status,
+            record=cache.record(case, role)))
     return rows
 
 
@@ -264,14 +289,15 @@ def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: P
     split_id = new_split_id(year, now)
     shown = shown_values(ledger)
     columns = [name for name in ledger.columns]  # the master's canonical columns, in its order
-    version = master_version(ledger)
+    version = master_version(ledger, shown)
+    cache = RowCache(shown, columns)
     deadlines = analysis.deadlines_by_row
     result = SplitResult(skipped=skipped, untracked=analysis.untracked_note, split_id=split_id, when=now,
                          office=settings.params.office, year=year, kept=kept, no_address=no_address,
                          record=record)
     out_dir.mkdir(parents=True, exist_ok=True)
     for unit in sorted(by_unit, key=analysis.unit_names.sort_key):
-        rows = unit_rows(by_unit[unit], shown, columns, deadlines)
+        rows = unit_rows(by_unit[unit], cache, columns, deadlines)
         entries = {r.number: r.record for r in rows}
         stem = file_stem(unit, ledger.year, today)
         book = UnitBook(unit=unit, year=year, split_date=today, version=version,
