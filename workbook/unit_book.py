@@ -30,9 +30,9 @@ from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import Role, allowed_values
 from taizhang.core.exchange import META_KEYS, RECORD_HEADERS, RowRecord, fillable
 from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
-from taizhang.workbook.sheet_print import fit_worksheet
+from taizhang.workbook.sheet_print import HEADER_LINES, fit_worksheet
 from taizhang.workbook.template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
-from taizhang.workbook.writer.measure import CELL_PADDING, text_units
+from taizhang.workbook.writer.measure import CELL_PADDING, CellText, shown, text_units
 from taizhang.workbook.writer.safety import complete
 
 META_SHEET = "分发校验"
@@ -98,25 +98,34 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
     last = get_column_letter(len(headers))
     ws.title = LEDGER_SHEET
     ws.merge_cells(f"A1:{last}1")
-    _put(ws, 1, 1, f"{book.unit}{book.year}年建议提案办理情况（{book.split_date:%Y年%m月%d日}分发）")
+    title = f"{book.unit}{book.year}年建议提案办理情况（{book.split_date:%Y年%m月%d日}分发）"
+    _put(ws, 1, 1, title)
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 36
+    texts = {(1, 1): CellText(title, float(TITLE_FONT.sz), bool(TITLE_FONT.b), False, False)}
     for col, text in enumerate(headers, start=1):
         cell = _put(ws, 2, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        texts[(2, col)] = CellText(text, float(HEADER_FONT.sz), bool(HEADER_FONT.b), True, False, HEADER_LINES)
     styles = _StyleCache()
     kinds = {name: BY_NAME[name].kind for name in book.columns}
     for r, unit_row in enumerate(book.rows, start=3):
         info = [unit_row.role, unit_row.stage, unit_row.due, unit_row.status]
         for col, value in enumerate(info, start=1):
             cell = _put(ws, r, col, value)
-            styles.apply(cell, ("info", isinstance(value, date)), _info_style)
+            is_date = isinstance(value, date)
+            styles.apply(cell, ("info", is_date), _info_style)
+            if value is not None:
+                texts[(r, col)] = _text(value, not is_date)
         fillable_here = unit_row.fillable
         for col, name in enumerate(book.columns, start=len(INFO_HEADERS) + 1):
-            cell = _put(ws, r, col, unit_row.values.get(name))
+            value = unit_row.values.get(name)
+            cell = _put(ws, r, col, value)
             styles.apply(cell, (kinds[name], name in fillable_here), _data_style)
+            if value is not None:
+                texts[(r, col)] = _text(value, kinds[name] not in (Kind.DATE, Kind.INT, Kind.YEAR))
     _validations(ws, book, 3, 2 + len(book.rows))
     ws.freeze_panes = ws.cell(row=3, column=len(INFO_HEADERS) + 3)
     ws.auto_filter.ref = f"A2:{last}{max(2 + len(book.rows), 2)}"
@@ -125,7 +134,7 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
     widths = {i: min(BY_NAME[name].width, WRAPPED_WIDTH) for i, name in enumerate(headers, start=1) if name in WRAPPED}
     widths |= {i: DATE_WIDTH for i, name in enumerate(headers, start=1)
                if name in BY_NAME and BY_NAME[name].kind is Kind.DATE}
-    fit_worksheet(ws, widths=widths, header_rows=range(2, 3), title_rows="1:2", wrap_width=TEXT_WIDTH)
+    fit_worksheet(ws, widths=widths, header_rows=range(2, 3), title_rows="1:2", wrap_width=TEXT_WIDTH, cells=texts)
     # Protected: only the tinted cells take input; filters, widths and heights still work.
     ws.protection.sheet = True
     ws.protection.autoFilter = False
@@ -134,6 +143,13 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
     ws.protection.formatRows = False
     if book.password:
         ws.protection.password = book.password
+
+
+def _text(value: Any, wrap: bool) -> CellText:
+    """A body cell's text as fit_worksheet measures it (what Excel shows, in the body font)."""
+    fixed = isinstance(value, int | float | date) and not isinstance(value, bool)
+    shown_as = shown(value, "yyyy-mm-dd" if isinstance(value, date) else "General")
+    return CellText(shown_as, float(BODY_FONT.sz), bool(BODY_FONT.b), wrap, fixed)
 
 
 class _StyleCache:
