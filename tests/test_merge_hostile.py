@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 import python_calamine as pc
 from click.testing import CliRunner
 
@@ -103,6 +104,31 @@ def test_xml_entity_attack_is_refused(env: Env, tmp_path: Path) -> None:
                          "<worksheet", 1)
     file = rezip(units[HOST], tmp_path / "xxe.xlsx", {"xl/worksheets/sheet1.xml": evil.encode()})
     rejected_untouched(master, [file], "实体声明")
+
+
+@pytest.mark.parametrize(("part", "prolog"), [
+    ("docProps/app.xml", '<!DOCTYPE Properties SYSTEM "file:///etc/passwd">'),  # a part calamine never reads
+    ("xl/styles.xml", '<!-- a comment first --><?pi x?><!DOCTYPE s [<!ENTITY x "y">]>'),
+    ("xl/workbook.xml", '<!ENTITY x "y">'),
+])
+def test_a_declaration_in_any_parts_prolog_is_refused(env: Env, tmp_path: Path, part: str, prolog: str) -> None:
+    """The prolog scan that replaced parsing every part keeps the guarantee: a DTD or an entity
+    declaration, which XML allows only before the root element, is refused in every part."""
+    master, units = env
+    with zipfile.ZipFile(units[HOST]) as z:
+        xml = z.read(part).decode()
+    root = xml.index("<", xml.index("?>") + 2) if xml.startswith("<?xml") else 0
+    file = rezip(units[HOST], tmp_path / "dtd.xlsx", {part: (xml[:root] + prolog + xml[root:]).encode()})
+    rejected_untouched(master, [file], "实体声明")
+
+
+def test_declaration_like_text_inside_a_cell_is_only_text(env: Env, tmp_path: Path) -> None:
+    master, units = env
+    number = first_host_case(units[HOST])
+    text = '<!DOCTYPE x [<!ENTITY a "b">]>'
+    returned = edit(units[HOST], {number: {**REPLY, "落实进展": text}}, tmp_path / "文字.xlsx")
+    assert merge(master, [returned], TODAY, now=WHEN).files[0].status == "merged"
+    assert master_values(master, number)["落实进展"] == text
 
 
 def test_not_a_workbook(env: Env, tmp_path: Path) -> None:
