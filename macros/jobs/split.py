@@ -9,9 +9,10 @@ the ribbon, with the ledger open in Excel, writes the same sheets live (`split_s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,14 @@ from taizhang.writeback import run_and_write
 NEAREST = 5  # deadlines listed in the cover note
 
 
-def case_units(case: Case, settings: Settings) -> list[tuple[Unit | None, str, str]]:
-    """(unit, role, spelling) for the case's 主办 and each 协办, resolved through 单位名录."""
+def case_units(case: Case, settings: Settings,
+               resolve: Callable[[str], Unit | None] | None = None) -> list[tuple[Unit | None, str, str]]:
+    """(unit, role, spelling) for the case's 主办 and each 协办, resolved through 单位名录 (by
+    `resolve` when given: a cached `settings.resolve_unit` for many cases)."""
+    resolve = resolve or settings.resolve_unit
     host = case[Col.HOST_UNIT]
-    found: list[tuple[Unit | None, str, str]] = [(settings.resolve_unit(host), Role.HOST, host)] if host else []
-    found += [(settings.resolve_unit(u), Role.CO, u) for u in case[Col.CO_UNITS]]
+    found: list[tuple[Unit | None, str, str]] = [(resolve(host), Role.HOST, host)] if host else []
+    found += [(resolve(u), Role.CO, u) for u in case[Col.CO_UNITS]]
     return found
 
 
@@ -117,8 +121,9 @@ def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tupl
     by_unit: dict[str, list[tuple[Case, str]]] = {}
     skipped: list[str] = []
     taken: set[tuple[str, int]] = set()  # (unit, row): a unit named twice on a case gets it once
+    resolve = lru_cache(maxsize=None)(settings.resolve_unit)  # a few hundred spellings, folded once each
     for case in ledger.cases:
-        for unit, role, spelling in case_units(case, settings):
+        for unit, role, spelling in case_units(case, settings, resolve):
             where = f"第 {case.row} 行（{case[Col.NUMBER] or '无编号'}）"
             if unit is None:
                 skipped.append(f"{where}的{role}单位“{spelling}”不在单位名录中")
