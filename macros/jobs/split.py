@@ -253,9 +253,10 @@ def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, 
 def pending_units(record: DispatchRecord, settings: Settings,
                   units: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
     """For `split --send` without --all: the units to split (again), the ones whose current book
-    was sent already, and the ones keeping an unsent book for lack of an address. A unit is split again when it has no book yet, its sending failed, or it was
-    not sent and now has an address; a unit without an address keeps the book it has (handed over
-    by other means), so that book's return still counts."""
+    was sent already, and the ones keeping an unsent book for lack of an address. A unit is split
+    again when it has no book yet, its sending failed, or it was not sent and now has an address; a
+    unit without an address keeps the book it has (handed over by other means), so that book's
+    return still counts."""
     status: dict[str, str] = {}
     for row in record.log:  # the newest row of each unit's current book says how sending went
         unit, split_id = row[2], row[0]
