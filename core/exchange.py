@@ -14,14 +14,38 @@ Everything else (the case itself, 交办日期, 延期至 and 回头看日期, w
 Each row carries a fingerprint (sha256 of its locked fields' values as the reader understands
 them) and its fillable values at split time, so a merge tells edits of locked fields and stale
 copies apart from the unit's own changes.
+
+What the office sent is recorded in the master, not trusted from the returned file (issue 16):
+- Every split run has a 分发编号 (`new_split_id`), written in each unit book's 分发校验 sheet.
+- The master's visible 分发记录 sheet has one row per unit book sent out (SEND_LOG_HEADERS, header in
+  row SEND_LOG_HEADER_ROW): the 分发编号, the unit, its cases, the file, the address and how sending
+  went (UNSENT / SENT / SEND_FAILED, 说明 holding the server's reason).
+- The master's hidden 分发明细 sheet holds the ledger's MAC key (密钥, row 2: created once per ledger,
+  never written into a unit book) and, below DETAIL_HEADER_ROW, one row per unit's current book
+  (DETAIL_HEADERS): 分发编号, 单位, 件数, and each case's 编号 with the unit's role in it (主办 or
+  协办) as JSON, cut into cell-sized pieces. The role decides which columns the unit may fill for
+  that case (`fillable`, within the columns sent). A unit split again keeps only its newest book.
+- Each unit book carries, in its 分发校验 sheet, the columns sent, each case's fingerprint and the
+  fillable values sent (分发时值), and 校验码 = HMAC-SHA256(密钥, unit, 分发编号, the columns, each
+  case's 编号, role, fingerprint and values sent) (`seal`). So the per-case fingerprints and values
+  are kept where they travel, under the office's seal, and the master stays small (one row per book:
+  20,000 cases cost no 20,000-row sheet on every write).
+- A merge accepts a file only if the master knows its 分发编号 for that unit as the unit's newest
+  book, the cases and roles in the file's 分发校验 are exactly the master's, and its 校验码 is the
+  seal of them under the master's key; then it takes a cell only if the master's role for that case
+  lets the unit fill that column. A unit that rewrites its file (another unit's name or case, a
+  role, a recomputed fingerprint or value sent) cannot produce the seal without the key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from taizhang.core.columns import Col
@@ -37,8 +61,23 @@ CO_FIELDS: tuple[str, ...] = (Col.CO_OPINION_DATE,)
 FILLABLE: dict[str, tuple[str, ...]] = {Role.HOST: HOST_FIELDS, Role.CO: CO_FIELDS}
 
 # The hidden 分发校验 sheet: these facts of the split, then one record per case.
-META_KEYS = ("单位", Col.YEAR, "分发日期", "台账版本", "列")
+SPLIT_ID = "分发编号"
+MAC = "校验码"
+META_KEYS = ("单位", Col.YEAR, "分发日期", "台账版本", "列", SPLIT_ID, MAC)
 RECORD_HEADERS = (Col.NUMBER, "承办方式", "指纹", "分发时值")
+
+# The master's 分发记录 sheet (visible): one row per unit book sent out, header in row 3.
+SEND_LOG_HEADERS = (SPLIT_ID, "分发时间", "单位", "件数", Col.NUMBER, "文件名", "电子邮箱", "发送结果", "邮件标识",
+                    "发送时间", "说明")
+SEND_LOG_HEADER_ROW = 3
+UNSENT, SENT, SEND_FAILED = "未发送", "已发送", "发送失败"
+
+# The master's hidden 分发明细 sheet: the key in row 2, then one row per case of each current book.
+SECRET = "密钥"
+SECRET_ROW = 2
+DETAIL_HEADERS = (SPLIT_ID, "单位", "件数", "各件承办方式")
+DETAIL_HEADER_ROW = 4
+DETAIL_PIECE = 30_000  # characters of a cell (Excel holds 32,767)
 
 # The 变更记录 sheet: one row per value a merge took, below this header.
 CHANGE_HEADERS = ("时间", "文件", "单位", Col.NUMBER, "字段", "原值", "新值")
@@ -97,9 +136,10 @@ def verify_row(values: dict[str, Any], columns: list[str], record: RowRecord) ->
     return fingerprint(values, locked_columns(columns, record.role)) == record.fingerprint
 
 
-def master_version(ledger: Ledger) -> str:
-    """A short hash of every case's data: tells a copy split from an older master."""
-    shown = shown_values(ledger)
+def master_version(ledger: Ledger, shown: dict[int, dict[str, Any]] | None = None) -> str:
+    """A short hash of every case's data: tells a copy split from an older master. `shown`: the
+    ledger's `shown_values`, when the caller has them already."""
+    shown = shown if shown is not None else shown_values(ledger)
     rows = sorted(json.dumps(shown[c.row], ensure_ascii=False, sort_keys=True, default=str) for c in ledger.cases)
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
 
@@ -111,3 +151,89 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def new_split_id(year: int, now: datetime, token: str | None = None) -> str:
+    """A split run's identifier: {year}-{yyyymmddHHMMSS}-{6 hex}."""
+    return f"{year}-{now:%Y%m%d%H%M%S}-{token or secrets.token_hex(3)}"
+
+
+def new_secret() -> str:
+    """A ledger's MAC key: 32 random bytes, as hex."""
+    return secrets.token_hex(32)
+
+
+def _canonical(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date | datetime) else str(value)
+
+
+def seal(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord]) -> str:
+    """HMAC-SHA256 under the ledger's key of what the office sent one unit: who, which split, which
+    columns, and each case's 编号, role, fingerprint and values sent (dates as ISO text, so the
+    values as written into the book and as read back from it seal alike)."""
+    cases = sorted([number, r.role, r.fingerprint,
+                    json.dumps(r.split_values, ensure_ascii=False, sort_keys=True, default=_canonical)]
+                   for number, r in entries.items())
+    data = json.dumps([unit, split_id, list(columns), cases], ensure_ascii=False)
+    return hmac.new(secret.encode("ascii"), data.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def sealed(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord],
+           mac: str) -> bool:
+    """Whether `mac` is the seal of that record (compared in constant time)."""
+    return hmac.compare_digest(seal(secret, unit, split_id, columns, entries), mac.strip().lower())
+
+
+@dataclass
+class Dispatch:
+    """One unit's current book as the master's 分发明细 records it: each case's 编号 and the unit's
+    role in it, which decides the columns it may fill (`fillable`, within the columns sent)."""
+
+    split_id: str
+    unit: str
+    roles: dict[str, str] = field(default_factory=dict)  # 编号 -> 主办 / 协办
+
+
+@dataclass
+class DispatchRecord:
+    """The master's record of what it sent: the key, each unit's current book, and the 分发记录 rows
+    (as texts, SEND_LOG_HEADERS order)."""
+
+    secret: str | None = None
+    books: dict[tuple[str, str], Dispatch] = field(default_factory=dict)  # (分发编号, 单位) -> book
+    log: list[list[Any]] = field(default_factory=list)
+
+    def known(self, split_id: str) -> bool:
+        return any(row[0] == split_id for row in self.log) or any(k[0] == split_id for k in self.books)
+
+    def current_id(self, unit: str) -> str | None:
+        """The 分发编号 of the unit's newest book, if the master has one."""
+        ids = [sid for sid, u in self.books if u == unit]
+        return max(ids) if ids else None
+
+    def detail_rows(self) -> list[list[Any]]:
+        """The 分发明细 rows (DETAIL_HEADERS): one per book, its cases' [编号, role] pairs as JSON cut
+        into pieces that fit a cell, one piece a column from the fourth on."""
+        rows: list[list[Any]] = []
+        for d in self.books.values():
+            text = json.dumps(list(d.roles.items()), ensure_ascii=False)
+            pieces = [text[i:i + DETAIL_PIECE] for i in range(0, len(text), DETAIL_PIECE)]
+            rows.append([d.split_id, d.unit, len(d.roles), *pieces])
+        return rows
+
+
+def read_detail(rows: Iterable[list[Any]]) -> dict[tuple[str, str], Dispatch]:
+    """The books of the 分发明细 rows below its header (as read), keyed by (分发编号, 单位). A row
+    that cannot be read gives a book without cases: nothing of it is taken."""
+    books: dict[tuple[str, str], Dispatch] = {}
+    for row in rows:
+        cells = [cell_text(v) or "" for v in row]
+        if len(cells) < 3 or not (cells[0] and cells[1]):
+            continue
+        try:
+            pairs = json.loads("".join(cells[3:]) or "[]")
+            roles = {str(n): str(r) for n, r in pairs}
+        except (json.JSONDecodeError, TypeError, ValueError):
+            roles = {}
+        books[(cells[0], cells[1])] = Dispatch(cells[0], cells[1], roles)
+    return books

@@ -220,8 +220,9 @@ def test_every_button_stays_in_budget_with_settings_sheets(tag: str, rows: int, 
     if tag == "split" and rows > SAMPLE_ROWS:  # 80 s of writing unit workbooks, none of it calls Excel
         from taizhang.macros.jobs import split as split_job
 
-        real = split_job.split
-        monkeypatch.setattr(split_job, "split", lambda path, out, today: real(path, out, today, units=["县财政局"]))
+        real = split_job.split_saved
+        monkeypatch.setattr(split_job, "split_saved",
+                            lambda path, out, today, **kw: real(path, out, today, units=["县财政局"], **kw))
     if tag == "merge":
         _returned(master, tmp_path)
     book = FakeBook.from_file(master, saved=True)
@@ -338,6 +339,73 @@ def test_split_writes_the_same_files_as_the_command_line(with_settings: dict[int
         assert (folder / f.note.name).read_text(encoding="utf-8") == f.note.read_text(encoding="utf-8")
         for name in ("台账", "填报说明"):
             assert _file_sheet(folder / f.path.name, name) == _file_sheet(f.path, name)
+
+
+def test_split_writes_the_record_into_the_open_workbook(with_settings: dict[int, Path], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from taizhang.macros.excel.split_merge import split_folder
+
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "user"))  # no office mail settings: nothing asked
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], tmp_path / "台账.xlsx")
+    before = master.read_bytes()
+    book = FakeBook.from_file(master, saved=True)
+    message = ribbon.run("split", book, TODAY)
+    assert "请保存台账" in message and master.read_bytes() == before  # Excel holds the file: written live
+    assert not any("邮件" in a[0] for a in book.app.alerts[:-1])
+    log = book.sheet("分发记录")
+    header = [log.cell(3, c) for c in range(1, 12)]
+    assert header[:3] == ["分发编号", "分发时间", "单位"]
+    units = {log.cell(r, 3) for r in range(4, 4 + 40) if log.cell(r, 3)}
+    assert units == {p.name.split("_")[0] for p in split_folder(master, TODAY).glob("*.xlsx")}
+    assert getattr(book.sheet("分发明细"), "visible", True) is False
+    assert book.sheet("分发明细").cell(2, 1) == "密钥"
+
+
+def test_split_asks_and_mails_with_the_office_settings(with_settings: dict[int, Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from aiosmtpd.controller import Controller
+
+    from taizhang.macros.jobs import split as split_job
+    from taizhang.workbook.addin.config import office_config_path
+    from tests.test_weekly_mail import Inbox
+    from tests.weekly_helpers import free_port
+
+    real = split_job.split_saved
+    monkeypatch.setattr(split_job, "split_saved",
+                        lambda path, out, today, **kw: real(path, out, today, units=["县财政局", "县水利局"], **kw))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "user"))
+    inbox, port = Inbox(), free_port()
+    config = office_config_path()
+    config.parent.mkdir(parents=True)
+    config.write_text(f'[run]\nledgers = ["x.xlsx"]\n[email]\nhost = "127.0.0.1"\nport = {port}\n'
+                      'sender = "duban@example.gov.cn"\n', encoding="utf-8")
+    ledger_folder = tmp_path / "台账"
+    ledger_folder.mkdir()
+    (ledger_folder / "周检.toml").write_text('[run]\nledgers = ["x.xlsx"]\n[email]\nhost = "10.255.255.1"\n'
+                                            'sender = "evil@example.com"\n', encoding="utf-8")  # never read
+    master = shutil.copyfile(with_settings[SAMPLE_ROWS], ledger_folder / "台账.xlsx")
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        for answer, mailed in (("no", 0), ("yes", 2)):
+            book = FakeBook.from_file(master, saved=True)
+            asked: list[tuple[str, str]] = []
+
+            def alert(prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
+                      _asked: list[tuple[str, str]] = asked, _answer: str = answer) -> str:
+                _asked.append((prompt, buttons))
+                return _answer if buttons == "yes_no" else "ok"
+
+            book.app.alert = alert  # type: ignore[method-assign]
+            message = ribbon.run("split", book, TODAY)
+            assert asked[0][1] == "yes_no" and str(config) in asked[0][0]
+            assert len(inbox.messages) == mailed, message
+    finally:
+        controller.stop()
+    assert sorted(r for rcpts, _ in inbox.messages for r in rcpts) == ["czj@example.gov.cn", "slj@example.gov.cn"]
+    assert "已发送" in message
+    log = book.sheet("分发记录")
+    assert {log.cell(r, 8) for r in range(4, 6)} == {"已发送"}
 
 
 def test_split_and_merge_ask_to_save_first(with_settings: dict[int, Path]) -> None:

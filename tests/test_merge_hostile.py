@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 import python_calamine as pc
 from click.testing import CliRunner
 
@@ -105,6 +106,31 @@ def test_xml_entity_attack_is_refused(env: Env, tmp_path: Path) -> None:
     rejected_untouched(master, [file], "实体声明")
 
 
+@pytest.mark.parametrize(("part", "prolog"), [
+    ("docProps/app.xml", '<!DOCTYPE Properties SYSTEM "file:///etc/passwd">'),  # a part calamine never reads
+    ("xl/styles.xml", '<!-- a comment first --><?pi x?><!DOCTYPE s [<!ENTITY x "y">]>'),
+    ("xl/workbook.xml", '<!ENTITY x "y">'),
+])
+def test_a_declaration_in_any_parts_prolog_is_refused(env: Env, tmp_path: Path, part: str, prolog: str) -> None:
+    """The prolog scan that replaced parsing every part keeps the guarantee: a DTD or an entity
+    declaration, which XML allows only before the root element, is refused in every part."""
+    master, units = env
+    with zipfile.ZipFile(units[HOST]) as z:
+        xml = z.read(part).decode()
+    root = xml.index("<", xml.index("?>") + 2) if xml.startswith("<?xml") else 0
+    file = rezip(units[HOST], tmp_path / "dtd.xlsx", {part: (xml[:root] + prolog + xml[root:]).encode()})
+    rejected_untouched(master, [file], "实体声明")
+
+
+def test_declaration_like_text_inside_a_cell_is_only_text(env: Env, tmp_path: Path) -> None:
+    master, units = env
+    number = first_host_case(units[HOST])
+    text = '<!DOCTYPE x [<!ENTITY a "b">]>'
+    returned = edit(units[HOST], {number: {**REPLY, "落实进展": text}}, tmp_path / "文字.xlsx")
+    assert merge(master, [returned], TODAY, now=WHEN).files[0].status == "merged"
+    assert master_values(master, number)["落实进展"] == text
+
+
 def test_not_a_workbook(env: Env, tmp_path: Path) -> None:
     master, _ = env
     text = tmp_path / "回传.xlsx"
@@ -128,14 +154,14 @@ def test_file_not_split_by_the_tool(env: Env, tmp_path: Path) -> None:
 
 def test_another_units_cases_are_refused(env: Env, tmp_path: Path) -> None:
     master, units = env
-    # 县民政局's file with its unit forged as 县财政局: the cases are not 县财政局's
+    # 县民政局's file with its unit forged as 县财政局: not the book the master sent 县财政局 (its seal differs)
     wb = openpyxl.load_workbook(units["县民政局"])
     wb["分发校验"]["B2"] = HOST
     ws = wb["台账"]
     cols = header(ws)
     ws.cell(3, cols["落实进展"]).value = "已办"
     wb.save(tmp_path / "冒名.xlsx")
-    rejected_untouched(master, [tmp_path / "冒名.xlsx"], f"单位已不是“{HOST}”")
+    rejected_untouched(master, [tmp_path / "冒名.xlsx"], "校验码与台账的分发记录不符")
 
 
 def test_rows_copied_from_another_units_file_are_refused(env: Env, tmp_path: Path) -> None:

@@ -1,13 +1,15 @@
-"""What `collect` reads of workbooks: who a returned file comes from, and what the master's
-分发记录 says was sent to whom.
+"""The master's record of what it sent the units, and what a returned book says of itself.
 
-A returned file is untrusted: `read_return_meta` checks it with the returned-file guard (size,
-zip bomb, entities) and then reads only its hidden 分发校验 sheet (found by name, else among the
-hidden sheets by the marker in A1) for the unit, the split date and, when the split wrote one, the
-分发编号. The ledger sheet of the return is not read here; `merge` reads it later.
-
-The 分发记录 tool sheet is written by `split --send` into the master (header on row 3; one row per
-unit and split run). A master split before that has none: `read_dispatch_log` says so with None."""
+- `read_dispatch` / `read_send_log`: the 分发记录 and the hidden 分发明细 (laid out in
+  taizhang.core.exchange) from any grid source: the saved file or the workbook open in Excel; split
+  and merge use them.
+- `read_dispatch_log`: the 分发记录 rows by their header names, for `collect`'s 回收情况 (tolerant of a
+  sheet a clerk has edited: the header is looked for in the first rows).
+- `read_return_meta`: a returned file is untrusted: it is checked with the returned-file guard (size,
+  zip bomb, entities) and then only its hidden 分发校验 sheet is read (found by name, else among the
+  hidden sheets by the marker in A1) for the unit, the split date and the 分发编号. Its ledger sheet
+  is not read here; `merge` reads it later and verifies the 校验码.
+"""
 
 from __future__ import annotations
 
@@ -19,19 +21,54 @@ from typing import Any
 import python_calamine as pc
 
 from taizhang.core.errors import BadInput
+from taizhang.core.exchange import (
+    DETAIL_HEADER_ROW,
+    SECRET,
+    SECRET_ROW,
+    SEND_LOG_HEADER_ROW,
+    SEND_LOG_HEADERS,
+    SENT,
+    SPLIT_ID,
+    DispatchRecord,
+    cell_text,
+    read_detail,
+)
+from taizhang.core.names import SEND_DETAIL_SHEET, SEND_LOG_SHEET
 from taizhang.workbook.bounded import BoundedBook, open_book
 from taizhang.workbook.reader import open_workbook
 from taizhang.workbook.returned import guard
+from taizhang.workbook.source import GridSource
 from taizhang.workbook.unit_book import MARKER, META_SHEET, META_TABLE_ROW
 
-DISPATCH_SHEET = "分发记录"
-SPLIT_ID = "分发编号"
+DISPATCH_SHEET = SEND_LOG_SHEET
 UNIT_KEY = "单位"
 SPLIT_DATE_KEY = "分发日期"
-# The 分发记录 columns collect uses (others, such as 件数 and 说明, are the split's own).
+# The 分发记录 columns collect uses (SEND_LOG_HEADERS; the others are the split's own).
 SENT_AT, SENT_RESULT, SEND_TIME, FILE_NAME, ADDRESS = "分发时间", "发送结果", "发送时间", "文件名", "电子邮箱"
-SENT = "已发送"
 HEADER_SEARCH = 10  # the header is on row 3; look a little further for a sheet someone edited
+
+
+def read_send_log(source: GridSource) -> list[list[Any]]:
+    """The 分发记录 rows below its header, as texts; [] when the workbook has none."""
+    if SEND_LOG_SHEET not in source.worksheet_names():
+        return []
+    width = len(SEND_LOG_HEADERS)
+    rows = [[cell_text(v) for v in (list(r) + [None] * width)[:width]]
+            for r in source.grid(SEND_LOG_SHEET)[SEND_LOG_HEADER_ROW:]]
+    return [r for r in rows if any(r)]
+
+
+def read_dispatch(source: GridSource) -> DispatchRecord:
+    """The key, the current books and the 分发记录 of a master (empty when it never split)."""
+    record = DispatchRecord(log=read_send_log(source))
+    if SEND_DETAIL_SHEET not in source.worksheet_names():
+        return record
+    grid = source.grid(SEND_DETAIL_SHEET)
+    key_row = grid[SECRET_ROW - 1] if len(grid) >= SECRET_ROW else []
+    if len(key_row) > 1 and cell_text(key_row[0]) == SECRET:
+        record.secret = cell_text(key_row[1])
+    record.books = read_detail(grid[DETAIL_HEADER_ROW:])
+    return record
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,18 @@
 """Reading a workbook a unit sent back: untrusted input.
 
-Before calamine touches the file: a size limit, a zip-bomb guard (every XML part is decompressed
-here through a bounded reader, so a lying size header cannot get past the total and ratio limits),
-and a defusedxml parse of every XML part that refuses DTDs and entity declarations. Only values are
-read; a macro (.xlsm) is never run nor carried anywhere."""
+The file is read from disk once. Before calamine touches it: a size limit, a zip-bomb guard
+(every XML part is decompressed here through a bounded reader, so a lying size header cannot get
+past the total and ratio limits), and a scan of every XML part's prolog that refuses DTDs and
+entity declarations: XML allows a DOCTYPE (which alone can declare entities) only before the root
+element, so nothing after the prolog can declare one. Only values are read; a macro (.xlsm) is
+never run nor carried anywhere.
+
+The 分发校验 sheet says which unit and which split (分发编号) the file claims to be, and its 校验码;
+what the unit may fill is taken from the master's record by the merge, not from here."""
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -14,15 +20,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from taizhang.core.errors import BadInput
-from taizhang.core.exchange import META_KEYS, RowRecord
+from taizhang.core.exchange import MAC, META_KEYS, SPLIT_ID, RowRecord
 from taizhang.core.model import Ledger, column_index, column_letter
 from taizhang.core.names import INSTRUCTIONS_SHEET
-from taizhang.workbook.bounded import open_book
-from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_workbook
+from taizhang.workbook.bounded import BoundedBook, check_prolog, open_book
+from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_source
 from taizhang.workbook.sheet_parts import MAIN, sheet_part
 from taizhang.workbook.unit_book import INFO_HEADERS, MARKER, META_TABLE_ROW
 
@@ -75,6 +80,8 @@ class ReturnedBook:
     split_date: date | None
     version: str
     columns: list[str]
+    split_id: str = ""
+    mac: str = ""
     entries: dict[str, RowRecord] = field(default_factory=dict)  # 编号 -> what the split recorded
     errors: dict[str, CellError] = field(default_factory=dict)  # A1 cell -> its error, ledger sheet only
     stray: list[StrayValue] = field(default_factory=list)  # values outside the ledger's columns
@@ -85,8 +92,9 @@ class ReturnedBook:
         return self.errors.get(f"{letter}{row}") if letter else None
 
 
-def guard(path: Path) -> None:
-    """Refuse, with a Chinese message naming the file, anything unsafe or not a workbook."""
+def guard(path: Path) -> bytes:
+    """Refuse, with a Chinese message naming the file, anything unsafe or not a workbook; return
+    the file's bytes (read once)."""
     name = path.name
     if not path.is_file():
         raise BadInput(f"找不到文件“{path}”")
@@ -95,17 +103,17 @@ def guard(path: Path) -> None:
         raise BadInput(f"文件“{name}”是空文件，{FORMATS}")
     if size > MAX_FILE:
         raise BadInput(f"文件“{name}”有 {size / 1048576:.0f} MB，超过回传文件上限 {MAX_FILE // 1048576} MB，未处理")
-    with path.open("rb") as f:
-        head = f.read(8)
-    if head.startswith(OLE_MAGIC):
-        return  # legacy .xls: no XML inside; calamine reads it within the size limit
-    if not head.startswith(ZIP_MAGIC):
+    data = path.read_bytes()
+    if data.startswith(OLE_MAGIC):
+        return data  # legacy .xls: no XML inside; calamine reads it within the size limit
+    if not data.startswith(ZIP_MAGIC):
         raise BadInput(f"文件“{name}”不是 Excel 工作簿，{FORMATS}")
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             _check_zip(z, name)
     except zipfile.BadZipFile:
         raise BadInput(f"文件“{name}”已损坏或不是 Excel 工作簿，{FORMATS}") from None
+    return data
 
 
 def _check_zip(z: zipfile.ZipFile, name: str) -> None:
@@ -149,22 +157,21 @@ def _bounded_read(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: 
 
 
 def _check_xml(data: bytes, name: str, part: str) -> None:
+    """A DTD or entity declaration can only stand in the prolog: scan it (check_prolog), and say
+    that the file was left alone. A part malformed further on is refused by calamine if it reads it."""
     try:
-        fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
+        check_prolog(data, name, part)
+    except BadInput:
         raise BadInput(f"文件“{name}”的部件 {part} 含有文档类型或实体声明（XML 实体攻击的常见手法），"
                        "正常的 Excel 工作簿不会有，未处理，台账未改动") from None
-    except Exception:  # malformed XML: calamine would fail on it later with a worse message
-        raise BadInput(f"文件“{name}”的部件 {part} 已损坏（不是合法的 XML），{FORMATS}") from None
 
 
-def _meta_grid(path: Path) -> list[list[Any]] | None:
+def _meta_grid(book: BoundedBook) -> list[list[Any]] | None:
     """The hidden 分发校验 sheet, found by its marker in A1 whatever it is named."""
-    with open_book(path) as book:
-        for name in book.worksheet_names():
-            rows = book.grid(name)
-            if rows and rows[0] and rows[0][0] == MARKER:
-                return [list(r) for r in rows]
+    for name in book.worksheet_names():
+        rows = book.grid(name, 1)
+        if rows and rows[0] and rows[0][0] == MARKER:
+            return [list(r) for r in book.grid(name)]
     return None
 
 
@@ -176,6 +183,9 @@ def _text(value: Any) -> str:
 
 def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[str, RowRecord]]:
     info = {_text(r[0]): _text(r[1]) for r in grid[1:META_TABLE_ROW - 1] if len(r) > 1}
+    if not info.get(SPLIT_ID) or not info.get(MAC):
+        raise BadInput(f"文件“{name}”是旧版本分发的工作簿（没有{SPLIT_ID}和{MAC}），台账中没有它的分发记录，无法核对来源，"
+                       "未合并。请重新分发（taizhang split 或“分发各单位”按钮），让单位在新的工作簿中填写后回传")
     missing = [k for k in META_KEYS if not info.get(k)]
     if missing:
         raise BadInput(f"文件“{name}”的分发校验数据不完整（缺少{'、'.join(missing)}），无法确认来源，未合并")
@@ -192,17 +202,19 @@ def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[
     return info, entries
 
 
-def cell_errors(path: Path, sheet: str) -> dict[str, CellError]:
-    """Every error cell of one worksheet of an .xlsx/.xlsm (already guarded): calamine shows them
-    as empty. A legacy .xls is not scanned (its error cells read as empty)."""
-    with path.open("rb") as f:
-        if not f.read(8).startswith(ZIP_MAGIC):
-            return {}
-    with zipfile.ZipFile(path) as z:
+def cell_errors(data: bytes, sheet: str) -> dict[str, CellError]:
+    """Every error cell of one worksheet of an .xlsx/.xlsm (`data`, already guarded): calamine
+    shows them as empty. A legacy .xls is not scanned (its error cells read as empty)."""
+    if not data.startswith(ZIP_MAGIC):
+        return {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         part = sheet_part(z, sheet)
         if part is None or part not in z.namelist():
             return {}
-        root = fromstring(z.read(part))
+        xml = z.read(part)
+    if b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
+        return {}  # no error cell and no formula: nothing calamine could show as empty
+    root = fromstring(xml)
     found: dict[str, CellError] = {}
     for c in root.iter(f"{{{MAIN}}}c"):
         ref = c.get("r")
@@ -233,44 +245,40 @@ def _stray(grid: list[list[Any]], ledger: Ledger) -> list[StrayValue]:
     return found
 
 
-def _other_sheets(path: Path, ledger_sheet: str) -> list[str]:
+def _other_sheets(book: BoundedBook, ledger_sheet: str) -> list[str]:
     """Sheets besides the ledger, the 填报说明 and the hidden 分发校验 that hold anything."""
     names: list[str] = []
-    with open_book(path) as book:
-        for name in book.worksheet_names():
-            if name in (ledger_sheet, INSTRUCTIONS_SHEET):
-                continue
-            rows = book.grid(name)
-            first = rows[0][0] if rows and rows[0] else None
-            if first in (MARKER, INSTRUCTIONS_SHEET):
-                continue
-            if any(v not in (None, "") for row in rows for v in row):
-                names.append(name)
+    for name in book.worksheet_names():
+        if name in (ledger_sheet, INSTRUCTIONS_SHEET):
+            continue
+        rows = book.grid(name)
+        first = rows[0][0] if rows and rows[0] else None
+        if first in (MARKER, INSTRUCTIONS_SHEET):
+            continue
+        if any(v not in (None, "") for row in rows for v in row):
+            names.append(name)
     return names
 
 
-def _ledger_grid(path: Path, sheet: str) -> list[list[Any]]:
-    with open_book(path) as book:
-        return [list(r) for r in book.grid(sheet)]
-
-
 def read_returned(path: str | Path) -> ReturnedBook:
-    """A returned unit workbook, checked and read; raises BadInput naming the file."""
+    """A returned unit workbook, checked and read (the file once); raises BadInput naming the file."""
     path = Path(path)
-    guard(path)
-    loaded = read_workbook(path)
-    grid = _meta_grid(path)
-    if grid is None:
-        raise BadInput(f"文件“{path.name}”中找不到分发校验数据，不是台账助手分发给单位的工作簿"
-                       "（或隐藏的“分发校验”工作表被删除），无法确认单位和版本，未合并")
-    info, entries = _parse_meta(grid, path.name)
-    try:
-        columns = json.loads(info["列"])
-        split_date = date.fromisoformat(info["分发日期"][:10])
-    except (json.JSONDecodeError, ValueError):
-        raise BadInput(f"文件“{path.name}”的分发校验数据已被改动，无法识别，未合并") from None
-    ledger = loaded.ledger
+    data = guard(path)
+    with open_book(path, data) as book:
+        grid = _meta_grid(book)
+        if grid is None:
+            raise BadInput(f"文件“{path.name}”中找不到分发校验数据，不是台账助手分发给单位的工作簿"
+                           "（或隐藏的“分发校验”工作表被删除），无法确认单位和版本，未合并")
+        info, entries = _parse_meta(grid, path.name)
+        try:
+            columns = json.loads(info["列"])
+            split_date = date.fromisoformat(info["分发日期"][:10])
+        except (json.JSONDecodeError, ValueError):
+            raise BadInput(f"文件“{path.name}”的分发校验数据已被改动，无法识别，未合并") from None
+        ledger = read_source(book, path).ledger
+        stray = _stray(book.grid(ledger.sheet), ledger)
+        others = _other_sheets(book, ledger.sheet)
     return ReturnedBook(path=path, ledger=ledger, unit=info["单位"], split_date=split_date,
-                        version=info["台账版本"], columns=[str(c) for c in columns], entries=entries,
-                        errors=cell_errors(path, ledger.sheet), stray=_stray(_ledger_grid(path, ledger.sheet), ledger),
-                        other_sheets=_other_sheets(path, ledger.sheet))
+                        version=info["台账版本"], columns=[str(c) for c in columns if isinstance(c, str)],
+                        split_id=info[SPLIT_ID], mac=info[MAC], entries=entries,
+                        errors=cell_errors(data, ledger.sheet), stray=stray, other_sheets=others)

@@ -11,8 +11,9 @@ repeated on every page, the sheet's name and 第 &P 页 共 &N 页 in the footer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -59,22 +60,27 @@ def _cells(ws: Worksheet, header_rows: range) -> dict[tuple[int, int], CellText]
 
 
 def fit_worksheet(ws: Worksheet, *, widths: Mapping[int, float] | None = None, header_rows: range = range(0),
-                  title_rows: str | None = None, wrap_width: float = WRAP_WIDTH) -> SheetLayout:
-    """Give `ws` widths, heights and a print setup it prints cleanly with (see module docs)."""
+                  title_rows: str | None = None, wrap_width: float = WRAP_WIDTH,
+                  cells: Mapping[tuple[int, int], CellText] | None = None) -> SheetLayout:
+    """Give `ws` widths, heights and a print setup it prints cleanly with (see module docs).
+    `cells`: the sheet's texts as its builder knows them, every cell already given a vertical
+    alignment; this spares reading every cell's value and style back (a unit workbook's many rows)."""
     merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     heights = {r: float(d.height) for r, d in ws.row_dimensions.items() if d.height}  # kept as minimums
-    layout = fit(_cells(ws, header_rows), merges, widths, heights, wrap_width)
+    layout = fit(cells if cells is not None else _cells(ws, header_rows), merges, widths, heights, wrap_width)
     for col, width in layout.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     for row, height in layout.heights.items():
         ws.row_dimensions[row].height = height
-    for row in ws.iter_rows():  # text centred in rows made tall for a neighbour's wrapped lines
-        for cell in row:
-            wrap = (cell.row, cell.column) in layout.wrapped or bool(cell.alignment.wrap_text)
-            if cell.value is not None and (wrap != bool(cell.alignment.wrap_text) or not cell.alignment.vertical):
-                align = cell.alignment
-                cell.alignment = Alignment(horizontal=align.horizontal, vertical=align.vertical or "center",
-                                           wrap_text=wrap)
+    # Only a cell that has to wrap can change when every cell has its vertical alignment already.
+    targets: Iterable[Any] = ([ws.cell(r, c) for r, c in sorted(layout.wrapped)] if cells is not None
+                              else (cell for row in ws.iter_rows() for cell in row))
+    for cell in targets:  # text centred in rows made tall for a neighbour's wrapped lines
+        wrap = (cell.row, cell.column) in layout.wrapped or bool(cell.alignment.wrap_text)
+        if cell.value is not None and (wrap != bool(cell.alignment.wrap_text) or not cell.alignment.vertical):
+            align = cell.alignment
+            cell.alignment = Alignment(horizontal=align.horizontal, vertical=align.vertical or "center",
+                                       wrap_text=wrap)
     paper, landscape = paper_for(sum(layout.widths.values()))
     ws.page_setup.paperSize = paper
     ws.page_setup.orientation = "landscape" if landscape else "portrait"

@@ -3,12 +3,16 @@ rows only, so nothing of the master (other units' rows, names, styles, caches) c
 
 Sheets: 台账 (the unit's cases, fillable cells unlocked and tinted, the rest protected),
 填报说明, and a hidden 分发校验 sheet: A1 holds MARKER (found by content, so a renamed sheet still
-works), rows 2–6 the metadata (META_KEYS), then one record per case (RECORD_HEADERS: 编号, 承办方式,
-指纹, 分发时值 as JSON). What is fillable and what a record holds is taizhang.core.exchange's."""
+works), rows 2–8 the metadata (META_KEYS: 单位, 年度, 分发日期, 台账版本, 列, 分发编号, 校验码), then
+below row META_TABLE_ROW one record per case (RECORD_HEADERS: 编号, 承办方式, 指纹, 分发时值 as JSON).
+The records are for the unit's reference only: a merge trusts the master's 分发明细, and the 校验码
+(a keyed MAC whose key stays in the master) ties the file to it. What is fillable and what a record holds is taizhang.core.exchange's."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -25,15 +30,15 @@ from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import Role, allowed_values
 from taizhang.core.exchange import META_KEYS, RECORD_HEADERS, RowRecord, fillable
 from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
-from taizhang.workbook.sheet_print import fit_worksheet
+from taizhang.workbook.sheet_print import HEADER_LINES, fit_worksheet
 from taizhang.workbook.template import BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, TITLE_FONT
-from taizhang.workbook.writer.measure import CELL_PADDING, text_units
+from taizhang.workbook.writer.measure import CELL_PADDING, CellText, shown, text_units
 from taizhang.workbook.writer.safety import complete
 
 META_SHEET = "分发校验"
 INSTRUCTIONS_WIDTH = 72  # one column of wrapped lines inside portrait A4: LibreOffice never shrinks a lone column to fit
 MARKER = "台账助手分发校验数据（请勿修改）"
-META_TABLE_ROW = 8  # header of the per-case table; cases below it
+META_TABLE_ROW = 10  # header of the per-case table; cases below it
 INFO_HEADERS = ("本单位承办方式", "当前环节", "截止日期", "办理状态")
 WRAPPED = (Col.TITLE, Col.PROGRESS, Col.CO_UNITS, Col.EXTENSION_REASON, Col.RETURN_REASON)
 WRAPPED_WIDTH = 28
@@ -76,6 +81,8 @@ class UnitBook:
     class_scheme: str = "A/B/C"
     password: str | None = None
     office: str | None = None
+    split_id: str = ""
+    mac: str = ""
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
@@ -91,33 +98,34 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
     last = get_column_letter(len(headers))
     ws.title = LEDGER_SHEET
     ws.merge_cells(f"A1:{last}1")
-    _put(ws, 1, 1, f"{book.unit}{book.year}年建议提案办理情况（{book.split_date:%Y年%m月%d日}分发）")
+    title = f"{book.unit}{book.year}年建议提案办理情况（{book.split_date:%Y年%m月%d日}分发）"
+    _put(ws, 1, 1, title)
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 36
+    texts = {(1, 1): CellText(title, float(TITLE_FONT.sz), bool(TITLE_FONT.b), False, False)}
     for col, text in enumerate(headers, start=1):
         cell = _put(ws, 2, col, text)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        texts[(2, col)] = CellText(text, float(HEADER_FONT.sz), bool(HEADER_FONT.b), True, False, HEADER_LINES)
+    styles = _StyleCache()
+    kinds = {name: BY_NAME[name].kind for name in book.columns}
     for r, unit_row in enumerate(book.rows, start=3):
         info = [unit_row.role, unit_row.stage, unit_row.due, unit_row.status]
         for col, value in enumerate(info, start=1):
             cell = _put(ws, r, col, value)
-            cell.font, cell.border, cell.fill = BODY_FONT, BORDER, INFO_FILL
-            cell.alignment = Alignment(vertical="center", wrap_text=not isinstance(value, date))
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
+            is_date = isinstance(value, date)
+            styles.apply(cell, ("info", is_date), _info_style)
+            if value is not None:
+                texts[(r, col)] = _text(value, not is_date)
+        fillable_here = unit_row.fillable
         for col, name in enumerate(book.columns, start=len(INFO_HEADERS) + 1):
             value = unit_row.values.get(name)
             cell = _put(ws, r, col, value)
-            cell.font, cell.border = BODY_FONT, BORDER
-            if BY_NAME[name].kind is Kind.DATE:
-                cell.number_format = "yyyy-mm-dd"
-            if name in unit_row.fillable:
-                cell.protection = Protection(locked=False)
-                cell.fill = FILL_TINT
-            wraps = BY_NAME[name].kind not in (Kind.DATE, Kind.INT, Kind.YEAR)
-            cell.alignment = Alignment(wrap_text=wraps, vertical="center")
+            styles.apply(cell, (kinds[name], name in fillable_here), _data_style)
+            if value is not None:
+                texts[(r, col)] = _text(value, kinds[name] not in (Kind.DATE, Kind.INT, Kind.YEAR))
     _validations(ws, book, 3, 2 + len(book.rows))
     ws.freeze_panes = ws.cell(row=3, column=len(INFO_HEADERS) + 3)
     ws.auto_filter.ref = f"A2:{last}{max(2 + len(book.rows), 2)}"
@@ -126,7 +134,7 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
     widths = {i: min(BY_NAME[name].width, WRAPPED_WIDTH) for i, name in enumerate(headers, start=1) if name in WRAPPED}
     widths |= {i: DATE_WIDTH for i, name in enumerate(headers, start=1)
                if name in BY_NAME and BY_NAME[name].kind is Kind.DATE}
-    fit_worksheet(ws, widths=widths, header_rows=range(2, 3), title_rows="1:2", wrap_width=TEXT_WIDTH)
+    fit_worksheet(ws, widths=widths, header_rows=range(2, 3), title_rows="1:2", wrap_width=TEXT_WIDTH, cells=texts)
     # Protected: only the tinted cells take input; filters, widths and heights still work.
     ws.protection.sheet = True
     ws.protection.autoFilter = False
@@ -135,6 +143,49 @@ def _ledger_sheet(ws: Worksheet, book: UnitBook) -> None:
     ws.protection.formatRows = False
     if book.password:
         ws.protection.password = book.password
+
+
+def _text(value: Any, wrap: bool) -> CellText:
+    """A body cell's text as fit_worksheet measures it (what Excel shows, in the body font)."""
+    fixed = isinstance(value, int | float | date) and not isinstance(value, bool)
+    shown_as = shown(value, "yyyy-mm-dd" if isinstance(value, date) else "General")
+    return CellText(shown_as, float(BODY_FONT.sz), bool(BODY_FONT.b), wrap, fixed)
+
+
+class _StyleCache:
+    """Each distinct look is built once through openpyxl's style API; every other cell of that look
+    gets a copy of the first one's style indexes (openpyxl hashes every style object on each
+    assignment otherwise: most of a unit book's build time)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[Any, ...], StyleArray] = {}
+
+    def apply(self, cell: Cell, key: tuple[Any, ...], setup: Callable[[Cell, tuple[Any, ...]], None]) -> None:
+        found = self.cache.get(key)
+        if found is None:
+            setup(cell, key)
+            self.cache[key] = copy(cell._style)
+        else:
+            cell._style = copy(found)
+
+
+def _info_style(cell: Cell, key: tuple[Any, ...]) -> None:
+    is_date = key[1]
+    cell.font, cell.border, cell.fill = BODY_FONT, BORDER, INFO_FILL
+    cell.alignment = Alignment(vertical="center", wrap_text=not is_date)
+    if is_date:
+        cell.number_format = "yyyy-mm-dd"
+
+
+def _data_style(cell: Cell, key: tuple[Any, ...]) -> None:
+    kind, fill = key
+    cell.font, cell.border = BODY_FONT, BORDER
+    if kind is Kind.DATE:
+        cell.number_format = "yyyy-mm-dd"
+    if fill:
+        cell.protection = Protection(locked=False)
+        cell.fill = FILL_TINT
+    cell.alignment = Alignment(wrap_text=kind not in (Kind.DATE, Kind.INT, Kind.YEAR), vertical="center")
 
 
 def _validations(ws: Worksheet, book: UnitBook, first: int, last: int) -> None:
@@ -198,7 +249,7 @@ def _meta_sheet(ws: Worksheet, book: UnitBook) -> None:
     ws.sheet_state = "hidden"
     _put(ws, 1, 1, MARKER)
     meta = [book.unit, book.year, book.split_date.isoformat(), book.version,
-            json.dumps(book.columns, ensure_ascii=False)]
+            json.dumps(book.columns, ensure_ascii=False), book.split_id, book.mac]
     for r, (key, value) in enumerate(zip(META_KEYS, meta, strict=True), start=2):
         _put(ws, r, 1, key)
         _put(ws, r, 2, value)

@@ -2,7 +2,12 @@
 
 Both read other workbooks and the ledger's file, so both need the ledger saved: with unsaved
 changes the file is not what the user sees, and a message box asks to save first.
-- 分发各单位 runs split() on the saved file into 分发各单位_YYYYMMDD beside the workbook.
+- 分发各单位 runs split on the saved file into 分发各单位_YYYYMMDD beside the workbook, and writes
+  the 分发记录 and the hidden 分发明细 into the open workbook (Excel holds the file, so the file
+  writer must not write it; the user saves). When the office's mail settings exist (only
+  `office_config_path()`, in the user's own folder: a ledger from outside cannot point the add-in at
+  another mail server) and have [email], a message box asks whether to mail the books too; then
+  each unit's outcome is shown and recorded, as `taizhang split --send` does.
 - 回收合并 first collects the returns from the office mailbox when the office's config exists
   (`office_config_path()`, in the user's own folder: never a path from the workbook or beside it)
   with an [imap] part and names this workbook as its ledger; then it merges what arrived together
@@ -27,7 +32,7 @@ from taizhang.core.columns import Col
 from taizhang.core.errors import BadInput, TaizhangError
 from taizhang.core.exchange import CHANGE_HEADERS
 from taizhang.core.model import column_index
-from taizhang.core.names import CHANGES_SHEET
+from taizhang.core.names import CHANGES_SHEET, SEND_DETAIL_SHEET, SEND_LOG_SHEET
 from taizhang.macros.excel import live, sheets
 from taizhang.macros.excel.live import BookLike, Budget, LiveRead
 from taizhang.workbook.reader import change_records_end, open_workbook
@@ -68,23 +73,78 @@ def split_folder(path: Path, today: date) -> Path:
     return path.parent / f"分发各单位_{today:%Y%m%d}"
 
 
-def split_button(book: BookLike, today: date) -> str:
-    """The 分发各单位 button: `split` on the saved ledger. BadInput when it has unsaved changes or no
-    unit to send to."""
-    from taizhang.macros.jobs.split import split
+SEND_QUESTION = ("已找到发信设置（{config}）。\n是否在生成工作簿后，把各单位的工作簿作为邮件附件"
+                 "发到“单位名录”中的电子邮箱？\n（选“否”只生成文件，不发邮件）")
 
-    _, path = _saved(book, "分发各单位", Budget())
+
+def office_mail() -> tuple[Any, str]:
+    """The office's [email] settings from `office_config_path()` (None when there are none), and a
+    note when that file exists but cannot be used."""
+    from taizhang.macros.jobs.send import mail_settings
+    from taizhang.workbook.addin.config import office_config_path
+
+    config = office_config_path()
+    if not config.is_file():
+        return None, ""
+    try:
+        return mail_settings(config), ""
+    except BadInput as err:
+        return None, f"（发信设置未使用：{err.message}）"
+
+
+def _ask_send(book: BookLike, config_note: str) -> bool:
+    from taizhang.macros.excel.ribbon import TITLE
+
+    answer = book.app.alert(SEND_QUESTION.format(config=config_note), title=TITLE, buttons="yes_no", mode="info")
+    return str(answer).lower() == "yes"
+
+
+def split_button(book: BookLike, today: date, now: datetime | None = None) -> str:
+    """The 分发各单位 button: split on the saved ledger, the record written into the open workbook,
+    and, when the office's mail settings exist and the user says yes, the books mailed. BadInput when
+    it has unsaved changes or no unit to send to."""
+    from taizhang.macros.jobs import split as split_job
+    from taizhang.macros.jobs.send import apply_deliveries, send_books, sent_text
+    from taizhang.workbook.addin.config import office_config_path
+
+    budget = Budget()
+    fullname, path = _saved(book, "分发各单位", budget)
     folder = split_folder(path, today)
-    with _status(book.app, "台账助手：正在生成各单位的分发工作簿……"):
-        result = split(path, folder, today)
-    if not result.files:
-        raise BadInput("没有可分发的单位：台账中的主办、协办单位都不在“单位名录”中，或没有编号。"
-                       + ("\n" + "\n".join(result.skipped[:5]) if result.skipped else ""))
+    mail, problem = office_mail()
+    send = mail is not None and _ask_send(book, str(office_config_path()))
+    when = now or datetime.now()
+    deliveries = []
+    with live.quiet(book.app, "台账助手：正在生成各单位的分发工作簿……", budget):
+        result = split_job.split_saved(path, folder, today, now=when, only_pending=send)
+        if not result.files and not (result.kept or result.no_address):
+            raise BadInput("没有可分发的单位：台账中的主办、协办单位都不在“单位名录”中，或没有编号。"
+                           + ("\n" + "\n".join(result.skipped[:5]) if result.skipped else ""))
+        if send and result.files:
+            deliveries = send_books(result, mail, today, when)
+            result.record.log = apply_deliveries(result.record.log, result.split_id, deliveries)
+        if result.files:
+            read = live.read_book(book, budget, (fullname, path))
+            sheets.write_values(read, result.sheets)
+            _hide(read, SEND_DETAIL_SHEET)
+            sheets.format_written(read)
     hosts = sum(f.hosts for f in result.files)
     cos = sum(f.cos for f in result.files)
     head = (f"分发完成：为 {len(result.files)} 个单位生成了工作簿和通知（主办 {hosts} 件、协办 {cos} 件），"
             f"保存在文件夹：\n{folder}\n")
-    return head + _shorten(result.text().splitlines())
+    if result.files:
+        head += f"分发记录已写入“{SEND_LOG_SHEET}”工作表。请保存台账（Ctrl+S）：回收合并时按它核对各单位回传的文件。\n"
+    lines = result.text().splitlines()
+    if send:
+        lines += sent_text(result, deliveries).splitlines()
+    return head + _shorten(lines) + (f"\n{problem}" if problem else "")
+
+
+def _hide(read: LiveRead, name: str) -> None:
+    """Hide a sheet just written (one call)."""
+    target = next((w.target for w in read.written if w.sheet.name == name), None)
+    if target is not None:
+        read.budget.spend()
+        target.visible = False
 
 
 def returned_files(path: Path) -> tuple[Path, list[Path]]:

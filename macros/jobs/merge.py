@@ -1,11 +1,14 @@
 """`taizhang merge`: take the units' returned workbooks into the master.
 
-Rules: a row is matched by 编号 and must be one the split gave this unit, in the role it gave;
-only the fields that role may fill are taken, and only from a row whose locked values are those the
-split recorded (the exchange contract, taizhang.core.exchange). A file is merged or rejected
-whole: any conflict (locked field edited, the master changed the field since the split, another
-unit changed it in this run, a value the converters or validators reject, a case not the unit's)
-rejects it, and the master is not touched for it. Rows the unit added are reported, never merged.
+Rules: the file must be the unit's current book as the master's 分发记录/分发明细 record it (its
+分发编号 known, the unit's newest, and its 校验码 the seal of that record under the ledger's key);
+a row is matched by 编号 and must be one the split gave this unit, in the role the master recorded;
+only the columns the master recorded for that case are taken, and only from a row whose locked
+values have the fingerprint the master recorded (the exchange contract, taizhang.core.exchange).
+Nothing the returned file says about roles, fingerprints or fillable columns is trusted.
+A file is merged or rejected whole: any conflict (locked field edited, the master changed the
+field since the split, another unit changed it in this run, a value the converters or validators
+reject, a case not the unit's) rejects it, and the master is not touched for it. Rows the unit added are reported, never merged.
 Values go in as values (text stays text); every change is listed in the 变更记录 tool sheet."""
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ from taizhang.core.enums import allowed_values
 from taizhang.core.errors import ExitCode, TaizhangError
 from taizhang.core.exchange import (
     CHANGE_HEADERS,
+    SPLIT_ID,
+    Dispatch,
+    DispatchRecord,
     cell_text,
     fillable,
     locked_columns,
+    sealed,
     shown_values,
     verify_row,
 )
@@ -35,7 +42,8 @@ from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.adopt import require_unit_directory
 from taizhang.macros.jobs.split import case_units
 from taizhang.validators import Report
-from taizhang.workbook.reader import open_workbook, read_change_records, read_workbook
+from taizhang.workbook.dispatch import read_dispatch
+from taizhang.workbook.reader import LoadedWorkbook, open_workbook, read_change_records, read_source
 from taizhang.workbook.returned import ReturnedBook, read_returned
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
@@ -122,7 +130,8 @@ class MasterState:
     """The master as this run has changed it so far: values, who changed what, validator errors."""
 
     def __init__(self, ledger: Ledger, settings: Settings, today: date,
-                 logged: list[list[Any]] | None = None) -> None:
+                 logged: list[list[Any]] | None = None, record: DispatchRecord | None = None) -> None:
+        self.record = record or DispatchRecord()
         self.ledger = ledger
         self.settings = settings
         self.today = today
@@ -144,11 +153,17 @@ class MasterState:
         return {(f.row, f.column, f.code) for f in report.findings if f.severity.value == "错误"}
 
     def _tried(self, changes: list[Change]) -> tuple[Ledger, Report]:
-        """The master with `changes` in, and its validation: worked out once per file, since
-        judging the changes and then accepting them need the same candidate."""
+        """The master with `changes` in, and the validation of the cases they change: worked out
+        once per file, since judging the changes and then accepting them need the same candidate.
+        Only the changed cases are validated: a merge changes only fillable columns, and the checks
+        that span rows (duplicate 编号 and 标题) look at locked ones, so each changed row's findings
+        are those the whole master would give it; the master itself was validated once, up front."""
         if self._trial is None or self._trial[0] is not changes:
             merged = self.candidate(changes)
-            self._trial = (changes, merged, Analysis(merged, self.settings, self.today).report)
+            rows = {c.row for c in changes}
+            part = merged.model_copy(update={"cases": [c for c in merged.cases if c.row in rows],
+                                             "unparsed": [u for u in merged.unparsed if u.row in rows]})
+            self._trial = (changes, merged, Analysis(part, self.settings, self.today).report)
         return self._trial[1], self._trial[2]
 
     def candidate(self, changes: list[Change]) -> Ledger:
@@ -160,7 +175,7 @@ class MasterState:
         return self.ledger.model_copy(update={"cases": list(cases.values()), "unparsed": unparsed})
 
     def new_errors(self, changes: list[Change]) -> list[Conflict]:
-        """Run the validators on the master with the changes in; errors they add reject the file."""
+        """Run the validators on the changed cases; errors they add reject the file."""
         _merged, report = self._tried(changes)
         rows = {c.row: c.number for c in changes}
         found: list[Conflict] = []
@@ -182,7 +197,8 @@ class MasterState:
         for ch in changes:
             self.values[ch.row][ch.field] = ch.new
             self.changed_by[(ch.row, ch.field)] = unit
-        self.errors = self._errors(report)
+        rows = {c.row for c in changes}
+        self.errors = {e for e in self.errors if e[0] not in rows} | {e for e in self._errors(report) if e[0] in rows}
         self._trial = None
 
 
@@ -190,18 +206,42 @@ def _shown(value: Any) -> str:
     return "（空）" if value in (None, "") else str(value)
 
 
+def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord) -> Dispatch | str:
+    """The master's record of the book this file claims to be, or why there is none to trust: an
+    unknown or superseded 分发编号, cases or roles other than the master's, or a 校验码 that is not
+    the seal of what the file carries under the master's key."""
+    found = record.books.get((book.split_id, unit))
+    if found is None:
+        newest = record.current_id(unit)
+        if newest is not None and record.known(book.split_id):
+            return (f"此文件是较早一次分发（{SPLIT_ID} {book.split_id}）的工作簿，之后已向“{unit}”重新分发"
+                    f"（{SPLIT_ID} {newest}），旧工作簿不再合并；请让该单位在最新分发的工作簿中填写后回传")
+        return (f"台账的分发记录中没有{SPLIT_ID}为“{book.split_id}”、单位为“{unit}”的工作簿（可能来自更早的分发、"
+                "另一份台账，或文件被改动过），无法核对来源；请重新分发（taizhang split 或“分发各单位”按钮）后，"
+                "让单位在新的工作簿中填写回传")
+    roles = {number: entry.role for number, entry in book.entries.items()}
+    if roles != found.roles or not record.secret or \
+            not sealed(record.secret, unit, book.split_id, book.columns, book.entries, book.mac):
+        return ("文件的校验码与台账的分发记录不符：分发校验数据被改动过（如改了单位、增删了件、改了承办方式或指纹），"
+                "或不是这份台账分发的文件，无法确认来源")
+    return found
+
+
 def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Change], list[Conflict]]:
     """The unit (canonical name), the changes it makes and the conflicts it raises."""
     unit = state.settings.resolve_unit(book.unit)
     if unit is None:
         return None, [], [Conflict("", "", f"分发校验数据中的单位“{book.unit}”不在台账的单位名录中")]
+    sent = dispatched(book, unit.name, state.record)
+    if isinstance(sent, str):
+        return unit.name, [], [Conflict("", "", sent)]
     returned = shown_values(book.ledger)
     unparsed = {(u.row, u.name): u.reason for u in book.ledger.unparsed}
     changes: list[Change] = []
     conflicts: list[Conflict] = []
     for case in book.ledger.cases:
         number = case[Col.NUMBER] or ""
-        entry = book.entries.get(number)
+        entry = book.entries.get(number) if number in sent.roles else None  # sealed: as the office sent it
         if entry is None:
             if number and number in state.by_number:
                 conflicts.append(Conflict(number, "", "该件不在分发给本单位的清单中（可能是从其他单位的表中复制来的）"))
@@ -220,7 +260,7 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
             continue
         master = ours[0]
         values = returned[case.row]
-        role_fields = fillable(entry.role)
+        role_fields = fillable(sent.roles[number])  # the master's role for the case decides what is the unit's
         if not verify_row(values, book.columns, entry):
             locked = locked_columns(book.columns, entry.role)
             now_values = state.values[master.row]
@@ -291,9 +331,11 @@ def merge_file(path: Path, state: MasterState) -> FileResult:
         return FileResult(path.name, None, REJECTED, message=f"无法读取文件“{path.name}”（{exc}），整份文件未合并")
     unit, changes, conflicts = compare(book, state)
     blocking = [c for c in conflicts if c.blocking]
+    whole = unit is None or (len(conflicts) == 1 and not conflicts[0].number and not conflicts[0].field)
     if blocking or unit is None:
-        reason = conflicts[0].reason if unit is None else f"有 {len(blocking)} 处冲突"
-        return FileResult(path.name, unit, REJECTED, [], conflicts, f"{reason}，整份文件未合并，台账中该单位的内容未改动")
+        reason = conflicts[0].reason if whole else f"有 {len(blocking)} 处冲突"
+        return FileResult(path.name, unit, REJECTED, [], [] if whole else conflicts,
+                          f"{reason}，整份文件未合并，台账中该单位的内容未改动")
     if not changes:
         return FileResult(path.name, unit, NO_CHANGE, [], conflicts, "与台账相同，没有需要合并的改动")
     state.accept(unit, changes)
@@ -324,22 +366,29 @@ def read_changes(path: Path) -> list[list[Any]]:
         return list(read_change_records(book))
 
 
+def read_master(path: Path) -> tuple[LoadedWorkbook, list[list[Any]], DispatchRecord]:
+    """The master read once: its ledger and settings, its 变更记录 rows and its record of what was sent."""
+    with open_workbook(path) as book:
+        loaded = read_source(book, path)
+        return loaded, list(read_change_records(book)), read_dispatch(book)
+
+
 def merge(ledger_path: Path, files: Iterable[Path], today: date, *, dry_run: bool = False,
           now: datetime | None = None) -> MergeReport:
     """Merge every file; write the master once (lossless writer) unless `dry_run`."""
     when = now or datetime.combine(today, datetime.min.time())
     if dry_run:
-        loaded = read_workbook(ledger_path)
+        loaded, old_rows, record = read_master(ledger_path)
         require_unit_directory(loaded.settings, ledger_path, "合并")
-        state = MasterState(loaded.ledger, loaded.settings, today, read_changes(ledger_path))
+        state = MasterState(loaded.ledger, loaded.settings, today, old_rows, record)
         report = MergeReport([merge_file(Path(f), state) for f in files], "试运行：未写入台账。")
         return report
     with LedgerWriter(ledger_path) as writer:  # lock first, then read: a save meanwhile refuses the commit
-        loaded = read_workbook(ledger_path)
+        loaded, old_rows, record = read_master(ledger_path)
         require_unit_directory(loaded.settings, ledger_path, "合并")
         writer.backup_keep = loaded.settings.params.backup_keep
-        old_rows = read_changes(ledger_path) if writer.book.is_tool_sheet(CHANGES_SHEET) else []
-        state = MasterState(loaded.ledger, loaded.settings, today, old_rows)
+        old_rows = old_rows if writer.book.is_tool_sheet(CHANGES_SHEET) else []
+        state = MasterState(loaded.ledger, loaded.settings, today, old_rows, record)
         report = MergeReport([merge_file(Path(f), state) for f in files])
         cells = {f"{loaded.ledger.columns[c.field]}{c.row}": c.value
                  for f in report.files if f.status == MERGED for c in f.changes}

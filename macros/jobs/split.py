@@ -1,14 +1,18 @@
-"""`taizhang split`: one workbook per unit with only its own cases, plus a cover note.
+"""`taizhang split`: one workbook per unit with only its own cases, plus a cover note, and the
+master's record of what went to whom (分发记录, 分发明细).
 
 What a unit may fill, and what each row records for the merge to verify, is the exchange contract
-(taizhang.core.exchange); this job picks each unit's cases and writes their workbooks."""
+(taizhang.core.exchange); this job picks each unit's cases, writes their workbooks and updates the
+record. The command line writes the record into the master through the lossless writer (`split`);
+the ribbon, with the ledger open in Excel, writes the same sheets live (`split_saved`)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,23 +22,42 @@ from taizhang.core.deadlines import CaseDeadlines, CaseStatus, Owner, StageState
 from taizhang.core.deadlines.blame import day_text
 from taizhang.core.deadlines.evaluate import current
 from taizhang.core.enums import Role
-from taizhang.core.exchange import master_version, record_row, shown_values
+from taizhang.core.exchange import (
+    SEND_FAILED,
+    UNSENT,
+    Dispatch,
+    DispatchRecord,
+    RowRecord,
+    master_version,
+    new_secret,
+    new_split_id,
+    record_row,
+    seal,
+    shown_values,
+)
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
 from taizhang.core.stats.units import UnitNames
 from taizhang.macros.jobs.adopt import require_unit_directory
-from taizhang.workbook.reader import read_workbook
+from taizhang.macros.jobs.dispatch import numbers_text, record_sheets
+from taizhang.workbook.dispatch import read_dispatch
+from taizhang.workbook.reader import open_workbook, read_source
 from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
+from taizhang.workbook.writer import LedgerWriter, ToolSheet
 from taizhang.workbook.writer.safety import write_text_complete
+from taizhang.writeback import run_and_write
 
 NEAREST = 5  # deadlines listed in the cover note
 
 
-def case_units(case: Case, settings: Settings) -> list[tuple[Unit | None, str, str]]:
-    """(unit, role, spelling) for the case's 主办 and each 协办, resolved through 单位名录."""
+def case_units(case: Case, settings: Settings,
+               resolve: Callable[[str], Unit | None] | None = None) -> list[tuple[Unit | None, str, str]]:
+    """(unit, role, spelling) for the case's 主办 and each 协办, resolved through 单位名录 (by
+    `resolve` when given: a cached `settings.resolve_unit` for many cases)."""
+    resolve = resolve or settings.resolve_unit
     host = case[Col.HOST_UNIT]
-    found: list[tuple[Unit | None, str, str]] = [(settings.resolve_unit(host), Role.HOST, host)] if host else []
-    found += [(settings.resolve_unit(u), Role.CO, u) for u in case[Col.CO_UNITS]]
+    found: list[tuple[Unit | None, str, str]] = [(resolve(host), Role.HOST, host)] if host else []
+    found += [(resolve(u), Role.CO, u) for u in case[Col.CO_UNITS]]
     return found
 
 
@@ -47,6 +70,8 @@ class UnitFile:
     note: Path
     hosts: int
     cos: int
+    email: str | None = None  # the unit's 电子邮箱 in 单位名录
+    numbers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -56,13 +81,33 @@ class SplitResult:
     files: list[UnitFile] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why a case or unit got no workbook
     untracked: str | None = None  # the stages the ledger cannot track (not in the cover notes)
+    split_id: str = ""
+    when: datetime | None = None
+    office: str | None = None
+    year: int | None = None
+    kept: list[str] = field(default_factory=list)  # units already sent their book, not split again
+    no_address: list[str] = field(default_factory=list)  # units keeping an unmailed book: no address
+    record: DispatchRecord = field(default_factory=DispatchRecord)
+    note: str = ""  # where the record went
+
+    @property
+    def sheets(self) -> list[ToolSheet]:
+        """The master's 分发记录 and 分发明细 as this split leaves them."""
+        return record_sheets(self.record)
 
     def text(self) -> str:
-        lines = [f"已为 {len(self.files)} 个单位生成分发工作簿："]
+        lines = [f"已为 {len(self.files)} 个单位生成分发工作簿（分发编号 {self.split_id}）："]
         lines += [f"  {f.path.name}（主办 {f.hosts} 件、协办 {f.cos} 件）" for f in self.files]
+        if self.kept:
+            lines.append(f"  已发送过、本次未重新分发（如需重发请加 --all）：{'、'.join(self.kept)}")
+        if self.no_address:
+            lines.append("  单位名录中没有电子邮箱、沿用上次分发的工作簿（未重新分发，请另行送达）："
+                         + "、".join(self.no_address))
         lines += [f"  未分发：{s}" for s in self.skipped]
         if self.untracked:
             lines.append(f"{self.untracked}。这些环节不计逾期，邮件正文中不列出")
+        if self.note:
+            lines.append(self.note)
         return "\n".join(lines)
 
 
@@ -75,8 +120,10 @@ def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tupl
     """Each unit's (case, role) list, by canonical unit name; and the cases no unit can take."""
     by_unit: dict[str, list[tuple[Case, str]]] = {}
     skipped: list[str] = []
+    taken: set[tuple[str, int]] = set()  # (unit, row): a unit named twice on a case gets it once
+    resolve = lru_cache(maxsize=None)(settings.resolve_unit)  # a few hundred spellings, folded once each
     for case in ledger.cases:
-        for unit, role, spelling in case_units(case, settings):
+        for unit, role, spelling in case_units(case, settings, resolve):
             where = f"第 {case.row} 行（{case[Col.NUMBER] or '无编号'}）"
             if unit is None:
                 skipped.append(f"{where}的{role}单位“{spelling}”不在单位名录中")
@@ -84,7 +131,8 @@ def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tupl
                 skipped.append(f"{where}的{role}单位“{spelling}”是内设机构，不能单独承办")
             elif not case[Col.NUMBER]:
                 skipped.append(f"{where}没有编号，合并时无法对应")
-            elif all(c is not case for c, _ in by_unit.get(unit.name, [])):
+            elif (unit.name, case.row) not in taken:
+                taken.add((unit.name, case.row))
                 by_unit.setdefault(unit.name, []).append((case, role))
     return by_unit, skipped
 
@@ -107,17 +155,39 @@ def unit_view(d: CaseDeadlines | None, role: str) -> tuple[str | None, date | No
     return (now.stage, now.due, status.value) if now else (None, None, status.value)
 
 
-def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]], columns: list[str],
+class RowCache:
+    """What every unit's copy of a case shares, worked out once per case (and role): a case goes
+    to its lead and each co-handler."""
+
+    def __init__(self, shown: dict[int, dict[str, Any]], columns: list[str]) -> None:
+        self.shown = shown
+        self.columns = columns
+        self._cells: dict[int, dict[str, Any]] = {}
+        self._records: dict[tuple[int, str], RowRecord] = {}
+
+    def cells(self, case: Case) -> dict[str, Any]:
+        if case.row not in self._cells:
+            values = self.shown[case.row]
+            self._cells[case.row] = {name: _cell_value(case, name, values) for name in self.columns}
+        return self._cells[case.row]
+
+    def record(self, case: Case, role: str) -> RowRecord:
+        key = (case.row, role)
+        if key not in self._records:
+            self._records[key] = record_row(self.shown[case.row], self.columns, role)
+        return self._records[key]
+
+
+def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]] | RowCache, columns: list[str],
               deadlines: dict[int, CaseDeadlines]) -> list[UnitRow]:
     """Each (case, role) of a unit as the row its workbook shows, with the record the merge verifies."""
+    cache = shown if isinstance(shown, RowCache) else RowCache(shown, columns)
     rows: list[UnitRow] = []
     for case, role in cases:
-        values = shown[case.row]
         stage, due, status = unit_view(deadlines.get(case.row), role)
-        cells = {name: _cell_value(case, name, values) for name in columns}
         rows.append(UnitRow(
-            number=case[Col.NUMBER] or "", values=cells, stage=stage, due=due, status=status,
-            record=record_row(values, columns, role)))
+            number=case[Col.NUMBER] or "", values=cache.cells(case), stage=stage, due=due, status=status,
+            record=cache.record(case, role)))
     return rows
 
 
@@ -180,33 +250,119 @@ def cover_note(unit: str, rows: list[UnitRow], office: str | None, today: date, 
     return "\n".join(lines) + "\n"
 
 
-def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | None = None) -> SplitResult:
-    """Write one workbook and one cover note per unit into `out_dir`; `units` limits to those units
-    (any spelling of 单位名录)."""
-    loaded = read_workbook(ledger_path)
-    ledger, settings = loaded.ledger, loaded.settings
-    require_unit_directory(settings, ledger_path, "分发")
+def pending_units(record: DispatchRecord, settings: Settings,
+                  units: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
+    """For `split --send` without --all: the units to split (again), the ones whose current book
+    was sent already, and the ones keeping an unsent book for lack of an address. A unit is split
+    again when it has no book yet, its sending failed, or it was not sent and now has an address; a
+    unit without an address keeps the book it has (handed over by other means), so that book's
+    return still counts."""
+    status: dict[str, str] = {}
+    for row in record.log:  # the newest row of each unit's current book says how sending went
+        unit, split_id = row[2], row[0]
+        if unit and split_id == record.current_id(unit):
+            status[unit] = row[7] or UNSENT
+    todo: list[str] = []
+    kept: list[str] = []
+    no_address: list[str] = []
+    for unit in units:
+        state = status.get(unit)
+        found = settings.resolve_unit(unit)
+        address = found.email if found else None
+        if state is None or state == SEND_FAILED or (state == UNSENT and address):
+            todo.append(unit)
+        else:
+            (no_address if state == UNSENT else kept).append(unit)
+    return todo, kept, no_address
+
+
+def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: Path, today: date,
+          now: datetime, units: Iterable[str] | None = None, *, only_pending: bool = False) -> SplitResult:
+    """Write the unit workbooks and cover notes into `out_dir` and bring `record` up to date (a new
+    分发编号, each unit's newest book replacing its older one, a 分发记录 row per book)."""
     analysis = Analysis(ledger, settings, today)
     by_unit, skipped = assignments(ledger, settings)
     if units is not None:
         wanted = {u.name for u in (settings.resolve_unit(s) for s in units) if u is not None}
         by_unit = {name: cases for name, cases in by_unit.items() if name in wanted}
+    kept: list[str] = []
+    no_address: list[str] = []
+    if only_pending:
+        todo, kept, no_address = pending_units(record, settings, by_unit)
+        by_unit = {name: by_unit[name] for name in todo}
+    record.secret = record.secret or new_secret()
+    year = ledger.year or today.year
+    split_id = new_split_id(year, now)
     shown = shown_values(ledger)
     columns = [name for name in ledger.columns]  # the master's canonical columns, in its order
-    version = master_version(ledger)
+    version = master_version(ledger, shown)
+    cache = RowCache(shown, columns)
     deadlines = analysis.deadlines_by_row
-    result = SplitResult(skipped=skipped, untracked=analysis.untracked_note)
+    result = SplitResult(skipped=skipped, untracked=analysis.untracked_note, split_id=split_id, when=now,
+                         office=settings.params.office, year=year, kept=kept, no_address=no_address,
+                         record=record)
     out_dir.mkdir(parents=True, exist_ok=True)
     for unit in sorted(by_unit, key=analysis.unit_names.sort_key):
-        rows = unit_rows(by_unit[unit], shown, columns, deadlines)
+        rows = unit_rows(by_unit[unit], cache, columns, deadlines)
+        entries = {r.number: r.record for r in rows}
         stem = file_stem(unit, ledger.year, today)
-        book = UnitBook(unit=unit, year=ledger.year or today.year, split_date=today, version=version,
+        book = UnitBook(unit=unit, year=year, split_date=today, version=version,
                         columns=columns, rows=rows, class_scheme=settings.params.class_scheme,
-                        password=settings.params.split_password, office=settings.params.office)
+                        password=settings.params.split_password, office=settings.params.office,
+                        split_id=split_id, mac=seal(record.secret, unit, split_id, columns, entries))
         path = write_unit_book(out_dir / f"{stem}.xlsx", book)
         note = out_dir / f"{stem}.txt"
         awaited = awaited_opinions(by_unit[unit], deadlines, analysis.unit_names)
         write_text_complete(note, cover_note(unit, rows, settings.params.office, today, path.name, awaited))
         roles = Counter(r.role for r in rows)
-        result.files.append(UnitFile(unit, path, note, roles[Role.HOST], roles[Role.CO]))
+        found = settings.resolve_unit(unit)
+        numbers = list(entries)
+        result.files.append(UnitFile(unit, path, note, roles[Role.HOST], roles[Role.CO],
+                                     found.email if found else None, numbers))
+        record.books = {k: b for k, b in record.books.items() if b.unit != unit}
+        record.books[(split_id, unit)] = Dispatch(split_id, unit, {n: r.role for n, r in entries.items()})
+        record.log.append(log_row(result, result.files[-1]))
     return result
+
+
+def log_row(result: SplitResult, f: UnitFile) -> list[Any]:
+    """A new 分发记录 row (SEND_LOG_HEADERS order) for one unit book, not yet sent."""
+    when = result.when.strftime("%Y-%m-%d %H:%M:%S") if result.when else None
+    return [result.split_id, when, f.unit, len(f.numbers), numbers_text(f.numbers), f.path.name,
+            f.email or None, UNSENT, None, None, None if f.email else "单位名录中没有该单位的电子邮箱"]
+
+
+def split(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | None = None, *,
+          now: datetime | None = None, only_pending: bool = False) -> SplitResult:
+    """Write one workbook and one cover note per unit into `out_dir` and record them in the master's
+    分发记录 and 分发明细 (lossless writer); `units` limits to those units (any spelling of 单位名录);
+    `only_pending` leaves out units whose current book was sent already (`pending_units`)."""
+    when = now or datetime.combine(today, datetime.min.time())
+    found: list[SplitResult] = []
+
+    def apply(writer: LedgerWriter, analysis: Analysis) -> None:
+        require_unit_directory(analysis.settings, ledger_path, "分发")
+        with open_workbook(writer.path) as book:
+            record = read_dispatch(book)
+        result = build(analysis.ledger, analysis.settings, record, out_dir, today, when, units,
+                       only_pending=only_pending)
+        for sheet in result.sheets:
+            writer.replace_sheet(sheet)
+        found.append(result)
+
+    outcome = run_and_write(ledger_path, today, [apply])
+    result = found[0]
+    result.note = f"分发记录已写入台账：{outcome.note}"
+    return result
+
+
+def split_saved(ledger_path: Path, out_dir: Path, today: date, units: Iterable[str] | None = None, *,
+                now: datetime | None = None, only_pending: bool = False) -> SplitResult:
+    """`split` on the saved ledger without writing it: the caller writes `result.sheets` into the
+    workbook open in Excel (the ribbon)."""
+    when = now or datetime.combine(today, datetime.min.time())
+    with open_workbook(ledger_path) as book:
+        loaded = read_source(book, ledger_path)
+        record = read_dispatch(book)
+    require_unit_directory(loaded.settings, ledger_path, "分发")
+    return build(loaded.ledger, loaded.settings, record, out_dir, today, when, units, only_pending=only_pending)
