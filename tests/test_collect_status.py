@@ -4,6 +4,7 @@ matched by 分发编号 when the books carry one and by unit and split date when
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
@@ -93,15 +94,19 @@ def test_without_a_dispatch_record_only_the_returned_units_are_listed_and_it_say
 def test_the_split_id_is_read_from_the_book_when_it_carries_one(blank: Path, tmp_path: Path) -> None:  # noqa: F811
     master = office_master(blank, tmp_path / "台账.xlsx")
     book = split_books(master, tmp_path / "分发")["县财政局"]
-    assert read_return_meta(book).split_id is None  # books split before 分发编号 existed
+    sent = read_return_meta(book)
+    assert sent.split_id and re.fullmatch(r"2026-\d{14}-[0-9a-f]{6}", sent.split_id)  # split writes one
     wb = load_workbook(book)
     meta = wb["分发校验"]
-    meta.cell(7, 1, "分发编号")
-    meta.cell(7, 2, "20260520-0930")
     meta.title = "改名了"  # found by its marker among the hidden sheets
-    wb.save(tmp_path / "带编号.xlsx")
-    found = read_return_meta(tmp_path / "带编号.xlsx")
-    assert (found.unit, found.split_id, found.split_date) == ("县财政局", "20260520-0930", date(2026, 5, 20))
+    wb.save(tmp_path / "改名.xlsx")
+    found = read_return_meta(tmp_path / "改名.xlsx")
+    assert (found.unit, found.split_id, found.split_date) == ("县财政局", sent.split_id, date(2026, 5, 20))
+    for row in meta.iter_rows(min_row=2, max_row=10):
+        if row[0].value == "分发编号":  # a book split before 分发编号 existed
+            row[0].value = row[1].value = None
+    wb.save(tmp_path / "旧分发.xlsx")
+    assert read_return_meta(tmp_path / "旧分发.xlsx").split_id is None
 
 
 def test_one_collect_at_a_time(blank: Path, tmp_path: Path) -> None:  # noqa: F811
