@@ -23,9 +23,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 PT_PER_UNIT = 5.4  # one column-width unit (a digit of 宋体 11) in points
 NARROW_EM = 0.65  # widest Latin glyphs a substitute font prints, as a share of the font size
@@ -45,6 +46,10 @@ _LATIN_TOKEN = re.compile(r"[^\s\-/]*[\s\-/]?")
 
 def is_wide(ch: str) -> bool:
     """Full-width in print: CJK ideographs, kana, hangul, full-width forms and CJK punctuation."""
+    return _WIDE[ch]
+
+
+def _wide_uncached(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’…—·"
 
 
@@ -53,13 +58,40 @@ def char_units(ch: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float
     return em * size / PT_PER_UNIT * (BOLD if bold else 1.0)
 
 
+class _PerChar(dict[str, object]):
+    """A character's property, computed the first time the character is seen. A tool sheet of a
+    big ledger measures millions of characters from a few thousand distinct ones, so the lookups
+    (`map(table.__getitem__, text)`) run at C speed; the sums are the same as adding per character."""
+
+    def __init__(self, compute: Callable[[str], object]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, ch: str) -> object:
+        value = self[ch] = self._compute(ch)
+        return value
+
+
+_WIDE: dict[str, bool] = _PerChar(_wide_uncached)  # type: ignore[assignment]
+_UNITS: dict[tuple[float, bool], dict[str, float]] = {}
+
+
+def _units_table(size: float, bold: bool) -> dict[str, float]:
+    table = _UNITS.get((size, bold))
+    if table is None:
+        table = _UNITS[(size, bold)] = _PerChar(lambda ch: char_units(ch, size, bold))  # type: ignore[assignment]
+    return table
+
+
 def text_units(text: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
     """The width of one line of `text` in column-width units."""
-    return sum(char_units(ch, size, bold) for ch in text)
+    return sum(map(_units_table(size, bold).__getitem__, text))
 
 
 def longest_line_units(text: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
-    return max((text_units(line, size, bold) for line in text.split("\n")), default=0.0)
+    if "\n" not in text:
+        return text_units(text, size, bold)
+    return max(text_units(line, size, bold) for line in text.split("\n"))
 
 
 def _tokens(line: str) -> Iterable[str]:
@@ -67,8 +99,9 @@ def _tokens(line: str) -> Iterable[str]:
     A closing mark (，。、；：）” …) stays with what precedes it, as line-breaking rules keep it."""
     out: list[str] = []
     latin = ""
+    wide = _WIDE.__getitem__
     for ch in line:
-        if is_wide(ch):
+        if wide(ch):
             if latin:
                 out.extend(t for t in _LATIN_TOKEN.findall(latin) if t)
                 latin = ""
@@ -86,12 +119,15 @@ def _tokens(line: str) -> Iterable[str]:
 def wrap_lines(text: str, width: float, size: float = DEFAULT_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes in a wrapped cell `width` units wide."""
     room = max(width - CELL_PADDING, 1.0)
+    units = _units_table(size, bold).__getitem__
     lines = 0
     for paragraph in str(text).split("\n"):
         lines += 1
+        if sum(map(units, paragraph)) < room - 1e-9:  # fits whole: no token can break it
+            continue
         used = 0.0
         for token in _tokens(paragraph):
-            need = text_units(token.rstrip(), size, bold)
+            need = sum(map(units, token.rstrip()))
             if used and used + need > room:
                 lines += 1
                 used = 0.0
@@ -100,7 +136,7 @@ def wrap_lines(text: str, width: float, size: float = DEFAULT_SIZE, bold: bool =
                 lines += extra
                 used = need - extra * room
             else:
-                used += text_units(token, size, bold)
+                used += sum(map(units, token))
     return max(lines, 1)
 
 
@@ -126,10 +162,10 @@ def shown(value: object, number_format: str | None = None) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class CellText:
+class CellText(NamedTuple):
     """A cell as the fitting sees it: its shown text and font, whether it wraps, and whether it is
-    a number or a date (which cannot wrap: a column too narrow for one shows ###)."""
+    a number or a date (which cannot wrap: a column too narrow for one shows ###). A tuple: a
+    big tool sheet makes hundreds of thousands of them."""
 
     text: str
     size: float = DEFAULT_SIZE
@@ -164,27 +200,32 @@ def fit(cells: Mapping[tuple[int, int], CellText], merges: Iterable[Span],
     covered = {(r, c) for r1, c1, r2, c2 in spans.values() for r in range(r1, r2 + 1)
                for c in range(c1, c2 + 1)} - set(spans)
     texts = {rc: cell for rc, cell in cells.items() if rc not in covered and cell.text}
-    out = SheetLayout(widths=_fit_widths(texts, spans, widths or {}, wrap_width))
-    for (r, c), cell in texts.items():
-        if not cell.wrap and longest_line_units(cell.text, cell.size, cell.bold) + CELL_PADDING > _width(out, spans, r, c):
-            out.wrapped.add((r, c))
+    longest = {rc: longest_line_units(cell.text, cell.size, cell.bold) for rc, cell in texts.items()}
+    out = SheetLayout(widths=_fit_widths(texts, longest, spans, widths or {}, wrap_width))
+    for rc, cell in texts.items():
+        if not cell.wrap and longest[rc] + CELL_PADDING > _width(out, spans, rc):
+            out.wrapped.add(rc)
     out.heights = _fit_heights(texts, spans, out, heights or {})
     return out
 
 
-def _width(out: SheetLayout, spans: Mapping[tuple[int, int], Span], r: int, c: int) -> float:
-    _r1, c1, _r2, c2 = spans.get((r, c), (r, c, r, c))
-    return sum(out.widths.get(k, DEFAULT_WIDTH) for k in range(c1, c2 + 1))
+def _width(out: SheetLayout, spans: Mapping[tuple[int, int], Span], rc: tuple[int, int]) -> float:
+    span = spans.get(rc)
+    if span is None:
+        return out.widths.get(rc[1], DEFAULT_WIDTH)
+    return sum(out.widths.get(k, DEFAULT_WIDTH) for k in range(span[1], span[3] + 1))
 
 
-def _fit_widths(texts: Mapping[tuple[int, int], CellText], spans: Mapping[tuple[int, int], Span],
-                given: Mapping[int, float], wrap_width: float) -> dict[int, float]:
+def _fit_widths(texts: Mapping[tuple[int, int], CellText], longest: Mapping[tuple[int, int], float],
+                spans: Mapping[tuple[int, int], Span], given: Mapping[int, float],
+                wrap_width: float) -> dict[int, float]:
     want: dict[int, float] = {}
     fixed: dict[int, float] = {}
-    for (r, c), cell in texts.items():
-        if (r, c) in spans and spans[(r, c)][3] > c:
+    for rc, cell in texts.items():
+        c = rc[1]
+        if rc in spans and spans[rc][3] > c:
             continue  # a cell merged across columns does not size any one of them
-        need = longest_line_units(cell.text, cell.size, cell.bold) + CELL_PADDING
+        need = longest[rc] + CELL_PADDING
         if cell.fixed:
             fixed[c] = max(fixed.get(c, 0.0), need)
         if cell.wrap:
@@ -217,16 +258,18 @@ def _fit_heights(texts: Mapping[tuple[int, int], CellText], spans: Mapping[tuple
                  out: SheetLayout, given: Mapping[int, float]) -> dict[int, float]:
     heights: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []  # merges over several rows: (first, last, points)
-    for (r, c), cell in texts.items():
-        r1, _c1, r2, _c2 = spans.get((r, c), (r, c, r, c))
-        if cell.wrap or (r, c) in out.wrapped:
-            lines = wrap_lines(cell.text, _width(out, spans, r, c), cell.size, cell.bold)
+    wrapped = out.wrapped
+    for rc, cell in texts.items():
+        if cell.wrap or rc in wrapped:
+            lines = wrap_lines(cell.text, _width(out, spans, rc), cell.size, cell.bold)
         else:
             lines = cell.text.count("\n") + 1
         points = row_points(lines, cell.size)
-        if r2 > r1:
-            tall.append((r1, r2, points))
+        span = spans.get(rc)
+        if span is not None and span[2] > span[0]:
+            tall.append((span[0], span[2], points))
         else:
+            r = rc[0]
             heights[r] = max(heights.get(r, 0.0), points)
     for r, h in given.items():
         heights[r] = max(heights.get(r, 0.0), h)
