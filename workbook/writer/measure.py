@@ -195,37 +195,61 @@ def fit(cells: Mapping[tuple[int, int], CellText], merges: Iterable[Span],
     dates only widen them); columns without one are sized from their content within MIN_WIDTH and
     MAX_WIDTH (a wrapping cell asks for at most `wrap_width`). Text wider than its column wraps.
     Every row with text gets the height of its tallest cell; `heights` are minimums; a merge over
-    several rows that needs more than its rows give gets it on its last row."""
+    several rows that needs more than its rows give gets it on its last row.
+
+    A big tool sheet (the 逾期清单 of a 20k-row ledger: ~450k cells) passes one CellText object
+    for the cells of the same text and font; outside merges such cells of one column measure,
+    wrap and stand the same, so each (object, column) is worked out once and its rows share it."""
     spans = {(r1, c1): (r1, c1, r2, c2) for r1, c1, r2, c2 in merges}
     covered = {(r, c) for r1, c1, r2, c2 in spans.values() for r in range(r1, r2 + 1)
                for c in range(c1, c2 + 1)} - set(spans)
-    texts = {rc: cell for rc, cell in cells.items() if rc not in covered and cell.text}
-    longest = {rc: longest_line_units(cell.text, cell.size, cell.bold) for rc, cell in texts.items()}
-    out = SheetLayout(widths=_fit_widths(texts, longest, spans, widths or {}, wrap_width))
-    for rc, cell in texts.items():
-        if not cell.wrap and longest[rc] + CELL_PADDING > _width(out, spans, rc):
+    groups: dict[tuple[int, int], list[int]] = {}  # (id of the CellText, column) -> its rows
+    distinct: dict[int, CellText] = {}  # ids stay unique: every object is alive in `cells`
+    merged: list[tuple[tuple[int, int], CellText]] = []  # cells at the top left of a merge
+    for rc, cell in cells.items():
+        if not cell.text or rc in covered:
+            continue
+        if rc in spans:
+            merged.append((rc, cell))
+            continue
+        key = (id(cell), rc[1])
+        rows = groups.get(key)
+        if rows is None:
+            rows = groups[key] = []
+            distinct[id(cell)] = cell
+        rows.append(rc[0])
+    longest = {k: longest_line_units(cell.text, cell.size, cell.bold) for k, cell in distinct.items()}
+    for _rc, cell in merged:
+        longest[id(cell)] = longest_line_units(cell.text, cell.size, cell.bold)
+    out = SheetLayout()
+    out.widths = _fit_widths(groups, distinct, merged, longest, spans, widths or {}, wrap_width)
+    for (k, c), rows in groups.items():
+        cell = distinct[k]
+        if not cell.wrap and longest[k] + CELL_PADDING > out.widths.get(c, DEFAULT_WIDTH):
+            out.wrapped.update((r, c) for r in rows)
+    for rc, cell in merged:
+        if not cell.wrap and longest[id(cell)] + CELL_PADDING > _width(out, spans, rc):
             out.wrapped.add(rc)
-    out.heights = _fit_heights(texts, spans, out, heights or {})
+    out.heights = _fit_heights(groups, distinct, merged, spans, out, heights or {})
     return out
 
 
 def _width(out: SheetLayout, spans: Mapping[tuple[int, int], Span], rc: tuple[int, int]) -> float:
-    span = spans.get(rc)
-    if span is None:
-        return out.widths.get(rc[1], DEFAULT_WIDTH)
-    return sum(out.widths.get(k, DEFAULT_WIDTH) for k in range(span[1], span[3] + 1))
+    _r1, c1, _r2, c2 = spans.get(rc, (*rc, *rc))
+    return sum(out.widths.get(k, DEFAULT_WIDTH) for k in range(c1, c2 + 1))
 
 
-def _fit_widths(texts: Mapping[tuple[int, int], CellText], longest: Mapping[tuple[int, int], float],
+def _fit_widths(groups: Mapping[tuple[int, int], list[int]], distinct: Mapping[int, CellText],
+                merged: list[tuple[tuple[int, int], CellText]], longest: Mapping[int, float],
                 spans: Mapping[tuple[int, int], Span], given: Mapping[int, float],
                 wrap_width: float) -> dict[int, float]:
     want: dict[int, float] = {}
     fixed: dict[int, float] = {}
-    for rc, cell in texts.items():
-        c = rc[1]
-        if rc in spans and spans[rc][3] > c:
-            continue  # a cell merged across columns does not size any one of them
-        need = longest[rc] + CELL_PADDING
+    sizing = [(c, distinct[k]) for k, c in groups]
+    # a cell merged across columns does not size any one of them
+    sizing += [(rc[1], cell) for rc, cell in merged if spans[rc][3] == rc[1]]
+    for c, cell in sizing:
+        need = longest[id(cell)] + CELL_PADDING
         if cell.fixed:
             fixed[c] = max(fixed.get(c, 0.0), need)
         if cell.wrap:
@@ -254,23 +278,32 @@ def _balanced(cell: CellText) -> float:
     return width
 
 
-def _fit_heights(texts: Mapping[tuple[int, int], CellText], spans: Mapping[tuple[int, int], Span],
+def _points(cell: CellText, width: float | None) -> float:
+    """The height a cell's text needs: wrapped in `width`, else its lines as written."""
+    lines = cell.text.count("\n") + 1 if width is None else wrap_lines(cell.text, width, cell.size, cell.bold)
+    return row_points(lines, cell.size)
+
+
+def _fit_heights(groups: Mapping[tuple[int, int], list[int]], distinct: Mapping[int, CellText],
+                 merged: list[tuple[tuple[int, int], CellText]], spans: Mapping[tuple[int, int], Span],
                  out: SheetLayout, given: Mapping[int, float]) -> dict[int, float]:
     heights: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []  # merges over several rows: (first, last, points)
     wrapped = out.wrapped
-    for rc, cell in texts.items():
-        if cell.wrap or rc in wrapped:
-            lines = wrap_lines(cell.text, _width(out, spans, rc), cell.size, cell.bold)
+    for (k, c), rows in groups.items():
+        cell = distinct[k]
+        wraps = cell.wrap or (rows[0], c) in wrapped  # the group's rows all wrap or none
+        points = _points(cell, out.widths.get(c, DEFAULT_WIDTH) if wraps else None)
+        for r in rows:
+            if heights.get(r, 0.0) < points:
+                heights[r] = points
+    for rc, cell in merged:
+        points = _points(cell, _width(out, spans, rc) if cell.wrap or rc in wrapped else None)
+        r1, _c1, r2, _c2 = spans[rc]
+        if r2 > r1:
+            tall.append((r1, r2, points))
         else:
-            lines = cell.text.count("\n") + 1
-        points = row_points(lines, cell.size)
-        span = spans.get(rc)
-        if span is not None and span[2] > span[0]:
-            tall.append((span[0], span[2], points))
-        else:
-            r = rc[0]
-            heights[r] = max(heights.get(r, 0.0), points)
+            heights[r1] = max(heights.get(r1, 0.0), points)
     for r, h in given.items():
         heights[r] = max(heights.get(r, 0.0), h)
     for r1, r2, points in tall:  # every row of the merge gets its height: empty rows have none

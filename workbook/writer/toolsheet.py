@@ -145,17 +145,18 @@ class ToolSheet:
     def fitted(self) -> SheetLayout:
         """Widths, heights and the extra wrapped cells this sheet prints with (see module docs)."""
         texts: dict[tuple[int, int], CellText] = {}
-        looks: dict[int, tuple[float, bool, bool, str | None]] = {}  # by id: the sheet's own styles
+        # by the style's id (the sheet's own objects) and the value: a big sheet repeats both
+        seen: dict[tuple[type, object, int], CellText] = {}
         for rc, (value, style) in self.cells.items():
             if value is None or value == "":
                 continue  # nothing to measure (fit() leaves empty text out)
-            look = looks.get(id(style))
-            if look is None:
+            key = (value.__class__, value, id(style))
+            cell = seen.get(key)
+            if cell is None:
                 size, bold = _font(style)
-                look = looks[id(style)] = (size, bold, bool(style and style.wrap),
-                                           style.number_format if style else None)
-            text = shown(shown_text(value), look[3])
-            texts[rc] = CellText(text, look[0], look[1], look[2], _fixed(value))
+                text = shown(shown_text(value), style.number_format if style else None)
+                cell = seen[key] = CellText(text, size, bold, bool(style and style.wrap), _fixed(value))
+            texts[rc] = cell
         return fit(texts, [parse_range(m) for m in self.merges], self.widths, self.heights)
 
     def value_at(self, row: int, col: int) -> object:
