@@ -79,7 +79,8 @@ _UNITS: dict[tuple[float, bool], dict[str, float]] = {}
 def _units_table(size: float, bold: bool) -> dict[str, float]:
     table = _UNITS.get((size, bold))
     if table is None:
-        table = _UNITS[(size, bold)] = _PerChar(lambda ch: char_units(ch, size, bold))  # type: ignore[assignment]
+        new: dict[str, float] = _PerChar(lambda ch: char_units(ch, size, bold))  # type: ignore[assignment]
+        table = _UNITS[(size, bold)] = new
     return table
 
 

@@ -121,7 +121,7 @@ class _ColumnRun:
     header: str = ""
     old: Counter[str] = field(default_factory=Counter)
     cache: dict[tuple[type, object, int], tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
-    fast: dict[tuple[type, object, bool], tuple[bytes, tuple[str, ...], object]] = field(default_factory=dict)
+    fast: dict[tuple[type, object, int], tuple[bytes, tuple[str, ...], object]] = field(default_factory=dict)
     appended: list[int] = field(default_factory=list)
 
     def xf(self, n: int, value: CellValue) -> int:
@@ -520,8 +520,10 @@ class SheetEditor:
 
     def _apply(self, fills: dict[str, str | None] | None = None, kind: str = "") -> list[str]:
         """Apply the staged tool columns, clearings and `fills` in one pass over the rows: in each
-        row the tool cells (in column order), then the clearing, then the fills, as if each had
-        gone over every row in turn. Returns the cells whose fill was left alone."""
+        row the clearing, the tool cells (in column order, a fill of a new one set as it is
+        written), then the other fills: the same as columns, clearing and fills each going over
+        every row in turn, since a tool cell is never written with a tool fill. Returns the cells
+        whose fill was left alone."""
         runs = sorted(self._runs, key=lambda rv: rv[0].col)
         clears, self._runs, self._clears = self._clears, [], []
         wanted: dict[int, list[tuple[int, str | None]]] = {}
@@ -539,12 +541,14 @@ class SheetEditor:
         clearing = [self._clearing(kind_, keep) for kind_, keep in clears]
         skipped: list[str] = []
         for n in list(self._row_keys):
-            if runs:
-                self._tool_cells_of(runs, n)
             i = self._index[n]
-            for clear in clearing:
+            for clear in clearing:  # first: the tool cells written below never hold a tool fill
                 if clear is not None:
                     self._clear_fills_row(i, *clear)
+            if runs:
+                done = self._tool_cells_of(runs, n, wanted.get(n), kind)
+                if done:  # filled as they were written
+                    wanted[n] = [(col, rgb) for col, rgb in wanted[n] if col not in done]
             for col, rgb in wanted.get(n, ()):
                 state = self._fill_bytes(i, n, col, rgb, kind) if self._is_plain(i) else None
                 if state is None:
@@ -560,29 +564,42 @@ class SheetEditor:
             self._drop_hyperlinks(run.col)
         return skipped
 
-    def _tool_cells_of(self, runs: list[tuple[_ColumnRun, dict[int, CellValue]]], n: int) -> None:
+    def _tool_cells_of(self, runs: list[tuple[_ColumnRun, dict[int, CellValue]]], n: int,
+                       fills: list[tuple[int, str | None]] | None, kind: str) -> set[int]:
         """Row n's cells of the staged tool columns: appended together as bytes when the row is
-        plain and they all go after its last cell, else one by one by the cheapest path."""
+        plain and they all go after its last cell (with their fills, returning those columns),
+        else one by one by the cheapest path."""
         todo = [(run, n == run.header_row or n in values, run.header if n == run.header_row else values.get(n))
                 for run, values in runs if n >= run.header_row]
         i = self._index[n]
         if (todo and self._bytes_ok and self._plain[i] and i not in self._els
                 and self._ends_left_of(i, todo[0][0].col)):
-            self._append_all(i, n, [(run, value) for run, put, value in todo if put])
-            return
+            return self._append_all(i, n, [(run, value) for run, put, value in todo if put], dict(fills or ()), kind)
         for run, put, value in todo:
             self._tool_cell(run, n, put, value)
+        return set()
 
-    def _append_all(self, i: int, n: int, cells: list[tuple[_ColumnRun, CellValue]]) -> None:
+    def _append_all(self, i: int, n: int, cells: list[tuple[_ColumnRun, CellValue]],
+                    fills: dict[int, str | None], kind: str) -> set[int]:
+        filled: set[int] = set()
         if not cells:
-            return  # nothing to clear right of the row's last cell
+            return filled  # nothing to clear right of the row's last cell
         parts = [self._segs[i][:-6]]
         for run, value in cells:
-            key = (type(value), value, n == run.header_row)
+            rgb = fills.get(run.col)
+            xf = run.xf(n, value)
+            # Filled as it is written, unless the fill goes its usual way: a skipped cell (the usual
+            # path reports it), and a cell without a format (the fill's `s` then goes after `t`).
+            if xf and run.col in fills:
+                new = self._refilled(xf, rgb, kind)
+                if new != "skipped":
+                    filled.add(run.col)
+                    xf = new if isinstance(new, int) else xf
+            key = (type(value), value, xf)
             hit = run.fast.get(key)
             if hit is None:
                 where = f"工作表“{self.name}”单元格 {run.letter.decode()}{n}"
-                hit = run.fast[key] = (*cell_rest(run.xf(n, value), value, where), shown_text(value))
+                hit = run.fast[key] = (*cell_rest(xf, value, where), shown_text(value))
             parts += (_CELL, run.letter, b'%d"' % n, hit[0])
             run.appended.append(n)
             self.written[(n, run.col)] = hit[2]
@@ -591,6 +608,7 @@ class SheetEditor:
         self._segs[i] = b"".join(parts)
         self._changed_rows.add(i)
         self._widen(i, cells[0][0].col, cells[-1][0].col)
+        return filled
 
     def _tool_column(self, header_row: int, header: str) -> int:
         """The column already headed `header`, else the one after the last used column."""
@@ -629,11 +647,12 @@ class SheetEditor:
 
     def _append_bytes(self, run: _ColumnRun, i: int, n: int, value: CellValue) -> None:
         """The common case: the tool cell goes after the row's last cell, as bytes."""
-        key = (type(value), value, n == run.header_row)
+        xf = run.xf(n, value)
+        key = (type(value), value, xf)
         hit = run.fast.get(key)
         if hit is None:
             where = f"工作表“{self.name}”单元格 {run.letter.decode()}{n}"
-            hit = run.fast[key] = (*cell_rest(run.xf(n, value), value, where), shown_text(value))
+            hit = run.fast[key] = (*cell_rest(xf, value, where), shown_text(value))
         seg = self._segs[i]
         self._segs[i] = b"".join((seg[:-6], _CELL, run.letter, b'%d"' % n, hit[0], _ROW_END))
         self._changed_rows.add(i)
