@@ -14,6 +14,8 @@ from lxml import etree
 from taizhang.workbook.writer import Chart, Hyperlink, LedgerWriter, Style, ToolSheet
 from taizhang.workbook.writer.cells import cell_rest, set_cell_value
 from taizhang.workbook.writer.chart import chart_xml
+from taizhang.workbook.writer.toolsheet import HYPERLINK_REL
+from taizhang.workbook.writer.xmlutil import REL
 from tests.conftest_writer import make_ledger, parts, read_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -195,3 +197,30 @@ def test_tool_columns_and_their_fills_are_written_in_one_pass(tmp_path: Path, st
         w.set_cell_fills("台账", fills, "due")
         assert w.commit().unchanged
     assert src.read_bytes() == before
+
+
+def test_tool_sheet_rows_and_links_written_as_bytes_parse_back() -> None:
+    """The rows and hyperlinks a tool sheet writes as bytes are what an XML parser reads back:
+    odd text in cells and link targets, numbers, dates, row heights and an empty row."""
+    sheet = ToolSheet("清单")
+    odd = ['a&b<c>d"e', "x\ny\tz", " lead ", "台账'!A1", "控\x01制"]
+    for r, text in enumerate(odd, start=1):
+        sheet.write(r, 1, Hyperlink(f"#'台''账'!A{r}", text))
+        sheet.write(r, 2, text)
+        sheet.write(r, 3, r * 1.5)
+    sheet.write(7, 2, date(2025, 3, 1))
+    sheet.write(7, 5, Hyperlink("https://example.org/a?b=1&c=2", "外链"))
+    sheet.row_height(9, 40)
+    xml, rels = sheet.render(lambda value, style: 0, None)
+    root = etree.fromstring(xml)
+    ns = {"m": MAIN}
+    shown = [t.replace("\x01", "") for t in odd]
+    links = root.findall("m:hyperlinks/m:hyperlink", ns)
+    assert [h.get("display") for h in links] == [*shown, "外链"]
+    assert [h.get("location") for h in links[:5]] == [f"'台''账'!A{r}" for r in range(1, 6)]
+    assert links[5].get("ref") == "E7" and links[5].get(f"{{{REL}}}id") == "rId2"
+    assert rels == [("rId2", HYPERLINK_REL, "https://example.org/a?b=1&c=2")]
+    texts = {c.get("r"): "".join(c.itertext()) for c in root.iter(f"{{{MAIN}}}c")}
+    assert [texts[f"B{r}"] for r in range(1, 6)] == shown
+    assert texts["C2"] == "3.0" and texts["B7"] == "45717"
+    assert root.find("m:sheetData/m:row[@r='9']", ns).get("ht") == "40"

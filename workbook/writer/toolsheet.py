@@ -10,6 +10,7 @@ it is wider than portrait A4), with the sheet's name and "第 &P 页 共 &N 页"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -32,6 +33,16 @@ MARGINS_IN = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7, "header": 0.
 PORTRAIT_UNITS = (210 / 25.4 - 1.0) * 72 / PT_PER_UNIT
 FOOTER = "&L&A&C第 &P 页 共 &N 页"
 _ROWS_MARK = "taizhang-rows-5c2e91"
+_LINKS_MARK = "taizhang-links-5c2e91"
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _attr(text: str) -> str:
+    """An attribute value escaped as lxml escapes it; control characters XML cannot hold are
+    dropped, as they are from the cell's text (cells.cell_rest)."""
+    text = _ILLEGAL_XML.sub("", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
 
 
 class _StyleIds:
@@ -201,7 +212,9 @@ class ToolSheet:
             merges = etree.SubElement(ws, q("mergeCells"), count=str(len(self.merges)))
             for m in self.merges:
                 etree.SubElement(merges, q("mergeCell"), ref=m)
-        rels = self._hyperlinks(ws)
+        links, rels = self._hyperlinks()
+        if links:
+            etree.SubElement(ws, q("hyperlinks")).text = _LINKS_MARK
         etree.SubElement(ws, q("pageMargins"), **{k: f"{v:g}" for k, v in MARGINS_IN.items()})
         self._page_setup(ws, printing)
         if self.breaks:
@@ -212,9 +225,10 @@ class ToolSheet:
         if drawing_rid:
             etree.SubElement(ws, q("drawing")).set(f"{{{REL}}}id", drawing_rid)
         xml = etree.tostring(ws, encoding="UTF-8", xml_declaration=False)
-        if rows:
-            head, tail = xml.split(_ROWS_MARK.encode())
-            xml = b"".join((head, rows, tail))
+        for mark, inner in ((_ROWS_MARK, rows), (_LINKS_MARK, links)):
+            if inner:
+                head, tail = xml.split(mark.encode())
+                xml = b"".join((head, inner, tail))
         return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + xml, rels
 
     def _pane(self, view: etree._Element) -> None:
@@ -248,8 +262,8 @@ class ToolSheet:
             if not cols:
                 out.append(head + b"/>")
                 continue
-            out.append(head + b">")
             cols.sort()
+            row = [head, b">"]  # one bytes object per row: a big sheet has hundreds of thousands of cells
             for c in cols:
                 value, style = cells[(r, c)]
                 letter = letters.get(c)
@@ -261,26 +275,26 @@ class ToolSheet:
                 except BadInput:  # again, to name the cell (only then: it costs a string per cell)
                     cell_rest(s, value, f"工作表“{self.name}”单元格 {cell_ref(r, c)}")
                     raise
-                out.append(b'<c r="%s%d"%s' % (letter, r, rest))
-            out.append(b"</row>")
+                row.append(b'<c r="%s%d"%s' % (letter, r, rest))
+            row.append(b"</row>")
+            out.append(b"".join(row))
         return b"".join(out)
-    def _hyperlinks(self, ws: etree._Element) -> list[tuple[str, str, str]]:
-        links = [(rc, v) for rc, (v, _s) in sorted(self.cells.items()) if isinstance(v, Hyperlink)]
+    def _hyperlinks(self) -> tuple[bytes, list[tuple[str, str, str]]]:
+        """The `<hyperlink>` elements as bytes (what lxml writes: attributes ref, location or
+        r:id, display) and the external relationships they need."""
+        links = sorted((rc, v) for rc, (v, _s) in self.cells.items() if isinstance(v, Hyperlink))
         rels: list[tuple[str, str, str]] = []
-        if not links:
-            return rels
-        parent = etree.SubElement(ws, q("hyperlinks"))
+        out: list[str] = []
         for (r, c), link in links:
             assert isinstance(link, Hyperlink)
-            el = etree.SubElement(parent, q("hyperlink"), ref=cell_ref(r, c))
             if link.target.startswith("#"):
-                el.set("location", link.target[1:])
+                where = f'location="{_attr(link.target[1:])}"'
             else:
                 rid = f"rId{len(rels) + 2}"  # rId1 is kept for the drawing
                 rels.append((rid, HYPERLINK_REL, link.target))
-                el.set(f"{{{REL}}}id", rid)
-            el.set("display", link.text)
-        return rels
+                where = f'r:id="{rid}"'
+            out.append(f'<hyperlink ref="{cell_ref(r, c)}" {where} display="{_attr(link.text)}"/>')
+        return "".join(out).encode(), rels
 
     def _page_setup(self, ws: etree._Element, p: PrintSetup) -> None:
         setup = etree.SubElement(ws, q("pageSetup"), paperSize=str(_PAPER.get(p.paper.upper(), 9)))
