@@ -115,8 +115,18 @@ class ToolSheet:
     def write_row(
         self, row: int, values: list[CellValue], style: Style | list[Style | None] | None = None
     ) -> None:
-        for i, value in enumerate(values):
-            self.write(row, i + 1, value, style[i] if isinstance(style, list) else style)
+        if not values:
+            return
+        if len(values) > 16384:
+            self.write(row, 16385, None)  # refused with write()'s message
+        self.write(row, 1, values[0], style[0] if isinstance(style, list) else style)
+        cells = self.cells  # the rest without a call per cell: a big sheet has hundreds of thousands
+        if isinstance(style, list):
+            for i in range(1, len(values)):
+                cells[(row, i + 1)] = (values[i], style[i])
+        else:
+            for i in range(1, len(values)):
+                cells[(row, i + 1)] = (values[i], style)
 
     def merge(self, rng: str) -> None:
         parse_range(rng)
