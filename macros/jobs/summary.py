@@ -302,9 +302,10 @@ def summary_sheets(analysis: Analysis) -> list[ToolSheet]:
 
 
 def apply_summary(writer: LedgerWriter, analysis: Analysis) -> None:
-    """Write the 汇总, 通报 and 图表 sheets into the ledger (replacing the tool's earlier ones)."""
-    for sheet in summary_sheets(analysis):
-        writer.replace_sheet(sheet)
+    """Write the 汇总, 通报 and 图表 sheets into the ledger (replacing the tool's earlier ones),
+    each built when it is written, so only one is held at a time."""
+    for build in (summary_sheet, bulletin_sheet, chart_sheet):
+        writer.replace_sheet(build(analysis))
 
 
 def stats_text(analysis: Analysis) -> str:
