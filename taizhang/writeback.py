@@ -14,14 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from taizhang.analysis import Analysis
 from taizhang.core.errors import BadInput
+from taizhang.workbook import writer as lossless  # its LedgerWriter loads on first use
 from taizhang.workbook.convert import convert, current_ledger
 from taizhang.workbook.reader import LoadedWorkbook, read_workbook
-from taizhang.workbook.writer import LedgerWriter, WriteResult
 
-Apply = Callable[[LedgerWriter, Analysis], object]
+if TYPE_CHECKING:
+    from taizhang.workbook.writer import LedgerWriter, WriteResult
+
+Apply = Callable[["LedgerWriter", Analysis], object]
 
 
 @dataclass
@@ -66,7 +70,7 @@ def _write_converted(path: Path, today: date, apply: list[Apply], out: Path | No
 
 
 def _write(source: Path, today: date, apply: list[Apply], *, out: Path | None, sheet: str | None) -> WriteOutcome:
-    with LedgerWriter(source, out=out) as writer:
+    with lossless.LedgerWriter(source, out=out) as writer:
         loaded: LoadedWorkbook = read_workbook(source, sheet)
         writer.backup_keep = loaded.settings.params.backup_keep  # the 参数 sheet's 备份保留份数
         analysis = Analysis(loaded.ledger, loaded.settings, today)

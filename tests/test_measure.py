@@ -80,3 +80,47 @@ def test_a_tool_sheet_writes_widths_heights_and_footer() -> None:
     layout = sheet.fitted()
     assert layout.heights[2] == row_points(wrap_lines(CJK * 4, 12))
     assert layout.widths[2] >= text_units("2026-05-20") + CELL_PADDING
+
+
+# -- the cached measuring agrees with measuring character by character -----------------------
+def _reference_units(text: str, size: float, bold: bool) -> float:
+    """Straight from the rules in measure.py's docstring, one character at a time."""
+    import unicodedata
+
+    total = 0.0
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’…—·"
+        total += (1.0 if wide else 0.65) * size / PT_PER_UNIT * (1.05 if bold else 1.0)
+    return total
+
+
+MIXED = CJK + "，。、；：）”“…—·abcXYZ0123456789 -/\n\t%Ａ가ア"
+
+
+@given(st.text(alphabet=MIXED, max_size=120), st.sampled_from([8.0, 9, 10.0, 11.0, 12, 16.0]), st.booleans())
+def test_text_units_is_the_sum_over_characters(text: str, size: float, bold: bool) -> None:
+    assert text_units(text, size, bold) == _reference_units(text, size, bold)
+
+
+@given(st.text(alphabet=MIXED, max_size=160), st.floats(2, 80), st.sampled_from([9.0, 10.0, 11.0]), st.booleans())
+def test_wrap_lines_greedy_by_tokens(text: str, width: float, size: float, bold: bool) -> None:
+    """The whole-paragraph shortcut never changes the count the token-by-token filling gives."""
+    from taizhang.workbook.writer.measure import _tokens
+
+    room = max(width - CELL_PADDING, 1.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for token in _tokens(paragraph):
+            need = _reference_units(token.rstrip(), size, bold)
+            if used and used + need > room:
+                lines += 1
+                used = 0.0
+            if need > room:
+                extra = math.ceil(need / room) - 1
+                lines += extra
+                used = need - extra * room
+            else:
+                used += _reference_units(token, size, bold)
+    assert wrap_lines(text, width, size, bold) == max(lines, 1)

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from taizhang.workbook.writer import Chart, Hyperlink, LedgerWriter, ToolSheet
+from taizhang.workbook.writer import Chart, Hyperlink, LedgerWriter, Style, ToolSheet
 from taizhang.workbook.writer.cells import cell_rest, set_cell_value
 from taizhang.workbook.writer.chart import chart_xml
+from taizhang.workbook.writer.toolsheet import HYPERLINK_REL
+from taizhang.workbook.writer.xmlutil import REL
 from tests.conftest_writer import make_ledger, parts, read_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -156,3 +158,69 @@ def test_tool_sheet_chart_in_a_ledger(tmp_path: Path) -> None:
         w.commit()
     chart = next(d for n, d in parts(src).items() if n.startswith("xl/charts/chart"))
     assert b"<a:solidFill>" in chart and b"<c:dPt>" in chart
+
+
+@pytest.mark.parametrize("style", [None, Style(font_size=10, border=True)])
+def test_tool_columns_and_their_fills_are_written_in_one_pass(tmp_path: Path, style: Style | None) -> None:
+    """Two tool columns, an old fill cleared, new fills on the tool cells (folded into the cells as
+    they are appended) and on a user's cell: each lands as if written one after the other."""
+    import openpyxl
+
+    src = make_ledger(tmp_path / "台账.xlsx", rows=12)
+    with LedgerWriter(src) as w:  # an earlier run left a tool fill on B5 (the user's column)
+        w.set_cell_fills("台账", {"B5": "overdue"}, "due")
+        w.commit()
+    with LedgerWriter(src) as w:
+        f = w.set_tool_column("台账", 2, "【系统】截止日期", {r: date(2025, 6, r) for r in range(3, 14)}, style=style)
+        g = w.set_tool_column("台账", 2, "【系统】状态", {r: "逾期" if r % 2 else "正常" for r in range(3, 14)}, style=style)
+        assert (f, g) == ("F", "G")  # after the user's last column E, in order
+        w.clear_tool_fills("台账", "due", keep={"G3"})
+        fills = {f"G{r}": "overdue" for r in range(3, 14, 2)} | {"F4": "soon", "C3": "overdue", "B6": "done"}
+        skipped = w.set_cell_fills("台账", fills, "due")
+        w.commit()
+    assert skipped == ["C3"]  # the user's yellow is never replaced
+    rows = read_sheet(src, "台账")
+    assert rows[1][5:7] == ["【系统】截止日期", "【系统】状态"]
+    for r in range(3, 14):
+        assert rows[r - 1][5] == date(2025, 6, r) and rows[r - 1][6] == ("逾期" if r % 2 else "正常")
+    ws = openpyxl.load_workbook(src)["台账"]
+    colour = {ref: ws[ref].fill.fgColor.rgb[-6:] if ws[ref].fill.fill_type == "solid" else None
+              for ref in ("G3", "G4", "G5", "F4", "F5", "B5", "B6", "C3")}
+    assert colour == {"G3": "FFC8CE", "G4": None, "G5": "FFC8CE", "F4": "FFEA9C", "F5": None,
+                      "B5": None, "B6": "C6EFCD", "C3": "FFFF00"}
+    assert ws["F3"].number_format == "yyyy-mm-dd" and ws["F4"].number_format == "yyyy-mm-dd"
+    before = src.read_bytes()
+    with LedgerWriter(src) as w:  # the same write again changes nothing
+        w.set_tool_column("台账", 2, "【系统】截止日期", {r: date(2025, 6, r) for r in range(3, 14)}, style=style)
+        w.set_tool_column("台账", 2, "【系统】状态", {r: "逾期" if r % 2 else "正常" for r in range(3, 14)}, style=style)
+        w.clear_tool_fills("台账", "due", keep=set(fills))
+        w.set_cell_fills("台账", fills, "due")
+        assert w.commit().unchanged
+    assert src.read_bytes() == before
+
+
+def test_tool_sheet_rows_and_links_written_as_bytes_parse_back() -> None:
+    """The rows and hyperlinks a tool sheet writes as bytes are what an XML parser reads back:
+    odd text in cells and link targets, numbers, dates, row heights and an empty row."""
+    sheet = ToolSheet("清单")
+    odd = ['a&b<c>d"e', "x\ny\tz", " lead ", "台账'!A1", "控\x01制"]
+    for r, text in enumerate(odd, start=1):
+        sheet.write(r, 1, Hyperlink(f"#'台''账'!A{r}", text))
+        sheet.write(r, 2, text)
+        sheet.write(r, 3, r * 1.5)
+    sheet.write(7, 2, date(2025, 3, 1))
+    sheet.write(7, 5, Hyperlink("https://example.org/a?b=1&c=2", "外链"))
+    sheet.row_height(9, 40)
+    xml, rels = sheet.render(lambda value, style: 0, None)
+    root = etree.fromstring(xml)
+    ns = {"m": MAIN}
+    shown = [t.replace("\x01", "") for t in odd]
+    links = root.findall("m:hyperlinks/m:hyperlink", ns)
+    assert [h.get("display") for h in links] == [*shown, "外链"]
+    assert [h.get("location") for h in links[:5]] == [f"'台''账'!A{r}" for r in range(1, 6)]
+    assert links[5].get("ref") == "E7" and links[5].get(f"{{{REL}}}id") == "rId2"
+    assert rels == [("rId2", HYPERLINK_REL, "https://example.org/a?b=1&c=2")]
+    texts = {c.get("r"): "".join(c.itertext()) for c in root.iter(f"{{{MAIN}}}c")}
+    assert [texts[f"B{r}"] for r in range(1, 6)] == shown
+    assert texts["C2"] == "3.0" and texts["B7"] == "45717"
+    assert root.find("m:sheetData/m:row[@r='9']", ns).get("ht") == "40"

@@ -20,8 +20,8 @@ from taizhang.macros.cli.common import (
 )
 from taizhang.macros.cli.load import echo_untracked, load_analysis
 from taizhang.macros.jobs.summary import apply_summary, summary_sheets
+from taizhang.workbook import writer  # new_workbook_with_sheets (openpyxl) loads only for --out
 from taizhang.workbook.convert import convert
-from taizhang.workbook.writer import new_workbook_with_sheets
 from taizhang.writeback import run_and_write
 
 
@@ -53,7 +53,7 @@ def summary_cmd(ledger: Path, today: date | None, out: Path | None, write: bool,
     else:
         analysis = load_analysis(ledger, sheet, today)
     if out:
-        new_workbook_with_sheets(out, summary_sheets(analysis))
+        writer.new_workbook_with_sheets(out, summary_sheets(analysis))
         notes.append(f"统计表已写入“{out}”")
         if pdf:
             produced = convert(out, "pdf", out.parent)

@@ -4,6 +4,7 @@ each row's problems and the tool's fill on each offending cell (cleared once fix
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from taizhang.analysis import Analysis
 from taizhang.core.columns import Col
@@ -12,7 +13,10 @@ from taizhang.core.settings import SEVERITY_HEADER, Severity
 from taizhang.macros.excel.marks import MARKS_COLUMN, row_marks
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.validators import RULES, Finding, Report
-from taizhang.workbook.writer import CellValue, LedgerWriter, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Style, ToolSheet
+
+if TYPE_CHECKING:
+    from taizhang.workbook.writer import LedgerWriter
 
 PROBLEMS_COLUMN = "【系统】校验问题"
 FILL_OF = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}

@@ -9,6 +9,7 @@ own cells and colours are never touched by this job."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from taizhang.analysis import Analysis
 from taizhang.core.columns import Col
@@ -18,7 +19,10 @@ from taizhang.core.model import Ledger
 from taizhang.core.names import OVERDUE_SHEET
 from taizhang.core.stats import chinese_date
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.writer import CellValue, LedgerWriter, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Style, ToolSheet
+
+if TYPE_CHECKING:
+    from taizhang.workbook.writer import LedgerWriter
 
 STAGE_COLUMN = "【系统】当前环节"
 DUE_COLUMN = "【系统】截止日期"

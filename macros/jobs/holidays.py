@@ -22,8 +22,9 @@ from taizhang.core.holidays.reminder import command_fix, fix_command, reminder
 from taizhang.core.holidays.table import SheetPlan, new_sheet_rows, plan_update
 from taizhang.core.model import column_letter
 from taizhang.core.settings import HOLIDAY_HEADERS, HOLIDAYS_SHEET
+from taizhang.workbook import writer as lossless  # LedgerWriter loads when used: `due` only reminds
 from taizhang.workbook.reader import open_workbook, settings_table
-from taizhang.workbook.writer import LedgerWriter, Style, ToolSheet, WriteResult
+from taizhang.workbook.writer import Style, ToolSheet, WriteResult
 
 # The look `taizhang new` gives the settings sheets (workbook/template.py).
 SETTINGS_HEADER = Style(bold=True, font_name="黑体", font_size=11, fill="E2EFDA", border=True, h_align="center",
@@ -170,7 +171,7 @@ class HolidaysWritten:
 
 def write_holidays(path: Path, notice: HolidayNotice) -> HolidaysWritten:
     """The notice's rows into the ledger's 节假日 sheet, through the lossless writer."""
-    with LedgerWriter(path) as writer:
+    with lossless.LedgerWriter(path) as writer:
         # Read under the writer's lock: a change made after this is caught by its fingerprint.
         plan = plan_for(read_holiday_sheet(path), notice)
         if plan is None:

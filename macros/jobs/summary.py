@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from taizhang.analysis import Analysis
 from taizhang.core.columns import Col
@@ -23,7 +24,10 @@ from taizhang.core.stats.figures import (
     SATISFIED_SHARE,
 )
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.writer import CellValue, Chart, LedgerWriter, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Chart, Style, ToolSheet
+
+if TYPE_CHECKING:
+    from taizhang.workbook.writer import LedgerWriter
 
 NUMBER = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center", v_align="center")
 PERCENT = replace(NUMBER, number_format=st.PERCENT_FORMAT)
@@ -298,9 +302,10 @@ def summary_sheets(analysis: Analysis) -> list[ToolSheet]:
 
 
 def apply_summary(writer: LedgerWriter, analysis: Analysis) -> None:
-    """Write the 汇总, 通报 and 图表 sheets into the ledger (replacing the tool's earlier ones)."""
-    for sheet in summary_sheets(analysis):
-        writer.replace_sheet(sheet)
+    """Write the 汇总, 通报 and 图表 sheets into the ledger (replacing the tool's earlier ones),
+    each built when it is written, so only one is held at a time."""
+    for build in (summary_sheet, bulletin_sheet, chart_sheet):
+        writer.replace_sheet(build(analysis))
 
 
 def stats_text(analysis: Analysis) -> str:

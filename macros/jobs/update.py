@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from taizhang.analysis import Analysis
 from taizhang.core.stats import paragraph
 from taizhang.macros.jobs.check import apply_check, check_text
 from taizhang.macros.jobs.due import apply_due, due_text
 from taizhang.macros.jobs.summary import apply_summary
-from taizhang.workbook.writer import LedgerWriter
+
+if TYPE_CHECKING:
+    from taizhang.workbook.writer import LedgerWriter
 
 UPDATED = "“校验结果”“逾期清单”“汇总”“通报”“图表”工作表和【系统】列"
 

@@ -15,12 +15,36 @@ Tool-owned sheets carry a hidden defined name `_taizhang_tool_<n>` = `'<name>'!$
 Tool columns are recognised by their header text in the header row; tool fills by the exact
 colours of TOOL_FILLS."""
 
-from .cells import CellValue
-from .model import TOOL_FILLS, Chart, Hyperlink, Style, WriteResult
-from .newbook import new_workbook_with_sheets
-from .safety import FAULT_POINTS
-from .toolsheet import ToolSheet
-from .writer import LedgerWriter
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .model import TOOL_FILLS, CellValue, Chart, Hyperlink, Style, WriteResult
+
+if TYPE_CHECKING:
+    from .newbook import new_workbook_with_sheets
+    from .safety import FAULT_POINTS
+    from .toolsheet import ToolSheet
+    from .writer import LedgerWriter
+
+# Loaded when first used: a command that only reads imports neither the writer (lxml, filelock)
+# nor openpyxl (newbook), and one that writes into a ledger never imports openpyxl.
+_LAZY = {
+    "FAULT_POINTS": "safety",
+    "LedgerWriter": "writer",
+    "ToolSheet": "toolsheet",
+    "new_workbook_with_sheets": "newbook",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "FAULT_POINTS",

@@ -12,10 +12,9 @@ from lxml import etree
 from taizhang.core.errors import BadInput
 from taizhang.core.values import EXCEL_EPOCH
 
-from .model import Hyperlink, Style
+from .model import CellValue, Hyperlink, Style
 from .xmlutil import q
 
-CellValue = str | int | float | bool | date | datetime | Hyperlink | None
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_TEXT = 32767  # Excel's limit for one cell
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

@@ -139,9 +139,11 @@ def _compare(book: BoundedBook, sheet: str, cells: dict[tuple[int, int], object]
         raise FidelityRefused(
             f"写入 {label} 后工作表“{sheet}”无法被独立读取器读取（{exc.message}），已放弃写入，原文件未改动。"
         ) from None
+    height = len(rows)
     for (r, c), want in cells.items():
-        got = rows[r - 1][c - 1] if r - 1 < len(rows) and c - 1 < len(rows[r - 1]) else None
-        if not _same(want, got):
+        row = rows[r - 1] if r <= height else ()
+        got = row[c - 1] if c <= len(row) else None
+        if got != want and not _same(want, got):  # equal values are the same: _same says so too
             raise FidelityRefused(
                 f"写入 {label} 后读回工作表“{sheet}”单元格 {cell_ref(r, c)}：应为“{want}”，"
                 f"实际读到“{got}”。已放弃写入，原文件未改动。"

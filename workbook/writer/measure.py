@@ -23,9 +23,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 PT_PER_UNIT = 5.4  # one column-width unit (a digit of 宋体 11) in points
 NARROW_EM = 0.65  # widest Latin glyphs a substitute font prints, as a share of the font size
@@ -45,6 +46,10 @@ _LATIN_TOKEN = re.compile(r"[^\s\-/]*[\s\-/]?")
 
 def is_wide(ch: str) -> bool:
     """Full-width in print: CJK ideographs, kana, hangul, full-width forms and CJK punctuation."""
+    return _WIDE[ch]
+
+
+def _wide_uncached(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’…—·"
 
 
@@ -53,13 +58,41 @@ def char_units(ch: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float
     return em * size / PT_PER_UNIT * (BOLD if bold else 1.0)
 
 
+class _PerChar(dict[str, object]):
+    """A character's property, computed the first time the character is seen. A tool sheet of a
+    big ledger measures millions of characters from a few thousand distinct ones, so the lookups
+    (`map(table.__getitem__, text)`) run at C speed; the sums are the same as adding per character."""
+
+    def __init__(self, compute: Callable[[str], object]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, ch: str) -> object:
+        value = self[ch] = self._compute(ch)
+        return value
+
+
+_WIDE: dict[str, bool] = _PerChar(_wide_uncached)  # type: ignore[assignment]
+_UNITS: dict[tuple[float, bool], dict[str, float]] = {}
+
+
+def _units_table(size: float, bold: bool) -> dict[str, float]:
+    table = _UNITS.get((size, bold))
+    if table is None:
+        new: dict[str, float] = _PerChar(lambda ch: char_units(ch, size, bold))  # type: ignore[assignment]
+        table = _UNITS[(size, bold)] = new
+    return table
+
+
 def text_units(text: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
     """The width of one line of `text` in column-width units."""
-    return sum(char_units(ch, size, bold) for ch in text)
+    return sum(map(_units_table(size, bold).__getitem__, text))
 
 
 def longest_line_units(text: str, size: float = DEFAULT_SIZE, bold: bool = False) -> float:
-    return max((text_units(line, size, bold) for line in text.split("\n")), default=0.0)
+    if "\n" not in text:
+        return text_units(text, size, bold)
+    return max(text_units(line, size, bold) for line in text.split("\n"))
 
 
 def _tokens(line: str) -> Iterable[str]:
@@ -67,8 +100,9 @@ def _tokens(line: str) -> Iterable[str]:
     A closing mark (，。、；：）” …) stays with what precedes it, as line-breaking rules keep it."""
     out: list[str] = []
     latin = ""
+    wide = _WIDE.__getitem__
     for ch in line:
-        if is_wide(ch):
+        if wide(ch):
             if latin:
                 out.extend(t for t in _LATIN_TOKEN.findall(latin) if t)
                 latin = ""
@@ -86,12 +120,15 @@ def _tokens(line: str) -> Iterable[str]:
 def wrap_lines(text: str, width: float, size: float = DEFAULT_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes in a wrapped cell `width` units wide."""
     room = max(width - CELL_PADDING, 1.0)
+    units = _units_table(size, bold).__getitem__
     lines = 0
     for paragraph in str(text).split("\n"):
         lines += 1
+        if sum(map(units, paragraph)) < room - 1e-9:  # fits whole: no token can break it
+            continue
         used = 0.0
         for token in _tokens(paragraph):
-            need = text_units(token.rstrip(), size, bold)
+            need = sum(map(units, token.rstrip()))
             if used and used + need > room:
                 lines += 1
                 used = 0.0
@@ -100,7 +137,7 @@ def wrap_lines(text: str, width: float, size: float = DEFAULT_SIZE, bold: bool =
                 lines += extra
                 used = need - extra * room
             else:
-                used += text_units(token, size, bold)
+                used += sum(map(units, token))
     return max(lines, 1)
 
 
@@ -126,10 +163,10 @@ def shown(value: object, number_format: str | None = None) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class CellText:
+class CellText(NamedTuple):
     """A cell as the fitting sees it: its shown text and font, whether it wraps, and whether it is
-    a number or a date (which cannot wrap: a column too narrow for one shows ###)."""
+    a number or a date (which cannot wrap: a column too narrow for one shows ###). A tuple: a
+    big tool sheet makes hundreds of thousands of them."""
 
     text: str
     size: float = DEFAULT_SIZE
@@ -159,32 +196,61 @@ def fit(cells: Mapping[tuple[int, int], CellText], merges: Iterable[Span],
     dates only widen them); columns without one are sized from their content within MIN_WIDTH and
     MAX_WIDTH (a wrapping cell asks for at most `wrap_width`). Text wider than its column wraps.
     Every row with text gets the height of its tallest cell; `heights` are minimums; a merge over
-    several rows that needs more than its rows give gets it on its last row."""
+    several rows that needs more than its rows give gets it on its last row.
+
+    A big tool sheet (the 逾期清单 of a 20k-row ledger: ~450k cells) passes one CellText object
+    for the cells of the same text and font; outside merges such cells of one column measure,
+    wrap and stand the same, so each (object, column) is worked out once and its rows share it."""
     spans = {(r1, c1): (r1, c1, r2, c2) for r1, c1, r2, c2 in merges}
     covered = {(r, c) for r1, c1, r2, c2 in spans.values() for r in range(r1, r2 + 1)
                for c in range(c1, c2 + 1)} - set(spans)
-    texts = {rc: cell for rc, cell in cells.items() if rc not in covered and cell.text}
-    out = SheetLayout(widths=_fit_widths(texts, spans, widths or {}, wrap_width))
-    for (r, c), cell in texts.items():
-        if not cell.wrap and longest_line_units(cell.text, cell.size, cell.bold) + CELL_PADDING > _width(out, spans, r, c):
-            out.wrapped.add((r, c))
-    out.heights = _fit_heights(texts, spans, out, heights or {})
+    groups: dict[tuple[int, int], list[int]] = {}  # (id of the CellText, column) -> its rows
+    distinct: dict[int, CellText] = {}  # ids stay unique: every object is alive in `cells`
+    merged: list[tuple[tuple[int, int], CellText]] = []  # cells at the top left of a merge
+    for rc, cell in cells.items():
+        if not cell.text or rc in covered:
+            continue
+        if rc in spans:
+            merged.append((rc, cell))
+            continue
+        key = (id(cell), rc[1])
+        rows = groups.get(key)
+        if rows is None:
+            rows = groups[key] = []
+            distinct[id(cell)] = cell
+        rows.append(rc[0])
+    longest = {k: longest_line_units(cell.text, cell.size, cell.bold) for k, cell in distinct.items()}
+    for _rc, cell in merged:
+        longest[id(cell)] = longest_line_units(cell.text, cell.size, cell.bold)
+    out = SheetLayout()
+    out.widths = _fit_widths(groups, distinct, merged, longest, spans, widths or {}, wrap_width)
+    for (k, c), rows in groups.items():
+        cell = distinct[k]
+        if not cell.wrap and longest[k] + CELL_PADDING > out.widths.get(c, DEFAULT_WIDTH):
+            out.wrapped.update((r, c) for r in rows)
+    for rc, cell in merged:
+        if not cell.wrap and longest[id(cell)] + CELL_PADDING > _width(out, spans, rc):
+            out.wrapped.add(rc)
+    out.heights = _fit_heights(groups, distinct, merged, spans, out, heights or {})
     return out
 
 
-def _width(out: SheetLayout, spans: Mapping[tuple[int, int], Span], r: int, c: int) -> float:
-    _r1, c1, _r2, c2 = spans.get((r, c), (r, c, r, c))
+def _width(out: SheetLayout, spans: Mapping[tuple[int, int], Span], rc: tuple[int, int]) -> float:
+    _r1, c1, _r2, c2 = spans.get(rc, (*rc, *rc))
     return sum(out.widths.get(k, DEFAULT_WIDTH) for k in range(c1, c2 + 1))
 
 
-def _fit_widths(texts: Mapping[tuple[int, int], CellText], spans: Mapping[tuple[int, int], Span],
-                given: Mapping[int, float], wrap_width: float) -> dict[int, float]:
+def _fit_widths(groups: Mapping[tuple[int, int], list[int]], distinct: Mapping[int, CellText],
+                merged: list[tuple[tuple[int, int], CellText]], longest: Mapping[int, float],
+                spans: Mapping[tuple[int, int], Span], given: Mapping[int, float],
+                wrap_width: float) -> dict[int, float]:
     want: dict[int, float] = {}
     fixed: dict[int, float] = {}
-    for (r, c), cell in texts.items():
-        if (r, c) in spans and spans[(r, c)][3] > c:
-            continue  # a cell merged across columns does not size any one of them
-        need = longest_line_units(cell.text, cell.size, cell.bold) + CELL_PADDING
+    sizing = [(c, distinct[k]) for k, c in groups]
+    # a cell merged across columns does not size any one of them
+    sizing += [(rc[1], cell) for rc, cell in merged if spans[rc][3] == rc[1]]
+    for c, cell in sizing:
+        need = longest[id(cell)] + CELL_PADDING
         if cell.fixed:
             fixed[c] = max(fixed.get(c, 0.0), need)
         if cell.wrap:
@@ -213,21 +279,32 @@ def _balanced(cell: CellText) -> float:
     return width
 
 
-def _fit_heights(texts: Mapping[tuple[int, int], CellText], spans: Mapping[tuple[int, int], Span],
+def _points(cell: CellText, width: float | None) -> float:
+    """The height a cell's text needs: wrapped in `width`, else its lines as written."""
+    lines = cell.text.count("\n") + 1 if width is None else wrap_lines(cell.text, width, cell.size, cell.bold)
+    return row_points(lines, cell.size)
+
+
+def _fit_heights(groups: Mapping[tuple[int, int], list[int]], distinct: Mapping[int, CellText],
+                 merged: list[tuple[tuple[int, int], CellText]], spans: Mapping[tuple[int, int], Span],
                  out: SheetLayout, given: Mapping[int, float]) -> dict[int, float]:
     heights: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []  # merges over several rows: (first, last, points)
-    for (r, c), cell in texts.items():
-        r1, _c1, r2, _c2 = spans.get((r, c), (r, c, r, c))
-        if cell.wrap or (r, c) in out.wrapped:
-            lines = wrap_lines(cell.text, _width(out, spans, r, c), cell.size, cell.bold)
-        else:
-            lines = cell.text.count("\n") + 1
-        points = row_points(lines, cell.size)
+    wrapped = out.wrapped
+    for (k, c), rows in groups.items():
+        cell = distinct[k]
+        wraps = cell.wrap or (rows[0], c) in wrapped  # the group's rows all wrap or none
+        points = _points(cell, out.widths.get(c, DEFAULT_WIDTH) if wraps else None)
+        for r in rows:
+            if heights.get(r, 0.0) < points:
+                heights[r] = points
+    for rc, cell in merged:
+        points = _points(cell, _width(out, spans, rc) if cell.wrap or rc in wrapped else None)
+        r1, _c1, r2, _c2 = spans[rc]
         if r2 > r1:
             tall.append((r1, r2, points))
         else:
-            heights[r] = max(heights.get(r, 0.0), points)
+            heights[r1] = max(heights.get(r1, 0.0), points)
     for r, h in given.items():
         heights[r] = max(heights.get(r, 0.0), h)
     for r1, r2, points in tall:  # every row of the merge gets its height: empty rows have none

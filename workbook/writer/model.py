@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -77,3 +78,6 @@ class WriteResult:
     removed_parts: list[str] = field(default_factory=list)
     skipped_fills: list[str] = field(default_factory=list)
     unchanged: bool = False
+
+
+CellValue = str | int | float | bool | date | datetime | Hyperlink | None

@@ -118,9 +118,10 @@ class _ColumnRun:
     header_xf: int
     value_xf: Callable[[CellValue], int]
     first_time: bool  # the column was not written before in this run: count what it held
+    header: str = ""
     old: Counter[str] = field(default_factory=Counter)
     cache: dict[tuple[type, object, int], tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
-    fast: dict[tuple[type, object, bool], tuple[bytes, tuple[str, ...], object]] = field(default_factory=dict)
+    fast: dict[tuple[type, object, int], tuple[bytes, tuple[str, ...], object]] = field(default_factory=dict)
     appended: list[int] = field(default_factory=list)
 
     def xf(self, n: int, value: CellValue) -> int:
@@ -209,6 +210,10 @@ class SheetEditor:
         self._col_styles: dict[int, int] | None = None
         self.tool_old: Counter[str] = Counter()  # what the tool columns held before this write
         self._tool_cells: dict[object, ToolCell] = {}  # the tool columns' cells now
+        # Tool columns and fill clearings wait here and are applied together, one pass over the
+        # rows (`_apply`), when fills are set or anything reads the rows; see set_tool_column.
+        self._runs: list[tuple[_ColumnRun, dict[int, CellValue]]] = []
+        self._clears: list[tuple[str, set[str]]] = []
 
     # -- rows -------------------------------------------------------------------------------
     def last_row(self) -> int:
@@ -331,6 +336,7 @@ class SheetEditor:
 
     def cell(self, n: int, col: int, create: bool) -> etree._Element | None:
         """The cell as an element of its (parsed) row; the row is written back at the end."""
+        self._apply()
         row = self._row(n, create)
         if row is None:
             return None
@@ -455,6 +461,7 @@ class SheetEditor:
 
     def tool_counts(self) -> Counter[str]:
         """What the tool columns hold now, to leave out of the lost-element comparison."""
+        self._apply()
         elements = [c for c in self._tool_cells.values() if isinstance(c, etree._Element)]
         out = subtree_counts(elements, self._path)
         tags: Counter[tuple[str, ...]] = Counter(c for c in self._tool_cells.values() if isinstance(c, tuple))
@@ -493,25 +500,115 @@ class SheetEditor:
         header_xf: int,
     ) -> int:
         """Write a tool column: the header in `header_row`, `values` below it, every other cell
-        of the column below the header cleared. Returns the column (1-based)."""
+        of the column below the header cleared. Returns the column (1-based).
+
+        The column is staged: the tool columns of a job, the clearing of its old fills and its
+        new fills are applied in one pass over the rows, so a row gets all of its tool cells in
+        one edit (appended together when they go after its last cell, the usual case)."""
         above = [n for n in values if n <= header_row]
         if above:  # the caller's mistake, not the user's: the header would be overwritten
             raise ValueError(f"tool column {header!r}: rows {above[:5]} are not below header row {header_row}")
+        if any(run.header_row == header_row and run.header == header for run, _v in self._runs):
+            self._apply()  # the same column again: the first write is found in the header row
         col = self._tool_column(header_row, header)
-        run = _ColumnRun(col, self._letter(col).encode(), header_row, header_xf, value_xf, col not in self.tool_cols)
+        run = _ColumnRun(col, self._letter(col).encode(), header_row, header_xf, value_xf, col not in self.tool_cols,
+                         header=header)
         self.tool_cols.add(col)
         self.modified = True
-        rows = sorted({n for n in self._row_keys if n > header_row} | set(values))
-        for n in [header_row, *rows]:  # one pass: remember what was there, then write or clear
-            put = n == header_row or n in values
-            self._tool_cell(run, n, put, (header if n == header_row else values[n]) if put else None)
-        if run.appended:
-            self._grow_box(min(run.appended), col)
-            self._grow_box(max(run.appended), col)
-        if run.old:
-            self.tool_old += Counter({f"{self._path}//{t}": k for t, k in run.old.items()})
-        self._drop_hyperlinks(col)
+        self._runs.append((run, values))
         return col
+
+    def _apply(self, fills: dict[str, str | None] | None = None, kind: str = "") -> list[str]:
+        """Apply the staged tool columns, clearings and `fills` in one pass over the rows: in each
+        row the clearing, the tool cells (in column order, a fill of a new one set as it is
+        written), then the other fills: the same as columns, clearing and fills each going over
+        every row in turn, since a tool cell is never written with a tool fill. Returns the cells
+        whose fill was left alone."""
+        runs = sorted(self._runs, key=lambda rv: rv[0].col)
+        clears, self._runs, self._clears = self._clears, [], []
+        wanted: dict[int, list[tuple[int, str | None]]] = {}
+        for ref, rgb in (fills or {}).items():
+            n, col = split_ref(ref)
+            wanted.setdefault(n, []).append((col, rgb))
+        if not runs and not clears and not wanted:
+            return []
+        for run, values in runs:  # the rows the columns and fills write into exist from here on
+            for n in (run.header_row, *values):
+                self._row_index(n, create=True)
+        for n, cells in wanted.items():
+            if any(rgb is not None for _c, rgb in cells):
+                self._row_index(n, create=True)
+        clearing = [self._clearing(kind_, keep) for kind_, keep in clears]
+        skipped: list[str] = []
+        for n in list(self._row_keys):
+            i = self._index[n]
+            for clear in clearing:  # first: the tool cells written below never hold a tool fill
+                if clear is not None:
+                    self._clear_fills_row(i, *clear)
+            if runs:
+                done = self._tool_cells_of(runs, n, wanted.get(n), kind)
+                if done:  # filled as they were written
+                    wanted[n] = [(col, rgb) for col, rgb in wanted[n] if col not in done]
+            for col, rgb in wanted.get(n, ()):
+                state = self._fill_bytes(i, n, col, rgb, kind) if self._is_plain(i) else None
+                if state is None:
+                    state = self._fill_element(i, n, col, rgb, kind)
+                if state == "skipped":
+                    skipped.append(f"{col_letter(col)}{n}")
+        for run, _values in runs:
+            if run.appended:
+                self._grow_box(min(run.appended), run.col)
+                self._grow_box(max(run.appended), run.col)
+            if run.old:
+                self.tool_old += Counter({f"{self._path}//{t}": k for t, k in run.old.items()})
+            self._drop_hyperlinks(run.col)
+        return skipped
+
+    def _tool_cells_of(self, runs: list[tuple[_ColumnRun, dict[int, CellValue]]], n: int,
+                       fills: list[tuple[int, str | None]] | None, kind: str) -> set[int]:
+        """Row n's cells of the staged tool columns: appended together as bytes when the row is
+        plain and they all go after its last cell (with their fills, returning those columns),
+        else one by one by the cheapest path."""
+        todo = [(run, n == run.header_row or n in values, run.header if n == run.header_row else values.get(n))
+                for run, values in runs if n >= run.header_row]
+        i = self._index[n]
+        if (todo and self._bytes_ok and self._plain[i] and i not in self._els
+                and self._ends_left_of(i, todo[0][0].col)):
+            return self._append_all(i, n, [(run, value) for run, put, value in todo if put], dict(fills or ()), kind)
+        for run, put, value in todo:
+            self._tool_cell(run, n, put, value)
+        return set()
+
+    def _append_all(self, i: int, n: int, cells: list[tuple[_ColumnRun, CellValue]],
+                    fills: dict[int, str | None], kind: str) -> set[int]:
+        filled: set[int] = set()
+        if not cells:
+            return filled  # nothing to clear right of the row's last cell
+        parts = [self._segs[i][:-6]]
+        for run, value in cells:
+            rgb = fills.get(run.col)
+            xf = run.xf(n, value)
+            # Filled as it is written, unless the fill goes its usual way: a skipped cell (the usual
+            # path reports it), and a cell without a format (the fill's `s` then goes after `t`).
+            if xf and run.col in fills:
+                new = self._refilled(xf, rgb, kind)
+                if new != "skipped":
+                    filled.add(run.col)
+                    xf = new if isinstance(new, int) else xf
+            key = (type(value), value, xf)
+            hit = run.fast.get(key)
+            if hit is None:
+                where = f"工作表“{self.name}”单元格 {run.letter.decode()}{n}"
+                hit = run.fast[key] = (*cell_rest(xf, value, where), shown_text(value))
+            parts += (_CELL, run.letter, b'%d"' % n, hit[0])
+            run.appended.append(n)
+            self.written[(n, run.col)] = hit[2]
+            self._tool_cells[(n, run.col)] = hit[1]
+        parts.append(_ROW_END)
+        self._segs[i] = b"".join(parts)
+        self._changed_rows.add(i)
+        self._widen(i, cells[0][0].col, cells[-1][0].col)
+        return filled
 
     def _tool_column(self, header_row: int, header: str) -> int:
         """The column already headed `header`, else the one after the last used column."""
@@ -550,11 +647,12 @@ class SheetEditor:
 
     def _append_bytes(self, run: _ColumnRun, i: int, n: int, value: CellValue) -> None:
         """The common case: the tool cell goes after the row's last cell, as bytes."""
-        key = (type(value), value, n == run.header_row)
+        xf = run.xf(n, value)
+        key = (type(value), value, xf)
         hit = run.fast.get(key)
         if hit is None:
             where = f"工作表“{self.name}”单元格 {run.letter.decode()}{n}"
-            hit = run.fast[key] = (*cell_rest(run.xf(n, value), value, where), shown_text(value))
+            hit = run.fast[key] = (*cell_rest(xf, value, where), shown_text(value))
         seg = self._segs[i]
         self._segs[i] = b"".join((seg[:-6], _CELL, run.letter, b'%d"' % n, hit[0], _ROW_END))
         self._changed_rows.add(i)
@@ -706,18 +804,8 @@ class SheetEditor:
 
     # -- tool fills -------------------------------------------------------------------------
     def set_fills(self, fills: dict[str, str | None], kind: str) -> list[str]:
-        skipped = []
-        for ref, rgb in fills.items():
-            n, col = split_ref(ref)
-            i = self._row_index(n, create=rgb is not None)
-            if i is None:
-                continue
-            state = self._fill_bytes(i, n, col, rgb, kind) if self._is_plain(i) else None
-            if state is None:
-                state = self._fill_element(i, n, col, rgb, kind)
-            if state == "skipped":
-                skipped.append(f"{col_letter(col)}{n}")
-        return skipped
+        """Colour cells (the staged tool columns and clearings go in the same pass)."""
+        return self._apply(fills, kind)
 
     def _fill_state_skips(self, xf: int, kind: str) -> bool:
         state, state_kind = self.styles.fill_state(xf)
@@ -773,22 +861,27 @@ class SheetEditor:
         return "done"
 
     def clear_fills(self, kind: str, keep: Iterable[str]) -> None:
-        keep_set = {k.upper().replace("$", "") for k in keep}
+        """Clear the tool's fills of `kind` except on `keep` (staged, see set_tool_column)."""
+        self._clears.append((kind, {k.upper().replace("$", "") for k in keep}))
+
+    def _clearing(self, kind: str, keep: set[str]) -> tuple[re.Pattern[bytes], set[str], set[str]] | None:
+        """What clearing a kind needs, worked out once per pass: None when no format has its fills."""
         tool = sorted(i for i in range(self.styles.xf_count()) if self.styles.fill_state(i) == ("tool", kind))
         if not tool:
-            return
-        tool_s = {str(i) for i in tool}
+            return None
         found = re.compile(rb'\ss="(?:' + b"|".join(b"%d" % i for i in tool) + rb')"')
-        for i in range(len(self._segs)):
-            if i not in self._els and not found.search(self._segs[i]):
-                continue
-            if self._is_plain(i) and self._clear_fills_bytes(i, found, keep_set):
-                continue
-            for c in self._element(i).iter(_C):
-                s = c.get("s")
-                if s in tool_s and c.get("r") not in keep_set:
-                    c.set("s", str(self.styles.with_fill(int(s), None)))
-                    self.modified = True
+        return found, {str(i) for i in tool}, keep
+
+    def _clear_fills_row(self, i: int, found: re.Pattern[bytes], tool_s: set[str], keep: set[str]) -> None:
+        if i not in self._els and not found.search(self._segs[i]):
+            return
+        if self._is_plain(i) and self._clear_fills_bytes(i, found, keep):
+            return
+        for c in self._element(i).iter(_C):
+            s = c.get("s")
+            if s in tool_s and c.get("r") not in keep:
+                c.set("s", str(self.styles.with_fill(int(s), None)))
+                self.modified = True
 
     def _clear_fills_bytes(self, i: int, found: re.Pattern[bytes], keep: set[str]) -> bool:
         seg = self._segs[i]
@@ -825,7 +918,8 @@ class SheetEditor:
 
     # -- finishing --------------------------------------------------------------------------
     def finish(self) -> None:
-        """Widen the dimension to cover the cells added."""
+        """Apply what is staged; widen the dimension to cover the cells added."""
+        self._apply()
         dim = self.root.find(q("dimension"))
         if not self.modified or self._created is None or dim is None:
             return
@@ -842,6 +936,7 @@ class SheetEditor:
     def serialize(self) -> bytes:
         """The sheet part: the original bytes of every row nobody changed, the changed rows, and
         the original head and tail unless the skeleton changed."""
+        self._apply()
         new_rows = sorted(range(self._n_orig, len(self._segs)), key=self._nums.__getitem__)
         out: list[bytes] = []
         k = 0

@@ -42,6 +42,7 @@ class StyleBook:
         self._index: dict[str, dict[tuple, int]] = {}
         self._style_cache: dict[Style, int] = {}
         self._fill_cache: dict[tuple[int, str | None], int] = {}
+        self._fill_states: dict[int, FillState] = {}
         self._xfs = self._items("cellXfs")
         if not self._xfs:  # a cell format list must have a default entry
             self._add("cellXfs", etree.Element(q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0"))
@@ -80,6 +81,15 @@ class StyleBook:
 
     # -- reading ----------------------------------------------------------------------------
     def fill_state(self, xf_id: int) -> FillState:
+        """Asked per cell a fill touches: memoised, since entries are never edited, only appended."""
+        state = self._fill_states.get(xf_id)
+        if state is None:
+            state = self._fill_state(xf_id)
+            if xf_id < len(self._xfs) and int(self._xfs[xf_id].get("fillId", "0")) < len(self._items("fills")):
+                self._fill_states[xf_id] = state  # an id beyond the lists may name an entry added later
+        return state
+
+    def _fill_state(self, xf_id: int) -> FillState:
         if xf_id >= len(self._xfs):
             return ("none", None)
         fill_id = int(self._xfs[xf_id].get("fillId", "0"))
