@@ -83,6 +83,7 @@ class Measured:
 
 def run_once(argv: list[str], cwd: Path) -> Run:
     """One process, its wall time and peak resident memory."""
+    cwd = cwd.resolve()  # GNU time's -o is relative to the process's directory, which is cwd
     if GNU_TIME:
         argv = [GNU_TIME, "-f", "%M", "-o", str(cwd / ".rss"), *argv]
     start = time.perf_counter()
@@ -250,6 +251,7 @@ def main() -> None:
     parser.add_argument("--split-rows", type=int, default=20000)
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
     args = parser.parse_args()
+    args.out = args.out.resolve()  # each job runs in its own folder below it
     args.out.mkdir(exist_ok=True)
     only = set(args.jobs.split(",")) if args.jobs else None
     print(f"# taizhang whole-process benchmarks ({os.cpu_count()} cores, python {sys.version.split()[0]})")
