@@ -33,7 +33,6 @@ FILL_OF = {CaseStatus.OVERDUE: "overdue", CaseStatus.DUE_SOON: "soon", CaseStatu
 # 责任单位 owes the stage; 承办 says as what, and 主办单位 whom a co-handler's opinion is for.
 OVERDUE_HEADERS = (Col.SEQ, "责任单位", "承办", Col.HOST_UNIT, Col.NUMBER, Col.TITLE, "逾期环节", "截止日期", "逾期工作日", "位置")
 LAST = "J"
-NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)
 SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", border=True)
 
 
@@ -108,7 +107,7 @@ def overdue_sheet(analysis: Analysis, *, links: bool = True) -> ToolSheet:
     sheet.write(1, 1, "逾期件清单", st.TITLE)
     sheet.merge(f"A1:{LAST}1")
     sheet.row_height(1, 30)
-    sheet.write(2, 1, overdue_subtitle(analysis), NOTE)
+    sheet.write(2, 1, overdue_subtitle(analysis), st.NOTE)
     sheet.merge(f"A2:{LAST}2")
     sheet.row_height(2, 32)
     headers: list[CellValue] = [*OVERDUE_HEADERS[:-1], "位置" if links else "台账行号"]
@@ -133,12 +132,7 @@ def overdue_sheet(analysis: Analysis, *, links: bool = True) -> ToolSheet:
     if not n:
         row += 1
         sheet.write(row, 1, "没有逾期件", st.BODY)
-    note = analysis.untracked_note
-    if note:
-        row += 2
-        sheet.write(row, 1, f"说明：{note}。台账无法记录这些环节的完成日期，不计逾期，不列入本表。", NOTE)
-        sheet.merge(f"A{row}:{LAST}{row}")
-        sheet.row_height(row, 32)
+    row = st.untracked_note_row(sheet, row, analysis.untracked_note, "本表", LAST)
     for letter, width in zip("ABCDEFGHIJ", (6, 24, 6, 24, 20, 40, 12, 12, 10, 9), strict=True):
         sheet.column_width(letter, width)
     sheet.freeze("A4")

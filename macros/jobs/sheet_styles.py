@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from taizhang.core.stats import Rate
-from taizhang.workbook.writer import CellValue, Hyperlink, Style
+from taizhang.workbook.writer import CellValue, Hyperlink, Style, ToolSheet
 
 PERCENT_FORMAT = "0.00%"  # rates are numbers Excel can sort and sum, shown as 66.67%
 
@@ -16,6 +16,7 @@ HEADER = Style(bold=True, font_name="黑体", font_size=11, fill="D9E1F2", borde
 BODY = Style(font_name="仿宋_GB2312", font_size=11, border=True, v_align="center")
 BODY_WRAP = Style(font_name="仿宋_GB2312", font_size=11, border=True, v_align="center", wrap=True)
 BODY_CENTER = Style(font_name="仿宋_GB2312", font_size=11, border=True, h_align="center", v_align="center")
+NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)  # text under a table
 DATE = Style(font_name="仿宋_GB2312", font_size=11, border=True, h_align="center", v_align="center", number_format="yyyy-mm-dd")
 GROUP = Style(bold=True, font_name="黑体", font_size=11, fill="F2F2F2", border=True)
 TOTAL = Style(bold=True, font_name="黑体", font_size=11, border=True, h_align="center")
@@ -43,3 +44,15 @@ def rate_cell(rate: Rate) -> CellValue:
     if value is None or not rate.den:
         return rate.value
     return float(value / 100)
+
+
+def untracked_note_row(sheet: ToolSheet, row: int, note: str | None, listed_in: str, last_col: str) -> int:
+    """Under a list of overdue stages: which stages the ledger cannot track (so none is listed),
+    merged across A:`last_col` two rows below `row`. Returns the row written, or `row` without a note."""
+    if not note:
+        return row
+    row += 2
+    sheet.write(row, 1, f"说明：{note}。台账无法记录这些环节的完成日期，不计逾期，不列入{listed_in}。", NOTE)
+    sheet.merge(f"A{row}:{last_col}{row}")
+    sheet.row_height(row, 32)
+    return row

@@ -38,7 +38,6 @@ HEAD = Style(bold=True, font_name="黑体", font_size=10, fill="D9E1F2", border=
              v_align="center", wrap=True)
 TABLE_NOTE_STYLE = Style(font_name="仿宋_GB2312", font_size=9, wrap=True, v_align="top")
 PARAGRAPH = Style(font_name="仿宋_GB2312", font_size=12, wrap=True, v_align="top")
-NOTE = Style(font_name="仿宋_GB2312", font_size=11, h_align="left", v_align="center", wrap=True)
 SECTION = Style(bold=True, font_name="黑体", font_size=12, fill="D9D9D9", border=True)
 # 承办单位 owes the stage; 承办 says as what, 主办单位 whom a co-handler's opinion is for.
 BULLETIN_HEADERS = (Col.SEQ, "承办单位", "承办", Col.HOST_UNIT, Col.NUMBER, Col.TITLE, "环节", "情况")
@@ -189,7 +188,7 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     sheet.write(1, 1, "建议提案办理逾期情况通报", st.TITLE)
     sheet.merge(f"A1:{BULLETIN_LAST}1")
     sheet.row_height(1, 30)
-    sheet.write(2, 1, _bulletin_intro(analysis, sections), NOTE)
+    sheet.write(2, 1, _bulletin_intro(analysis, sections), st.NOTE)
     sheet.merge(f"A2:{BULLETIN_LAST}2")
     sheet.row_height(2, 32)
     sheet.write_row(3, list(BULLETIN_HEADERS), st.HEADER)
@@ -213,12 +212,7 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     if not n:
         row += 1
         sheet.write(row, 1, "所有办理环节均按期完成", st.BODY)
-    note = analysis.untracked_note
-    if note:
-        row += 2
-        sheet.write(row, 1, f"说明：{note}。台账无法记录这些环节的完成日期，不计逾期，不列入本通报。", NOTE)
-        sheet.merge(f"A{row}:{BULLETIN_LAST}{row}")
-        sheet.row_height(row, 32)
+    row = st.untracked_note_row(sheet, row, analysis.untracked_note, "本通报", BULLETIN_LAST)
     for col, w in zip("ABCDEFGH", (6, 22, 6, 22, 18, 32, 10, 52), strict=True):
         sheet.column_width(col, w)
     sheet.freeze("A4")
@@ -264,14 +258,14 @@ def chart_sheet(analysis: Analysis) -> ToolSheet:
     end = 3 + len(overdue)
     if not overdue:
         end += 1
-        sheet.write(end, 1, "没有逾期件，不绘制“各单位逾期件数”图", NOTE)
+        sheet.write(end, 1, "没有逾期件，不绘制“各单位逾期件数”图", st.NOTE)
     start_classes = end + 2
     sheet.write_row(start_classes, [Col.RESULT, "件数"], st.HEADER)
     for i, (name, count) in enumerate(classes, start=start_classes + 1):
         sheet.write_row(i, [name, count], [st.BODY, st.BODY_CENTER])
     class_end = start_classes + len(classes)
     if not any(count for _, count in classes):
-        sheet.write(class_end + 1, 1, "尚无已填写办理结果的件，不绘制“办理结果分类占比”图", NOTE)
+        sheet.write(class_end + 1, 1, "尚无已填写办理结果的件，不绘制“办理结果分类占比”图", st.NOTE)
     label, bar_rows = bar_layout(len(overdue))
     if overdue:  # beside the tables
         sheet.add_chart(Chart(kind="bar", title="各单位逾期件数", categories=f"A4:A{end}", values=f"B4:B{end}",
