@@ -15,7 +15,6 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -27,6 +26,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+
+from tests.weekly_helpers import free_port
 
 USER, PASSWORD = "office@example.gov.cn", "s3cret-imap"
 # What dovecot 2.3 announces after login, without MOVE: a server that cannot move messages.
@@ -44,12 +45,6 @@ def require_dovecot() -> str:
             pytest.fail("dovecot is missing: .ci/install-system.sh installs dovecot-imapd")
         pytest.skip("dovecot-imapd is not installed (bash .ci/install-system.sh)")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

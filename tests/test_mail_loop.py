@@ -35,17 +35,9 @@ from tests.collect_helpers import (
 )
 from tests.imap_server import PASSWORD, ImapServer, free_port, running_dovecot
 from tests.test_acceptance_jobs import blank, run  # noqa: F401 (blank is a fixture)
+from tests.weekly_helpers import Inbox
 
 OFFICE = "duban@example.gov.cn"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
-        self.messages.append((list(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
-        return "250 OK"
 
 
 @pytest.fixture

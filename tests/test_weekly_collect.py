@@ -29,7 +29,7 @@ from tests.collect_helpers import (
 )
 from tests.imap_server import PASSWORD, ImapServer, free_port, running_dovecot
 from tests.test_acceptance_jobs import blank  # noqa: F401 (a fixture)
-from tests.test_mail_loop import Inbox
+from tests.weekly_helpers import Inbox
 
 
 @pytest.fixture

@@ -15,16 +15,7 @@ from aiosmtpd.controller import Controller
 
 from taizhang.core.deadlines import CaseStatus
 from taizhang.macros.weekly.run import run_once
-from tests.weekly_helpers import MONDAY, free_port, sample_copy, sheet_rows, write_config
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
-        self.messages.append((list(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
-        return "250 OK"
+from tests.weekly_helpers import MONDAY, Inbox, free_port, sample_copy, sheet_rows, write_config
 
 
 @pytest.fixture

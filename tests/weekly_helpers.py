@@ -41,6 +41,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Inbox:
+    """An aiosmtpd handler keeping every message it receives: (recipients, raw bytes)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        self.messages.append((list(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
+        return "250 OK"
+
+
 def excel_owner_file(ledger: Path, user: str) -> Path:
     """What Excel writes beside a workbook it has open: ~$name, the user's name length then the
     name, padded to 54 bytes, then again in UTF-16."""
