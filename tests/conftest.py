@@ -1,10 +1,13 @@
-"""Shared test fixtures: where the foreign workbooks are, and LibreOffice headless."""
+"""Shared test fixtures: where the foreign workbooks are, LibreOffice headless, and the mail servers
+(a real SMTP server and a real dovecot IMAP server on loopback)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -49,3 +52,21 @@ def copy_foreign(tmp_path: Path, foreign_dir: Path):
         return target
 
     return copy
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Any, int]]:
+    """An SMTP server on loopback: (its Inbox, its port)."""
+    from tests.weekly_helpers import Inbox, running_smtp
+
+    with running_smtp(Inbox()) as server:
+        yield server
+
+
+@pytest.fixture
+def imap() -> Iterator[Any]:
+    """A dovecot IMAP server on loopback (tests.imap_server.ImapServer); skips where dovecot is missing."""
+    from tests.imap_server import running_dovecot
+
+    with running_dovecot() as server:
+        yield server

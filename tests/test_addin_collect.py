@@ -7,7 +7,6 @@ name."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -28,14 +27,8 @@ from tests.collect_helpers import (
     split_books,
 )
 from tests.fake_xlwings import FakeBook
-from tests.imap_server import PASSWORD, ImapServer, running_dovecot
+from tests.imap_server import PASSWORD, ImapServer
 from tests.test_acceptance_jobs import blank  # noqa: F401 (a fixture)
-
-
-@pytest.fixture
-def imap() -> Iterator[ImapServer]:
-    with running_dovecot() as server:
-        yield server
 
 
 def imap_config(ledger: Path, port: int) -> str:

@@ -362,19 +362,15 @@ def test_split_writes_the_record_into_the_open_workbook(with_settings: dict[int,
 
 
 def test_split_asks_and_mails_with_the_office_settings(with_settings: dict[int, Path], tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from aiosmtpd.controller import Controller
-
+                                                       monkeypatch: pytest.MonkeyPatch, smtp: tuple[Any, int]) -> None:
     from taizhang.macros.jobs import split as split_job
     from taizhang.workbook.addin.config import office_config_path
-    from tests.test_weekly_mail import Inbox
-    from tests.weekly_helpers import free_port
 
     real = split_job.split_saved
     monkeypatch.setattr(split_job, "split_saved",
                         lambda path, out, today, **kw: real(path, out, today, units=["县财政局", "县水利局"], **kw))
     monkeypatch.setenv("USERPROFILE", str(tmp_path / "user"))
-    inbox, port = Inbox(), free_port()
+    inbox, port = smtp
     config = office_config_path()
     config.parent.mkdir(parents=True)
     config.write_text(f'[run]\nledgers = ["x.xlsx"]\n[email]\nhost = "127.0.0.1"\nport = {port}\n'
@@ -384,24 +380,19 @@ def test_split_asks_and_mails_with_the_office_settings(with_settings: dict[int, 
     (ledger_folder / "周检.toml").write_text('[run]\nledgers = ["x.xlsx"]\n[email]\nhost = "10.255.255.1"\n'
                                             'sender = "evil@example.com"\n', encoding="utf-8")  # never read
     master = shutil.copyfile(with_settings[SAMPLE_ROWS], ledger_folder / "台账.xlsx")
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        for answer, mailed in (("no", 0), ("yes", 2)):
-            book = FakeBook.from_file(master, saved=True)
-            asked: list[tuple[str, str]] = []
+    for answer, mailed in (("no", 0), ("yes", 2)):
+        book = FakeBook.from_file(master, saved=True)
+        asked: list[tuple[str, str]] = []
 
-            def alert(prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
-                      _asked: list[tuple[str, str]] = asked, _answer: str = answer) -> str:
-                _asked.append((prompt, buttons))
-                return _answer if buttons == "yes_no" else "ok"
+        def alert(prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
+                  _asked: list[tuple[str, str]] = asked, _answer: str = answer) -> str:
+            _asked.append((prompt, buttons))
+            return _answer if buttons == "yes_no" else "ok"
 
-            book.app.alert = alert  # type: ignore[method-assign]
-            message = ribbon.run("split", book, TODAY)
-            assert asked[0][1] == "yes_no" and str(config) in asked[0][0]
-            assert len(inbox.messages) == mailed, message
-    finally:
-        controller.stop()
+        book.app.alert = alert  # type: ignore[method-assign]
+        message = ribbon.run("split", book, TODAY)
+        assert asked[0][1] == "yes_no" and str(config) in asked[0][0]
+        assert len(inbox.messages) == mailed, message
     assert sorted(r for rcpts, _ in inbox.messages for r in rcpts) == ["czj@example.gov.cn", "slj@example.gov.cn"]
     assert "已发送" in message
     log = book.sheet("分发记录")

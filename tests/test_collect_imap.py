@@ -6,7 +6,6 @@ nothing. The 回收情况 workbook is read back with python-calamine."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -36,11 +35,6 @@ PROCESSED = "台账助手已回收"
 ENV = {PASSWORD_ENV: PASSWORD}
 SENT_AT = datetime(2026, 5, 20, 10, 0)
 
-
-@pytest.fixture
-def imap() -> Iterator[ImapServer]:
-    with running_dovecot() as server:
-        yield server
 
 
 @pytest.fixture

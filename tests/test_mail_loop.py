@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import email
 import os
-from collections.abc import Iterator
 from datetime import date, datetime
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
 from python_calamine import CalamineWorkbook
 
 from taizhang.macros.weekly.config import EmailSettings
@@ -33,29 +30,13 @@ from tests.collect_helpers import (
     split_books,
     write_config,
 )
-from tests.imap_server import PASSWORD, ImapServer, free_port, running_dovecot
+from tests.imap_server import PASSWORD, ImapServer
 from tests.test_acceptance_jobs import blank, run  # noqa: F401 (blank is a fixture)
 from tests.weekly_helpers import Inbox
 
 OFFICE = "duban@example.gov.cn"
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def imap() -> Iterator[ImapServer]:
-    with running_dovecot() as server:
-        yield server
 
 
 def mail_books(books: dict[str, Path], port: int) -> None:

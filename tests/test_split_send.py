@@ -12,14 +12,13 @@ from typing import Any
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from taizhang.macros.cli.split_merge import split_cmd
 from taizhang.macros.jobs.demo import write_sample
 from tests.test_merge_roundtrip import TODAY
-from tests.test_weekly_mail import Inbox, parse
-from tests.weekly_helpers import free_port, sheet_rows
+from tests.test_weekly_mail import parse
+from tests.weekly_helpers import Inbox, running_smtp, sheet_rows
 
 UNITS = ("县财政局", "县民政局", "县水利局")
 REFUSED = "slj@example.gov.cn"  # 县水利局's address
@@ -41,15 +40,9 @@ class PickyInbox(Inbox):
 
 
 @pytest.fixture
-def smtp() -> Any:
-    inbox = PickyInbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+def smtp() -> Any:  # this file's server answers like a strict real one (PickyInbox)
+    with running_smtp(PickyInbox()) as server:
+        yield server
 
 
 OFFICE = "清河县人民政府办公室"

@@ -5,13 +5,9 @@ loopback), a dry-run merge says what would merge, the master is not written, and
 from __future__ import annotations
 
 import email
-from collections.abc import Iterator
 from datetime import date, datetime
 from email import policy
 from pathlib import Path
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from taizhang.core.errors import ExitCode
 from taizhang.macros.weekly.run import run_once
@@ -27,27 +23,9 @@ from tests.collect_helpers import (
     split_books,
     write_config,
 )
-from tests.imap_server import PASSWORD, ImapServer, free_port, running_dovecot
+from tests.imap_server import PASSWORD, ImapServer, free_port
 from tests.test_acceptance_jobs import blank  # noqa: F401 (a fixture)
 from tests.weekly_helpers import Inbox
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def imap() -> Iterator[ImapServer]:
-    with running_dovecot() as server:
-        yield server
 
 
 def test_weekly_collects_tries_the_merge_and_mails_who_returned(blank: Path, tmp_path: Path,  # noqa: F811

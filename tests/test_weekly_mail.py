@@ -10,24 +10,9 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
-
 from taizhang.core.deadlines import CaseStatus
 from taizhang.macros.weekly.run import run_once
-from tests.weekly_helpers import MONDAY, Inbox, free_port, sample_copy, sheet_rows, write_config
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+from tests.weekly_helpers import MONDAY, free_port, sample_copy, sheet_rows, write_config
 
 
 def mail_config(folder: Path, port: int, extra: str = "") -> str:
@@ -41,8 +26,8 @@ def parse(raw: bytes) -> EmailMessage:
     return msg
 
 
-def test_mail_arrives_with_report_and_readable_chinese(tmp_path: Path, tmp_path_factory, smtp_server) -> None:
-    inbox, port = smtp_server
+def test_mail_arrives_with_report_and_readable_chinese(tmp_path: Path, tmp_path_factory, smtp) -> None:
+    inbox, port = smtp
     sample_copy(tmp_path, cache_dir=tmp_path_factory.getbasetemp())
     config = write_config(tmp_path, mail_config(tmp_path, port))
     result = run_once(config, MONDAY, env={})
@@ -69,8 +54,8 @@ def test_mail_arrives_with_report_and_readable_chinese(tmp_path: Path, tmp_path_
     assert ledger.report is not None and ledger.report.read_bytes() == saved.read_bytes()
 
 
-def test_units_get_their_own_mail_when_asked(tmp_path: Path, tmp_path_factory, smtp_server) -> None:
-    inbox, port = smtp_server
+def test_units_get_their_own_mail_when_asked(tmp_path: Path, tmp_path_factory, smtp) -> None:
+    inbox, port = smtp
     sample_copy(tmp_path, cache_dir=tmp_path_factory.getbasetemp())
     config = write_config(tmp_path, mail_config(tmp_path, port, "send_to_units = true\n"))
     result = run_once(config, MONDAY, env={})
@@ -95,8 +80,8 @@ def test_smtp_failure_is_logged_and_report_kept(tmp_path: Path, tmp_path_factory
     assert int(result.exit_code) == 2  # a mail that did not go out needs someone to act
 
 
-def test_missing_password_is_a_send_failure_not_a_crash(tmp_path: Path, tmp_path_factory, smtp_server) -> None:
-    inbox, port = smtp_server
+def test_missing_password_is_a_send_failure_not_a_crash(tmp_path: Path, tmp_path_factory, smtp) -> None:
+    inbox, port = smtp
     sample_copy(tmp_path, cache_dir=tmp_path_factory.getbasetemp())
     config = write_config(tmp_path, mail_config(tmp_path, port, 'user = "duban"\npassword_env = "TZ_TEST_PW"\n'))
     result = run_once(config, MONDAY, env={})

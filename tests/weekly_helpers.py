@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import shutil
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import python_calamine as pc
 
@@ -50,6 +53,20 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
         self.messages.append((list(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
         return "250 OK"
+
+
+@contextmanager
+def running_smtp(inbox: Any) -> Iterator[tuple[Any, int]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port handing messages to `inbox`."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
 
 
 def excel_owner_file(ledger: Path, user: str) -> Path:
