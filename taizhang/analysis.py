@@ -23,10 +23,11 @@ from taizhang.core.deadlines.blame import Owed, owed, owing_units
 from taizhang.core.deadlines.evaluate import CaseStatus, StageState
 from taizhang.core.enums import Opinion
 from taizhang.core.errors import BadInput
-from taizhang.core.model import Case, Ledger
+from taizhang.core.model import Ledger
 from taizhang.core.settings import Settings
 from taizhang.core.stats import CaseTiming, Stats, compute_stats
 from taizhang.core.stats.units import UnitNames
+from taizhang.core.table import CaseValues
 
 if TYPE_CHECKING:
     from taizhang.validators import Report
@@ -108,7 +109,7 @@ class Analysis:
                          class_scheme=self.settings.params.class_scheme)
         return {d.row: d for d in found}
 
-    def rereply_due(self, case: Case) -> date | None:
+    def rereply_due(self, case: CaseValues) -> date | None:
         """The 重新答复 deadline the workbook's own rules give a 不满意 case, if they have one."""
         found = self._rereply_deadlines.get(case.row)
         if found is None:

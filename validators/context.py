@@ -16,12 +16,14 @@ from typing import Any
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar
 from taizhang.core.columns import BY_NAME, Col, Kind
-from taizhang.core.model import Case, Ledger
+from taizhang.core.model import Ledger
 from taizhang.core.settings import Settings
+from taizhang.core.table import CaseValues
 from taizhang.validators.registry import Hit
 
-# When the 不满意 re-reply is due: given a case, its deadline, or None when unknown.
-RereplyDue = Callable[[Case], date | None]
+# When the 不满意 re-reply is due: given a case (read in place, `case.row` and `case[Col.X]`), its
+# deadline, or None when unknown.
+RereplyDue = Callable[[CaseValues], date | None]
 # A column as the rules read it: one value per case, None when empty.
 Column = Sequence[Any]
 
@@ -118,10 +120,9 @@ class Context:
         """(Excel row, unit) for each 协办单位 of each case, in sheet order."""
         return [(row, unit) for row, units in zip(self.rows, self.col(Col.CO_UNITS), strict=True) for unit in units]
 
-    @cached_property
-    def cases_by_row(self) -> dict[int, Case]:
-        """A case by its Excel row, built on first use (a rule needs only the few it reports)."""
-        return _CasesByRow(self.ledger)
+    def case(self, i: int) -> CaseValues:
+        """The i-th case read in place (no `Case` is built: a rule needs only a few values)."""
+        return self.ledger.table.row(i)
 
     def has(self, name: str) -> bool:
         return name in self.ledger.columns
@@ -160,16 +161,3 @@ def filled(column: Column) -> list[bool]:
 def before(later: Column, earlier: Column) -> list[bool]:
     """True where both dates are given and `later` comes before `earlier`."""
     return [a is not None and b is not None and a < b for a, b in zip(later, earlier, strict=True)]
-
-
-class _CasesByRow(dict[int, Case]):
-    """{Excel row: Case}, each case built when first looked up."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        super().__init__()
-        self._ledger = ledger
-        self._index = {row: i for i, row in enumerate(ledger.table.rows)}
-
-    def __missing__(self, row: int) -> Case:
-        case = self[row] = self._ledger.case(self._index[row])
-        return case

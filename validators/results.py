@@ -69,8 +69,8 @@ def dissatisfied_without_rereply(ctx: Context) -> Iterator[Hit]:
     due: list[date | None]
     if ctx.rereply_due is not None:
         # The deadlines module knows the local rule and the holidays: ask it for the waiting rows only.
-        hook, cases = ctx.rereply_due, ctx.cases_by_row
-        due = [hook(cases[row]) if wait else None for row, wait in zip(ctx.rows, waiting, strict=True)]
+        hook = ctx.rereply_due
+        due = [hook(ctx.case(i)) if wait else None for i, wait in enumerate(waiting)]
     else:
         # The rolled date is never before the plain one: only rows past that one need the calendar.
         plain = [add_months(reply, DEFAULT_REREPLY_MONTHS) if wait and reply is not None else None

@@ -23,15 +23,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import Category, Level, Role, Timing
-from taizhang.core.model import Case
 from taizhang.core.settings import Settings
 from taizhang.core.stats.facts import BLANK, ORDINARY_CASE, CaseTiming, Facts, FactsReader, Period
 from taizhang.core.stats.figures import RATE_COLUMNS, ROLES, Figures, Tally
 from taizhang.core.stats.units import NO_HOST, UnitNames
 from taizhang.core.table import CaseTable
+
+if TYPE_CHECKING:
+    from taizhang.core.case import Case
 
 TOTAL = "合计"
 
