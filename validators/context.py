@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar
@@ -78,7 +79,7 @@ class Context:
         if name not in self.ledger.columns:  # only the sheet's columns: a case built in memory may carry others
             return [[] for _ in range(n)] if kind is Kind.UNITS else [None] * n
         values = self.ledger.table.column(name)
-        if kind is Kind.DATE and not {type(v) for v in values} <= {date, type(None)}:
+        if kind is Kind.DATE and not set(map(type, values)) <= {date, type(None)}:
             # A datetime compares with no date: keep the day, as the reader does.
             return [v.date() if isinstance(v, datetime) else v for v in values]
         return values
@@ -138,19 +139,28 @@ class Context:
     def emit(self, mask: Sequence[bool], name: str, value: Column | None = None, **params: Any) -> Iterator[Hit]:
         """One hit per case where `mask` holds, at column `name` (its value, or `value`'s); a param
         given as `PerRow` takes that case's value, any other is the same for every hit."""
+        positions = list(compress(range(len(mask)), mask))  # at C speed: most masks hold nowhere
+        if not positions:
+            return
         values = self.col(name) if value is None else value
         fixed = {k: v for k, v in params.items() if not isinstance(v, PerRow)}
         varying = {k: v for k, v in params.items() if isinstance(v, PerRow)}
         rows = self.rows
-        for i, failing in enumerate(mask):
-            if failing:
-                row_params = fixed | {k: shown(v[i]) for k, v in varying.items()} if varying else dict(fixed)
-                yield Hit(rows[i], name, shown(values[i]), row_params)
+        for i in positions:
+            row_params = fixed | {k: shown(v[i]) for k, v in varying.items()} if varying else dict(fixed)
+            yield Hit(rows[i], name, shown(values[i]), row_params)
 
 
 def missing(column: Column) -> list[bool]:
     """True where the case's value is empty."""
     return [v is None for v in column]
+
+
+def bounds(column: Column) -> tuple[Any, Any] | None:
+    """The smallest and the largest value given (dates, numbers), None when all are empty: a
+    rule whose limit they both respect need not look at each case."""
+    given = [v for v in column if v is not None]
+    return (min(given), max(given)) if given else None
 
 
 def filled(column: Column) -> list[bool]:

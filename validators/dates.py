@@ -7,7 +7,7 @@ from datetime import date
 
 from taizhang.core.columns import DATE_COLUMNS, Col
 from taizhang.core.settings import Severity
-from taizhang.validators.context import Column, Context, PerRow, before
+from taizhang.validators.context import Column, Context, PerRow, before, bounds
 from taizhang.validators.registry import Hit, rule
 
 # The stages in the order they happen; a later one may equal an earlier one, never precede it.
@@ -35,10 +35,14 @@ def date_order(ctx: Context) -> Iterator[Hit]:
     previous_name: list[str | None] = [None] * n
     for name in CHAIN:
         current = ctx.col(name)
+        if bounds(current) is None:
+            continue  # an empty column changes nothing
         yield from _before(ctx, before(current, previous), name, previous_name, previous)
         previous = [c if c is not None else p for c, p in zip(current, previous, strict=True)]
         previous_name = [name if c is not None else p for c, p in zip(current, previous_name, strict=True)]
     for earlier, later in PAIRS:
+        if bounds(ctx.col(later)) is None or bounds(ctx.col(earlier)) is None:
+            continue
         yield from _before(ctx, before(ctx.col(later), ctx.col(earlier)), later, [earlier] * n, ctx.col(earlier))
 
 
@@ -53,7 +57,11 @@ def date_in_future(ctx: Context) -> Iterator[Hit]:
     for name in DATE_COLUMNS:
         if name in FUTURE_BY_NATURE:
             continue
-        yield from ctx.emit([d is not None and d > today for d in ctx.col(name)], name, today=today.isoformat())
+        column = ctx.col(name)
+        span = bounds(column)
+        if span is None or span[1] <= today:
+            continue  # decided by the latest date alone
+        yield from ctx.emit([d is not None and d > today for d in column], name, today=today.isoformat())
 
 
 @rule("date-out-of-year", Severity.WARNING, "日期应在台账年度前后一年内（B类计划解决时限除外）",
@@ -61,9 +69,18 @@ def date_in_future(ctx: Context) -> Iterator[Hit]:
 def date_out_of_year(ctx: Context) -> Iterator[Hit]:
     years = ctx.year  # None when neither 年度 nor the ledger's year is known: no check
     shown_year = PerRow(years)
+    known = bounds(years)
+    if known is None:
+        return
+    # Within a year of every case's year: the earliest and latest dates settle most columns.
+    low, high = date(known[1] - 1, 1, 1), date(known[0] + 1, 12, 31)
     for name in DATE_COLUMNS:
         if name in ANY_YEAR:
             continue
+        column = ctx.col(name)
+        span = bounds(column)
+        if span is None or (low <= span[0] and span[1] <= high):
+            continue
         outside = [d is not None and y is not None and abs(d.year - y) > 1
-                   for d, y in zip(ctx.col(name), years, strict=True)]
+                   for d, y in zip(column, years, strict=True)]
         yield from ctx.emit(outside, name, year=shown_year)

@@ -6,12 +6,18 @@ the original, so fixing the copies clears the finding.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator
 
 from taizhang.core.columns import Col
 from taizhang.core.settings import Severity
 from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
+
+
+def _repeated(column: Iterable[Hashable]) -> set[Hashable]:
+    """The values given more than once: only their cases can be duplicates (counted at C speed)."""
+    return {value for value, count in Counter(column).items() if count > 1 and value is not None}
 
 
 def _later_duplicates(rows: list[int], keys: Iterable[tuple[Hashable, ...] | None]) -> Iterator[tuple[int, list[int]]]:
@@ -41,8 +47,11 @@ def _named(rows: list[int]) -> str:
       "编号“{value}”与{others}重复，同一类别同一年度内编号应唯一")
 def duplicate_number(ctx: Context) -> Iterator[Hit]:
     numbers = ctx.col(Col.NUMBER)
+    repeated = _repeated(numbers)
+    if not repeated:
+        return
     # A missing 类别 is reported by missing-value; a missing year is a year of its own.
-    keys = ((number, category or "", -1 if year is None else year) if number is not None else None
+    keys = ((number, category or "", -1 if year is None else year) if number in repeated else None
             for number, category, year in zip(numbers, ctx.col(Col.CATEGORY), ctx.year, strict=True))
     at = dict(zip(ctx.rows, numbers, strict=True))
     for row, others in _later_duplicates(ctx.rows, keys):
@@ -53,7 +62,10 @@ def duplicate_number(ctx: Context) -> Iterator[Hit]:
       "标题“{value}”与{others}的领衔人、标题相同，请确认是否重复登记")
 def duplicate_title(ctx: Context) -> Iterator[Hit]:
     titles = ctx.col(Col.TITLE)
-    keys = ((title, lead) if title is not None and lead is not None else None
+    repeated = _repeated(titles)
+    if not repeated:
+        return
+    keys = ((title, lead) if title in repeated and lead is not None else None
             for title, lead in zip(titles, ctx.col(Col.LEAD), strict=True))
     at = dict(zip(ctx.rows, titles, strict=True))
     for row, others in _later_duplicates(ctx.rows, keys):

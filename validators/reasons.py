@@ -58,7 +58,8 @@ def extension_too_long(ctx: Context) -> Iterator[Hit]:
     # The deadline engine's cap (counting.extension_cap): the corresponding day (民法典 第二百零二条,
     # 8-31 + 6 months = 2-28), moved off a rest day (第二百零三条). That only moves it later, so
     # only grants past the plain corresponding day need the calendar.
-    plain = [add_months(a, EXTENSION_CAP_MONTHS) if a is not None else None for a in assigned]
+    plain = [add_months(a, EXTENSION_CAP_MONTHS) if a is not None and e is not None else None
+             for a, e in zip(assigned, extended, strict=True)]
     past_plain = [e is not None and p is not None and e > p for e, p in zip(extended, plain, strict=True)]
     counted = ctx.counted(assigned, extension_cap, lambda day: add_months(day, EXTENSION_CAP_MONTHS),
                           where=past_plain)

@@ -21,6 +21,8 @@ def missing_value(ctx: Context) -> Iterator[Hit]:
     roles = ctx.col(Col.ROLE)
     for name in REQUIRED:
         unless = "（参阅件除外）" if name == Col.HOST_UNIT else ""
+        if None not in ctx.col(name):
+            continue  # every case filled it in
         if name == Col.HOST_UNIT:
             mask = [v is None and role != reference for v, role in zip(ctx.col(name), roles, strict=True)]
         else:

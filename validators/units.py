@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import fold
@@ -52,16 +53,18 @@ def unknown_unit(ctx: Context) -> Iterator[Hit]:
 @rule("host-in-co-units", Severity.ERROR, "协办单位中不得再列主办单位",
       "协办单位中的“{value}”就是主办单位“{host}”，协办单位不应包含主办单位")
 def host_in_co_units(ctx: Context) -> Iterator[Hit]:
-    hosts = {row: host for row, host in zip(ctx.rows, ctx.col(Col.HOST_UNIT), strict=True) if host is not None}
-    co = ctx.co_units
-    if not hosts or not co:
+    hosts, co_lists = ctx.col(Col.HOST_UNIT), ctx.col(Col.CO_UNITS)
+    host_keys = _unit_keys(ctx, hosts)
+    co_keys = _unit_keys(ctx, chain.from_iterable(co_lists))
+    if not host_keys or not co_keys:
         return
-    host_keys = _unit_keys(ctx, hosts.values())
-    co_keys = _unit_keys(ctx, (unit for _, unit in co))
-    for row, unit_name in co:
-        host = hosts.get(row)
-        if host is not None and co_keys[unit_name] == host_keys[host]:
-            yield Hit(row, Col.CO_UNITS, unit_name, {"host": host})
+    for row, host, co_units in zip(ctx.rows, hosts, co_lists, strict=True):
+        if host is None or not co_units:
+            continue
+        key = host_keys[host]
+        for unit_name in co_units:
+            if co_keys[unit_name] == key:
+                yield Hit(row, Col.CO_UNITS, unit_name, {"host": host})
 
 
 @rule("section-as-host", Severity.ERROR, "不得以内设机构或下属单位作主办单位（须以单位名义答复）",
