@@ -14,7 +14,6 @@ from taizhang.core.header import HeaderMatch
 from taizhang.core.model import Ledger, Unparsed, column_letter
 from taizhang.core.table import CaseTable
 from taizhang.core.values import (
-    FULLWIDTH,
     TO_FOLD,
     Unparseable,
     clean_text,
@@ -107,14 +106,7 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     bad: dict[Any, str] = {}
     distinct = set(keys)
     if BY_NAME[name].kind is Kind.TEXT:
-        # Titles, numbers and phones are mostly distinct: settle the clean strings with C-level
-        # calls and leave only the odd ones (spaces inside, numbers, dates) to the full converter.
-        fold = TO_FOLD.search
-        for key in distinct:
-            if key.__class__ is str:
-                text = (key.translate(FULLWIDTH) if fold(key) else key).strip()
-                if text and "  " not in text and "\t" not in text:
-                    mapping[key] = text
+        _settle_plain_text(distinct, mapping)
     for key in distinct:
         if key in mapping:
             continue
@@ -130,6 +122,35 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     out = list(map(mapping.__getitem__, keys))
     failed = [(i, bad[k]) for i, k in enumerate(keys) if k in bad] if bad else []
     return out, failed
+
+
+_CHUNK = 256
+
+
+def _settle_plain_text(distinct: set[Any], mapping: dict[Any, Any]) -> None:
+    """Map the plain texts and whole numbers among `distinct` to their clean text, in bulk.
+
+    Titles, numbers and phones are mostly distinct, so converting them one by one was most of
+    reading a big ledger. A chunk of texts with nothing to fold and no double space or tab is
+    decided by C-level searches over the chunk joined: each text is itself stripped (a text of
+    spaces only is empty). The texts of any other chunk, and everything else (dates, other
+    numbers), are left to the full converter."""
+    texts = [key for key in distinct if key.__class__ is str and key not in mapping]
+    stripped = list(map(str.strip, texts))
+    for start in range(0, len(texts), _CHUNK):
+        chunk = texts[start:start + _CHUNK]
+        joined = "\x00".join(chunk)
+        if TO_FOLD.search(joined) or "  " in joined or "\t" in joined:
+            continue
+        clean = stripped[start:start + _CHUNK]
+        mapping.update(zip(chunk, clean, strict=True))
+        if "" in clean:
+            mapping.update((key, None) for key, text in zip(chunk, clean, strict=True) if not text)
+    integers = [key for key in distinct if key.__class__ is int]
+    mapping.update(zip(integers, map(str, integers), strict=True))
+    floats = [key for key in distinct if key.__class__ is float]
+    if floats and all(map(float.is_integer, floats)):
+        mapping.update(zip(floats, map(str, map(int, floats)), strict=True))
 
 
 def _row_years(raws: tuple[Any, ...] | None, count: int, year: int | None) -> list[int | None]:
