@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import compress
 from typing import Any
 
 from taizhang.core.columns import BY_NAME, Col, Kind
@@ -28,7 +29,11 @@ from taizhang.core.values import (
 TOTALS = frozenset(("合计", "总计", "小计", "共计"))
 
 
-def _is_totals(row: list[Any], first_cols: int = 4) -> bool:
+_TOTALS_COLUMNS = 4  # a totals row says so in one of its first columns
+_TEXT_CELLS = {str, type(None)}
+
+
+def _is_totals(row: list[Any], first_cols: int = _TOTALS_COLUMNS) -> bool:
     return any(value.__class__ is str and value.lstrip()[:2] in TOTALS for value in row[:first_cols])
 
 
@@ -74,6 +79,41 @@ def _guess_year(grid: list[list[Any]], match: HeaderMatch, year_hint: int | None
     return None
 
 
+def _totals_marks(column: tuple[Any, ...]) -> set[str]:
+    """The values of a column that mark a totals row (合计, 总计 …), usually none: a column of text
+    without any of those words is settled by one search over it joined."""
+    kinds = set(map(type, column))
+    if str not in kinds:
+        return set()
+    if kinds <= _TEXT_CELLS:
+        joined = "\x00".join(filter(None, column))
+        if not any(word in joined for word in TOTALS):
+            return set()
+    return {v for v in set(column) if v.__class__ is str and v.lstrip()[:2] in TOTALS}
+
+
+def _data_columns(data: list[list[Any]], first_data: int, needed: int) -> tuple[list[int], list[tuple[Any, ...]]]:
+    """The data rows that hold a case (0-based grid rows: not blank, not a totals row) and their
+    first `needed` columns, transposed. A sheet read whole has rows of one length: then the rows
+    are transposed at C speed and the blank and totals rows dropped from each column."""
+    width = min(max(map(len, data), default=0), needed)
+    if len(set(map(len, data))) != 1:
+        kept = [first_data + i for i, row in enumerate(data) if any(row) and not _is_totals(row)]
+        padded = [row if len(row) == width else (row + [None] * (width - len(row)))[:width]
+                  for row in (data[r - first_data] for r in kept)]
+        return kept, (list(zip(*padded, strict=True)) if padded else [])
+    columns = list(zip(*data, strict=True))
+    keep = list(map(any, data))
+    for column in columns[:_TOTALS_COLUMNS]:
+        marked = _totals_marks(column)
+        if marked:
+            keep = [k and v not in marked for k, v in zip(keep, column, strict=True)]
+    kept = [first_data + i for i in compress(range(len(data)), keep)]
+    if len(kept) == len(data):
+        return kept, columns[:width]
+    return kept, [tuple(compress(column, keep)) for column in columns[:width]]
+
+
 def _fill_merged_down(grid: list[list[Any]], merged: list[tuple[int, int, int, int]], first_data: int) -> None:
     """Cells merged down several rows (one unit for a block of cases) belong to every row."""
     for r1, c1, r2, c2 in merged:
@@ -93,6 +133,8 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     Values repeat a lot (units, classes, dates), so each distinct value is converted once and
     the column is mapped in C. Month-day dates depend on the row's year, so when rows differ in
     年度 and the column holds text the key is (value, year)."""
+    if BY_NAME[name].kind is Kind.TEXT and (plain := _plain_texts(raws)) is not None:
+        return plain, []
     convert = _converter(name)
     keys: Any = raws
     # Only text (3月25日) reads the year; date cells and serials do not.
@@ -125,6 +167,20 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
 
 
 _CHUNK = 256
+
+
+def _plain_texts(raws: tuple[Any, ...]) -> list[str | None] | None:
+    """A text column whose every cell is already clean text (or empty) as it is, else None.
+
+    The common case of a title, number or phone column: decided by C-level passes over the whole
+    column, with no per-value conversion."""
+    if not set(map(type, raws)) <= _TEXT_CELLS:
+        return None
+    given = list(filter(None, raws))
+    joined = "\x00".join(given)
+    if TO_FOLD.search(joined) or "  " in joined or "\t" in joined or list(map(str.strip, given)) != given:
+        return None
+    return [raw or None for raw in raws]
 
 
 def _settle_plain_text(distinct: set[Any], mapping: dict[Any, Any]) -> None:
@@ -181,11 +237,7 @@ def _build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMat
     # Columns right of the last header are never read: a stray value far right (a sparse sheet)
     # must not widen every row.
     needed = max([*match.columns.values(), *match.extra.values()], default=-1) + 1
-    width = min(max((len(r) for r in grid[first_data:]), default=0), needed)
-    kept = [r for r in range(first_data, len(grid)) if any(grid[r]) and not _is_totals(grid[r])]
-    padded = [grid[r] if len(grid[r]) == width else (grid[r] + [None] * (width - len(grid[r])))[:width]
-              for r in kept]
-    by_column = list(zip(*padded, strict=True)) if padded else []
+    kept, by_column = _data_columns(grid[first_data:], first_data, needed)
 
     def raw_column(col: int) -> tuple[Any, ...]:
         return by_column[col] if col < len(by_column) else (None,) * len(kept)
