@@ -23,7 +23,7 @@ import click
 
 from taizhang.core.errors import BadInput, ExitCode, TaizhangError, os_error
 from taizhang.macros.logs import log_internal_error
-from taizhang.workbook.convert import written_by_tool
+from taizhang.workbook.convert import current_ledger, written_by_tool
 
 # click's message ids (click 8.x, gettext) and their Chinese. Templates keep click's field names;
 # a !r in click's id becomes plain {field} here, inside Chinese quotes.
@@ -255,6 +255,14 @@ SHEET = click.option("--sheet", help="台账所在工作表（默认自动识别
 def today_or(value: date | None) -> date:
     """The one place the command line reads the clock: only when --today was not given."""
     return value or date.today()
+
+
+def current(ledger: Path, writing: bool = False) -> Path:
+    """The file that holds the ledger now (a .xls converted before: its .xlsx), said when it differs."""
+    found, note = current_ledger(ledger, writing=writing)
+    if note:
+        click.echo(note, err=True)
+    return found
 
 
 def check_output_path(out: Path, ledger: Path) -> None:

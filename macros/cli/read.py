@@ -6,8 +6,15 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.cli.common import COMPACT_ITEMS, CONTEXT, LEDGER, SHEET, echo_json, friendly_errors
-from taizhang.macros.cli.load import current
+from taizhang.macros.cli.common import (
+    COMPACT_ITEMS,
+    CONTEXT,
+    LEDGER,
+    SHEET,
+    current,
+    echo_json,
+    friendly_errors,
+)
 from taizhang.macros.jobs.read import ledger_json, ledger_text
 from taizhang.workbook.reader import read_ledger
 
