@@ -180,7 +180,7 @@ def _plain_texts(raws: tuple[Any, ...]) -> list[str | None] | None:
     joined = "\x00".join(given)
     if TO_FOLD.search(joined) or "  " in joined or "\t" in joined or list(map(str.strip, given)) != given:
         return None
-    return [raw or None for raw in raws]
+    return [raw or None for raw in raws] if "" in raws else list(raws)
 
 
 def _settle_plain_text(distinct: set[Any], mapping: dict[Any, Any]) -> None:
