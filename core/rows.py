@@ -66,14 +66,16 @@ def _guess_year(grid: list[list[Any]], match: HeaderMatch, year_hint: int | None
                 return found
     col = match.columns.get(Col.YEAR)
     if col is not None:
+        # Each distinct cell read once, weighted by how often it occurs.
+        cells = Counter(row[col] if col < len(row) else None for row in grid[match.last_row + 1:])
         years: Counter[int] = Counter()
-        for row in grid[match.last_row + 1:]:
+        for raw, count in cells.items():
             try:
-                y = parse_year(row[col]) if col < len(row) else None
+                y = parse_year(raw)
             except Unparseable:
                 y = None
             if y:
-                years[y] += 1
+                years[y] += count
         if years:
             return years.most_common(1)[0][0]
     return None
@@ -133,8 +135,9 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     Values repeat a lot (units, classes, dates), so each distinct value is converted once and
     the column is mapped in C. Month-day dates depend on the row's year, so when rows differ in
     年度 and the column holds text the key is (value, year)."""
-    if BY_NAME[name].kind is Kind.TEXT and (plain := _plain_texts(raws)) is not None:
-        return plain, []
+    text = BY_NAME[name].kind is Kind.TEXT
+    if text and len(set(raws)) > len(raws) // 4 and (plain := _plain_texts(raws)) is not None:
+        return plain, []  # mostly distinct (titles, numbers, phones): as they are, when clean
     convert = _converter(name)
     keys: Any = raws
     # Only text (3月25日) reads the year; date cells and serials do not.
@@ -147,7 +150,7 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     mapping: dict[Any, Any] = {None: None, "": None}
     bad: dict[Any, str] = {}
     distinct = set(keys)
-    if BY_NAME[name].kind is Kind.TEXT:
+    if text:
         _settle_plain_text(distinct, mapping)
     for key in distinct:
         if key in mapping:
