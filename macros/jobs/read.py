@@ -43,6 +43,7 @@ def ledger_json(ledger: Ledger, *, encoded: bool = False) -> dict[str, Any]:
 _COMPACT = json.JSONEncoder(ensure_ascii=False)
 # A column of plain values, one a line: no JSON value holds a raw newline (a text's is escaped).
 _LINES = json.JSONEncoder(ensure_ascii=False, separators=("\n", ": "))
+_ROWS_AT_ONCE = 2000
 
 
 def case_texts(ledger: Ledger) -> list[str]:
@@ -50,14 +51,17 @@ def case_texts(ledger: Ledger) -> list[str]:
     column at a time: one C-level encoding per column instead of one encoder call per case, which
     took as long as reading a 20k-row ledger."""
     table = ledger.table
-    pairs = [_pairs("row", table.rows)]
-    pairs += [_pairs(name, _shown(name, table.column(name))) for name in table.letters]
-    texts = list(map(", ".join, zip(*pairs, strict=True)))
+    columns = [("row", table.rows), *((name, _shown(name, table.column(name))) for name in table.letters)]
     key = _COMPACT.encode(OTHER_COLUMNS)
-    for i, extra in enumerate(table.extras):
-        if extra:
-            texts[i] += f", {key}: {_COMPACT.encode(_other(extra))}"
-    return [f"{{{text}}}" for text in texts]
+    texts: list[str] = []
+    for start in range(0, len(table), _ROWS_AT_ONCE):  # the pieces of a few rows at a time: less memory
+        pairs = [_pairs(name, values[start:start + _ROWS_AT_ONCE]) for name, values in columns]
+        lines = list(map(", ".join, zip(*pairs, strict=True)))
+        for i, extra in enumerate(table.extras[start:start + _ROWS_AT_ONCE]):
+            if extra:
+                lines[i] += f", {key}: {_COMPACT.encode(_other(extra))}"
+        texts += map("{{{}}}".format, lines)
+    return texts
 
 
 def _pairs(name: str, values: Sequence[Any]) -> list[str]:
