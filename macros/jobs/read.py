@@ -41,8 +41,6 @@ def ledger_json(ledger: Ledger, *, encoded: bool = False) -> dict[str, Any]:
 
 # One case, compact: what `json.dumps(case, ensure_ascii=False)` writes.
 _COMPACT = json.JSONEncoder(ensure_ascii=False)
-# A column of plain values, one a line: no JSON value holds a raw newline (a text's is escaped).
-_LINES = json.JSONEncoder(ensure_ascii=False, separators=("\n", ": "))
 _ROWS_AT_ONCE = 2000
 
 
@@ -65,11 +63,13 @@ def case_texts(ledger: Ledger) -> list[str]:
 
 
 def _pairs(name: str, values: Sequence[Any]) -> list[str]:
-    """`"name": value` for each value of a column, as JSON."""
+    """`"name": value` for each value of a column, as JSON. One C-level encoding: the key is the
+    separator between items, each item on a line of its own (no JSON value holds a raw newline)."""
     if not values:
         return []
     key = _COMPACT.encode(name) + ": "
-    return [key + text for text in _LINES.encode(list(values))[1:-1].split("\n")]
+    lines = json.JSONEncoder(ensure_ascii=False, separators=("\n" + key, ": ")).encode(list(values))
+    return (key + lines[1:-1]).split("\n")
 
 
 def _other(extra: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +81,9 @@ def _shown(name: str, values: Sequence[Any]) -> list[Any]:
     """A column's values as `read --json` shows them: dates ISO, 协办单位 joined with 、."""
     kind = BY_NAME[name].kind
     if kind is Kind.DATE:
-        return [v.isoformat() if v is not None else None for v in values]
+        iso = {day: day.isoformat() for day in set(values) if day is not None}  # days repeat: each once
+        iso[None] = None
+        return list(map(iso.__getitem__, values))
     if kind is Kind.UNITS:
         return ["、".join(v) or None for v in values]
     return list(values)
