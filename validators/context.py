@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import compress
+from operator import is_, is_not
 from typing import Any
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar
@@ -151,21 +152,25 @@ class Context:
             yield Hit(rows[i], name, shown(values[i]), row_params)
 
 
+_GIVEN = partial(is_not, None)  # `v is not None`, as a C-level predicate
+_EMPTY = partial(is_, None)
+
+
 def missing(column: Column) -> list[bool]:
     """True where the case's value is empty."""
-    return [v is None for v in column]
+    return list(map(_EMPTY, column))
 
 
 def bounds(column: Column) -> tuple[Any, Any] | None:
     """The smallest and the largest value given (dates, numbers), None when all are empty: a
     rule whose limit they both respect need not look at each case."""
-    given = [v for v in column if v is not None]
+    given = list(filter(_GIVEN, column))
     return (min(given), max(given)) if given else None
 
 
 def filled(column: Column) -> list[bool]:
     """True where the case's value is filled in."""
-    return [v is not None for v in column]
+    return list(map(_GIVEN, column))
 
 
 def before(later: Column, earlier: Column) -> list[bool]:

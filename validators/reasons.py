@@ -17,6 +17,8 @@ from taizhang.validators.registry import Hit, rule
 
 def _needs(ctx: Context, trigger: list[bool], companion: str, asked_by: str, **params: Any) -> Iterator[Hit]:
     """Rows where `trigger` holds and `companion` is empty, reported at the companion's cell."""
+    if not any(trigger):
+        return iter(())
     mask = [t and v is None for t, v in zip(trigger, ctx.col(companion), strict=True)]
     return ctx.emit(mask, ctx.at(companion, asked_by), **params)
 
