@@ -208,5 +208,7 @@ def _owing_units(row: int, facts: Facts, timing: dict[int, CaseTiming] | None,
     if given is None:
         return [facts.host or NO_HOST]
     ordered = [raw for raw in named if raw in given]
-    ordered += sorted(raw for raw in given if raw not in ordered)
+    rest = given.difference(named)
+    if rest:  # none, unless the engine named a unit the case does not
+        ordered += sorted(rest)
     return list(dict.fromkeys(units.name(raw) for raw in ordered if raw))
