@@ -31,6 +31,7 @@ TOTALS = frozenset(("合计", "总计", "小计", "共计"))
 
 _TOTALS_COLUMNS = 4  # a totals row says so in one of its first columns
 _TEXT_CELLS = {str, type(None)}
+_EMPTY_CELLS = {None, ""}
 
 
 def _is_totals(row: list[Any], first_cols: int = _TOTALS_COLUMNS) -> bool:
@@ -135,13 +136,16 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     Values repeat a lot (units, classes, dates), so each distinct value is converted once and
     the column is mapped in C. Month-day dates depend on the row's year, so when rows differ in
     年度 and the column holds text the key is (value, year)."""
+    given = set(raws)
+    if given <= _EMPTY_CELLS:
+        return [None] * len(raws), []  # a column nobody filled in
     text = BY_NAME[name].kind is Kind.TEXT
-    if text and len(set(raws)) > len(raws) // 4 and (plain := _plain_texts(raws)) is not None:
+    if text and len(given) > len(raws) // 4 and (plain := _plain_texts(raws)) is not None:
         return plain, []  # mostly distinct (titles, numbers, phones): as they are, when clean
     convert = _converter(name)
     keys: Any = raws
     # Only text (3月25日) reads the year; date cells and serials do not.
-    if years is not None and len(set(years)) > 1 and any(r.__class__ is str for r in set(raws)):
+    if years is not None and len(set(years)) > 1 and any(r.__class__ is str for r in given):
         keys = list(zip(raws, years, strict=True))
         split = True
     else:
@@ -149,7 +153,7 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
         year = years[0] if years else None
     mapping: dict[Any, Any] = {None: None, "": None}
     bad: dict[Any, str] = {}
-    distinct = set(keys)
+    distinct = set(keys) if split else given
     if text:
         _settle_plain_text(distinct, mapping)
     for key in distinct:
