@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import compress
 from typing import Any
 
 from taizhang.core.columns import BY_NAME, Col, Kind
@@ -14,7 +15,6 @@ from taizhang.core.header import HeaderMatch
 from taizhang.core.model import Ledger, Unparsed, column_letter
 from taizhang.core.table import CaseTable
 from taizhang.core.values import (
-    FULLWIDTH,
     TO_FOLD,
     Unparseable,
     clean_text,
@@ -29,7 +29,12 @@ from taizhang.core.values import (
 TOTALS = frozenset(("合计", "总计", "小计", "共计"))
 
 
-def _is_totals(row: list[Any], first_cols: int = 4) -> bool:
+_TOTALS_COLUMNS = 4  # a totals row says so in one of its first columns
+_TEXT_CELLS = {str, type(None)}
+_EMPTY_CELLS = {None, ""}
+
+
+def _is_totals(row: list[Any], first_cols: int = _TOTALS_COLUMNS) -> bool:
     return any(value.__class__ is str and value.lstrip()[:2] in TOTALS for value in row[:first_cols])
 
 
@@ -62,17 +67,54 @@ def _guess_year(grid: list[list[Any]], match: HeaderMatch, year_hint: int | None
                 return found
     col = match.columns.get(Col.YEAR)
     if col is not None:
+        # Each distinct cell read once, weighted by how often it occurs.
+        cells = Counter(row[col] if col < len(row) else None for row in grid[match.last_row + 1:])
         years: Counter[int] = Counter()
-        for row in grid[match.last_row + 1:]:
+        for raw, count in cells.items():
             try:
-                y = parse_year(row[col]) if col < len(row) else None
+                y = parse_year(raw)
             except Unparseable:
                 y = None
             if y:
-                years[y] += 1
+                years[y] += count
         if years:
             return years.most_common(1)[0][0]
     return None
+
+
+def _totals_marks(column: tuple[Any, ...]) -> set[str]:
+    """The values of a column that mark a totals row (合计, 总计 …), usually none: a column of text
+    without any of those words is settled by one search over it joined."""
+    kinds = set(map(type, column))
+    if str not in kinds:
+        return set()
+    if kinds <= _TEXT_CELLS:
+        joined = "\x00".join(filter(None, column))
+        if not any(word in joined for word in TOTALS):
+            return set()
+    return {v for v in set(column) if v.__class__ is str and v.lstrip()[:2] in TOTALS}
+
+
+def _data_columns(data: list[list[Any]], first_data: int, needed: int) -> tuple[list[int], list[tuple[Any, ...]]]:
+    """The data rows that hold a case (0-based grid rows: not blank, not a totals row) and their
+    first `needed` columns, transposed. A sheet read whole has rows of one length: then the rows
+    are transposed at C speed and the blank and totals rows dropped from each column."""
+    width = min(max(map(len, data), default=0), needed)
+    if len(set(map(len, data))) != 1:
+        kept = [first_data + i for i, row in enumerate(data) if any(row) and not _is_totals(row)]
+        padded = [row if len(row) == width else (row + [None] * (width - len(row)))[:width]
+                  for row in (data[r - first_data] for r in kept)]
+        return kept, (list(zip(*padded, strict=True)) if padded else [])
+    columns = list(zip(*data, strict=True))
+    keep = list(map(any, data))
+    for column in columns[:_TOTALS_COLUMNS]:
+        marked = _totals_marks(column)
+        if marked:
+            keep = [k and v not in marked for k, v in zip(keep, column, strict=True)]
+    kept = [first_data + i for i in compress(range(len(data)), keep)]
+    if len(kept) == len(data):
+        return kept, columns[:width]
+    return kept, [tuple(compress(column, keep)) for column in columns[:width]]
 
 
 def _fill_merged_down(grid: list[list[Any]], merged: list[tuple[int, int, int, int]], first_data: int) -> None:
@@ -94,10 +136,16 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     Values repeat a lot (units, classes, dates), so each distinct value is converted once and
     the column is mapped in C. Month-day dates depend on the row's year, so when rows differ in
     年度 and the column holds text the key is (value, year)."""
+    given = set(raws)
+    if given <= _EMPTY_CELLS:
+        return [None] * len(raws), []  # a column nobody filled in
+    text = BY_NAME[name].kind is Kind.TEXT
+    if text and len(given) > len(raws) // 4 and (plain := _plain_texts(raws)) is not None:
+        return plain, []  # mostly distinct (titles, numbers, phones): as they are, when clean
     convert = _converter(name)
     keys: Any = raws
     # Only text (3月25日) reads the year; date cells and serials do not.
-    if years is not None and len(set(years)) > 1 and any(r.__class__ is str for r in set(raws)):
+    if years is not None and len(set(years)) > 1 and any(r.__class__ is str for r in given):
         keys = list(zip(raws, years, strict=True))
         split = True
     else:
@@ -105,16 +153,9 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
         year = years[0] if years else None
     mapping: dict[Any, Any] = {None: None, "": None}
     bad: dict[Any, str] = {}
-    distinct = set(keys)
-    if BY_NAME[name].kind is Kind.TEXT:
-        # Titles, numbers and phones are mostly distinct: settle the clean strings with C-level
-        # calls and leave only the odd ones (spaces inside, numbers, dates) to the full converter.
-        fold = TO_FOLD.search
-        for key in distinct:
-            if key.__class__ is str:
-                text = (key.translate(FULLWIDTH) if fold(key) else key).strip()
-                if text and "  " not in text and "\t" not in text:
-                    mapping[key] = text
+    distinct = set(keys) if split else given
+    if text:
+        _settle_plain_text(distinct, mapping)
     for key in distinct:
         if key in mapping:
             continue
@@ -130,6 +171,49 @@ def _convert_column(name: str, raws: tuple[Any, ...], years: list[int | None] | 
     out = list(map(mapping.__getitem__, keys))
     failed = [(i, bad[k]) for i, k in enumerate(keys) if k in bad] if bad else []
     return out, failed
+
+
+_CHUNK = 256
+
+
+def _plain_texts(raws: tuple[Any, ...]) -> list[str | None] | None:
+    """A text column whose every cell is already clean text (or empty) as it is, else None.
+
+    The common case of a title, number or phone column: decided by C-level passes over the whole
+    column, with no per-value conversion."""
+    if not set(map(type, raws)) <= _TEXT_CELLS:
+        return None
+    given = list(filter(None, raws))
+    joined = "\x00".join(given)
+    if TO_FOLD.search(joined) or "  " in joined or "\t" in joined or list(map(str.strip, given)) != given:
+        return None
+    return [raw or None for raw in raws] if "" in raws else list(raws)
+
+
+def _settle_plain_text(distinct: set[Any], mapping: dict[Any, Any]) -> None:
+    """Map the plain texts and whole numbers among `distinct` to their clean text, in bulk.
+
+    Titles, numbers and phones are mostly distinct, so converting them one by one was most of
+    reading a big ledger. A chunk of texts with nothing to fold and no double space or tab is
+    decided by C-level searches over the chunk joined: each text is itself stripped (a text of
+    spaces only is empty). The texts of any other chunk, and everything else (dates, other
+    numbers), are left to the full converter."""
+    texts = [key for key in distinct if key.__class__ is str and key not in mapping]
+    stripped = list(map(str.strip, texts))
+    for start in range(0, len(texts), _CHUNK):
+        chunk = texts[start:start + _CHUNK]
+        joined = "\x00".join(chunk)
+        if TO_FOLD.search(joined) or "  " in joined or "\t" in joined:
+            continue
+        clean = stripped[start:start + _CHUNK]
+        mapping.update(zip(chunk, clean, strict=True))
+        if "" in clean:
+            mapping.update((key, None) for key, text in zip(chunk, clean, strict=True) if not text)
+    integers = [key for key in distinct if key.__class__ is int]
+    mapping.update(zip(integers, map(str, integers), strict=True))
+    floats = [key for key in distinct if key.__class__ is float]
+    if floats and all(map(float.is_integer, floats)):
+        mapping.update(zip(floats, map(str, map(int, floats)), strict=True))
 
 
 def _row_years(raws: tuple[Any, ...] | None, count: int, year: int | None) -> list[int | None]:
@@ -160,11 +244,7 @@ def _build_ledger(path: str, sheet: str, grid: list[list[Any]], match: HeaderMat
     # Columns right of the last header are never read: a stray value far right (a sparse sheet)
     # must not widen every row.
     needed = max([*match.columns.values(), *match.extra.values()], default=-1) + 1
-    width = min(max((len(r) for r in grid[first_data:]), default=0), needed)
-    kept = [r for r in range(first_data, len(grid)) if any(grid[r]) and not _is_totals(grid[r])]
-    padded = [grid[r] if len(grid[r]) == width else (grid[r] + [None] * (width - len(grid[r])))[:width]
-              for r in kept]
-    by_column = list(zip(*padded, strict=True)) if padded else []
+    kept, by_column = _data_columns(grid[first_data:], first_data, needed)
 
     def raw_column(col: int) -> tuple[Any, ...]:
         return by_column[col] if col < len(by_column) else (None,) * len(kept)

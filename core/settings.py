@@ -1,18 +1,19 @@
 """Settings that live in the workbook so staff change them in Excel.
 
 Sheets: 单位名录, 时限规则, 节假日, 参数, 校验规则. The edge reads each sheet into a `SheetTable`;
-this module turns tables into pydantic settings and names the cell of any bad value.
+this module turns tables into settings and names the cell of any bad value.
 A missing sheet means the built-in defaults.
+
+The settings are plain dataclasses: the loaders below check every value and name its cell, so a
+validating library would add nothing but its import (a fifth of a county ledger's `check`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import CLASS_SCHEMES, fold
@@ -78,22 +79,28 @@ class UnitKind(StrEnum):
     SECTION = "内设机构"
 
 
-class Unit(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+@dataclass
+class Unit:
+    """A row of the 单位名录: a unit, its other spellings and whether it may reply on its own."""
 
     name: str
     short: str | None = None
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
     kind: UnitKind = UnitKind.UNIT
     order: int = 0
     email: str | None = None
+
+    def __post_init__(self) -> None:
+        self.kind = UnitKind(self.kind)
+        self.aliases = list(self.aliases)
 
     def spellings(self) -> list[str]:
         return [self.name, *([self.short] if self.short else []), *self.aliases]
 
 
-class Holiday(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+@dataclass
+class Holiday:
+    """A row of the 节假日 sheet: a rest day, or a make-up working day."""
 
     day: date
     rest: bool  # 休 = True, 班 (make-up working day) = False
@@ -106,16 +113,22 @@ class Severity(StrEnum):
     INFO = "提示"
 
 
-class RuleSetting(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+@dataclass
+class RuleSetting:
+    """A row of the 校验规则 sheet: a check switched on or off, and its severity."""
 
     code: str
     enabled: bool = True
     severity: Severity | None = None
 
+    def __post_init__(self) -> None:
+        if self.severity is not None:
+            self.severity = Severity(self.severity)
 
-class Params(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+
+@dataclass
+class Params:
+    """The 参数 sheet."""
 
     year: int | None = None
     class_scheme: str = "A/B/C"
@@ -164,20 +177,25 @@ SEVERITY_HEADER: str = Col.LEVEL
 CHECK_RULE_HEADERS = ("规则代码", "说明", "启用", SEVERITY_HEADER)
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(defer_build=True)
+@dataclass
+class Settings:
+    """Everything the settings sheets say (each missing sheet: its defaults)."""
 
-    units: list[Unit] = Field(default_factory=list)
-    holidays: list[Holiday] = Field(default_factory=list)
-    params: Params = Field(default_factory=Params)
-    rules: list[RuleSetting] = Field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    holidays: list[Holiday] = field(default_factory=list)
+    params: Params = field(default_factory=Params)
+    rules: list[RuleSetting] = field(default_factory=list)
     deadline_table: Any = None  # the 时限规则 SheetTable; the deadlines module gives it meaning
-    present: list[str] = Field(default_factory=list)  # which settings sheets the workbook has
+    present: list[str] = field(default_factory=list)  # which settings sheets the workbook has
 
     # The index of `unit_index`, and the list and length it was built from: rebuilt when `units`
     # is reassigned or grows or shrinks in place (holding the list keeps its id from being reused).
-    _unit_index: dict[str, Unit] | None = PrivateAttr(default=None)
-    _indexed: tuple[list[Unit], int] | None = PrivateAttr(default=None)
+    _unit_index: dict[str, Unit] | None = field(default=None, init=False, repr=False, compare=False)
+    _indexed: tuple[list[Unit], int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Settings:
+        """A copy with some fields replaced (as pydantic's `model_copy`, which earlier versions used)."""
+        return replace(self, **(update or {}))
 
     def unit_index(self) -> dict[str, Unit]:
         """Every spelling of every unit, folded, to the unit. Built once and shared: do not modify it."""

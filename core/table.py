@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from taizhang.core.columns import BY_NAME, COLUMNS, Kind
 
 if TYPE_CHECKING:
-    from taizhang.core.model import Case
+    from taizhang.core.case import Case
 
 _UNITS = frozenset(spec.name for spec in COLUMNS if spec.kind is Kind.UNITS)
 _NO_UNITS: list[str] = []  # shared by every row of an absent 协办单位 column: read, never changed
@@ -106,7 +106,7 @@ class CaseTable:
                          [self.extras[i] for i in picked])
 
     def _build(self, i: int) -> Case:
-        from taizhang.core.model import Case
+        from taizhang.core.case import Case
 
         values: dict[str, Any] = {}
         for field in _case_fields():
@@ -167,7 +167,7 @@ _FIELDS: list[str] = []
 def _case_fields() -> list[str]:
     """The Case attributes that hold columns, in the model's order (what `Case.from_read` needs)."""
     if not _FIELDS:
-        from taizhang.core.model import Case
+        from taizhang.core.case import Case
 
         _FIELDS.extend(f for f in Case.model_fields if f not in _OWN)
     return _FIELDS

@@ -27,12 +27,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import fold
-from taizhang.core.model import Case
 from taizhang.core.settings import Unit, UnitKind
 from taizhang.core.values import split_units
+
+if TYPE_CHECKING:
+    from taizhang.core.case import Case
 
 PLACE_PREFIXES = ("县", "区")
 # Kinds of unit a name ends in, longest first; each maps to the kind it is the same as.

@@ -13,7 +13,6 @@ without filling the disk. Light to import (the ribbon's entry imports it): the s
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import tempfile
 from pathlib import Path
@@ -27,6 +26,8 @@ FORMAT = "%(asctime)s %(levelname)s %(message)s"
 def configure(name: str, path: Path, *, echo: bool = False) -> logging.Logger:
     """The logger `name` writing to `path` (rotated), and to stderr too with `echo`; configuring it
     again (another path) replaces the handlers this function added before."""
+    import logging.handlers  # here: it imports socket and pickle, which a command that logs nothing never needs
+
     logger = stop(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     handlers: list[logging.Handler] = [logging.handlers.RotatingFileHandler(

@@ -19,16 +19,17 @@ from taizhang.core.deadlines import (
     rules_for_settings,
     rules_from_sheet,
 )
-from taizhang.core.deadlines.blame import Owed, owed, owing_units
 from taizhang.core.deadlines.evaluate import CaseStatus, StageState
 from taizhang.core.enums import Opinion
 from taizhang.core.errors import BadInput
-from taizhang.core.model import Case, Ledger
+from taizhang.core.model import Ledger
 from taizhang.core.settings import Settings
-from taizhang.core.stats import CaseTiming, Stats, compute_stats
-from taizhang.core.stats.units import UnitNames
+from taizhang.core.table import CaseValues
 
 if TYPE_CHECKING:
+    from taizhang.core.deadlines.blame import Owed
+    from taizhang.core.stats import CaseTiming, Stats
+    from taizhang.core.stats.units import UnitNames
     from taizhang.validators import Report
 
 REREPLY_STAGE_WORDS = ("重新答复",)
@@ -73,6 +74,8 @@ class Analysis:
     @cached_property
     def unit_names(self) -> UnitNames:
         """How every report of this run names, groups and orders units."""
+        from taizhang.core.stats.units import UnitNames  # the statistics only for jobs that show units
+
         return UnitNames(self.settings)
 
     @cached_property
@@ -89,6 +92,8 @@ class Analysis:
     @cached_property
     def owed(self) -> list[Owed]:
         """Every stage overdue, done late or due soon, under the unit that owes it (`core.deadlines.blame`)."""
+        from taizhang.core.deadlines.blame import owed
+
         return owed(self.deadlines, self.ledger.table, self.unit_names, self.calendar, ledger_year=self.ledger.year)
 
     @cached_property
@@ -108,7 +113,7 @@ class Analysis:
                          class_scheme=self.settings.params.class_scheme)
         return {d.row: d for d in found}
 
-    def rereply_due(self, case: Case) -> date | None:
+    def rereply_due(self, case: CaseValues) -> date | None:
         """The 重新答复 deadline the workbook's own rules give a 不满意 case, if they have one."""
         found = self._rereply_deadlines.get(case.row)
         if found is None:
@@ -130,6 +135,9 @@ class Analysis:
     @cached_property
     def timing(self) -> dict[int, CaseTiming]:
         """What the statistics need from the deadlines, by Excel row."""
+        from taizhang.core.deadlines.blame import owing_units
+        from taizhang.core.stats import CaseTiming
+
         timing: dict[int, CaseTiming] = {}
         reply_stages = {r.stage for r in self.rules if r.done_column == Col.REPLY_DATE}
         table = self.ledger.table
@@ -150,5 +158,7 @@ class Analysis:
 
     @cached_property
     def stats(self) -> Stats:
+        from taizhang.core.stats import compute_stats
+
         return compute_stats(self.ledger.table, self.settings, self.today, ledger_year=self.ledger.year,
                              timing=self.timing, units=self.unit_names, columns=self.ledger.columns)

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from taizhang.core.model import column_index
 from taizhang.core.settings import Severity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The keys of a finding in the JSON report, in order (the CLI and the 校验结果 sheet rely on them).
 JSON_KEYS = ("code", "severity", "sheet", "row", "column", "cell", "value", "message")
 FRAME_COLUMNS = (*JSON_KEYS, "field")
 
 
-class Finding(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """One problem at one cell (or at the header row when a whole column is missing). Most are on
     the ledger's sheet; a settings problem (a 时限规则 rule naming a column the ledger lacks) is on
     its settings sheet, and its row and cell are that sheet's."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     code: str
     severity: Severity
@@ -37,10 +37,9 @@ class Finding(BaseModel):
         return self.row, column_index(self.column) if self.column else -1, self.code
 
 
-class Report(BaseModel):
+@dataclass
+class Report:
     """Every finding of one run over one ledger sheet, sorted by row then column."""
-
-    model_config = ConfigDict(defer_build=True)
 
     sheet: str
     rows: int  # cases checked
@@ -76,7 +75,10 @@ class Report(BaseModel):
         return [[getattr(f, key) for key in keys] for f in self.findings]
 
     def to_frame(self) -> pd.DataFrame:
-        """One table, one row per finding (pandera's failure_cases)."""
+        """One table, one row per finding (pandera's failure_cases). pandas is imported here: the
+        checks themselves do not need it."""
+        import pandas as pd
+
         return pd.DataFrame([[getattr(f, k) for k in FRAME_COLUMNS] for f in self.findings],
                             columns=list(FRAME_COLUMNS))
 

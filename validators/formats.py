@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import pandas as pd
-
 from taizhang.core.columns import Col
 from taizhang.core.settings import Severity
-from taizhang.validators.context import Context
+from taizhang.validators.context import Column, Context
 from taizhang.validators.registry import Hit, rule
 
 # “X〔2025〕12号”: an optional issuer, the year in any bracket style, the number, 号.
@@ -29,19 +27,19 @@ _PHONES = re.compile(rf"\s*{_ONE_PHONE}\s*(?:{PHONE_SEPARATORS}\s*{_ONE_PHONE}\s
 @rule("reply-number-format", Severity.WARNING, "答复文号应含年份和序号，如“X〔2025〕12号”",
       "答复文号“{value}”格式不规范，应写作“X〔2025〕12号”这样含年份和序号的文号")
 def reply_number_format(ctx: Context) -> Iterator[Hit]:
-    numbers = ctx.frame[Col.REPLY_NUMBER]
-    yield from ctx.emit(_fails(numbers, _REPLY_NUMBER), Col.REPLY_NUMBER)
+    yield from ctx.emit(_fails(ctx.col(Col.REPLY_NUMBER), _REPLY_NUMBER), Col.REPLY_NUMBER)
 
 
 @rule("phone-format", Severity.WARNING, "联系电话应为11位手机号或带区号的固定电话",
       "联系电话中的“{piece}”格式不规范，应为11位手机号（如13912345678）或固定电话（如0994-1234567）")
 def phone_format(ctx: Context) -> Iterator[Hit]:
-    phones = ctx.frame[Col.PHONE]
+    phones = ctx.col(Col.PHONE)
     # The whole-cell pattern passes the common case fast; a cell it rejects is taken apart and
     # judged number by number (which also tolerates spaces inside a landline).
-    candidates = _fails(phones, _PHONES)
-    for row in phones.index[candidates.to_numpy()].tolist():
-        cell = str(phones.at[row])
+    for row, phone, failing in zip(ctx.rows, phones, _fails(phones, _PHONES), strict=True):
+        if not failing:
+            continue
+        cell = str(phone)
         bad = bad_phones(cell)
         if bad:
             yield Hit(row, Col.PHONE, cell, {"piece": "、".join(bad)})
@@ -61,8 +59,7 @@ def _phone_ok(piece: str) -> bool:
     return bool(_MOBILE.fullmatch(piece.replace("-", "")) or _LANDLINE.fullmatch(piece))
 
 
-def _fails(column: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
-    """True where a non-empty cell does not match `pattern` (a plain loop: pandas' str accessor
-    costs more than the regex on object columns)."""
-    ok = [value is None or bool(pattern.fullmatch(str(value))) for value in column.tolist()]
-    return pd.Series(ok, index=column.index, dtype=bool).__invert__()
+def _fails(column: Column, pattern: re.Pattern[str]) -> list[bool]:
+    """True where a non-empty cell does not match `pattern`."""
+    match = pattern.fullmatch
+    return [value is not None and match(str(value)) is None for value in column]

@@ -1,38 +1,42 @@
-"""The ledger as one DataFrame, built once per run, so rules are column operations."""
+"""The ledger as one pandas DataFrame, for a caller that wants to explore it as a table (a notebook,
+a script). The checks do not use it: they read the ledger's own column lists (`context.py`), so
+`taizhang check` never imports pandas. pandas is imported here, on first call."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from taizhang.core.columns import COLUMNS, Kind
 from taizhang.core.gc_pause import paused_gc
 from taizhang.core.model import Ledger
 
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
 _EPOCH = date(1970, 1, 1).toordinal()
-_NAT = np.iinfo(np.int64).min  # the int64 behind NaT
 
 
 def _dates(values: Sequence[Any]) -> np.ndarray:
-    if values.count(None) == len(values):
-        return np.full(len(values), _NAT, dtype=np.int64).view("datetime64[D]")
+    import numpy as np
+
+    nat = np.iinfo(np.int64).min  # the int64 behind NaT
     # Day ordinals are ~20x faster than numpy converting date objects one by one.
-    days = [d.toordinal() - _EPOCH if d is not None else _NAT for d in values]
+    days = [d.toordinal() - _EPOCH if d is not None else nat for d in values]
     return np.array(days, dtype=np.int64).view("datetime64[D]")
 
 
 def ledger_frame(ledger: Ledger) -> pd.DataFrame:
-    """One row per case indexed by Excel row, one column per canonical name (all of them, so rules
-    need not ask whether the ledger has a column: a missing one is all empty). Built straight from
-    the ledger's columns (`CaseTable`), no case objects.
+    """One row per case indexed by Excel row, one column per canonical name (all of them: a missing
+    one is all empty). Built straight from the ledger's columns (`CaseTable`), no case objects.
 
     Dates are datetime64 (NaT when empty), 年度 and counts nullable Int64, 重点件 nullable boolean,
     协办单位 lists, everything else object strings with None.
     """
+    import pandas as pd
+
     table = ledger.table
     n = len(table)
     index = pd.Index(table.rows, name="row", dtype="int64")

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-import pandas as pd
-
 from taizhang.core.calendar import WorkCalendar
 from taizhang.core.columns import Col
 from taizhang.core.deadlines.counting import add_months, months_after
 from taizhang.core.enums import Opinion, Role, allowed_values
 from taizhang.core.settings import Severity
-from taizhang.validators.context import Context
+from taizhang.validators.context import Context, PerRow
 from taizhang.validators.registry import Hit, rule
 
 # Without a deadline hook, a 不满意 case must be answered again within one month of the reply
@@ -22,61 +20,67 @@ from taizhang.validators.registry import Hit, rule
 DEFAULT_REREPLY_MONTHS = 1
 
 
-def _is_reference(ctx: Context) -> pd.Series:
-    return ctx.frame[Col.ROLE] == Role.REFERENCE.value
+def _not_reference(ctx: Context) -> list[bool]:
+    reference = Role.REFERENCE.value
+    return [role != reference for role in ctx.col(Col.ROLE)]
 
 
 @rule("reference-with-result", Severity.ERROR, "参阅件不标注办理结果",
       "本件为参阅件，不应填写办理结果（现为“{value}”），应留空")
 def reference_with_result(ctx: Context) -> Iterator[Hit]:
-    yield from ctx.emit(_is_reference(ctx) & ctx.frame[Col.RESULT].notna(), Col.RESULT)
+    mask = [not other and result is not None
+            for other, result in zip(_not_reference(ctx), ctx.col(Col.RESULT), strict=True)]
+    yield from ctx.emit(mask, Col.RESULT)
 
 
 @rule("reply-without-result", Severity.ERROR, "已正式答复的件（参阅件除外）须填写办理结果",
       "已于{reply}正式答复，应填写办理结果（{allowed}）")
 def reply_without_result(ctx: Context) -> Iterator[Hit]:
-    frame = ctx.frame
-    mask = frame[Col.REPLY_DATE].notna() & frame[Col.RESULT].isna() & ~_is_reference(ctx)
+    replies = ctx.col(Col.REPLY_DATE)
+    mask = [reply is not None and result is None and other
+            for reply, result, other in zip(replies, ctx.col(Col.RESULT), _not_reference(ctx), strict=True)]
     allowed = "、".join(allowed_values(Col.RESULT, ctx.settings.params.class_scheme))
-    yield from ctx.emit(mask, ctx.at(Col.RESULT, Col.REPLY_DATE), reply=frame[Col.REPLY_DATE], allowed=allowed)
+    yield from ctx.emit(mask, ctx.at(Col.RESULT, Col.REPLY_DATE), reply=PerRow(replies), allowed=allowed)
 
 
 @rule("result-without-reply", Severity.WARNING, "填了办理结果但没有正式答复日期",
       "已填办理结果“{result}”，但正式答复日期为空，应填写正式答复日期")
 def result_without_reply(ctx: Context) -> Iterator[Hit]:
-    frame = ctx.frame
-    mask = frame[Col.RESULT].notna() & frame[Col.REPLY_DATE].isna()
-    yield from ctx.emit(mask, ctx.at(Col.REPLY_DATE, Col.RESULT), result=frame[Col.RESULT])
+    results = ctx.col(Col.RESULT)
+    mask = [result is not None and reply is None for result, reply in zip(results, ctx.col(Col.REPLY_DATE), strict=True)]
+    yield from ctx.emit(mask, ctx.at(Col.REPLY_DATE, Col.RESULT), result=PerRow(results))
 
 
 @rule("opinion-without-reply", Severity.ERROR, "尚未正式答复，不应有代表意见",
       "已填代表意见“{opinion}”，但正式答复日期为空：应先填写正式答复日期")
 def opinion_without_reply(ctx: Context) -> Iterator[Hit]:
-    frame = ctx.frame
-    mask = frame[Col.OPINION].notna() & frame[Col.REPLY_DATE].isna()
-    yield from ctx.emit(mask, ctx.at(Col.REPLY_DATE, Col.OPINION), opinion=frame[Col.OPINION])
+    opinions = ctx.col(Col.OPINION)
+    mask = [opinion is not None and reply is None
+            for opinion, reply in zip(opinions, ctx.col(Col.REPLY_DATE), strict=True)]
+    yield from ctx.emit(mask, ctx.at(Col.REPLY_DATE, Col.OPINION), opinion=PerRow(opinions))
 
 
 @rule("dissatisfied-without-rereply", Severity.ERROR, "代表意见为不满意的，应在时限内重新答复",
       "代表意见为不满意，重新答复应于{due}前完成，但重新答复日期为空")
 def dissatisfied_without_rereply(ctx: Context) -> Iterator[Hit]:
-    frame = ctx.frame
-    waiting = (frame[Col.OPINION] == Opinion.DISSATISFIED.value) & frame[Col.REREPLY_DATE].isna()
+    dissatisfied = Opinion.DISSATISFIED.value
+    waiting = [opinion == dissatisfied and rereply is None
+               for opinion, rereply in zip(ctx.col(Col.OPINION), ctx.col(Col.REREPLY_DATE), strict=True)]
+    due: list[date | None]
     if ctx.rereply_due is not None:
         # The deadlines module knows the local rule and the holidays: ask it for the waiting rows only.
-        due_dates = {row: ctx.rereply_due(ctx.cases_by_row[int(row)]) for row in frame.index[waiting.to_numpy()]}
-        due = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]")
-        for row, day in due_dates.items():
-            if day is not None:
-                due.at[row] = pd.Timestamp(day)
+        hook = ctx.rereply_due
+        due = [hook(ctx.case(i)) if wait else None for i, wait in enumerate(waiting)]
     else:
         # The rolled date is never before the plain one: only rows past that one need the calendar.
-        plain = frame[Col.REPLY_DATE] + pd.DateOffset(months=DEFAULT_REREPLY_MONTHS)
-        due = ctx.counted(frame[Col.REPLY_DATE], default_rereply_due,
-                          lambda day: add_months(day, DEFAULT_REREPLY_MONTHS),
-                          where=waiting & (plain < ctx.today_ts))
-        due = due.fillna(plain)
-    yield from ctx.emit(waiting & (due < ctx.today_ts), ctx.at(Col.REREPLY_DATE, Col.OPINION), due=due)
+        plain = [add_months(reply, DEFAULT_REREPLY_MONTHS) if wait and reply is not None else None
+                 for reply, wait in zip(ctx.col(Col.REPLY_DATE), waiting, strict=True)]
+        late = [p is not None and p < ctx.today for p in plain]
+        counted = ctx.counted(ctx.col(Col.REPLY_DATE), default_rereply_due,
+                              lambda day: add_months(day, DEFAULT_REREPLY_MONTHS), where=late)
+        due = [c if c is not None else p for c, p in zip(counted, plain, strict=True)]
+    mask = [wait and day is not None and day < ctx.today for wait, day in zip(waiting, due, strict=True)]
+    yield from ctx.emit(mask, ctx.at(Col.REREPLY_DATE, Col.OPINION), due=PerRow(due))
 
 
 def default_rereply_due(calendar: WorkCalendar, reply: date) -> date:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-
-import pandas as pd
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import fold
@@ -14,21 +13,15 @@ from taizhang.validators.context import Context
 from taizhang.validators.registry import Hit, rule
 
 
-def _lookup(ctx: Context, names: pd.Series) -> dict[str, Unit | None]:
+def _lookup(ctx: Context, names: Iterable[str | None]) -> dict[str, Unit | None]:
     """Each distinct spelling's unit, or None: resolved once per spelling, not once per row."""
     index = ctx.settings.unit_index()
-    return {name: index.get(fold(name)) for name in names.dropna().unique()}
+    return {name: index.get(fold(name)) for name in dict.fromkeys(names) if name is not None}
 
 
-def _resolver(ctx: Context, names: pd.Series) -> pd.Series:
-    """Each name's unit, or None."""
-    return names.map(_lookup(ctx, names))
-
-
-def _unit_keys(ctx: Context, names: pd.Series) -> pd.Series:
+def _unit_keys(ctx: Context, names: Iterable[str | None]) -> dict[str, str]:
     """The same unit under any alias has one key: its name in the 单位名录, else the folded text."""
-    keys = {n: u.name if u is not None else fold(n) for n, u in _lookup(ctx, names).items()}
-    return names.map(keys)
+    return {n: u.name if u is not None else fold(n) for n, u in _lookup(ctx, names).items()}
 
 
 def _suggest(name: str, units: list[Unit]) -> str:
@@ -46,9 +39,12 @@ def unknown_unit(ctx: Context) -> Iterator[Hit]:
     if not units:
         return  # no 单位名录 sheet: nothing to check against
     hints: dict[str, str] = {}
-    for name, names in ((Col.HOST_UNIT, ctx.frame[Col.HOST_UNIT]), (Col.CO_UNITS, ctx.co_units)):
-        unknown = names[names.notna() & _resolver(ctx, names).isna()]
-        for row, unit_name in zip(unknown.index.tolist(), unknown.tolist(), strict=True):
+    hosts = list(zip(ctx.rows, ctx.col(Col.HOST_UNIT), strict=True))
+    for name, entries in ((Col.HOST_UNIT, hosts), (Col.CO_UNITS, ctx.co_units)):
+        found = _lookup(ctx, (unit for _, unit in entries))
+        for row, unit_name in entries:
+            if unit_name is None or found[unit_name] is not None:
+                continue
             if unit_name not in hints:
                 hints[unit_name] = _suggest(unit_name, units)
             yield Hit(row, name, unit_name, {"hint": hints[unit_name]})
@@ -57,15 +53,18 @@ def unknown_unit(ctx: Context) -> Iterator[Hit]:
 @rule("host-in-co-units", Severity.ERROR, "协办单位中不得再列主办单位",
       "协办单位中的“{value}”就是主办单位“{host}”，协办单位不应包含主办单位")
 def host_in_co_units(ctx: Context) -> Iterator[Hit]:
-    hosts = ctx.frame[Col.HOST_UNIT].dropna()
-    co = ctx.co_units
-    if hosts.empty or co.empty:
+    hosts, co_lists = ctx.col(Col.HOST_UNIT), ctx.col(Col.CO_UNITS)
+    host_keys = _unit_keys(ctx, hosts)
+    co_keys = _unit_keys(ctx, chain.from_iterable(co_lists))
+    if not host_keys or not co_keys:
         return
-    host_key = _unit_keys(ctx, hosts).reindex(co.index)
-    same = (_unit_keys(ctx, co) == host_key).to_numpy()
-    for row, unit_name, hit in zip(co.index.tolist(), co.tolist(), same, strict=True):
-        if hit:
-            yield Hit(row, Col.CO_UNITS, unit_name, {"host": hosts.at[row]})
+    for row, host, co_units in zip(ctx.rows, hosts, co_lists, strict=True):
+        if host is None or not co_units:
+            continue
+        key = host_keys[host]
+        for unit_name in co_units:
+            if co_keys[unit_name] == key:
+                yield Hit(row, Col.CO_UNITS, unit_name, {"host": host})
 
 
 @rule("section-as-host", Severity.ERROR, "不得以内设机构或下属单位作主办单位（须以单位名义答复）",
@@ -73,6 +72,6 @@ def host_in_co_units(ctx: Context) -> Iterator[Hit]:
 def section_as_host(ctx: Context) -> Iterator[Hit]:
     if not ctx.settings.units:
         return
-    hosts = ctx.frame[Col.HOST_UNIT]
+    hosts = ctx.col(Col.HOST_UNIT)
     sections = {n for n, u in _lookup(ctx, hosts).items() if u is not None and u.kind is UnitKind.SECTION}
-    yield from ctx.emit(hosts.isin(sections), Col.HOST_UNIT)
+    yield from ctx.emit([host in sections for host in hosts], Col.HOST_UNIT)

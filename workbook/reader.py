@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from taizhang.core.errors import BadInput
-from taizhang.core.exchange import CHANGE_HEADERS, cell_text
 from taizhang.core.header import SCAN_ROWS, HeaderMatch, find_header
 from taizhang.core.model import Ledger
 from taizhang.core.names import CHANGES_SHEET, LEDGER_SHEET, NOT_LEDGER
@@ -181,6 +180,8 @@ def read_change_records(source: GridSource) -> list[list[str | None]]:
     workbook has no such sheet. Blank rows are left out."""
     if CHANGES_SHEET not in source.worksheet_names():
         return []
+    from taizhang.core.exchange import CHANGE_HEADERS, cell_text  # here: only the jobs that merge read it
+
     width = len(CHANGE_HEADERS)
     rows = [[cell_text(v) for v in (list(row) + [None] * width)[:width]] for row in source.grid(CHANGES_SHEET)[1:]]
     return [row for row in rows if any(row)]

@@ -144,6 +144,7 @@ def owed(deadlines: list[CaseDeadlines], table: CaseTable, names: UnitNames, cal
     years, hosts, co_units, titles = (table.column(c) for c in (Col.YEAR, Col.HOST_UNIT, Col.CO_UNITS, Col.TITLE))
     late: dict[int, int | None] = {}  # by the stage object: cases alike share one
     roles: dict[str | None, str] = {}
+    named: dict[tuple[Owner | None, str | None, tuple[str, ...] | None], list[str]] = {}  # the units owing alike stages, named once
     items: list[Owed] = []
     for i, d in enumerate(deadlines):
         blamed = [stage for stage in d.stages if stage.state in wanted]
@@ -156,7 +157,11 @@ def owed(deadlines: list[CaseDeadlines], table: CaseTable, names: UnitNames, cal
         raw_role = case[Col.ROLE]
         role = roles.get(raw_role) or roles.setdefault(raw_role, case_role(case))
         for stage in blamed:
-            units = list(dict.fromkeys(names.name(u) for u in owing_units(stage, hosts[i], co_units[i]))) or [host]
+            owing = (stage.owner, hosts[i], tuple(co_units[i]) if stage.owner is Owner.CO else None)
+            units = named.get(owing)
+            if units is None:
+                raw = owing_units(stage, hosts[i], co_units[i])
+                units = named[owing] = list(dict.fromkeys(names.name(u) for u in raw)) or [host]
             key = id(stage)
             days_late = late[key] if key in late else late.setdefault(key, _days_late(stage, calendar))
             left = stage.working_days_left if stage.state is StageState.DUE_SOON else None

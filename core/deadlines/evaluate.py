@@ -36,7 +36,7 @@ from taizhang.core.enums import Role
 from taizhang.core.table import CaseTable, CaseValues
 
 if TYPE_CHECKING:
-    from taizhang.core.model import Case
+    from taizhang.core.case import Case
 
 RETURNED_STAGE = "已退回"
 

@@ -5,9 +5,9 @@ Rules are data (the workbook's 时限规则 sheet, see `sheet.py`); this module 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict, model_validator
+from typing import Any
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import Role
@@ -42,10 +42,9 @@ class Combine(StrEnum):
     LATER = "较晚"
 
 
-class Term(BaseModel):
+@dataclass(frozen=True)
+class Term:
     """One time limit: a fixed month-day of the ledger's year, or N days/working days/months after a date column."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     kind: DeadlineKind
     amount: int | None = None  # N, for the relative kinds
@@ -53,20 +52,18 @@ class Term(BaseModel):
     day: int | None = None
     base: str = Col.ASSIGNED_DATE  # the date column a relative period runs from
 
-    @model_validator(mode="after")
-    def _complete(self) -> Term:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", DeadlineKind(self.kind))
         if self.kind is DeadlineKind.FIXED:
             if self.month is None or self.day is None:
                 raise ValueError("固定日期 needs month and day")
         elif self.amount is None or self.amount < 1:
             raise ValueError(f"{self.kind} needs a positive amount")
-        return self
 
 
-class Condition(BaseModel):
+@dataclass(frozen=True)
+class Condition:
     """`column=value`: an enumeration column holds `value`; value 有/无: the column is filled/empty."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     column: str
     value: str
@@ -75,11 +72,10 @@ class Condition(BaseModel):
         return f"{self.column}={self.value}"
 
 
-class DeadlineRule(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class DeadlineRule:
     """One row of the 时限规则 sheet: a stage, the date column that completes it, the cases it applies
     to (roles, category, conditions), its time limit(s), extension column and the unit that owes it."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     stage: str  # 环节
     done_column: str  # 完成标志列: the date column whose date marks the stage done
@@ -96,11 +92,20 @@ class DeadlineRule(BaseModel):
     # Where the rule came from in the 时限规则 sheet: (header, cell) pairs, so a problem names its cell.
     cells: tuple[tuple[str, str], ...] = ()
 
-    @model_validator(mode="after")
-    def _pair(self) -> DeadlineRule:
+    def __post_init__(self) -> None:
+        # The sequences as tuples and the enumerations as members, whatever a caller passed.
+        for name in ("roles", "conditions", "cells"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        for name, kind in (("combine", Combine), ("owner", Owner)):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, kind(value))
         if (self.second is None) != (self.combine is None):
             raise ValueError("second and combine go together")
-        return self
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> DeadlineRule:
+        """A copy with some fields replaced (as pydantic's `model_copy`, which earlier versions used)."""
+        return replace(self, **(update or {}))
 
     def applies_to_role(self, role: str) -> bool:
         return role in (self.roles or DEFAULT_ROLES)

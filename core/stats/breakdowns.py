@@ -23,15 +23,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import Category, Level, Role, Timing
-from taizhang.core.model import Case
 from taizhang.core.settings import Settings
 from taizhang.core.stats.facts import BLANK, ORDINARY_CASE, CaseTiming, Facts, FactsReader, Period
 from taizhang.core.stats.figures import RATE_COLUMNS, ROLES, Figures, Tally
 from taizhang.core.stats.units import NO_HOST, UnitNames
 from taizhang.core.table import CaseTable
+
+if TYPE_CHECKING:
+    from taizhang.core.case import Case
 
 TOTAL = "合计"
 
@@ -139,12 +142,13 @@ def _compute(table: CaseTable, settings: Settings, today: date, ledger_year: int
     counted: Counter[Facts] = Counter()
     co_counts: Counter[str] = Counter()
     owing: Counter[str] = Counter()  # per unit: current-year cases where it owes an overdue stage
-    for facts, row, co_units in zip(reader.read_table(table), table.rows, table.column(Col.CO_UNITS), strict=True):
+    for facts, row, host, co_units in zip(reader.read_table(table), table.rows, table.column(Col.HOST_UNIT),
+                                          table.column(Col.CO_UNITS), strict=True):
         counted[facts] += 1
         if facts.period != Period.CURRENT:
             continue
         if facts.overdue:
-            owing.update(_owing_units(row, facts, timing, units))
+            owing.update(_owing_units(row, facts, timing, units, [host, *co_units]))
         if facts.role == Role.REFERENCE:
             continue  # 参阅: nobody's assignment
         for raw in co_units:
@@ -195,10 +199,16 @@ def _compute(table: CaseTable, settings: Settings, today: date, ledger_year: int
 
 
 def _owing_units(row: int, facts: Facts, timing: dict[int, CaseTiming] | None,
-                 units: UnitNames) -> set[str]:
+                 units: UnitNames, named: list[str | None]) -> list[str]:
     """The units (canonical names) that owe an overdue stage of the case at Excel `row`:
-    `CaseTiming.overdue_units`, or the 主办单位 when the deadline engine did not say."""
+    `CaseTiming.overdue_units`, or the 主办单位 when the deadline engine did not say. Named in the
+    order the case names them (`named`: its 主办单位, then its 协办单位), never a set's order, so a
+    unit the 单位名录 lacks is listed where the ledger first names it, whatever the run."""
     given = timing[row].overdue_units if timing is not None and row in timing else None
     if given is None:
-        return {facts.host or NO_HOST}
-    return {units.name(raw) for raw in given if raw}
+        return [facts.host or NO_HOST]
+    ordered = [raw for raw in named if raw in given]
+    rest = given.difference(named)
+    if rest:  # none, unless the engine named a unit the case does not
+        ordered += sorted(rest)
+    return list(dict.fromkeys(units.name(raw) for raw in ordered if raw))

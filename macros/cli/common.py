@@ -23,7 +23,7 @@ import click
 
 from taizhang.core.errors import BadInput, ExitCode, TaizhangError, os_error
 from taizhang.macros.logs import log_internal_error
-from taizhang.workbook.convert import written_by_tool
+from taizhang.workbook.convert import current_ledger, written_by_tool
 
 # click's message ids (click 8.x, gettext) and their Chinese. Templates keep click's field names;
 # a !r in click's id becomes plain {field} here, inside Chinese quotes.
@@ -188,16 +188,17 @@ def _internal() -> NoReturn:
 COMPACT_ITEMS = 200
 
 
-def echo_json(data: Any) -> None:
-    click.echo(json_text(data))
+def echo_json(data: Any, encoded: tuple[str, ...] = ()) -> None:
+    click.echo(json_text(data, encoded))
 
 
-def json_text(data: Any) -> str:
+def json_text(data: Any, encoded: tuple[str, ...] = ()) -> str:
     """`data` as JSON: indented by 2, except that a long list under a top-level key has each item
-    compact on its own line (the same JSON document, written by the C encoder)."""
+    compact on its own line (the same JSON document, written by the C encoder). The long lists
+    under the keys `encoded` hold each item already as its compact JSON text."""
     if not isinstance(data, dict) or not any(_long(v) for v in data.values()):
         return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
-    parts = [f"  {_compact(key)}: {_list_text(value) if _long(value) else _indented(value)}"
+    parts = [f"  {_compact(key)}: {_list_text(value, key in encoded) if _long(value) else _indented(value)}"
              for key, value in data.items()]
     return "{\n" + ",\n".join(parts) + "\n}"
 
@@ -214,8 +215,8 @@ def _indented(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, default=_default).replace("\n", "\n  ")
 
 
-def _list_text(items: list[Any]) -> str:
-    return "[\n    " + ",\n    ".join(map(_COMPACT.encode, items)) + "\n  ]"
+def _list_text(items: list[Any], encoded: bool = False) -> str:
+    return "[\n    " + ",\n    ".join(items if encoded else map(_COMPACT.encode, items)) + "\n  ]"
 
 
 def _default(value: Any) -> Any:
@@ -254,6 +255,14 @@ SHEET = click.option("--sheet", help="台账所在工作表（默认自动识别
 def today_or(value: date | None) -> date:
     """The one place the command line reads the clock: only when --today was not given."""
     return value or date.today()
+
+
+def current(ledger: Path, writing: bool = False) -> Path:
+    """The file that holds the ledger now (a .xls converted before: its .xlsx), said when it differs."""
+    found, note = current_ledger(ledger, writing=writing)
+    if note:
+        click.echo(note, err=True)
+    return found
 
 
 def check_output_path(out: Path, ledger: Path) -> None:

@@ -1,5 +1,6 @@
 """Reading the ledger a command names, analysing it, and writing the results back: the steps the
-ledger commands (check, due, update, stats, summary, read, split, merge) share."""
+ledger commands (check, due, update, stats, summary, split, merge) share. (`current`, which `read`
+needs too, lives in `common`: `read` imports neither the analysis nor the writer.)"""
 
 from __future__ import annotations
 
@@ -9,18 +10,9 @@ from pathlib import Path
 import click
 
 from taizhang.analysis import Analysis
-from taizhang.macros.cli.common import check_output_path, today_or
-from taizhang.workbook.convert import current_ledger
+from taizhang.macros.cli.common import check_output_path, current, today_or
 from taizhang.workbook.reader import read_workbook
 from taizhang.writeback import Apply, run_and_write
-
-
-def current(ledger: Path, writing: bool = False) -> Path:
-    """The file that holds the ledger now (a .xls converted before: its .xlsx), said when it differs."""
-    found, note = current_ledger(ledger, writing=writing)
-    if note:
-        click.echo(note, err=True)
-    return found
 
 
 def load_analysis(ledger: Path, sheet: str | None, today: date | None) -> Analysis:

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import click
 
-from taizhang.macros.cli.common import CONTEXT, LEDGER, SHEET, echo_json, friendly_errors
-from taizhang.macros.cli.load import current
+from taizhang.macros.cli.common import (
+    COMPACT_ITEMS,
+    CONTEXT,
+    LEDGER,
+    SHEET,
+    current,
+    echo_json,
+    friendly_errors,
+)
 from taizhang.macros.jobs.read import ledger_json, ledger_text
 from taizhang.workbook.reader import read_ledger
 
@@ -24,6 +31,8 @@ def read_cmd(ledger: Path, sheet: str | None, as_json: bool) -> None:
     """
     result = read_ledger(current(ledger), sheet)
     if as_json:
-        echo_json(ledger_json(result))
+        # A long ledger is written one case a line, each case encoded a column at a time.
+        encoded = len(result) > COMPACT_ITEMS
+        echo_json(ledger_json(result, encoded=encoded), ("cases",) if encoded else ())
     else:
         click.echo(ledger_text(result))

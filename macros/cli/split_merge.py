@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from taizhang.core.errors import BadInput, ExitCode, TaizhangError
-from taizhang.macros.cli.common import CONTEXT, DATE, LEDGER, echo_json, friendly_errors, today_or
-from taizhang.macros.cli.load import current
+from taizhang.macros.cli.common import CONTEXT, DATE, LEDGER, current, echo_json, friendly_errors, today_or
 from taizhang.macros.jobs.merge import MERGED, merge
 from taizhang.macros.jobs.send import mail_settings, record_deliveries, send_books, sent_text
 from taizhang.macros.jobs.split import split
