@@ -1,0 +1,71 @@
+"""The extent of a sheet part (last row, last column, cells) found three ways: the regular
+expression for small parts, the numpy scan for big ones, and the XML walk (lxml, as calamine
+places cells). The first two must agree with the walk, or step aside (None) for it."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taizhang.workbook.bounded import _extent_fast, _extent_small, _extent_walk, extent
+
+
+def letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def sheet(cells: list[tuple[int, int]], style: str) -> bytes:
+    """A worksheet part holding `cells` (row, column) written the way `style` says."""
+    rows: dict[int, list[int]] = {}
+    for r, c in sorted(set(cells)):
+        rows.setdefault(r, []).append(c)
+    body = []
+    for r, cols in rows.items():
+        written = []
+        for i, c in enumerate(cols):
+            ref = f"{letters(c)}{r}"
+            if style == "no-r" and i == 0:
+                written.append('<c t="n"><v>1</v></c>')  # calamine puts it after the previous cell
+            elif style == "r-second":
+                written.append(f'<c s="0" r="{ref}"><v>1</v></c>')
+            elif style == "empty":
+                written.append(f'<c r="{ref}"/>')
+            else:
+                written.append(f'<c r="{ref}" t="inlineStr"><is><t>&lt;c r="ZZ9"</t></is></c>')
+        body.append(f'<row r="{r}">{"".join(written)}</row>')
+    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><cols><col min="1" max="2" width="9"/></cols><sheetData>'
+            f'{"".join(body)}</sheetData></worksheet>').encode()
+
+
+cells = st.lists(st.tuples(st.integers(1, 1_048_576), st.integers(1, 16_384)), max_size=40)
+
+
+@given(cells, st.sampled_from(["plain", "empty", "no-r", "r-second"]))
+def test_the_quick_scans_agree_with_the_walk_or_step_aside(found: list[tuple[int, int]], style: str) -> None:
+    data = sheet(found, style)
+    walked = _extent_walk(data)
+    for quick in (_extent_small(data), _extent_fast(data)):
+        if quick is not None:
+            assert (quick.rows, quick.cols, quick.cells) == (walked.rows, walked.cols, walked.cells)
+    if style in ("plain", "empty"):
+        small = _extent_small(data)
+        assert small is not None and (small.rows, small.cols) == (max((r for r, _ in found), default=0),
+                                                                  max((c for _, c in found), default=0))
+    chosen = extent(data)
+    assert (chosen.rows, chosen.cols, chosen.cells) == (walked.rows, walked.cols, walked.cells)
+
+
+def test_a_far_cell_gets_every_position_for_the_trimmed_read() -> None:
+    data = sheet([(1, 1), (2, 3), (1_000_000, 16_000)], "plain")
+    assert _extent_small(data) is not None  # small and readable, but its area is beyond the limit:
+    assert extent(data).where is not None  # extent() hands over the numpy scan's positions
+
+
+def test_a_prefixed_sheet_is_left_to_the_walk() -> None:
+    data = sheet([(1, 1), (5, 2)], "plain").replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>")
+    assert _extent_small(data) is None and _extent_fast(data) is None
