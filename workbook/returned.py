@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,8 @@ FORMATS = "应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）"
 
 
 NO_RESULT = "无计算结果"
+# A cell formula's start tag (<f>, <f t="shared" …/>, <x:f>); not the drop-downs' <formula1>.
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ def cell_errors(data: bytes, sheet: str) -> dict[str, CellError]:
         if part is None or part not in z.namelist():
             return {}
         xml = z.read(part)
-    if b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
+    if b't="e"' not in xml and not _FORMULA.search(xml):
         return {}  # no error cell and no formula: nothing calamine could show as empty
     root = fromstring(xml)
     found: dict[str, CellError] = {}

@@ -35,7 +35,7 @@ from taizhang.core.exchange import (
     shown_values,
     verify_row,
 )
-from taizhang.core.model import Case, Ledger
+from taizhang.core.model import Case, Ledger, Unparsed
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
 from taizhang.macros.jobs import sheet_styles as st
@@ -145,38 +145,37 @@ class MasterState:
         # The last merged value of each (编号, field) and its unit, from the 变更记录 of earlier runs:
         # a unit's second return of the same copy is not stale against its own first one.
         self.last_merged = {(r[3], r[4]): (r[2], r[6]) for r in logged or [] if r[3] and r[4]}
+        self.unparsed = list(ledger.unparsed)
         self.errors = self._errors(Analysis(ledger, settings, today).report)
-        self._trial: tuple[list[Change], Ledger, Report] | None = None
+        self._trial: tuple[list[Change], dict[int, Case], list[Unparsed], Report] | None = None
 
     @staticmethod
     def _errors(report: Report) -> set[tuple[int, str, str]]:
         return {(f.row, f.column, f.code) for f in report.findings if f.severity.value == "错误"}
 
-    def _tried(self, changes: list[Change]) -> tuple[Ledger, Report]:
-        """The master with `changes` in, and the validation of the cases they change: worked out
-        once per file, since judging the changes and then accepting them need the same candidate.
-        Only the changed cases are validated: a merge changes only fillable columns, and the checks
-        that span rows (duplicate 编号 and 标题) look at locked ones, so each changed row's findings
-        are those the whole master would give it; the master itself was validated once, up front."""
+    def _tried(self, changes: list[Change]) -> tuple[dict[int, Case], list[Unparsed], Report]:
+        """The cases `changes` touch, as they would be, the master's unreadable cells left, and
+        the validation of those cases: worked out once per file, since judging the changes and
+        then accepting them need the same candidate. Only the changed cases are validated (and
+        only they are copied): a merge changes only fillable columns, and the checks that span
+        rows (duplicate 编号 and 标题) look at locked ones, so each changed row's findings are
+        those the whole master would give it; the master itself was validated once, up front."""
         if self._trial is None or self._trial[0] is not changes:
-            merged = self.candidate(changes)
-            rows = {c.row for c in changes}
-            part = merged.model_copy(update={"cases": [c for c in merged.cases if c.row in rows],
-                                             "unparsed": [u for u in merged.unparsed if u.row in rows]})
-            self._trial = (changes, merged, Analysis(part, self.settings, self.today).report)
-        return self._trial[1], self._trial[2]
-
-    def candidate(self, changes: list[Change]) -> Ledger:
-        cases = dict(self.cases)
-        for ch in changes:
-            cases[ch.row] = cases[ch.row].model_copy(update={BY_NAME[ch.field].field: ch.value})
-        raws = {(c.row, c.field) for c in changes}
-        unparsed = [u for u in self.ledger.unparsed if (u.row, u.name) not in raws]
-        return self.ledger.model_copy(update={"cases": list(cases.values()), "unparsed": unparsed})
+            changed: dict[int, Case] = {}
+            for ch in changes:
+                base = changed.get(ch.row) or self.cases[ch.row]
+                changed[ch.row] = base.model_copy(update={BY_NAME[ch.field].field: ch.value})
+            raws = {(c.row, c.field) for c in changes}
+            unparsed = [u for u in self.unparsed if (u.row, u.name) not in raws]
+            part = self.ledger.model_copy(update={
+                "cases": [changed[row] for row in sorted(changed)],
+                "unparsed": [u for u in unparsed if u.row in changed]})
+            self._trial = (changes, changed, unparsed, Analysis(part, self.settings, self.today).report)
+        return self._trial[1], self._trial[2], self._trial[3]
 
     def new_errors(self, changes: list[Change]) -> list[Conflict]:
         """Run the validators on the changed cases; errors they add reject the file."""
-        _merged, report = self._tried(changes)
+        _changed, _unparsed, report = self._tried(changes)
         rows = {c.row: c.number for c in changes}
         found: list[Conflict] = []
         for f in report.findings:
@@ -191,9 +190,9 @@ class MasterState:
         return self.last_merged.get((number, name)) == (unit, cell_text(self.values[row].get(name)))
 
     def accept(self, unit: str, changes: list[Change]) -> None:
-        merged, report = self._tried(changes)
-        self.ledger = merged
-        self.cases = {c.row: c for c in merged.cases}
+        changed, unparsed, report = self._tried(changes)
+        self.cases.update(changed)
+        self.unparsed = unparsed
         for ch in changes:
             self.values[ch.row][ch.field] = ch.new
             self.changed_by[(ch.row, ch.field)] = unit
