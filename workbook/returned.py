@@ -25,8 +25,10 @@ from defusedxml.ElementTree import fromstring
 
 from taizhang.core.errors import BadInput
 from taizhang.core.exchange import MAC, META_KEYS, SPLIT_ID, RowRecord
+from taizhang.core.header import find_header
 from taizhang.core.model import Ledger, column_index, column_letter
-from taizhang.core.names import INSTRUCTIONS_SHEET
+from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
+from taizhang.core.rows import build_ledger
 from taizhang.workbook.bounded import BoundedBook, check_prolog, open_book
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_source
 from taizhang.workbook.sheet_parts import MAIN, sheet_part
@@ -37,6 +39,7 @@ MAX_TOTAL = 150 * 1024 * 1024  # all XML parts decompressed
 MAX_RATIO = 100  # decompressed / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_PARTS = 5000
+HEADER_ROW = 2  # of a unit book's ledger sheet, under its title
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKBOOK_PARTS = {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}
 FORMATS = "应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）"
@@ -263,6 +266,18 @@ def _other_sheets(book: BoundedBook, ledger_sheet: str) -> list[str]:
     return names
 
 
+def _ledger(book: BoundedBook, path: Path) -> Ledger:
+    """The returned ledger sheet. A book as split left it (its 台账 sheet, the title above the
+    header in row HEADER_ROW) is recognised from its first rows; anything else (a renamed sheet,
+    rows inserted above) is read the general way, as any ledger."""
+    if LEDGER_SHEET in book.worksheet_names():
+        merged = book.merged(LEDGER_SHEET)
+        match = find_header(book.grid(LEDGER_SHEET, HEADER_ROW + 1), merged)
+        if match is not None and match.rows == [HEADER_ROW - 1]:
+            return build_ledger(str(path), LEDGER_SHEET, book.grid(LEDGER_SHEET), match, merged)
+    return read_source(book, path).ledger
+
+
 def read_returned(path: str | Path) -> ReturnedBook:
     """A returned unit workbook, checked and read (the file once); raises BadInput naming the file."""
     path = Path(path)
@@ -278,7 +293,7 @@ def read_returned(path: str | Path) -> ReturnedBook:
             split_date = date.fromisoformat(info["分发日期"][:10])
         except (json.JSONDecodeError, ValueError):
             raise BadInput(f"文件“{path.name}”的分发校验数据已被改动，无法识别，未合并") from None
-        ledger = read_source(book, path).ledger
+        ledger = _ledger(book, path)
         stray = _stray(book.grid(ledger.sheet), ledger)
         others = _other_sheets(book, ledger.sheet)
     return ReturnedBook(path=path, ledger=ledger, unit=info["单位"], split_date=split_date,

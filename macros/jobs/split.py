@@ -37,6 +37,7 @@ from taizhang.core.exchange import (
     seal,
     shown_values,
 )
+from taizhang.core.gc_pause import paused_gc
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
 from taizhang.core.stats.units import UnitNames
@@ -322,6 +323,12 @@ def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: P
           now: datetime, units: Iterable[str] | None = None, *, only_pending: bool = False) -> SplitResult:
     """Write the unit workbooks and cover notes into `out_dir` and bring `record` up to date (a new
     分发编号, each unit's newest book replacing its older one, a 分发记录 row per book)."""
+    with paused_gc():  # hundreds of thousands of cells made ready, none of them in a cycle
+        return _build(ledger, settings, record, out_dir, today, now, units, only_pending)
+
+
+def _build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: Path, today: date,
+           now: datetime, units: Iterable[str] | None, only_pending: bool) -> SplitResult:
     analysis = Analysis(ledger, settings, today)
     by_unit, skipped = assigned_rows(ledger, settings)
     if units is not None:
