@@ -170,6 +170,7 @@ class UnitPacker:
         self.points: list[float] = []  # per case: the height its cells need whatever the widths
         self.risky: dict[int, list[Risky]] = {}  # case -> cells whose lines depend on the widths
         self._rows: dict[int, int] = {}  # id of a row's values -> its case, when loaded from rows
+        self._rooms: dict[int, float] = {}  # per column, the narrowest room a cell of it has had
 
     # -- the cases, column by column ------------------------------------------------------------
     def load(self, cells: list[list[Any]]) -> None:
@@ -193,6 +194,15 @@ class UnitPacker:
                     self.risky.setdefault(i, []).append(d.risky)
                 elif d.points > points[i]:
                     points[i] = d.points
+        # The cell likely to need the most lines first: the others are then mostly bounded out.
+        for risky in self.risky.values():
+            if len(risky) > 1:
+                risky.sort(key=self._crowding, reverse=True)
+
+    def _crowding(self, cell: Risky) -> float:
+        """How many times over its narrowest room a cell's text runs."""
+        c, _text, longest, _wrap = cell
+        return longest / self._rooms[c]
 
     def load_rows(self, rows: list[UnitRow]) -> None:
         """`load` from the rows' own values (a book written on its own, not by a split)."""
@@ -230,6 +240,7 @@ class UnitPacker:
         # The narrowest this column can be in any book: does the cell's line count depend on it?
         narrowest = self.given.get(c + 1) or max(self.header_widths.get(c + 1, 0.0),
                                                  up.tenths(min(max(asked, MIN_WIDTH), MAX_WIDTH)))
+        self._rooms[c] = min(self._rooms.get(c, MAX_WIDTH), max(narrowest - CELL_PADDING, 1.0))
         if (longest >= max(narrowest - CELL_PADDING, 1.0) - 1e-9) if wrap else need > narrowest:
             return Described(xml, asked, fixed, 0.0, (c, text, longest, wrap))
         return Described(xml, asked, fixed, row_points(text.count("\n") + 1), None)
@@ -279,7 +290,7 @@ class UnitPacker:
         by_column = [widths.get(c, DEFAULT_WIDTH) for c in range(1, n + 1)]
         rooms = [max(w - CELL_PADDING, 1.0) for w in by_column]
         lines_in = self.measured.wrapped
-        points, risky_of = self.points, self.risky
+        points, risky_of, points_of = self.points, self.risky, up.points_of
         for r, (info, i) in enumerate(zip(infos, cases, strict=True), start=3):
             best = info.points if info.points > points[i] else points[i]
             risky = risky_of.get(i, ())
@@ -292,10 +303,12 @@ class UnitPacker:
                 if wrap and long >= room - 1e-9:
                     # Greedy wrapping fills any two lines in a row past the room: at most
                     # 2 × text / room + 1 lines a paragraph. Measured only when that could be the tallest.
-                    if row_points(int(2 * paragraphs * long / room) + paragraphs) > best:
-                        best = max(best, row_points(lines_in(text, width)))
-                elif paragraphs > 1:
-                    best = max(best, row_points(paragraphs))
+                    if points_of(int(2 * paragraphs * long / room) + paragraphs) > best:
+                        tall = points_of(lines_in(text, width))
+                        if tall > best:
+                            best = tall
+                elif paragraphs > 1 and points_of(paragraphs) > best:
+                    best = points_of(paragraphs)
             if best:
                 heights[r] = best
         return up.Layout(widths, {r: min(round(h, 1), MAX_HEIGHT) for r, h in heights.items()}, wrapped)

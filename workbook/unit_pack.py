@@ -10,11 +10,13 @@ same cells (tests/test_unit_pack.py checks both against each other)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +36,7 @@ from taizhang.workbook.writer.measure import (
     shown,
     wrap_lines,
 )
-from taizhang.workbook.writer.safety import complete
+from taizhang.workbook.writer.safety import temp_name
 
 TITLE_SIZE = 18.0
 TITLE_HEIGHT = 36.0
@@ -201,6 +203,14 @@ def password_hash(password: str) -> str:
         value = ord(ch) << i
         key ^= (value & 0x7FFF) | (value >> 15)
     return f"{key ^ len(password) ^ 0xCE4B:X}"
+
+
+_POINTS = [row_points(n) for n in range(64)]
+
+
+def points_of(lines: int) -> float:
+    """row_points(lines) of body text, looked up."""
+    return _POINTS[lines] if lines < len(_POINTS) else row_points(lines)
 
 
 class Measured:
@@ -375,9 +385,29 @@ def plain_cells(r: int, values: Iterable[Any], style: int = 0) -> str:
 def write_package(path: Path, parts: list[tuple[str, bytes]], when: date) -> Path:
     """Write the book's parts as a zip; a full disk leaves no broken workbook under the name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with complete(path) as temp:
+    with unsynced(path) as temp:
         _zip(temp, parts, when)
     return path
+
+
+@contextlib.contextmanager
+def unsynced(target: Path) -> Iterator[Path]:
+    """Like safety.complete (the whole file under a temp name, renamed once written: a full disk
+    leaves no partial file under the final name), without its fsync: a split writes hundreds of
+    files it can write again, and waiting for the disk on each cost seconds. The master's own
+    write keeps its fsync."""
+    temp = temp_name(target)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    """A text file (UTF-8) written as `unsynced` writes it."""
+    with unsynced(path) as temp:
+        temp.write_text(text, encoding="utf-8")
 
 
 def is_fixed(value: Any) -> bool:

@@ -39,6 +39,7 @@ from taizhang.core.exchange import (
 from taizhang.core.model import Case, Ledger, Unparsed
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
+from taizhang.core.table import CaseRow
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.adopt import require_unit_directory
 from taizhang.macros.jobs.split import case_units
@@ -137,11 +138,13 @@ class MasterState:
         self.settings = settings
         self.today = today
         self.values = shown_values(ledger)
-        self.cases = {c.row: c for c in ledger.cases}
-        self.by_number: dict[str, list[Case]] = {}
-        for case in ledger.cases:
-            if number := case[Col.NUMBER]:
-                self.by_number.setdefault(number, []).append(case)
+        table = ledger.table
+        self._index = {row: i for i, row in enumerate(table.rows)}
+        self.cases: dict[int, Case] = {}  # the cases this run changed, as changed; the others are the ledger's
+        self.by_number: dict[str, list[CaseRow]] = {}
+        for i, number in enumerate(table.column(Col.NUMBER)):
+            if number:
+                self.by_number.setdefault(number, []).append(table.row(i))
         self.changed_by: dict[tuple[int, str], str] = {}
         self.resolve = lru_cache(maxsize=None)(settings.resolve_unit)  # a few hundred spellings, folded once each
         # The last merged value of each (编号, field) and its unit, from the 变更记录 of earlier runs:
@@ -154,12 +157,17 @@ class MasterState:
     def _errors(report: Report) -> set[tuple[int, str, str]]:
         return {(f.row, f.column, f.code) for f in report.findings if f.severity.value == "错误"}
 
+    def case(self, row: int) -> Case:
+        """The case at `row` as this run has it (built from the ledger's columns on first use)."""
+        found = self.cases.get(row)
+        return found if found is not None else self.ledger.case(self._index[row])
+
     def candidates(self, changes: list[Change]) -> tuple[dict[int, Case], list[Unparsed]]:
         """The cases `changes` touch, as they would be, and the master's unreadable cells left
         (a changed cell no longer is one). Only the changed cases are copied."""
         changed: dict[int, Case] = {}
         for ch in changes:
-            base = changed.get(ch.row) or self.cases[ch.row]
+            base = changed.get(ch.row) or self.case(ch.row)
             changed[ch.row] = base.model_copy(update={BY_NAME[ch.field].field: ch.value})
         raws = {(c.row, c.field) for c in changes}
         return changed, [u for u in self.unparsed if (u.row, u.name) not in raws]
@@ -171,7 +179,7 @@ class MasterState:
         it; the master itself was validated once, up front."""
         wanted = set(rows)
         part = self.ledger.model_copy(update={
-            "cases": [self.cases[row] for row in sorted(wanted)],
+            "cases": [self.case(row) for row in sorted(wanted)],
             "unparsed": [u for u in self.unparsed if u.row in wanted]})
         return Analysis(part, self.settings, self.today).report
 
@@ -192,7 +200,7 @@ class MasterState:
         changed, unparsed = self.candidates(changes)
         old_values = [(ch.row, ch.field, self.values[ch.row].get(ch.field)) for ch in changes]
         old_by = {(ch.row, ch.field): self.changed_by.get((ch.row, ch.field)) for ch in changes}
-        old_cases = {row: self.cases[row] for row in changed}
+        old_cases = {row: self.cases.get(row) for row in changed}
         old_unparsed = self.unparsed
         self.cases.update(changed)
         self.unparsed = unparsed
@@ -201,7 +209,11 @@ class MasterState:
             self.changed_by[(ch.row, ch.field)] = unit
 
         def undo() -> None:
-            self.cases.update(old_cases)
+            for row, case in old_cases.items():
+                if case is None:
+                    self.cases.pop(row, None)
+                else:
+                    self.cases[row] = case
             self.unparsed = old_unparsed
             for row, name, value in reversed(old_values):
                 self.values[row][name] = value
@@ -318,7 +330,8 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
     unparsed = {(u.row, u.name): u.reason for u in book.ledger.unparsed}
     changes: list[Change] = []
     conflicts: list[Conflict] = []
-    for case in book.ledger.cases:
+    table = book.ledger.table
+    for case in map(table.row, range(len(table))):  # read in place: no Case built
         number = case[Col.NUMBER] or ""
         entry = book.entries.get(number) if number in sent.roles else None  # sealed: as the office sent it
         if entry is None:
@@ -382,7 +395,8 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
 def _not_taken(book: ReturnedBook) -> list[Conflict]:
     """What the unit typed outside the ledger's columns, or in sheets it added: said, not merged,
     and no reason to refuse the rest of the file."""
-    numbers = {c.row: c[Col.NUMBER] or "" for c in book.ledger.cases}
+    table = book.ledger.table
+    numbers = {row: number or "" for row, number in zip(table.rows, table.column(Col.NUMBER), strict=True)}
     found = [Conflict(numbers.get(v.row, ""), v.header or "",
                       f"填写的“{_shown(v.value)}”不在台账的列中（{'“' + v.header + '”列不是台账的列' if v.header else '表格之外'}），未合并",
                       blocking=False, cell=v.cell) for v in book.stray]
@@ -390,7 +404,7 @@ def _not_taken(book: ReturnedBook) -> list[Conflict]:
     return found
 
 
-def _bad_value(name: str, case: Case, new: Any, unparsed: dict[tuple[int, str], str], scheme: str) -> str | None:
+def _bad_value(name: str, case: CaseRow, new: Any, unparsed: dict[tuple[int, str], str], scheme: str) -> str | None:
     if (case.row, name) in unparsed:
         return f"填写的“{_shown(new)}”无法识别：{unparsed[(case.row, name)]}"
     if BY_NAME[name].kind is Kind.ENUM and new is not None:
