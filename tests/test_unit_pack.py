@@ -72,6 +72,10 @@ def test_drop_downs_protection_and_unlocked_cells(done: tuple[Path, SplitResult]
             tinted = {header[c - 1] for c in range(1, len(header) + 1)
                       if ws.cell(r, c).fill.fgColor.rgb in ("FFFFF2CC", "00FFF2CC")}
             assert tinted == unlocked
+        for r in range(3, last + 1):  # the information cells wrap, but for a deadline (a date)
+            wraps = [bool(ws.cell(r, c).alignment.wrap_text) for c in range(1, len(INFO_HEADERS) + 1)]
+            due = ws.cell(r, 3).value
+            assert wraps == [True, True, due is None, True] and (due is None or ws.cell(r, 3).is_date)
         fills = {n for role in set(roles) for n in FILLABLE[role]} & set(header)
         checks = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
         expected = {}

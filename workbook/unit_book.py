@@ -163,7 +163,8 @@ class UnitPacker:
         # Each cell's format follows from its column, the unit's role (what it fills) and, in the
         # information columns, whether the value is a date.
         n = len(INFO_HEADERS)
-        self.info_xf = [[up.BODY_XF[(True, False, False, True)]] * n, [up.BODY_XF[(True, True, False, False)]] * n]
+        text, day = up.BODY_XF[(True, False, False, True)], up.BODY_XF[(True, True, False, False)]
+        self.info_xf = [[text] * n, [day if c == DUE_COLUMN else text for c in range(n)]]  # by: is the deadline a date?
         self.xml: list[list[str]] = []  # per data column, per case: the cell's XML after its format
         self.want: list[list[float]] = []
         self.fixed: list[list[float]] = []

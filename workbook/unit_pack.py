@@ -151,7 +151,7 @@ PROTECT_LEDGER = ('sheet="1" objects="0" scenarios="0" formatCells="1" formatCol
 PROTECT_OTHER = 'sheet="1" objects="0" scenarios="0"'
 FOOTER = (f"<headerFooter><oddFooter>{'&amp;L' + FOOTER_LEFT.replace('&', '&amp;')}"
            f"{'&amp;C' + FOOTER_CENTER.replace('&', '&amp;')}</oddFooter></headerFooter>")
-MARGINS = '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
+MARGINS = '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.5" footer="0.5"/>'
 
 
 def escape(text: str) -> str:
