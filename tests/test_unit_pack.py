@@ -166,3 +166,25 @@ def test_no_openpyxl_traces_and_fixed_dates(done: tuple[Path, SplitResult]) -> N
         assert all(i.date_time[:3] == (2026, 5, 20) for i in z.infolist())
     assert "xl/worksheets/sheet1.xml" in names and "xl/styles.xml" in names
     assert "2026-05-20T00:00:00Z" in core and "openpyxl" not in "".join(names).lower()
+
+
+def test_a_book_written_on_its_own(tmp_path: Path) -> None:
+    """write_unit_book without a split's packer: the rows' own values, shared by two rows of one
+    case (its lead's and a co-handler's copy are different books; here one book holds both roles)."""
+    from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
+
+    values = {"编号": "县人大第1号建议", "标题": "关于加强农村饮水安全工作的建议", "交办日期": date(2026, 3, 2),
+              "正式答复日期": None, "办理结果": None}
+    columns = list(values)
+    rows = [UnitRow("县人大第1号建议", values, "正式答复", date(2026, 6, 1), "正常", RowRecord("主办", "f1", {})),
+            UnitRow("县人大第1号建议", values, "协办意见", None, None, RowRecord("协办", "f2", {}))]
+    book = UnitBook(unit="县水利局", year=2026, split_date=TODAY, version="v", columns=columns, rows=rows,
+                    split_id="2026-1", mac="m")
+    path = write_unit_book(tmp_path / "book.xlsx", book)
+    ledger = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("台账").to_python()
+    assert ledger[0][0] == "县水利局2026年建议提案办理情况（2026年05月20日分发）"
+    assert [r[:2] for r in ledger[2:]] == [["主办", "正式答复"], ["协办", "协办意见"]]
+    assert [r[4] for r in ledger[2:]] == ["县人大第1号建议"] * 2
+    ws = openpyxl.load_workbook(path)["台账"]
+    assert not ws["H3"].protection.locked and ws["H4"].protection.locked  # 正式答复日期: the lead's only
+    assert ws["G3"].value.date() == date(2026, 3, 2) and ws["G3"].number_format == "yyyy-mm-dd"
