@@ -178,8 +178,10 @@ def value_xml(value: Any) -> tuple[str, str]:
         return ' t="inlineStr"', f"<is><t{space}>{text}</t></is>"
     if isinstance(value, bool):
         return ' t="b"', f"<v>{int(value)}</v>"
-    if isinstance(value, int | float):
-        return "", f"<v>{value!r}</v>" if isinstance(value, float) else f"<v>{value}</v>"
+    if isinstance(value, int):
+        return "", f"<v>{value}</v>"
+    if isinstance(value, float):
+        return ("", f"<v>{value!r}</v>") if math.isfinite(value) else value_xml(str(value))
     if isinstance(value, date):
         return "", f"<v>{serial(value)}</v>"
     return value_xml(str(value))

@@ -29,6 +29,7 @@ from taizhang.core.exchange import (
     SPLIT_ID,
     Dispatch,
     DispatchRecord,
+    ShownRows,
     cell_text,
     fillable,
     locked_columns,
@@ -137,7 +138,7 @@ class MasterState:
         self.ledger = ledger
         self.settings = settings
         self.today = today
-        self.values = shown_values(ledger)
+        self.values = ShownRows(ledger)  # the rows the returned files name, worked out when first read
         table = ledger.table
         self._index = {row: i for i, row in enumerate(table.rows)}
         self.cases: dict[int, Case] = {}  # the cases this run changed, as changed; the others are the ledger's
