@@ -32,10 +32,10 @@ from taizhang.core.exchange import (
     ShownRows,
     cell_text,
     fillable,
+    fingerprint,
     locked_columns,
     sealed,
     shown_values,
-    verify_row,
 )
 from taizhang.core.model import Case, Ledger, Unparsed
 from taizhang.core.names import CHANGES_SHEET
@@ -332,6 +332,9 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
     changes: list[Change] = []
     conflicts: list[Conflict] = []
     table = book.ledger.table
+    sent_columns = set(book.columns)
+    locked_of = {role: locked_columns(book.columns, role) for role in set(sent.roles.values())}
+    letters = book.ledger.columns
     for case in map(table.row, range(len(table))):  # read in place: no Case built
         number = case[Col.NUMBER] or ""
         entry = book.entries.get(number) if number in sent.roles else None  # sealed: as the office sent it
@@ -355,8 +358,8 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
         values = returned[case.row]
         role_fields = fillable(sent.roles[number])  # the master's role for the case decides what is the unit's
         keys.update((master.row, name) for name in role_fields)
-        if not verify_row(values, book.columns, entry):
-            locked = locked_columns(book.columns, entry.role)
+        locked = locked_of.get(entry.role) or locked_columns(book.columns, entry.role)
+        if fingerprint(values, locked) != entry.fingerprint:  # verify_row, its locked columns worked out once
             keys.update((master.row, c) for c in locked)  # the message compares them with the master's
             now_values = state.values[master.row]
             edited = [c for c in locked if values.get(c) != now_values.get(c)] or [""]
@@ -366,10 +369,10 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
                           for c in edited]
             continue
         for name in role_fields:
-            if name not in book.columns:
+            if name not in sent_columns:
                 continue
-            cell = f"{book.ledger.columns[name]}{case.row}" if name in book.ledger.columns else ""
-            error = book.error_at(name, case.row)
+            cell = f"{letters[name]}{case.row}" if name in letters else ""
+            error = book.error_at(name, case.row) if book.errors else None
             if error is not None:  # read as empty: never taken for a cleared cell, never skipped
                 conflicts.append(Conflict(number, name, error.describe(), cell=cell))
                 continue
