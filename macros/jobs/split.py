@@ -187,7 +187,7 @@ class RowCache:
         self._dicts: dict[int, dict[str, Any]] = {}
         self._records: dict[tuple[int, str], RowRecord] = {}
         self._views: dict[tuple[int, str], tuple[str | None, date | None, str | None]] = {}
-        self._locked = {role: locked_columns(columns, role) for role in (Role.HOST, Role.CO)}
+        self._locked: dict[str, list[str]] = {role: locked_columns(columns, role) for role in (Role.HOST, Role.CO)}
 
     def values(self, case: CaseRow) -> dict[str, Any]:
         """The case's cells by column name (one dict per case, shared by its copies)."""
@@ -246,7 +246,7 @@ def _cell_value(value: Any, raw: str | None) -> Any:
     return value
 
 
-def awaited_opinions(cases: list[tuple[CaseValues, str]], deadlines: dict[int, CaseDeadlines],
+def awaited_opinions(cases: Sequence[tuple[CaseValues, str]], deadlines: dict[int, CaseDeadlines],
                      names: UnitNames) -> list[str]:
     """For the lead: its cases whose 协办意见 is past its deadline and not yet in, with the co-handlers
     it is awaited from. Said neutrally: the lateness is the co-handlers' own, told to them."""
