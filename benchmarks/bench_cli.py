@@ -3,7 +3,7 @@ ribbon click, a scheduled run or a clerk at the command line pays them), against
 calamine read of the same file measured in the same run.
 
 Usage: python -m benchmarks.bench_cli [--rows 1000 20000 100000] [--repeat 3] [--jobs check,due]
-                                       [--openpyxl] [--split-units 200] [--out bench-out]
+                                       [--openpyxl] [--split-units 200] [--out bench-out] [--exchange-only]
 
 Each job runs in its own process on a fresh copy of a generated ledger (benchmarks/ledger_gen.py);
 the time is the median wall time of `--repeat` runs, the memory the largest peak RSS among them
@@ -226,7 +226,8 @@ def bench_exchange(rows: int, units: int, out: Path, repeat: int) -> list[str]:
 
 
 def _fill_returns(books: list[Path], folder: Path) -> list[Path]:
-    """Each unit fills one reply date and saves, as a unit's Excel would (openpyxl stands in)."""
+    """Each unit answers one of its cases (reply date and result, so the checks let the merge take
+    it) and saves, as a unit's Excel would (openpyxl stands in)."""
     import openpyxl
 
     folder.mkdir()
@@ -237,10 +238,13 @@ def _fill_returns(books: list[Path], folder: Path) -> list[Path]:
         header = {c.value: c.column for c in ws[2] if c.value}  # row 1 is the book's title
         column = header.get("正式答复日期")
         role = header.get("本单位承办方式")
+        result = header.get("办理结果")
         if column:
             for r in range(3, ws.max_row + 1):
                 if ws.cell(r, column).value is None and (role is None or ws.cell(r, role).value == "主办"):
                     ws.cell(r, column).value = TODAY
+                    if result and ws.cell(r, result).value is None:
+                        ws.cell(r, result).value = "A"
                     break
         target = folder / book.name
         wb.save(target)
@@ -265,15 +269,16 @@ def main() -> None:
     parser.add_argument("--split-units", type=int, default=200, help="units for split/merge (0: skip)")
     parser.add_argument("--split-rows", type=int, default=20000)
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
+    parser.add_argument("--exchange-only", action="store_true", help="only split and merge (--split-units)")
     args = parser.parse_args()
     args.out = args.out.resolve()  # each job runs in its own folder below it
     args.out.mkdir(exist_ok=True)
     only = set(args.jobs.split(",")) if args.jobs else None
     compile_project()
     print(f"# taizhang whole-process benchmarks ({os.cpu_count()} cores, python {sys.version.split()[0]})")
-    for line in bench_ribbon(args.repeat, args.out):
+    for line in [] if args.exchange_only else bench_ribbon(args.repeat, args.out):
         print(line, flush=True)
-    for rows in args.rows:
+    for rows in [] if args.exchange_only else args.rows:
         repeat = 1 if rows >= 100_000 else args.repeat
         for line in bench_size(rows, args.out, repeat, only, args.openpyxl and rows < 100_000):
             print(line, flush=True)

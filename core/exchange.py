@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from taizhang.core.columns import Col
+from taizhang.core.columns import BY_NAME, Col, Kind
 from taizhang.core.enums import Role
 from taizhang.core.model import Ledger
 
@@ -105,17 +105,52 @@ def locked_columns(columns: Iterable[str], role: str) -> list[str]:
 
 
 def shown_values(ledger: Ledger) -> dict[int, dict[str, Any]]:
-    """Each row's canonical values; a cell the reader could not understand counts as its raw text,
-    so an unreadable value is compared (and never silently taken for empty)."""
-    raws: dict[tuple[int, str], str] = {(u.row, u.name): u.value for u in ledger.unparsed}
-    out: dict[int, dict[str, Any]] = {}
-    for case in ledger.cases:
-        values = case.canonical_values()
-        for name in values:
-            if (case.row, name) in raws:
-                values[name] = raws[(case.row, name)]
-        out[case.row] = values
+    """Each row's canonical values (dates as ISO text, units joined with 、); a cell the reader
+    could not understand counts as its raw text, so an unreadable value is compared (and never
+    silently taken for empty). Read column by column from the ledger's table."""
+    table = ledger.table
+    names = list(table.letters)  # the columns the sheet has, as each case's `cells`
+    columns = [_canonical_column(table.column(name), BY_NAME[name].kind is Kind.UNITS) for name in names]
+    rows = zip(*columns, strict=True) if names else ((),) * len(table.rows)
+    out = {row: dict(zip(names, values, strict=True)) for row, values in zip(table.rows, rows, strict=True)}
+    for u in ledger.unparsed:
+        values = out.get(u.row)
+        if values is not None and u.name in values:
+            values[u.name] = u.value
     return out
+
+
+class ShownRows:
+    """`shown_values` as a mapping whose row dicts are made on first use (a merge reads the rows
+    the returned files name). Rows are read, and changed in place, as dicts."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        table = ledger.table
+        self._names = list(table.letters)
+        self._columns = [_canonical_column(table.column(name), BY_NAME[name].kind is Kind.UNITS)
+                         for name in self._names]
+        self._index = {row: i for i, row in enumerate(table.rows)}
+        self._raws: dict[int, dict[str, Any]] = {}
+        for u in ledger.unparsed:
+            self._raws.setdefault(u.row, {})[u.name] = u.value
+        self._rows: dict[int, dict[str, Any]] = {}
+
+    def __getitem__(self, row: int) -> dict[str, Any]:
+        found = self._rows.get(row)
+        if found is None:
+            i = self._index[row]
+            found = dict(zip(self._names, [column[i] for column in self._columns], strict=True))
+            for name, raw in self._raws.get(row, {}).items():
+                if name in found:
+                    found[name] = raw
+            self._rows[row] = found
+        return found
+
+
+def _canonical_column(values: Iterable[Any], units: bool) -> list[Any]:
+    if units:
+        return ["、".join(v) or None if isinstance(v, list) else v for v in values]
+    return [v.isoformat() if isinstance(v, date) else v for v in values]
 
 
 def fingerprint(values: dict[str, Any], locked: Iterable[str]) -> str:
@@ -140,7 +175,7 @@ def master_version(ledger: Ledger, shown: dict[int, dict[str, Any]] | None = Non
     """A short hash of every case's data: tells a copy split from an older master. `shown`: the
     ledger's `shown_values`, when the caller has them already."""
     shown = shown if shown is not None else shown_values(ledger)
-    rows = sorted(json.dumps(shown[c.row], ensure_ascii=False, sort_keys=True, default=str) for c in ledger.cases)
+    rows = sorted(json.dumps(shown[row], ensure_ascii=False, sort_keys=True, default=str) for row in ledger.table.rows)
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
 
 

@@ -108,9 +108,9 @@ def importers(folders: tuple[str, ...], *forbidden: str, only: list[Path] | None
 LIBRARY = ("taizhang.analysis", "taizhang.writeback")
 WORKBOOK_LIBRARIES = ("python_calamine", "openpyxl", "lxml", "xlwings", "xlsxwriter")
 # openpyxl builds new workbooks only (never loads and saves a user's): the template of `taizhang new`
-# and the unit workbooks of `taizhang split`, and their print layout (sheet_print). Everything else
-# writes through the lossless writer.
-OPENPYXL_USERS = {"workbook/template.py", "workbook/unit_book.py", "workbook/sheet_print.py"}
+# and its print layout (sheet_print). The unit workbooks of `taizhang split` are written as bytes
+# (unit_pack). Everything else writes through the lossless writer.
+OPENPYXL_USERS = {"workbook/template.py", "workbook/sheet_print.py"}
 # xlwings: the live layer (imported lazily, only when Excel calls) and the add-in build, which
 # takes its template and VBA from the installed xlwings package.
 XLWINGS_USERS = {"macros/excel/ribbon.py", "workbook/addin/build.py", "workbook/addin/vendor.py"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,8 +25,10 @@ from defusedxml.ElementTree import fromstring
 
 from taizhang.core.errors import BadInput
 from taizhang.core.exchange import MAC, META_KEYS, SPLIT_ID, RowRecord
+from taizhang.core.header import find_header
 from taizhang.core.model import Ledger, column_index, column_letter
-from taizhang.core.names import INSTRUCTIONS_SHEET
+from taizhang.core.names import INSTRUCTIONS_SHEET, LEDGER_SHEET
+from taizhang.core.rows import build_ledger
 from taizhang.workbook.bounded import BoundedBook, check_prolog, open_book
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_source
 from taizhang.workbook.sheet_parts import MAIN, sheet_part
@@ -36,12 +39,16 @@ MAX_TOTAL = 150 * 1024 * 1024  # all XML parts decompressed
 MAX_RATIO = 100  # decompressed / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_PARTS = 5000
+HEADER_ROW = 2  # of a unit book's ledger sheet, under its title
+KEEP_PARTS = 20 * 1024 * 1024  # decompressed sheets kept for reading again (a unit book's are ~1 MB)
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKBOOK_PARTS = {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}
 FORMATS = "应为 Excel 工作簿（.xlsx、.xlsm 或 .xls）"
 
 
 NO_RESULT = "无计算结果"
+# A cell formula's start tag (<f>, <f t="shared" …/>, <x:f>); not the drop-downs' <formula1>.
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,11 @@ class ReturnedBook:
 def guard(path: Path) -> bytes:
     """Refuse, with a Chinese message naming the file, anything unsafe or not a workbook; return
     the file's bytes (read once)."""
+    return guarded_parts(path)[0]
+
+
+def guarded_parts(path: Path) -> tuple[bytes, dict[str, bytes]]:
+    """`guard`, and the XML parts it decompressed to check them (so nothing is decompressed twice)."""
     name = path.name
     if not path.is_file():
         raise BadInput(f"找不到文件“{path}”")
@@ -105,18 +117,18 @@ def guard(path: Path) -> bytes:
         raise BadInput(f"文件“{name}”有 {size / 1048576:.0f} MB，超过回传文件上限 {MAX_FILE // 1048576} MB，未处理")
     data = path.read_bytes()
     if data.startswith(OLE_MAGIC):
-        return data  # legacy .xls: no XML inside; calamine reads it within the size limit
+        return data, {}  # legacy .xls: no XML inside; calamine reads it within the size limit
     if not data.startswith(ZIP_MAGIC):
         raise BadInput(f"文件“{name}”不是 Excel 工作簿，{FORMATS}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            _check_zip(z, name)
+            parts = _check_zip(z, name)
     except zipfile.BadZipFile:
         raise BadInput(f"文件“{name}”已损坏或不是 Excel 工作簿，{FORMATS}") from None
-    return data
+    return data, parts
 
 
-def _check_zip(z: zipfile.ZipFile, name: str) -> None:
+def _check_zip(z: zipfile.ZipFile, name: str) -> dict[str, bytes]:
     infos = z.infolist()
     if len(infos) > MAX_PARTS:
         raise BadInput(f"文件“{name}”内含 {len(infos)} 个部件，远超正常工作簿，疑似恶意文件，未处理")
@@ -126,6 +138,7 @@ def _check_zip(z: zipfile.ZipFile, name: str) -> None:
     if declared > MAX_TOTAL:
         raise BadInput(_bomb(name))
     total = 0
+    parts: dict[str, bytes] = {}
     for info in infos:
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise BadInput(_bomb(name))
@@ -136,6 +149,9 @@ def _check_zip(z: zipfile.ZipFile, name: str) -> None:
         if len(data) > RATIO_FLOOR and len(data) > MAX_RATIO * max(info.compress_size, 1):
             raise BadInput(_bomb(name))
         _check_xml(data, name, info.filename)
+        if info.filename.startswith("xl/worksheets/") and total <= KEEP_PARTS:
+            parts[info.filename] = data
+    return parts
 
 
 def _bomb(name: str) -> str:
@@ -202,17 +218,18 @@ def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[
     return info, entries
 
 
-def cell_errors(data: bytes, sheet: str) -> dict[str, CellError]:
-    """Every error cell of one worksheet of an .xlsx/.xlsm (`data`, already guarded): calamine
-    shows them as empty. A legacy .xls is not scanned (its error cells read as empty)."""
+def cell_errors(data: bytes, sheet: str, parts: dict[str, bytes] | None = None) -> dict[str, CellError]:
+    """Every error cell of one worksheet of an .xlsx/.xlsm (`data`, already guarded; `parts`: the
+    XML parts the guard decompressed): calamine shows them as empty. A legacy .xls is not scanned
+    (its error cells read as empty)."""
     if not data.startswith(ZIP_MAGIC):
         return {}
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         part = sheet_part(z, sheet)
         if part is None or part not in z.namelist():
             return {}
-        xml = z.read(part)
-    if b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
+        xml = parts[part] if parts and part in parts else z.read(part)
+    if b't="e"' not in xml and not _FORMULA.search(xml):
         return {}  # no error cell and no formula: nothing calamine could show as empty
     root = fromstring(xml)
     found: dict[str, CellError] = {}
@@ -260,10 +277,22 @@ def _other_sheets(book: BoundedBook, ledger_sheet: str) -> list[str]:
     return names
 
 
+def _ledger(book: BoundedBook, path: Path) -> Ledger:
+    """The returned ledger sheet. A book as split left it (its 台账 sheet, the title above the
+    header in row HEADER_ROW) is recognised from its first rows; anything else (a renamed sheet,
+    rows inserted above) is read the general way, as any ledger."""
+    if LEDGER_SHEET in book.worksheet_names():
+        merged = book.merged(LEDGER_SHEET)
+        match = find_header(book.grid(LEDGER_SHEET, HEADER_ROW + 1), merged)
+        if match is not None and match.rows == [HEADER_ROW - 1]:
+            return build_ledger(str(path), LEDGER_SHEET, book.grid(LEDGER_SHEET), match, merged)
+    return read_source(book, path).ledger
+
+
 def read_returned(path: str | Path) -> ReturnedBook:
     """A returned unit workbook, checked and read (the file once); raises BadInput naming the file."""
     path = Path(path)
-    data = guard(path)
+    data, parts = guarded_parts(path)
     with open_book(path, data) as book:
         grid = _meta_grid(book)
         if grid is None:
@@ -275,10 +304,10 @@ def read_returned(path: str | Path) -> ReturnedBook:
             split_date = date.fromisoformat(info["分发日期"][:10])
         except (json.JSONDecodeError, ValueError):
             raise BadInput(f"文件“{path.name}”的分发校验数据已被改动，无法识别，未合并") from None
-        ledger = read_source(book, path).ledger
+        ledger = _ledger(book, path)
         stray = _stray(book.grid(ledger.sheet), ledger)
         others = _other_sheets(book, ledger.sheet)
     return ReturnedBook(path=path, ledger=ledger, unit=info["单位"], split_date=split_date,
                         version=info["台账版本"], columns=[str(c) for c in columns if isinstance(c, str)],
                         split_id=info[SPLIT_ID], mac=info[MAC], entries=entries,
-                        errors=cell_errors(data, ledger.sheet), stray=stray, other_sheets=others)
+                        errors=cell_errors(data, ledger.sheet, parts), stray=stray, other_sheets=others)

@@ -19,9 +19,9 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from taizhang.workbook.paper import FOOTER_CENTER, FOOTER_LEFT, HEADER_LINES, paper_code
 from taizhang.workbook.writer.measure import (
     DEFAULT_SIZE,
-    PT_PER_UNIT,
     WRAP_WIDTH,
     CellText,
     SheetLayout,
@@ -29,20 +29,11 @@ from taizhang.workbook.writer.measure import (
     shown,
 )
 
-A4_PORTRAIT_UNITS = (210 / 25.4 - 1.0) * 72 / PT_PER_UNIT  # inside half-inch side margins
-A4_LANDSCAPE_UNITS = (297 / 25.4 - 1.0) * 72 / PT_PER_UNIT
-SMALLEST_A4_SCALE = 0.6
-HEADER_LINES = 3  # a header cell wraps to this many lines before it widens its column
-FOOTER_LEFT, FOOTER_CENTER = "&A", "第 &P 页 共 &N 页"
 
-
-def paper_for(width: float) -> tuple[int, bool]:
+def paper_for(width: float) -> tuple[str, bool]:
     """(openpyxl paper size, landscape) for a sheet `width` column units wide."""
-    if width <= A4_PORTRAIT_UNITS:
-        return Worksheet.PAPERSIZE_A4, False
-    if width * SMALLEST_A4_SCALE <= A4_LANDSCAPE_UNITS:
-        return Worksheet.PAPERSIZE_A4, True
-    return Worksheet.PAPERSIZE_A3, True
+    code, landscape = paper_code(width)
+    return str(code), landscape
 
 
 def _cells(ws: Worksheet, header_rows: range) -> dict[tuple[int, int], CellText]:

@@ -13,9 +13,10 @@ Values go in as values (text stays text); every change is listed in the 变更�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +29,18 @@ from taizhang.core.exchange import (
     SPLIT_ID,
     Dispatch,
     DispatchRecord,
+    ShownRows,
     cell_text,
     fillable,
+    fingerprint,
     locked_columns,
     sealed,
     shown_values,
-    verify_row,
 )
-from taizhang.core.model import Case, Ledger
+from taizhang.core.model import Case, Ledger, Unparsed
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
+from taizhang.core.table import CaseRow
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.adopt import require_unit_directory
 from taizhang.macros.jobs.split import case_units
@@ -135,54 +138,57 @@ class MasterState:
         self.ledger = ledger
         self.settings = settings
         self.today = today
-        self.values = shown_values(ledger)
-        self.cases = {c.row: c for c in ledger.cases}
-        self.by_number: dict[str, list[Case]] = {}
-        for case in ledger.cases:
-            if number := case[Col.NUMBER]:
-                self.by_number.setdefault(number, []).append(case)
+        self.values = ShownRows(ledger)  # the rows the returned files name, worked out when first read
+        table = ledger.table
+        self._index = {row: i for i, row in enumerate(table.rows)}
+        self.cases: dict[int, Case] = {}  # the cases this run changed, as changed; the others are the ledger's
+        self.by_number: dict[str, list[CaseRow]] = {}
+        for i, number in enumerate(table.column(Col.NUMBER)):
+            if number:
+                self.by_number.setdefault(number, []).append(table.row(i))
         self.changed_by: dict[tuple[int, str], str] = {}
+        self.resolve = lru_cache(maxsize=None)(settings.resolve_unit)  # a few hundred spellings, folded once each
         # The last merged value of each (编号, field) and its unit, from the 变更记录 of earlier runs:
         # a unit's second return of the same copy is not stale against its own first one.
         self.last_merged = {(r[3], r[4]): (r[2], r[6]) for r in logged or [] if r[3] and r[4]}
+        self.unparsed = list(ledger.unparsed)
         self.errors = self._errors(Analysis(ledger, settings, today).report)
-        self._trial: tuple[list[Change], Ledger, Report] | None = None
 
     @staticmethod
     def _errors(report: Report) -> set[tuple[int, str, str]]:
         return {(f.row, f.column, f.code) for f in report.findings if f.severity.value == "错误"}
 
-    def _tried(self, changes: list[Change]) -> tuple[Ledger, Report]:
-        """The master with `changes` in, and the validation of the cases they change: worked out
-        once per file, since judging the changes and then accepting them need the same candidate.
-        Only the changed cases are validated: a merge changes only fillable columns, and the checks
-        that span rows (duplicate 编号 and 标题) look at locked ones, so each changed row's findings
-        are those the whole master would give it; the master itself was validated once, up front."""
-        if self._trial is None or self._trial[0] is not changes:
-            merged = self.candidate(changes)
-            rows = {c.row for c in changes}
-            part = merged.model_copy(update={"cases": [c for c in merged.cases if c.row in rows],
-                                             "unparsed": [u for u in merged.unparsed if u.row in rows]})
-            self._trial = (changes, merged, Analysis(part, self.settings, self.today).report)
-        return self._trial[1], self._trial[2]
+    def case(self, row: int) -> Case:
+        """The case at `row` as this run has it (built from the ledger's columns on first use)."""
+        found = self.cases.get(row)
+        return found if found is not None else self.ledger.case(self._index[row])
 
-    def candidate(self, changes: list[Change]) -> Ledger:
-        cases = dict(self.cases)
+    def candidates(self, changes: list[Change]) -> tuple[dict[int, Case], list[Unparsed]]:
+        """The cases `changes` touch, as they would be, and the master's unreadable cells left
+        (a changed cell no longer is one). Only the changed cases are copied."""
+        changed: dict[int, Case] = {}
         for ch in changes:
-            cases[ch.row] = cases[ch.row].model_copy(update={BY_NAME[ch.field].field: ch.value})
+            base = changed.get(ch.row) or self.case(ch.row)
+            changed[ch.row] = base.model_copy(update={BY_NAME[ch.field].field: ch.value})
         raws = {(c.row, c.field) for c in changes}
-        unparsed = [u for u in self.ledger.unparsed if (u.row, u.name) not in raws]
-        return self.ledger.model_copy(update={"cases": list(cases.values()), "unparsed": unparsed})
+        return changed, [u for u in self.unparsed if (u.row, u.name) not in raws]
 
-    def new_errors(self, changes: list[Change]) -> list[Conflict]:
-        """Run the validators on the changed cases; errors they add reject the file."""
-        _merged, report = self._tried(changes)
+    def validate(self, rows: Iterable[int]) -> Report:
+        """The checks on the cases at `rows` as they stand. Only changed cases are validated: a
+        merge changes only fillable columns, and the checks that span rows (duplicate 编号 and 标题)
+        look at locked ones, so each changed row's findings are those the whole master would give
+        it; the master itself was validated once, up front."""
+        wanted = set(rows)
+        part = self.ledger.model_copy(update={
+            "cases": [self.case(row) for row in sorted(wanted)],
+            "unparsed": [u for u in self.unparsed if u.row in wanted]})
+        return Analysis(part, self.settings, self.today).report
+
+    def new_errors(self, changes: list[Change], report: Report) -> list[Conflict]:
+        """The errors `report` finds in the changed cases that the master did not have: they reject the file."""
         rows = {c.row: c.number for c in changes}
-        found: list[Conflict] = []
-        for f in report.findings:
-            if f.severity.value == "错误" and f.row in rows and (f.row, f.column, f.code) not in self.errors:
-                found.append(Conflict(rows[f.row], f.field, f"填写的内容未通过校验：{f.message}"))
-        return found
+        return [Conflict(rows[f.row], f.field, f"填写的内容未通过校验：{f.message}") for f in report.findings
+                if f.severity.value == "错误" and f.row in rows and (f.row, f.column, f.code) not in self.errors]
 
     def own_change(self, unit: str, number: str, row: int, name: str) -> bool:
         """Did `unit` itself put the master's current value there, in this run or an earlier one?"""
@@ -190,16 +196,87 @@ class MasterState:
             return self.changed_by[(row, name)] == unit
         return self.last_merged.get((number, name)) == (unit, cell_text(self.values[row].get(name)))
 
-    def accept(self, unit: str, changes: list[Change]) -> None:
-        merged, report = self._tried(changes)
-        self.ledger = merged
-        self.cases = {c.row: c for c in merged.cases}
+    def apply(self, unit: str, changes: list[Change]) -> Callable[[], None]:
+        """Put `changes` in, not yet checked; returns what takes them out again."""
+        changed, unparsed = self.candidates(changes)
+        old_values = [(ch.row, ch.field, self.values[ch.row].get(ch.field)) for ch in changes]
+        old_by = {(ch.row, ch.field): self.changed_by.get((ch.row, ch.field)) for ch in changes}
+        old_cases = {row: self.cases.get(row) for row in changed}
+        old_unparsed = self.unparsed
+        self.cases.update(changed)
+        self.unparsed = unparsed
         for ch in changes:
             self.values[ch.row][ch.field] = ch.new
             self.changed_by[(ch.row, ch.field)] = unit
+
+        def undo() -> None:
+            for row, case in old_cases.items():
+                if case is None:
+                    self.cases.pop(row, None)
+                else:
+                    self.cases[row] = case
+            self.unparsed = old_unparsed
+            for row, name, value in reversed(old_values):
+                self.values[row][name] = value
+            for key, by in old_by.items():
+                if by is None:
+                    self.changed_by.pop(key, None)
+                else:
+                    self.changed_by[key] = by
+        return undo
+
+    def checked(self, changes: list[Change], report: Report) -> None:
+        """The changes are in for good: their rows' errors are now the master's."""
         rows = {c.row for c in changes}
         self.errors = {e for e in self.errors if e[0] not in rows} | {e for e in self._errors(report) if e[0] in rows}
-        self._trial = None
+
+
+@dataclass
+class _Pending:
+    index: int
+    file: str
+    unit: str
+    changes: list[Change]
+    conflicts: list[Conflict]
+    undo: Callable[[], None]
+
+
+class Batch:
+    """Files whose changes are in the master state but not yet validated. The validators' cost is
+    mostly per call, so the changed cases of many files are checked in one call. A file joins only
+    if nothing it reads or changes was changed by a file already waiting (else the batch is checked
+    first and the file judged again), so each file is judged exactly as if the ones before it had
+    been checked one by one; a file the checks reject is taken out again."""
+
+    def __init__(self, state: MasterState, results: list[FileResult | None]) -> None:
+        self.state = state
+        self.results = results
+        self.pending: list[_Pending] = []
+        self.keys: set[tuple[int, str]] = set()
+        self.rows: set[int] = set()
+
+    def depends(self, keys: set[tuple[int, str]], changes: list[Change]) -> bool:
+        return bool(self.pending) and (not keys.isdisjoint(self.keys) or any(c.row in self.rows for c in changes))
+
+    def add(self, index: int, file: str, unit: str, changes: list[Change], conflicts: list[Conflict]) -> None:
+        self.pending.append(_Pending(index, file, unit, changes, conflicts, self.state.apply(unit, changes)))
+        self.keys.update((c.row, c.field) for c in changes)
+        self.rows.update(c.row for c in changes)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        state = self.state
+        report = state.validate(self.rows)
+        for p in self.pending:
+            errors = state.new_errors(p.changes, report)
+            if errors:
+                p.undo()
+                self.results[p.index] = judged(p.file, p.unit, p.changes, p.conflicts + errors)
+            else:
+                state.checked(p.changes, report)
+                self.results[p.index] = judged(p.file, p.unit, p.changes, p.conflicts)
+        self.pending, self.keys, self.rows = [], set(), set()
 
 
 def _shown(value: Any) -> str:
@@ -227,19 +304,38 @@ def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord) -> Dispatc
     return found
 
 
+Judged = tuple[str | None, list[Change], list[Conflict], set[tuple[int, str]]]
+
+
 def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Change], list[Conflict]]:
     """The unit (canonical name), the changes it makes and the conflicts it raises."""
-    unit = state.settings.resolve_unit(book.unit)
+    unit, changes, conflicts, _keys = read_changes_of(book, state)
+    if unit is not None and changes and not any(c.blocking for c in conflicts):
+        undo = state.apply(unit, changes)
+        conflicts += state.new_errors(changes, state.validate(c.row for c in changes))
+        undo()
+    return unit, changes, conflicts
+
+
+def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
+    """`compare` without the checks on the changed cases: the unit, its changes, the conflicts
+    so far, and the master's (row, column) pairs the judgement read (the unit's fillable cells)."""
+    keys: set[tuple[int, str]] = set()
+    unit = state.resolve(book.unit)
     if unit is None:
-        return None, [], [Conflict("", "", f"分发校验数据中的单位“{book.unit}”不在台账的单位名录中")]
+        return None, [], [Conflict("", "", f"分发校验数据中的单位“{book.unit}”不在台账的单位名录中")], keys
     sent = dispatched(book, unit.name, state.record)
     if isinstance(sent, str):
-        return unit.name, [], [Conflict("", "", sent)]
+        return unit.name, [], [Conflict("", "", sent)], keys
     returned = shown_values(book.ledger)
     unparsed = {(u.row, u.name): u.reason for u in book.ledger.unparsed}
     changes: list[Change] = []
     conflicts: list[Conflict] = []
-    for case in book.ledger.cases:
+    table = book.ledger.table
+    sent_columns = set(book.columns)
+    locked_of = {role: locked_columns(book.columns, role) for role in set(sent.roles.values())}
+    letters = book.ledger.columns
+    for case in map(table.row, range(len(table))):  # read in place: no Case built
         number = case[Col.NUMBER] or ""
         entry = book.entries.get(number) if number in sent.roles else None  # sealed: as the office sent it
         if entry is None:
@@ -251,7 +347,7 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
             continue
         ours = [c for c in state.by_number.get(number, [])
                 if any(u is not None and u.name == unit.name and role == entry.role
-                       for u, role, _ in case_units(c, state.settings))]
+                       for u, role, _ in case_units(c, state.settings, state.resolve))]
         if not ours:
             conflicts.append(Conflict(number, "", f"台账中该件的{entry.role}单位已不是“{unit.name}”，或该编号已不存在"))
             continue
@@ -261,8 +357,10 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
         master = ours[0]
         values = returned[case.row]
         role_fields = fillable(sent.roles[number])  # the master's role for the case decides what is the unit's
-        if not verify_row(values, book.columns, entry):
-            locked = locked_columns(book.columns, entry.role)
+        keys.update((master.row, name) for name in role_fields)
+        locked = locked_of.get(entry.role) or locked_columns(book.columns, entry.role)
+        if fingerprint(values, locked) != entry.fingerprint:  # verify_row, its locked columns worked out once
+            keys.update((master.row, c) for c in locked)  # the message compares them with the master's
             now_values = state.values[master.row]
             edited = [c for c in locked if values.get(c) != now_values.get(c)] or [""]
             locked_by = state.settings.params.office_or("办理机关")
@@ -271,10 +369,10 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
                           for c in edited]
             continue
         for name in role_fields:
-            if name not in book.columns:
+            if name not in sent_columns:
                 continue
-            cell = f"{book.ledger.columns[name]}{case.row}" if name in book.ledger.columns else ""
-            error = book.error_at(name, case.row)
+            cell = f"{letters[name]}{case.row}" if name in letters else ""
+            error = book.error_at(name, case.row) if book.errors else None
             if error is not None:  # read as empty: never taken for a cleared cell, never skipped
                 conflicts.append(Conflict(number, name, error.describe(), cell=cell))
                 continue
@@ -295,15 +393,14 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
             else:
                 changes.append(Change(number, name, current, new, master.row, case[name]))
     conflicts += _not_taken(book)
-    if changes and not any(c.blocking for c in conflicts):
-        conflicts += state.new_errors(changes)
-    return unit.name, changes, conflicts
+    return unit.name, changes, conflicts, keys
 
 
 def _not_taken(book: ReturnedBook) -> list[Conflict]:
     """What the unit typed outside the ledger's columns, or in sheets it added: said, not merged,
     and no reason to refuse the rest of the file."""
-    numbers = {c.row: c[Col.NUMBER] or "" for c in book.ledger.cases}
+    table = book.ledger.table
+    numbers = {row: number or "" for row, number in zip(table.rows, table.column(Col.NUMBER), strict=True)}
     found = [Conflict(numbers.get(v.row, ""), v.header or "",
                       f"填写的“{_shown(v.value)}”不在台账的列中（{'“' + v.header + '”列不是台账的列' if v.header else '表格之外'}），未合并",
                       blocking=False, cell=v.cell) for v in book.stray]
@@ -311,7 +408,7 @@ def _not_taken(book: ReturnedBook) -> list[Conflict]:
     return found
 
 
-def _bad_value(name: str, case: Case, new: Any, unparsed: dict[tuple[int, str], str], scheme: str) -> str | None:
+def _bad_value(name: str, case: CaseRow, new: Any, unparsed: dict[tuple[int, str], str], scheme: str) -> str | None:
     if (case.row, name) in unparsed:
         return f"填写的“{_shown(new)}”无法识别：{unparsed[(case.row, name)]}"
     if BY_NAME[name].kind is Kind.ENUM and new is not None:
@@ -321,26 +418,55 @@ def _bad_value(name: str, case: Case, new: Any, unparsed: dict[tuple[int, str], 
     return None
 
 
-def merge_file(path: Path, state: MasterState) -> FileResult:
-    """One returned file, judged against the master as merged so far; accepted changes go into `state`."""
+def read_or_reject(path: Path) -> ReturnedBook | FileResult:
+    """A returned file read, or its outcome when it cannot be."""
     try:
-        book = read_returned(path)
+        return read_returned(path)
     except TaizhangError as err:
         return FileResult(path.name, None, REJECTED, message=f"{err.message}；整份文件未合并")
     except Exception as exc:  # calamine on a crafted file: reject it, keep going with the others
         return FileResult(path.name, None, REJECTED, message=f"无法读取文件“{path.name}”（{exc}），整份文件未合并")
-    unit, changes, conflicts = compare(book, state)
+
+
+def judged(file: str, unit: str | None, changes: list[Change], conflicts: list[Conflict]) -> FileResult:
+    """A file's outcome from its changes and conflicts (the checks on its changed cases included)."""
     blocking = [c for c in conflicts if c.blocking]
     whole = unit is None or (len(conflicts) == 1 and not conflicts[0].number and not conflicts[0].field)
     if blocking or unit is None:
         reason = conflicts[0].reason if whole else f"有 {len(blocking)} 处冲突"
-        return FileResult(path.name, unit, REJECTED, [], [] if whole else conflicts,
+        return FileResult(file, unit, REJECTED, [], [] if whole else conflicts,
                           f"{reason}，整份文件未合并，台账中该单位的内容未改动")
     if not changes:
-        return FileResult(path.name, unit, NO_CHANGE, [], conflicts, "与台账相同，没有需要合并的改动")
-    state.accept(unit, changes)
+        return FileResult(file, unit, NO_CHANGE, [], conflicts, "与台账相同，没有需要合并的改动")
     extra = f"；另有 {len(conflicts)} 处提示" if conflicts else ""
-    return FileResult(path.name, unit, MERGED, changes, conflicts, f"合并 {len(changes)} 处改动{extra}")
+    return FileResult(file, unit, MERGED, changes, conflicts, f"合并 {len(changes)} 处改动{extra}")
+
+
+def merge_file(path: Path, state: MasterState) -> FileResult:
+    """One returned file, judged against the master as merged so far; accepted changes go into `state`."""
+    return merge_files([path], state)[0]
+
+
+def merge_files(paths: list[Path], state: MasterState) -> list[FileResult]:
+    """Every returned file in order, each judged against the master as merged by the files before
+    it (their changes checked in batches: `Batch`); accepted changes go into `state`."""
+    results: list[FileResult | None] = [None] * len(paths)
+    batch = Batch(state, results)
+    for k, path in enumerate(paths):
+        book = read_or_reject(path)
+        if isinstance(book, FileResult):
+            results[k] = book
+            continue
+        unit, changes, conflicts, keys = read_changes_of(book, state)
+        if batch.depends(keys, changes):  # judged against changes not yet checked: check them first
+            batch.flush()
+            unit, changes, conflicts, keys = read_changes_of(book, state)
+        if unit is None or not changes or any(c.blocking for c in conflicts):
+            results[k] = judged(path.name, unit, changes, conflicts)
+        else:
+            batch.add(k, path.name, unit, changes, conflicts)
+    batch.flush()
+    return [r for r in results if r is not None]
 
 
 def changes_sheet(old_rows: list[list[Any]], results: list[FileResult], when: datetime) -> ToolSheet:
@@ -381,7 +507,7 @@ def merge(ledger_path: Path, files: Iterable[Path], today: date, *, dry_run: boo
         loaded, old_rows, record = read_master(ledger_path)
         require_unit_directory(loaded.settings, ledger_path, "合并")
         state = MasterState(loaded.ledger, loaded.settings, today, old_rows, record)
-        report = MergeReport([merge_file(Path(f), state) for f in files], "试运行：未写入台账。")
+        report = MergeReport(merge_files([Path(f) for f in files], state), "试运行：未写入台账。")
         return report
     with LedgerWriter(ledger_path) as writer:  # lock first, then read: a save meanwhile refuses the commit
         loaded, old_rows, record = read_master(ledger_path)
@@ -389,7 +515,7 @@ def merge(ledger_path: Path, files: Iterable[Path], today: date, *, dry_run: boo
         writer.backup_keep = loaded.settings.params.backup_keep
         old_rows = old_rows if writer.book.is_tool_sheet(CHANGES_SHEET) else []
         state = MasterState(loaded.ledger, loaded.settings, today, old_rows, record)
-        report = MergeReport([merge_file(Path(f), state) for f in files])
+        report = MergeReport(merge_files([Path(f) for f in files], state))
         cells = {f"{loaded.ledger.columns[c.field]}{c.row}": c.value
                  for f in report.files if f.status == MERGED for c in f.changes}
         if not cells:

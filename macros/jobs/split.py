@@ -9,7 +9,7 @@ the ribbon, with the ledger open in Excel, writes the same sheets live (`split_s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -28,29 +28,33 @@ from taizhang.core.exchange import (
     Dispatch,
     DispatchRecord,
     RowRecord,
+    fillable,
+    fingerprint,
+    locked_columns,
     master_version,
     new_secret,
     new_split_id,
-    record_row,
     seal,
     shown_values,
 )
+from taizhang.core.gc_pause import paused_gc
 from taizhang.core.model import Case, Ledger
 from taizhang.core.settings import OFFICE_PLACEHOLDER, Settings, Unit, UnitKind
 from taizhang.core.stats.units import UnitNames
+from taizhang.core.table import CaseRow, CaseValues
 from taizhang.macros.jobs.adopt import require_unit_directory
 from taizhang.macros.jobs.dispatch import numbers_text, record_sheets
 from taizhang.workbook.dispatch import read_dispatch
 from taizhang.workbook.reader import open_workbook, read_source
-from taizhang.workbook.unit_book import UnitBook, UnitRow, write_unit_book
+from taizhang.workbook.unit_book import UnitBook, UnitPacker, UnitRow
+from taizhang.workbook.unit_pack import write_text
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
-from taizhang.workbook.writer.safety import write_text_complete
 from taizhang.writeback import run_and_write
 
 NEAREST = 5  # deadlines listed in the cover note
 
 
-def case_units(case: Case, settings: Settings,
+def case_units(case: CaseValues, settings: Settings,
                resolve: Callable[[str], Unit | None] | None = None) -> list[tuple[Unit | None, str, str]]:
     """(unit, role, spelling) for the case's 主办 and each 协办, resolved through 单位名录 (by
     `resolve` when given: a cached `settings.resolve_unit` for many cases)."""
@@ -118,22 +122,33 @@ def file_stem(unit: str, year: int | None, today: date) -> str:
 
 def assignments(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tuple[Case, str]]], list[str]]:
     """Each unit's (case, role) list, by canonical unit name; and the cases no unit can take."""
-    by_unit: dict[str, list[tuple[Case, str]]] = {}
+    by_unit, skipped = assigned_rows(ledger, settings)
+    return {unit: [(ledger.case(c.index), role) for c, role in cases] for unit, cases in by_unit.items()}, skipped
+
+
+def assigned_rows(ledger: Ledger, settings: Settings) -> tuple[dict[str, list[tuple[CaseRow, str]]], list[str]]:
+    """`assignments` read from the ledger's columns: each case as a `CaseRow`, no `Case` built."""
+    by_unit: dict[str, list[tuple[CaseRow, str]]] = {}
     skipped: list[str] = []
     taken: set[tuple[str, int]] = set()  # (unit, row): a unit named twice on a case gets it once
     resolve = lru_cache(maxsize=None)(settings.resolve_unit)  # a few hundred spellings, folded once each
-    for case in ledger.cases:
-        for unit, role, spelling in case_units(case, settings, resolve):
-            where = f"第 {case.row} 行（{case[Col.NUMBER] or '无编号'}）"
+    table = ledger.table
+    named = table.columns(Col.NUMBER, Col.HOST_UNIT, Col.CO_UNITS)
+    for i, (row, (number, host, cos)) in enumerate(zip(table.rows, named, strict=True)):
+        found = [(Role.HOST, host)] if host else []
+        found += [(Role.CO, u) for u in cos]
+        for role, spelling in found:
+            unit = resolve(spelling)
+            where = f"第 {row} 行（{number or '无编号'}）"
             if unit is None:
                 skipped.append(f"{where}的{role}单位“{spelling}”不在单位名录中")
             elif unit.kind is UnitKind.SECTION:
                 skipped.append(f"{where}的{role}单位“{spelling}”是内设机构，不能单独承办")
-            elif not case[Col.NUMBER]:
+            elif not number:
                 skipped.append(f"{where}没有编号，合并时无法对应")
-            elif (unit.name, case.row) not in taken:
-                taken.add((unit.name, case.row))
-                by_unit.setdefault(unit.name, []).append((case, role))
+            elif (unit.name, row) not in taken:
+                taken.add((unit.name, row))
+                by_unit.setdefault(unit.name, []).append((table.row(i), role))
     return by_unit, skipped
 
 
@@ -157,45 +172,73 @@ def unit_view(d: CaseDeadlines | None, role: str) -> tuple[str | None, date | No
 
 class RowCache:
     """What every unit's copy of a case shares, worked out once per case (and role): a case goes
-    to its lead and each co-handler."""
+    to its lead and each co-handler. Read from the ledger's columns: `cells` holds, per column,
+    what each case's cell in a unit's workbook holds."""
 
-    def __init__(self, shown: dict[int, dict[str, Any]], columns: list[str]) -> None:
+    def __init__(self, ledger: Ledger, shown: dict[int, dict[str, Any]], columns: list[str],
+                 deadlines: dict[int, CaseDeadlines]) -> None:
         self.shown = shown
         self.columns = columns
-        self._cells: dict[int, dict[str, Any]] = {}
+        self.deadlines = deadlines
+        rows = ledger.table.rows
+        raws = {(u.row, u.name): u.value for u in ledger.unparsed}
+        self.cells = [_cell_column(ledger.table.column(name), name, rows, raws) for name in columns]
+        self._by_case: list[tuple[Any, ...]] | None = None
+        self._dicts: dict[int, dict[str, Any]] = {}
         self._records: dict[tuple[int, str], RowRecord] = {}
+        self._views: dict[tuple[int, str], tuple[str | None, date | None, str | None]] = {}
+        self._locked: dict[str, list[str]] = {role: locked_columns(columns, role) for role in (Role.HOST, Role.CO)}
 
-    def cells(self, case: Case) -> dict[str, Any]:
-        if case.row not in self._cells:
-            values = self.shown[case.row]
-            self._cells[case.row] = {name: _cell_value(case, name, values) for name in self.columns}
-        return self._cells[case.row]
+    def values(self, case: CaseRow) -> dict[str, Any]:
+        """The case's cells by column name (one dict per case, shared by its copies)."""
+        found = self._dicts.get(case.index)
+        if found is None:
+            if self._by_case is None:
+                self._by_case = list(zip(*self.cells, strict=True)) if self.cells else []
+            found = self._dicts[case.index] = dict(zip(self.columns, self._by_case[case.index], strict=True))
+        return found
 
-    def record(self, case: Case, role: str) -> RowRecord:
+    def record(self, case: CaseRow, role: str) -> RowRecord:
         key = (case.row, role)
-        if key not in self._records:
-            self._records[key] = record_row(self.shown[case.row], self.columns, role)
-        return self._records[key]
+        found = self._records.get(key)
+        if found is None:
+            values = self.shown[case.row]
+            locked = self._locked.get(role) or locked_columns(self.columns, role)
+            found = self._records[key] = RowRecord(role, fingerprint(values, locked),
+                                                   {n: values.get(n) for n in fillable(role) if n in self.columns})
+        return found
+
+    def view(self, case: CaseRow, role: str) -> tuple[str | None, date | None, str | None]:
+        key = (case.row, role)
+        found = self._views.get(key)
+        if found is None:
+            found = self._views[key] = unit_view(self.deadlines.get(case.row), role)
+        return found
 
 
-def unit_rows(cases: list[tuple[Case, str]], shown: dict[int, dict[str, Any]] | RowCache, columns: list[str],
-              deadlines: dict[int, CaseDeadlines]) -> list[UnitRow]:
+def unit_rows(cases: list[tuple[CaseRow, str]], cache: RowCache) -> list[UnitRow]:
     """Each (case, role) of a unit as the row its workbook shows, with the record the merge verifies."""
-    cache = shown if isinstance(shown, RowCache) else RowCache(shown, columns)
     rows: list[UnitRow] = []
     for case, role in cases:
-        stage, due, status = unit_view(deadlines.get(case.row), role)
-        rows.append(UnitRow(
-            number=case[Col.NUMBER] or "", values=cache.cells(case), stage=stage, due=due, status=status,
-            record=cache.record(case, role)))
+        stage, due, status = cache.view(case, role)
+        cells = cache.values(case)
+        rows.append(UnitRow(number=cells.get(Col.NUMBER) or "", values=cells, stage=stage, due=due, status=status,
+                            record=cache.record(case, role), index=case.index))
     return rows
 
 
-def _cell_value(case: Case, name: str, shown: dict[str, Any]) -> Any:
-    """What the unit's cell holds: the typed value, or the raw text the master could not read."""
-    value = case[name]
+def _cell_column(values: Sequence[Any], name: str, rows: list[int], raws: dict[tuple[int, str], str]) -> list[Any]:
+    """What the unit's cells of one column hold: the typed value, or the raw text the master could not read."""
+    out = list(values)
+    for i, value in enumerate(out):
+        if value is None or value.__class__ is list or value.__class__ is bool:
+            out[i] = _cell_value(value, raws.get((rows[i], name)))
+    return out
+
+
+def _cell_value(value: Any, raw: str | None) -> Any:
     if value is None or value == []:
-        return shown.get(name)  # raw text of an unparsed cell, else None
+        return raw  # raw text of an unparsed cell, else None
     if isinstance(value, list):
         return "、".join(value)
     if isinstance(value, bool):
@@ -203,7 +246,7 @@ def _cell_value(case: Case, name: str, shown: dict[str, Any]) -> Any:
     return value
 
 
-def awaited_opinions(cases: list[tuple[Case, str]], deadlines: dict[int, CaseDeadlines],
+def awaited_opinions(cases: Sequence[tuple[CaseValues, str]], deadlines: dict[int, CaseDeadlines],
                      names: UnitNames) -> list[str]:
     """For the lead: its cases whose 协办意见 is past its deadline and not yet in, with the co-handlers
     it is awaited from. Said neutrally: the lateness is the co-handlers' own, told to them."""
@@ -280,8 +323,14 @@ def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: P
           now: datetime, units: Iterable[str] | None = None, *, only_pending: bool = False) -> SplitResult:
     """Write the unit workbooks and cover notes into `out_dir` and bring `record` up to date (a new
     分发编号, each unit's newest book replacing its older one, a 分发记录 row per book)."""
+    with paused_gc():  # hundreds of thousands of cells made ready, none of them in a cycle
+        return _build(ledger, settings, record, out_dir, today, now, units, only_pending)
+
+
+def _build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: Path, today: date,
+           now: datetime, units: Iterable[str] | None, only_pending: bool) -> SplitResult:
     analysis = Analysis(ledger, settings, today)
-    by_unit, skipped = assignments(ledger, settings)
+    by_unit, skipped = assigned_rows(ledger, settings)
     if units is not None:
         wanted = {u.name for u in (settings.resolve_unit(s) for s in units) if u is not None}
         by_unit = {name: cases for name, cases in by_unit.items() if name in wanted}
@@ -296,24 +345,26 @@ def build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: P
     shown = shown_values(ledger)
     columns = [name for name in ledger.columns]  # the master's canonical columns, in its order
     version = master_version(ledger, shown)
-    cache = RowCache(shown, columns)
     deadlines = analysis.deadlines_by_row
+    cache = RowCache(ledger, shown, columns, deadlines)
     result = SplitResult(skipped=skipped, untracked=analysis.untracked_note, split_id=split_id, when=now,
                          office=settings.params.office, year=year, kept=kept, no_address=no_address,
                          record=record)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for unit in sorted(by_unit, key=analysis.unit_names.sort_key):
-        rows = unit_rows(by_unit[unit], cache, columns, deadlines)
+    packer = UnitPacker(columns, settings.params.class_scheme, settings.params.split_password)
+    packer.load(cache.cells)
+    books = {unit: unit_rows(by_unit[unit], cache) for unit in sorted(by_unit, key=analysis.unit_names.sort_key)}
+    for unit, rows in books.items():
         entries = {r.number: r.record for r in rows}
         stem = file_stem(unit, ledger.year, today)
         book = UnitBook(unit=unit, year=year, split_date=today, version=version,
                         columns=columns, rows=rows, class_scheme=settings.params.class_scheme,
                         password=settings.params.split_password, office=settings.params.office,
                         split_id=split_id, mac=seal(record.secret, unit, split_id, columns, entries))
-        path = write_unit_book(out_dir / f"{stem}.xlsx", book)
+        path = packer.write(out_dir / f"{stem}.xlsx", book)
         note = out_dir / f"{stem}.txt"
         awaited = awaited_opinions(by_unit[unit], deadlines, analysis.unit_names)
-        write_text_complete(note, cover_note(unit, rows, settings.params.office, today, path.name, awaited))
+        write_text(note, cover_note(unit, rows, settings.params.office, today, path.name, awaited))
         roles = Counter(r.role for r in rows)
         found = settings.resolve_unit(unit)
         numbers = list(entries)
