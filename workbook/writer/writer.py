@@ -112,7 +112,8 @@ class LedgerWriter:
             self._editors: dict[str, tuple[str, SheetEditor, Counter[str]]] = {}
             self._tool_parts: set[str] = set()
             self._tool_names = {name for name in self.book.sheet_names() if self.book.is_tool_sheet(name)}
-            self._expected: dict[str, dict[tuple[int, int], object]] = {}
+            self._expected: dict[str, dict[tuple[int, int], object]] = {}  # user sheets, by cell
+            self._expected_rows: dict[str, dict[int, list[object]]] = {}  # tool sheets, by row
             self._skipped: list[str] = []
             self._recalc = False
             self._force_rewrite = False  # benchmarks: rewrite an edited sheet even when unchanged
@@ -352,7 +353,7 @@ class LedgerWriter:
         book.set_sheet_names(idx, "_xlnm.Print_Titles", titles)
         self._tool_parts.update(old_parts, new_parts)
         self._tool_names.add(sheet.name)
-        self._expected[sheet.name] = sheet.written()
+        self._expected_rows[sheet.name] = sheet.written_rows()
 
     def remove_sheet(self, name: str) -> bool:
         """Remove a tool sheet; False when there is none of that name."""
@@ -364,7 +365,7 @@ class LedgerWriter:
             self._refuse_user_sheet(real)
         self._tool_parts.update(self.book.remove_sheet(real))
         self._tool_names.add(real)
-        self._expected.pop(real, None)
+        self._expected_rows.pop(real, None)
         return True
 
     # -- committing -------------------------------------------------------------------------------
@@ -470,7 +471,7 @@ class LedgerWriter:
         for part, ed, _counts in self._editors.values():
             if part in changed:  # every rewritten user sheet is read back, written cells or not
                 expected.setdefault(ed.name, {}).update(ed.written)
-        fidelity.readback(temp, expected, label)
+        fidelity.readback(temp, expected, label, self._expected_rows)
 
     def _skip_for(self, part: str, owned: set[str]) -> fidelity.Skip:
         """What the tool owns inside a shared part, left out of the lost-element comparison."""
