@@ -412,6 +412,11 @@ class BoundedBook:
             self._grids[name] = rows
         return rows
 
+    def forget(self, name: str) -> None:
+        """Let a sheet's grid go (a caller done with a big sheet, before reading the next)."""
+        self._grids.pop(name, None)
+        self._sheets.pop(name, None)
+
     def merged(self, name: str) -> Merged:
         sheet = self._load(name)
         if isinstance(sheet, tuple):

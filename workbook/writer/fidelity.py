@@ -135,8 +135,10 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
     with book:
         for sheet, cells in expected.items():
             _compare(book, sheet, cells, label)
+            book.forget(sheet)  # one sheet's grid at a time: a big one is hundreds of MB as objects
         for sheet, by_row in rows.items():
             _compare_rows(book, sheet, by_row, label)
+            book.forget(sheet)
 
 
 def _grid(book: BoundedBook, sheet: str, label: str) -> list[list[object]]:

@@ -117,8 +117,25 @@ def _tokens(line: str) -> Iterable[str]:
     return out
 
 
+# Every digit is as wide as any other and breaks the same way, so texts that differ only in their
+# digits (县人大第12号建议, 县人大第57号建议) wrap alike: wrap_lines answers each shape once.
+_DIGITS = str.maketrans("123456789", "000000000")
+_WRAPPED: dict[tuple[str, float, float, bool], int] = {}
+_WRAPPED_MAX = 200_000  # entries kept; a long-running process starts over beyond this
+
+
 def wrap_lines(text: str, width: float, size: float = DEFAULT_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes in a wrapped cell `width` units wide."""
+    key = (str(text).translate(_DIGITS), width, size, bold)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = _wrap_lines(key[0], width, size, bold)
+    return lines
+
+
+def _wrap_lines(text: str, width: float, size: float, bold: bool) -> int:
     room = max(width - CELL_PADDING, 1.0)
     units = _units_table(size, bold).__getitem__
     lines = 0

@@ -11,10 +11,10 @@ it is wider than portrait A4), with the sheet's name and "第 &P 页 共 &N 页"
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 from lxml import etree
@@ -381,9 +381,10 @@ class ToolSheet:
                 etree.SubElement(
                     cols, q("col"), min=str(c), max=str(c), width=f"{layout.widths[c]:g}", customWidth="1"
                 )
+        has_rows = bool(self._rows or layout.heights)
         rows, found = self._rows_xml(xf, layout, grid)
         del grid
-        etree.SubElement(ws, q("sheetData")).text = _ROWS_MARK if rows else None
+        etree.SubElement(ws, q("sheetData")).text = _ROWS_MARK if has_rows else None
         if self.filter:
             etree.SubElement(ws, q("autoFilter"), ref=self.filter)
         if self.merges:
@@ -403,11 +404,13 @@ class ToolSheet:
         if drawing_rid:
             etree.SubElement(ws, q("drawing")).set(f"{{{REL}}}id", drawing_rid)
         xml = etree.tostring(ws, encoding="UTF-8", xml_declaration=False)
-        for mark, inner in ((_ROWS_MARK, rows), (_LINKS_MARK, links)):
-            if inner:
-                head, tail = xml.split(mark.encode())
-                xml = b"".join((head, inner, tail))
-        return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + xml, rels
+        parts: list[Iterable[bytes]] = [(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n',)]
+        for mark, inner in ((_ROWS_MARK, rows), (_LINKS_MARK, (links,) if links else None)):
+            if inner is not None and mark.encode() in xml:
+                head, xml = xml.split(mark.encode())
+                parts += [(head,), inner]
+        parts.append((xml,))
+        return b"".join(chain.from_iterable(parts)), rels  # one copy of a big sheet's bytes, made here
 
     def _pane(self, view: etree._Element) -> None:
         assert self.frozen
@@ -425,15 +428,16 @@ class ToolSheet:
 
     def _rows_xml(
         self, xf: Callable[[CellValue, Style | None], int], layout: SheetLayout, grid: _Grid
-    ) -> tuple[bytes, list[tuple[int, int, Hyperlink]]]:
-        """Every row as bytes, in row and column order (cells.cell_rest writes what lxml would),
-        and the hyperlinks, in the same order.
+    ) -> tuple[Iterable[bytes], list[tuple[int, int, Hyperlink]]]:
+        """Every row's bytes, as pieces in row and column order (cells.cell_rest writes what lxml
+        would), and the hyperlinks, in the same order.
 
         A cell's bytes after its reference depend only on its value, style and wrap, so each
-        column's distinct ones are rendered once; the cells of a column are then joined from
-        pieces (`<c r="` + letter, the row number, the rest) and each row from its cells, both at
-        C speed (map over zip). The cell formats are registered first, in the order a cell by
-        cell pass would meet them, so styles.xml and the s="…" ids do not depend on this order."""
+        column's distinct ones are rendered once; a row is then the pieces `<c r="` + letter, the
+        row number and the rest of each of its cells, taken from per-column lists by zip (C
+        speed, no object per cell) and joined once by the caller. The cell formats are
+        registered first, in the order a cell by cell pass would meet them, so styles.xml and
+        the s="…" ids do not depend on the order the work is done in."""
         styles_ids = _StyleIds(xf)
         wrapped = layout.wrapped
         self._register(styles_ids, grid, wrapped)
@@ -441,8 +445,11 @@ class ToolSheet:
         wrap_at: dict[int, set[int]] = {}  # column -> indexes of its rows that wrap
         for r, c in wrapped:
             wrap_at.setdefault(c, set()).add(index[r])
+        unset_at: dict[int, list[int]] = {}  # column -> indexes of its rows with nothing written
+        for i, c in grid.unset:
+            unset_at.setdefault(c, []).append(i)
         numbers = [b'%d"' % r for r in grid.rows]
-        columns: list[list[bytes]] = []
+        pieces: list[list[bytes] | Iterable[bytes]] = []
         links: list[tuple[int, int, Hyperlink]] = []
         for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1):
             keys: list[Any] = _keys(values, styles)
@@ -466,20 +473,25 @@ class ToolSheet:
             if linked:
                 links += [(r, c, v) for r, v in zip(grid.rows, values, strict=True) if isinstance(v, Hyperlink)]
             letter = b'<c r="' + col_letter(c).encode()
-            columns.append(list(map(b"".join, zip(repeat(letter), numbers, map(rests.__getitem__, keys)))))
-        for i, c in grid.unset:
-            columns[c - 1][i] = b""
+            blank = unset_at.get(c)
+            if blank:  # no reference either where nothing was written
+                letters, where = [letter] * len(numbers), numbers.copy()
+                for i in blank:
+                    letters[i] = where[i] = b""
+                pieces += [letters, where]
+            else:
+                pieces += [repeat(letter), numbers]
+            pieces.append(list(map(rests.__getitem__, keys)))
         heights = layout.heights
         heads = [_row_head(r, heights.get(r)) + b">" for r in grid.rows]
-        out = list(map(b"".join, zip(heads, *columns, repeat(b"</row>"))))
-        del columns
+        rows = zip(heads, *pieces, repeat(b"</row>"))
         bare = sorted(heights.keys() - index.keys())  # rows with a height and no cells
-        if bare:
-            out += [_row_head(r, heights[r]) + b"/>" for r in bare]
-            order = sorted(range(len(out)), key=[*grid.rows, *bare].__getitem__)
-            out = [out[i] for i in order]
         links.sort(key=lambda link: (link[0], link[1]))
-        return b"".join(out), links
+        if not bare:
+            return chain.from_iterable(rows), links
+        out = [*map(b"".join, rows), *[_row_head(r, heights[r]) + b"/>" for r in bare]]
+        order = sorted(range(len(out)), key=[*grid.rows, *bare].__getitem__)
+        return [out[i] for i in order], links
 
     def _register(self, styles: _StyleIds, grid: _Grid, wrapped: set[tuple[int, int]]) -> None:
         """Ask for the cell formats in row and column order, the order a cell by cell pass asks
