@@ -445,11 +445,10 @@ class ToolSheet:
         wrap_at: dict[int, set[int]] = {}  # column -> indexes of its rows that wrap
         for r, c in wrapped:
             wrap_at.setdefault(c, set()).add(index[r])
-        unset_at: dict[int, list[int]] = {}  # column -> indexes of its rows with nothing written
-        for i, c in grid.unset:
-            unset_at.setdefault(c, []).append(i)
         numbers = [b'%d"' % r for r in grid.rows]
-        pieces: list[list[bytes] | Iterable[bytes]] = []
+        pieces: list[list[bytes] | Iterable[bytes]] = []  # per column: letter, row numbers, rests
+        letters: list[bytes] = []
+        rest_lists: list[list[bytes]] = []
         links: list[tuple[int, int, Hyperlink]] = []
         for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1):
             keys: list[Any] = _keys(values, styles)
@@ -472,19 +471,18 @@ class ToolSheet:
                     raise
             if linked:
                 links += [(r, c, v) for r, v in zip(grid.rows, values, strict=True) if isinstance(v, Hyperlink)]
-            letter = b'<c r="' + col_letter(c).encode()
-            blank = unset_at.get(c)
-            if blank:  # no reference either where nothing was written
-                letters, where = [letter] * len(numbers), numbers.copy()
-                for i in blank:
-                    letters[i] = where[i] = b""
-                pieces += [letters, where]
-            else:
-                pieces += [repeat(letter), numbers]
-            pieces.append(list(map(rests.__getitem__, keys)))
+            letters.append(b'<c r="' + col_letter(c).encode())
+            rest_lists.append(list(map(rests.__getitem__, keys)))
+            pieces += [repeat(letters[-1]), numbers, rest_lists[-1]]
         heights = layout.heights
         heads = [_row_head(r, heights.get(r)) + b">" for r in grid.rows]
-        rows = zip(heads, *pieces, repeat(b"</row>"))
+        # a row with cells nothing was written into (few: titles, notes) is joined on its own,
+        # without their references; every other row comes straight from the columns
+        odd = {i: (self._odd_row(heads[i], letters, numbers[i], [rest[i] for rest in rest_lists]),)
+               for i in {i for i, _c in grid.unset}}
+        rows: Iterable[tuple[bytes, ...]] = zip(heads, *pieces, repeat(b"</row>"))
+        if odd:
+            rows = (odd.get(i, parts) for i, parts in enumerate(rows))
         bare = sorted(heights.keys() - index.keys())  # rows with a height and no cells
         links.sort(key=lambda link: (link[0], link[1]))
         if not bare:
@@ -492,6 +490,12 @@ class ToolSheet:
         out = [*map(b"".join, rows), *[_row_head(r, heights[r]) + b"/>" for r in bare]]
         order = sorted(range(len(out)), key=[*grid.rows, *bare].__getitem__)
         return [out[i] for i in order], links
+
+    @staticmethod
+    def _odd_row(head: bytes, letters: list[bytes], number: bytes, rests: list[bytes]) -> bytes:
+        """A row's bytes from its cells' rests (b"" where nothing was written)."""
+        cells = [letter + number + rest for letter, rest in zip(letters, rests, strict=True) if rest]
+        return b"".join((head, *cells, b"</row>"))
 
     def _register(self, styles: _StyleIds, grid: _Grid, wrapped: set[tuple[int, int]]) -> None:
         """Ask for the cell formats in row and column order, the order a cell by cell pass asks

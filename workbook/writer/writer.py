@@ -409,6 +409,14 @@ class LedgerWriter:
         if result.unchanged and self.out is None:
             return result  # a rerun of the same write: leave the file alone, mtime included
         data = build_zip(pkg, changed, added, removed)
+        # The big parts are in the zip now; the check needs of them only what it counted before
+        # (the edited sheets) or nothing (the tool's own parts): let their bytes go before the
+        # read-back loads its grids.
+        big = {part for part, _ed, _c in self._editors.values()} | self._tool_parts
+        changed = {n: b"" if n in big else d for n, d in changed.items()}
+        del added
+        for part in big:
+            book.put.pop(part, None)
         try:
             result.backup = self._put(data, changed, removed)
         except OSError as err:
