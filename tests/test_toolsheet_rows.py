@@ -185,3 +185,44 @@ def test_the_read_back_refuses_a_tool_sheet_that_reads_otherwise(tmp_path: Path,
     with pytest.raises(FidelityRefused, match="C20"):
         _write_sheet(path, _sheet())
     assert path.read_bytes() == before
+
+
+def test_the_bounded_reader_gives_rows_one_at_a_time_as_the_grid_has_them(tmp_path: Path) -> None:
+    """rows() (what the read-back streams) and grid() agree on a sheet whose first cell is not
+    A1, with a gap row, a date and an empty sheet beside it."""
+    import openpyxl
+
+    from taizhang.workbook.bounded import open_book
+
+    path = tmp_path / "偏移.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["C3"], ws["E4"], ws["D7"] = 1, date(2026, 1, 2), "文字"
+    wb.create_sheet("空表")
+    wb.save(path)
+    with open_book(path) as book:
+        streamed = list(book.rows("表"))
+        assert list(book.rows("空表")) == []
+    with open_book(path) as book:
+        grid = book.grid("表")
+    assert streamed == grid
+    assert streamed[2][2] == 1 and streamed[3][4] == date(2026, 1, 2) and streamed[6][3] == "文字"
+    assert len(streamed) == 7 and streamed[0] == ["", "", "", "", ""]
+
+
+def test_the_read_back_refuses_a_tool_column_that_reads_otherwise(tmp_path: Path) -> None:
+    """The ledger sheet's tool cells are read back (a row at a time) against what the writer
+    says it wrote there; a difference (a writer bug, simulated) refuses the write."""
+    path = make_ledger(tmp_path / "台账.xlsx")
+    before = path.read_bytes()
+    with LedgerWriter(path) as w:
+        letter = w.set_tool_column("台账", 2, "【系统】状态", {r: "正常" for r in range(3, 23)})
+        editor = w._editor("台账")
+        editor._apply()  # staged columns are applied when the writer commits; apply them now
+        col = ord(letter) - 64
+        assert editor.written[(12, col)] == "正常"
+        editor.written[(12, col)] = "逾期"
+        with pytest.raises(FidelityRefused, match=f"{letter}12"):
+            w.commit()
+    assert path.read_bytes() == before

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,32 +141,41 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
             book.forget(sheet)
 
 
-def _grid(book: BoundedBook, sheet: str, label: str) -> list[list[object]]:
+def _rows(book: BoundedBook, sheet: str, label: str, wanted: Collection[int]) -> Iterator[tuple[int, list[object]]]:
+    """(row, its values from column A) of each `wanted` row, read one row at a time (a big sheet
+    never becomes a grid of Python objects); a row past the sheet's end reads as empty."""
+    last = max(wanted, default=0)
+    seen = 0
     try:
-        return book.grid(sheet)
+        for seen, row in enumerate(book.rows(sheet), start=1):
+            if seen in wanted:
+                yield seen, row
+            if seen >= last:
+                break
     except BadInput as exc:
         raise FidelityRefused(
             f"写入 {label} 后工作表“{sheet}”无法被独立读取器读取（{exc.message}），已放弃写入，原文件未改动。"
         ) from None
+    for r in sorted(r for r in wanted if r > seen):
+        yield r, []
 
 
 def _compare(book: BoundedBook, sheet: str, cells: dict[tuple[int, int], object], label: str) -> None:
-    rows = _grid(book, sheet, label)
-    height = len(rows)
+    by_row: dict[int, dict[int, object]] = {}
     for (r, c), want in cells.items():
-        row = rows[r - 1] if r <= height else ()
-        got = row[c - 1] if c <= len(row) else None
-        if got != want and not _same(want, got):  # equal values are the same: _same says so too
-            _refuse(label, sheet, r, c, want, got)
+        by_row.setdefault(r, {})[c] = want
+    for r, row in _rows(book, sheet, label, by_row.keys()):
+        for c, want in by_row[r].items():
+            got = row[c - 1] if c <= len(row) else None
+            if got != want and not _same(want, got):  # equal values are the same: _same says so too
+                _refuse(label, sheet, r, c, want, got)
 
 
 def _compare_rows(book: BoundedBook, sheet: str, by_row: dict[int, list[object]], label: str) -> None:
     """Each row as a list from column A ("" for an empty cell, as calamine reads it): a row
     read back equal as a list is done at C speed; any other is looked at cell by cell."""
-    rows = _grid(book, sheet, label)
-    height = len(rows)
-    for r, want in by_row.items():
-        row = rows[r - 1] if r <= height else []
+    for r, row in _rows(book, sheet, label, by_row.keys()):
+        want = by_row[r]
         got = row[: len(want)]
         if got == want:
             continue
