@@ -26,7 +26,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -443,6 +443,31 @@ class BoundedBook:
         if nrows is None:
             self._grids[name] = rows
         return rows
+
+    def rows(self, name: str) -> Iterator[list[Any]]:
+        """A sheet's rows from row 1, each from column A, as grid() has them, one at a time: no
+        grid of Python objects for the whole sheet (the read-back of a big written sheet)."""
+        if name in self._grids:
+            yield from self._grids[name]
+            return
+        sheet = self._load(name)
+        if isinstance(sheet, tuple):
+            yield from sheet[0]
+            return
+        if sheet.start is None:  # an empty sheet
+            return
+        pad = [""] * sheet.start[1]  # calamine's rows start at row 1 but at the first used column
+        try:
+            found = guarded(sheet.iter_rows)
+            while (row := guarded(next, found, None)) is not None:
+                yield [*pad, *row] if pad else list(row)
+        except CalamineFailed as exc:
+            raise self._damaged(name, exc) from None
+
+    def forget(self, name: str) -> None:
+        """Let a sheet's grid go (a caller done with a big sheet, before reading the next)."""
+        self._grids.pop(name, None)
+        self._sheets.pop(name, None)
 
     def merged(self, name: str) -> Merged:
         sheet = self._load(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from taizhang.analysis import Analysis
 from taizhang.core.columns import Col
@@ -55,10 +56,27 @@ def overdue_cases(items: list[Owed]) -> list[list[Owed]]:
     return list(by_case.values())
 
 
-def overdue_groups(analysis: Analysis, *, earlier: bool) -> list[tuple[str, list[list[Owed]]]]:
+Groups = list[tuple[str, list[list[Owed]]]]
+# Each analysis's overdue groups, made once: the 逾期清单, its subtitle and what `due` prints all ask
+_SECTIONS: WeakKeyDictionary[Analysis, tuple[Groups, Groups]] = WeakKeyDictionary()
+
+
+def overdue_groups(analysis: Analysis, *, earlier: bool) -> Groups:
     """This year's (or the earlier years') overdue stages, by the unit that owes them (units in
-    单位名录 order), each unit's as cases. A co-handler's overdue opinion is under the co-handler."""
-    items = [i for i in analysis.owed if i.overdue and i.earlier_year == earlier]
+    单位名录 order), each unit's as cases. A co-handler's overdue opinion is under the co-handler.
+    Built once per analysis, both sections in one pass over its owed stages; do not change them."""
+    got = _SECTIONS.get(analysis)
+    if got is None:
+        this_year: list[Owed] = []
+        earlier_years: list[Owed] = []
+        for item in analysis.owed:
+            if item.overdue:
+                (earlier_years if item.earlier_year else this_year).append(item)
+        got = _SECTIONS[analysis] = (_grouped(this_year, analysis), _grouped(earlier_years, analysis))
+    return got[1] if earlier else got[0]
+
+
+def _grouped(items: list[Owed], analysis: Analysis) -> Groups:
     return [(unit, overdue_cases(owed)) for unit, owed in by_unit(items, analysis.unit_names)]
 
 

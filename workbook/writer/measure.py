@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -117,8 +117,25 @@ def _tokens(line: str) -> Iterable[str]:
     return out
 
 
+# Every digit is as wide as any other and breaks the same way, so texts that differ only in their
+# digits (县人大第12号建议, 县人大第57号建议) wrap alike: wrap_lines answers each shape once.
+_DIGITS = str.maketrans("123456789", "000000000")
+_WRAPPED: dict[tuple[str, float, float, bool], int] = {}
+_WRAPPED_MAX = 200_000  # entries kept; a long-running process starts over beyond this
+
+
 def wrap_lines(text: str, width: float, size: float = DEFAULT_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes in a wrapped cell `width` units wide."""
+    key = (str(text).translate(_DIGITS), width, size, bold)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = _wrap_lines(key[0], width, size, bold)
+    return lines
+
+
+def _wrap_lines(text: str, width: float, size: float, bold: bool) -> int:
     room = max(width - CELL_PADDING, 1.0)
     units = _units_table(size, bold).__getitem__
     lines = 0
@@ -189,6 +206,17 @@ class SheetLayout:
 Span = tuple[int, int, int, int]  # r1, c1, r2, c2 of a merged range
 
 
+def merge_spans(merges: Iterable[Span]) -> dict[tuple[int, int], Span]:
+    """Each merge by its top left cell."""
+    return {(r1, c1): (r1, c1, r2, c2) for r1, c1, r2, c2 in merges}
+
+
+def covered_cells(spans: Mapping[tuple[int, int], Span]) -> set[tuple[int, int]]:
+    """The cells a merge hides (all but its top left one)."""
+    return {(r, c) for r1, c1, r2, c2 in spans.values() for r in range(r1, r2 + 1)
+            for c in range(c1, c2 + 1)} - set(spans)
+
+
 def fit(cells: Mapping[tuple[int, int], CellText], merges: Iterable[Span],
         widths: Mapping[int, float] | None = None, heights: Mapping[int, float] | None = None,
         wrap_width: float = WRAP_WIDTH) -> SheetLayout:
@@ -196,42 +224,64 @@ def fit(cells: Mapping[tuple[int, int], CellText], merges: Iterable[Span],
     dates only widen them); columns without one are sized from their content within MIN_WIDTH and
     MAX_WIDTH (a wrapping cell asks for at most `wrap_width`). Text wider than its column wraps.
     Every row with text gets the height of its tallest cell; `heights` are minimums; a merge over
-    several rows that needs more than its rows give gets it on its last row.
+    several rows that needs more than its rows give gets it on its last row. (fit_columns does
+    the work; this is its form for cells by position.)"""
+    spans = merge_spans(merges)
+    covered = covered_cells(spans)
+    merged = [(rc, cell) for rc, cell in cells.items() if rc in spans and cell.text]
+    plain = {rc: cell for rc, cell in cells.items() if rc not in spans and rc not in covered}
+    rows = sorted({r for r, _c in plain})
+    index = {r: i for i, r in enumerate(rows)}
+    columns: dict[int, list[CellText | None]] = {}
+    for (r, c), cell in plain.items():
+        columns.setdefault(c, [None] * len(rows))[index[r]] = cell
+    return fit_columns(rows, columns, merged, spans, widths, heights, wrap_width)
 
-    A big tool sheet (the 逾期清单 of a 20k-row ledger: ~450k cells) passes one CellText object
-    for the cells of the same text and font; outside merges such cells of one column measure,
-    wrap and stand the same, so each (object, column) is worked out once and its rows share it."""
-    spans = {(r1, c1): (r1, c1, r2, c2) for r1, c1, r2, c2 in merges}
-    covered = {(r, c) for r1, c1, r2, c2 in spans.values() for r in range(r1, r2 + 1)
-               for c in range(c1, c2 + 1)} - set(spans)
-    groups: dict[tuple[int, int], list[int]] = {}  # (id of the CellText, column) -> its rows
-    distinct: dict[int, CellText] = {}  # ids stay unique: every object is alive in `cells`
-    merged: list[tuple[tuple[int, int], CellText]] = []  # cells at the top left of a merge
-    for rc, cell in cells.items():
-        if not cell.text or rc in covered:
-            continue
-        if rc in spans:
-            merged.append((rc, cell))
-            continue
-        key = (id(cell), rc[1])
-        rows = groups.get(key)
-        if rows is None:
-            rows = groups[key] = []
-            distinct[id(cell)] = cell
-        rows.append(rc[0])
+
+def fit_columns(rows: Sequence[int], columns: Mapping[int, Sequence[CellText | None]],
+                merged: list[tuple[tuple[int, int], CellText]], spans: Mapping[tuple[int, int], Span],
+                widths: Mapping[int, float] | None = None, heights: Mapping[int, float] | None = None,
+                wrap_width: float = WRAP_WIDTH) -> SheetLayout:
+    """fit() of cells given by column: `columns[c][i]` is the cell at (rows[i], c), None for
+    none (merged cells are not in `columns`: `merged` holds the top left cell of each merge).
+
+    Cells of one column passing the same CellText object measure, wrap and stand the same, so
+    the work follows the distinct content of a sheet, not its cells (the 逾期清单 of a 20k-row
+    ledger: ~450k cells, most of them repeats): each distinct (CellText, column) is measured
+    once, and a row's height is the largest of its columns' heights, taken at C speed."""
+    by_col = {c: dict(zip(map(id, cells), cells, strict=True)) for c, cells in columns.items()}
+    distinct: dict[int, CellText] = {}
+    groups: list[tuple[int, int]] = []  # (id of a CellText with text, column)
+    for c, found in by_col.items():
+        for k, cell in found.items():
+            if cell is not None and cell.text:
+                distinct[k] = cell
+                groups.append((k, c))
     longest = {k: longest_line_units(cell.text, cell.size, cell.bold) for k, cell in distinct.items()}
     for _rc, cell in merged:
         longest[id(cell)] = longest_line_units(cell.text, cell.size, cell.bold)
     out = SheetLayout()
     out.widths = _fit_widths(groups, distinct, merged, longest, spans, widths or {}, wrap_width)
-    for (k, c), rows in groups.items():
+    wraps: dict[int, set[int]] = {}  # column -> cells there that wrap though their style does not say
+    for k, c in groups:
         cell = distinct[k]
         if not cell.wrap and longest[k] + CELL_PADDING > out.widths.get(c, DEFAULT_WIDTH):
-            out.wrapped.update((r, c) for r in rows)
+            wraps.setdefault(c, set()).add(k)
+    for c, ids in wraps.items():
+        out.wrapped.update((r, c) for r, cell in zip(rows, columns[c], strict=True) if id(cell) in ids)
     for rc, cell in merged:
         if not cell.wrap and longest[id(cell)] + CELL_PADDING > _width(out, spans, rc):
             out.wrapped.add(rc)
-    out.heights = _fit_heights(groups, distinct, merged, spans, out, heights or {})
+    tall: list[list[float]] = []  # each column's height per row
+    for c, found in by_col.items():
+        width = out.widths.get(c, DEFAULT_WIDTH)
+        wrapping = wraps.get(c, set())
+        points = {k: _points(cell, width if cell.wrap or k in wrapping else None) if cell is not None and cell.text
+                  else 0.0 for k, cell in found.items()}
+        tall.append(list(map(points.__getitem__, map(id, columns[c]))))
+    tallest = tall[0] if len(tall) == 1 else list(map(max, *tall)) if tall else []
+    got = {r: h for r, h in zip(rows, tallest, strict=True) if h}
+    out.heights = _fit_heights(got, merged, spans, out, heights or {})
     return out
 
 
@@ -240,7 +290,7 @@ def _width(out: SheetLayout, spans: Mapping[tuple[int, int], Span], rc: tuple[in
     return sum(out.widths.get(k, DEFAULT_WIDTH) for k in range(c1, c2 + 1))
 
 
-def _fit_widths(groups: Mapping[tuple[int, int], list[int]], distinct: Mapping[int, CellText],
+def _fit_widths(groups: Iterable[tuple[int, int]], distinct: Mapping[int, CellText],
                 merged: list[tuple[tuple[int, int], CellText]], longest: Mapping[int, float],
                 spans: Mapping[tuple[int, int], Span], given: Mapping[int, float],
                 wrap_width: float) -> dict[int, float]:
@@ -285,19 +335,13 @@ def _points(cell: CellText, width: float | None) -> float:
     return row_points(lines, cell.size)
 
 
-def _fit_heights(groups: Mapping[tuple[int, int], list[int]], distinct: Mapping[int, CellText],
-                 merged: list[tuple[tuple[int, int], CellText]], spans: Mapping[tuple[int, int], Span],
-                 out: SheetLayout, given: Mapping[int, float]) -> dict[int, float]:
-    heights: dict[int, float] = {}
+def _fit_heights(heights: dict[int, float], merged: list[tuple[tuple[int, int], CellText]],
+                 spans: Mapping[tuple[int, int], Span], out: SheetLayout,
+                 given: Mapping[int, float]) -> dict[int, float]:
+    """The rows' heights (`heights`: from the cells outside merges) with the merges' and the
+    builder's minimums; a merge over several rows gets what it lacks on its last row."""
     tall: list[tuple[int, int, float]] = []  # merges over several rows: (first, last, points)
     wrapped = out.wrapped
-    for (k, c), rows in groups.items():
-        cell = distinct[k]
-        wraps = cell.wrap or (rows[0], c) in wrapped  # the group's rows all wrap or none
-        points = _points(cell, out.widths.get(c, DEFAULT_WIDTH) if wraps else None)
-        for r in rows:
-            if heights.get(r, 0.0) < points:
-                heights[r] = points
     for rc, cell in merged:
         points = _points(cell, _width(out, spans, rc) if cell.wrap or rc in wrapped else None)
         r1, _c1, r2, _c2 = spans[rc]

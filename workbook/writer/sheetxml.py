@@ -949,11 +949,12 @@ class SheetEditor:
             out.append(self._row_bytes(i))
         out.extend(self._row_bytes(j) for j in new_rows[k:])
         out.append(self._end_gap)
-        inner = b"".join(out)
+        has_rows = bool(self._segs) or bool(self._end_gap.strip())
         layout = self._layout
         same_skeleton = etree.tostring(self.root, encoding="UTF-8") == self._skeleton0
-        if same_skeleton and not (inner.strip() and (layout.self_closed or layout.data_name is None)):
-            return layout.head + inner + layout.tail
+        # joined once with what surrounds the rows: a big sheet's bytes are copied once, not thrice
+        if same_skeleton and not (has_rows and (layout.self_closed or layout.data_name is None)):
+            return b"".join((layout.head, *out, layout.tail))
         self.data.text = _MARK
         text = serialize(self.root, self._original)
         self.data.text = None
@@ -961,7 +962,7 @@ class SheetEditor:
         if text.count(mark) != 1:
             raise BadInput(f"{self._where} 无法重新写出。")
         head, tail = text.split(mark)
-        return head + inner + tail
+        return b"".join((head, *out, tail))
 
     def _row_bytes(self, i: int) -> bytes:
         el = self._els.get(i)

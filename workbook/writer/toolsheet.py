@@ -11,16 +11,29 @@ it is wider than portrait A4), with the sheet's name and "第 &P 页 共 &N 页"
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from itertools import chain, repeat
+from typing import Any
 
 from lxml import etree
 
 from taizhang.core.errors import BadInput
 
 from .cells import CellValue, cell_rest, shown_text
-from .measure import DEFAULT_HEIGHT, DEFAULT_SIZE, PT_PER_UNIT, CellText, SheetLayout, fit, shown
+from .measure import (
+    DEFAULT_HEIGHT,
+    DEFAULT_SIZE,
+    PT_PER_UNIT,
+    CellText,
+    SheetLayout,
+    Span,
+    covered_cells,
+    fit_columns,
+    merge_spans,
+    shown,
+)
 from .model import Chart, Hyperlink, Style
 from .xmlutil import MAIN, REL, cell_ref, col_index, col_letter, parse_range, q, split_ref
 
@@ -90,14 +103,104 @@ def check_sheet_name(name: str) -> None:
         raise BadInput(f"工作表名“{name}”不可用：须为 1–31 个字符，且不含 [ ] : * ? / \\ 和首尾单引号。")
 
 
+class _Unset:
+    """A cell of a row that nothing was written into (a cell written None is still written: it
+    carries its style, as the cells of a merged band do)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+_UNSET = _Unset()
+# Values whose cell bytes are rendered once per (value, style, wrap): hashable and cheap to hash.
+_CACHED = frozenset({str, int, float, bool, date, datetime, type(None)})
+# Values a reader gets back as they are (written_rows)
+_PLAIN = frozenset({str, int, float, date, datetime})
+
+
+def _read_back(value: object) -> object:
+    """What a reader gets back from a cell written with `value` ("" for nothing)."""
+    if value is None or value is _UNSET:
+        return ""
+    return shown_text(value)
+
+
+@dataclass
+class _Grid:
+    """A sheet's written rows as columns: `values[c - 1][i]` is the value at (rows[i], c)."""
+
+    rows: list[int]  # ascending
+    values: list[tuple[CellValue | _Unset, ...]]
+    styles: list[tuple[Style | None, ...]]
+    unset: list[tuple[int, int]]  # (row index, column) of the cells nothing was written into
+
+
+def _keys(values: tuple[object, ...], styles: tuple[Style | None, ...]) -> list[tuple[type, object, int]]:
+    """Each cell's (value type, value, style id), at C speed: the key its measure and bytes go by."""
+    return list(zip(map(type, values), values, map(id, styles), strict=True))
+
+
+def _row_head(r: int, height: float | None) -> bytes:
+    head = b'<row r="%d"' % r
+    return head if height is None else head + b' ht="%s" customHeight="1"' % f"{height:g}".encode()
+
+
+def _cell_text(cls: type, value: object, style: Style | None) -> CellText | None:
+    """What the fitting measures of a cell; None for nothing (no value, or empty text)."""
+    if value is _UNSET or value is None or value == "":
+        return None
+    if cls is str:  # the usual case, without shown()'s questions
+        text = value
+    elif cls is int:
+        text = str(value)
+    else:
+        text = shown(shown_text(value), style.number_format if style else None)
+    size, bold = _font(style)
+    return CellText(text, size, bold, bool(style and style.wrap), _fixed(value))  # type: ignore[arg-type]
+
+
+def _measured(texts: dict[tuple[type, object, int], CellText], value: CellValue, style: Style | None) -> CellText:
+    """The CellText of a value in a style, made once per distinct pair."""
+    key = (value.__class__, value, id(style))
+    cell = texts.get(key)
+    if cell is None:
+        size, bold = _font(style)
+        text = shown(shown_text(value), style.number_format if style else None)
+        cell = texts[key] = CellText(text, size, bold, bool(style and style.wrap), _fixed(value))
+    return cell
+
+
+def _hyperlinks(found: list[tuple[int, int, Hyperlink]]) -> tuple[bytes, list[tuple[str, str, str]]]:
+    """The `<hyperlink>` elements as bytes (what lxml writes: attributes ref, location or r:id,
+    display) and the external relationships they need; `found` is in row and column order."""
+    rels: list[tuple[str, str, str]] = []
+    out: list[str] = []
+    for r, c, link in found:
+        if link.target.startswith("#"):
+            where = f'location="{_attr(link.target[1:])}"'
+        else:
+            rid = f"rId{len(rels) + 2}"  # rId1 is kept for the drawing
+            rels.append((rid, HYPERLINK_REL, link.target))
+            where = f'r:id="{rid}"'
+        out.append(f'<hyperlink ref="{cell_ref(r, c)}" {where} display="{_attr(link.text)}"/>')
+    return "".join(out).encode(), rels
+
+
 class ToolSheet:
-    """A sheet the tool owns (校验结果, 逾期清单, 汇总 …), built in memory and written whole by the writer."""
+    """A sheet the tool owns (校验结果, 逾期清单, 汇总 …), built in memory and written whole by the writer.
+
+    Held by row: each written row is two lists, its values and their styles, by column from A
+    (_UNSET where nothing was written). A big tool sheet (the 逾期清单 of a 20k-row ledger: ~450k
+    cells) is then a few lists per row, not an object per cell, and fitting and rendering walk
+    each row once, doing per distinct (value, style) what a cell needs."""
 
     def __init__(self, name: str) -> None:
         check_sheet_name(name)
         self.name = name
         self.hidden = False
-        self.cells: dict[tuple[int, int], tuple[CellValue, Style | None]] = {}
+        self._rows: dict[int, tuple[list[CellValue | _Unset], list[Style | None]]] = {}
         self.merges: list[str] = []
         self.widths: dict[int, float] = {}
         self.heights: dict[int, float] = {}
@@ -110,7 +213,9 @@ class ToolSheet:
     def write(self, row: int, col: int, value: CellValue, style: Style | None = None) -> None:
         if row < 1 or col < 1 or row > 1048576 or col > 16384:
             raise BadInput(f"工作表“{self.name}”：行 {row}、列 {col} 超出 Excel 的范围。")
-        self.cells[(row, col)] = (value, style)
+        values, styles = self._row(row, col)
+        values[col - 1] = value
+        styles[col - 1] = style
 
     def write_row(
         self, row: int, values: list[CellValue], style: Style | list[Style | None] | None = None
@@ -119,14 +224,35 @@ class ToolSheet:
             return
         if len(values) > 16384:
             self.write(row, 16385, None)  # refused with write()'s message
-        self.write(row, 1, values[0], style[0] if isinstance(style, list) else style)
-        cells = self.cells  # the rest without a call per cell: a big sheet has hundreds of thousands
-        if isinstance(style, list):
-            for i in range(1, len(values)):
-                cells[(row, i + 1)] = (values[i], style[i])
-        else:
-            for i in range(1, len(values)):
-                cells[(row, i + 1)] = (values[i], style)
+        n = len(values)
+        styles = list(style[:n]) if isinstance(style, list) else [style] * n
+        if len(styles) < n:
+            raise IndexError(f"write_row: {n} values but {len(styles)} styles")
+        if row not in self._rows:  # the usual case: the row is new, its lists are kept as given
+            self.write(row, 1, values[0], styles[0])
+            self._rows[row] = (list(values), styles)
+            return
+        have, have_styles = self._row(row, n)
+        have[:n] = values
+        have_styles[:n] = styles
+
+    def _row(self, row: int, col: int) -> tuple[list[CellValue | _Unset], list[Style | None]]:
+        """The row's lists, at least `col` long."""
+        got = self._rows.get(row)
+        if got is None:
+            got = self._rows[row] = ([], [])
+        values, styles = got
+        if len(values) < col:
+            values.extend([_UNSET] * (col - len(values)))
+            styles.extend([None] * (col - len(styles)))
+        return got
+
+    @property
+    def cells(self) -> dict[tuple[int, int], tuple[CellValue, Style | None]]:
+        """Every written cell, {(row, column): (value, style)} (a copy, made when asked)."""
+        return {(r, c): (v, s) for r, (values, styles) in self._rows.items()
+                for c, (v, s) in enumerate(zip(values, styles, strict=True), start=1)
+                if not isinstance(v, _Unset)}
 
     def merge(self, rng: str) -> None:
         parse_range(rng)
@@ -165,27 +291,67 @@ class ToolSheet:
     # -- fitting ------------------------------------------------------------------------------
     def fitted(self) -> SheetLayout:
         """Widths, heights and the extra wrapped cells this sheet prints with (see module docs)."""
-        texts: dict[tuple[int, int], CellText] = {}
-        # by the style's id (the sheet's own objects) and the value: a big sheet repeats both
-        seen: dict[tuple[type, object, int], CellText] = {}
-        for rc, (value, style) in self.cells.items():
-            if value is None or value == "":
-                continue  # nothing to measure (fit() leaves empty text out)
-            key = (value.__class__, value, id(style))
-            cell = seen.get(key)
-            if cell is None:
-                size, bold = _font(style)
-                text = shown(shown_text(value), style.number_format if style else None)
-                cell = seen[key] = CellText(text, size, bold, bool(style and style.wrap), _fixed(value))
-            texts[rc] = cell
-        return fit(texts, [parse_range(m) for m in self.merges], self.widths, self.heights)
+        return self._fit(self._grid())[0]
+
+    def _grid(self) -> _Grid:
+        """The written rows turned into columns (at C speed: zip), padded with _UNSET."""
+        rows = sorted(self._rows)
+        width = max((len(values) for values, _s in self._rows.values()), default=0)
+        value_rows: list[list[CellValue | _Unset]] = []
+        style_rows: list[list[Style | None]] = []
+        unset: list[tuple[int, int]] = []
+        marker = id(_UNSET)
+        for i, r in enumerate(rows):
+            values, styles = self._rows[r]
+            if marker in map(id, values):  # by identity: == would call a Hyperlink's __eq__
+                unset += [(i, c) for c, v in enumerate(values, start=1) if v is _UNSET]
+            if len(values) < width:
+                unset += [(i, c) for c in range(len(values) + 1, width + 1)]
+                values = [*values, *[_UNSET] * (width - len(values))]
+                styles = [*styles, *[None] * (width - len(styles))]
+            value_rows.append(values)
+            style_rows.append(styles)
+        return _Grid(rows, list(zip(*value_rows, strict=True)), list(zip(*style_rows, strict=True)), unset)
+
+    def _fit(self, grid: _Grid) -> tuple[SheetLayout, dict[tuple[int, int], Span]]:
+        """The layout (measure.fit_columns): each column's distinct (value, style) is measured
+        once and its cells share the result; a merge's cells are measured as the merge."""
+        spans = merge_spans([parse_range(m) for m in self.merges])
+        columns: dict[int, list[CellText | None]] = {}
+        for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1):
+            keys = _keys(values, styles)
+            style_of = dict(zip(map(id, styles), styles, strict=True))
+            cells = {key: _cell_text(key[0], key[1], style_of[key[2]]) for key in dict.fromkeys(keys)}
+            columns[c] = list(map(cells.__getitem__, keys))
+        index = {r: i for i, r in enumerate(grid.rows)}
+        merged: list[tuple[tuple[int, int], CellText]] = []
+        for r, c in sorted(spans):
+            i = index.get(r)
+            if i is not None and c in columns:
+                cell = columns[c][i]
+                if cell is not None:
+                    merged.append(((r, c), cell))
+        for r, c in [*spans, *covered_cells(spans)]:  # out of their columns
+            i = index.get(r)
+            if i is not None and c in columns:
+                columns[c][i] = None
+        return fit_columns(grid.rows, columns, merged, spans, self.widths, self.heights), spans
 
     def value_at(self, row: int, col: int) -> object:
-        got = self.cells.get((row, col))
-        return shown_text(got[0]) if got else None
+        got = self._rows.get(row)
+        if got is None or col > len(got[0]) or got[0][col - 1] is _UNSET:
+            return None
+        return shown_text(got[0][col - 1])
 
     def written(self) -> dict[tuple[int, int], object]:
         return {rc: shown_text(v) for rc, (v, _s) in self.cells.items()}
+
+    def written_rows(self) -> dict[int, list[object]]:
+        """What a reader gets back from each written row, from column A: the shown values, ""
+        for an empty or unwritten cell (a reader sees no difference)."""
+        plain = _PLAIN
+        return {r: [v if v.__class__ in plain else _read_back(v) for v in values]
+                for r, (values, _styles) in self._rows.items()}
 
     # -- rendering ----------------------------------------------------------------------------
     def render(
@@ -197,13 +363,14 @@ class ToolSheet:
         big sheet (the 逾期清单 of a 20k-row ledger is ~450k cells), are written as bytes in one
         pass (`_rows_xml`) and spliced in, the same bytes lxml writes for the same cells."""
         ws = etree.Element(q("worksheet"), nsmap={None: MAIN, "r": REL})
-        layout = self.fitted()
+        grid = self._grid()
+        layout, _spans = self._fit(grid)
         printing = self.printing or PrintSetup(landscape=sum(layout.widths.values()) > PORTRAIT_UNITS)
         if printing.fit_width or printing.fit_height:
             etree.SubElement(etree.SubElement(ws, q("sheetPr")), q("pageSetUpPr"), fitToPage="1")
-        last_r = max((r for r, _c in self.cells), default=1)
-        last_c = max((c for _r, c in self.cells), default=1)
-        etree.SubElement(ws, q("dimension"), ref=f"A1:{cell_ref(last_r, last_c)}" if self.cells else "A1")
+        last_r = max(self._rows, default=1)
+        last_c = max((len(values) for values, _s in self._rows.values()), default=1)
+        etree.SubElement(ws, q("dimension"), ref=f"A1:{cell_ref(last_r, last_c)}" if self._rows else "A1")
         view = etree.SubElement(etree.SubElement(ws, q("sheetViews")), q("sheetView"), workbookViewId="0")
         if self.frozen:
             self._pane(view)
@@ -214,15 +381,17 @@ class ToolSheet:
                 etree.SubElement(
                     cols, q("col"), min=str(c), max=str(c), width=f"{layout.widths[c]:g}", customWidth="1"
                 )
-        rows = self._rows_xml(xf, layout)
-        etree.SubElement(ws, q("sheetData")).text = _ROWS_MARK if rows else None
+        has_rows = bool(self._rows or layout.heights)
+        rows, found = self._rows_xml(xf, layout, grid)
+        del grid
+        etree.SubElement(ws, q("sheetData")).text = _ROWS_MARK if has_rows else None
         if self.filter:
             etree.SubElement(ws, q("autoFilter"), ref=self.filter)
         if self.merges:
             merges = etree.SubElement(ws, q("mergeCells"), count=str(len(self.merges)))
             for m in self.merges:
                 etree.SubElement(merges, q("mergeCell"), ref=m)
-        links, rels = self._hyperlinks()
+        links, rels = _hyperlinks(found)
         if links:
             etree.SubElement(ws, q("hyperlinks")).text = _LINKS_MARK
         etree.SubElement(ws, q("pageMargins"), **{k: f"{v:g}" for k, v in MARGINS_IN.items()})
@@ -235,11 +404,13 @@ class ToolSheet:
         if drawing_rid:
             etree.SubElement(ws, q("drawing")).set(f"{{{REL}}}id", drawing_rid)
         xml = etree.tostring(ws, encoding="UTF-8", xml_declaration=False)
-        for mark, inner in ((_ROWS_MARK, rows), (_LINKS_MARK, links)):
-            if inner:
-                head, tail = xml.split(mark.encode())
-                xml = b"".join((head, inner, tail))
-        return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + xml, rels
+        parts: list[Iterable[bytes]] = [(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n',)]
+        for mark, inner in ((_ROWS_MARK, rows), (_LINKS_MARK, (links,) if links else None)):
+            if inner is not None and mark.encode() in xml:
+                head, xml = xml.split(mark.encode())
+                parts += [(head,), inner]
+        parts.append((xml,))
+        return b"".join(chain.from_iterable(parts)), rels  # one copy of a big sheet's bytes, made here
 
     def _pane(self, view: etree._Element) -> None:
         assert self.frozen
@@ -255,56 +426,101 @@ class ToolSheet:
             pane.set("ySplit", str(y))
         etree.SubElement(view, q("selection"), pane=active, activeCell=self.frozen, sqref=self.frozen)
 
-    def _rows_xml(self, xf: Callable[[CellValue, Style | None], int], layout: SheetLayout) -> bytes:
-        """Every row as bytes, in row and column order (cells.cell_rest writes what lxml would)."""
-        by_row: dict[int, list[int]] = {}
-        for r, c in self.cells:
-            by_row.setdefault(r, []).append(c)
-        heights, wrapped, cells = layout.heights, layout.wrapped, self.cells
-        styles = _StyleIds(xf)
-        letters: dict[int, bytes] = {}
-        out: list[bytes] = []
-        for r in sorted(by_row.keys() | heights.keys()):
-            cols = by_row.get(r)
-            head = b'<row r="%d"' % r
-            if r in heights:
-                head += b' ht="%s" customHeight="1"' % f"{heights[r]:g}".encode()
-            if not cols:
-                out.append(head + b"/>")
-                continue
-            cols.sort()
-            row = [head, b">"]  # one bytes object per row: a big sheet has hundreds of thousands of cells
-            for c in cols:
-                value, style = cells[(r, c)]
-                letter = letters.get(c)
-                if letter is None:
-                    letter = letters[c] = col_letter(c).encode()
-                s = styles.id(value, style, (r, c) in wrapped)
+    def _rows_xml(
+        self, xf: Callable[[CellValue, Style | None], int], layout: SheetLayout, grid: _Grid
+    ) -> tuple[Iterable[bytes], list[tuple[int, int, Hyperlink]]]:
+        """Every row's bytes, as pieces in row and column order (cells.cell_rest writes what lxml
+        would), and the hyperlinks, in the same order.
+
+        A cell's bytes after its reference depend only on its value, style and wrap, so each
+        column's distinct ones are rendered once; a row is then the pieces `<c r="` + letter, the
+        row number and the rest of each of its cells, taken from per-column lists by zip and
+        joined (C speed, no object per cell); the caller joins the rows once. (Not the pieces
+        in one join: bytes.join holds an 80-byte buffer per piece, 117 MB for the 1.5M pieces of
+        a 20k-row ledger's 逾期清单.) The cell formats are
+        registered first, in the order a cell by cell pass would meet them, so styles.xml and
+        the s="…" ids do not depend on the order the work is done in."""
+        styles_ids = _StyleIds(xf)
+        wrapped = layout.wrapped
+        self._register(styles_ids, grid, wrapped)
+        index = {r: i for i, r in enumerate(grid.rows)}
+        wrap_at: dict[int, set[int]] = {}  # column -> indexes of its rows that wrap
+        for r, c in wrapped:
+            wrap_at.setdefault(c, set()).add(index[r])
+        numbers = [b'%d"' % r for r in grid.rows]
+        pieces: list[list[bytes] | Iterable[bytes]] = []  # per column: letter, row numbers, rests
+        letters: list[bytes] = []
+        rest_lists: list[list[bytes]] = []
+        links: list[tuple[int, int, Hyperlink]] = []
+        for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1):
+            keys: list[Any] = _keys(values, styles)
+            wraps = wrap_at.get(c)
+            if wraps:
+                keys = [(key, i in wraps) for i, key in enumerate(keys)]
+            style_of = dict(zip(map(id, styles), styles, strict=True))
+            rests: dict[Any, bytes] = {}
+            linked = False
+            for key in dict.fromkeys(keys):
+                (cls, value, sid), wrap = key if wraps else (key, False)
+                if value is _UNSET:
+                    rests[key] = b""
+                    continue
+                linked = linked or issubclass(cls, Hyperlink)
                 try:
-                    rest = cell_rest(s, value, "")[0]
-                except BadInput:  # again, to name the cell (only then: it costs a string per cell)
-                    cell_rest(s, value, f"工作表“{self.name}”单元格 {cell_ref(r, c)}")
+                    rests[key] = self._rest(styles_ids, value, style_of[sid], wrap, "")
+                except BadInput:  # again, to name the cell (only then: it costs a string)
+                    self._rest(styles_ids, value, style_of[sid], wrap, cell_ref(grid.rows[keys.index(key)], c))
                     raise
-                row.append(b'<c r="%s%d"%s' % (letter, r, rest))
-            row.append(b"</row>")
-            out.append(b"".join(row))
-        return b"".join(out)
-    def _hyperlinks(self) -> tuple[bytes, list[tuple[str, str, str]]]:
-        """The `<hyperlink>` elements as bytes (what lxml writes: attributes ref, location or
-        r:id, display) and the external relationships they need."""
-        links = sorted((rc, v) for rc, (v, _s) in self.cells.items() if isinstance(v, Hyperlink))
-        rels: list[tuple[str, str, str]] = []
-        out: list[str] = []
-        for (r, c), link in links:
-            assert isinstance(link, Hyperlink)
-            if link.target.startswith("#"):
-                where = f'location="{_attr(link.target[1:])}"'
-            else:
-                rid = f"rId{len(rels) + 2}"  # rId1 is kept for the drawing
-                rels.append((rid, HYPERLINK_REL, link.target))
-                where = f'r:id="{rid}"'
-            out.append(f'<hyperlink ref="{cell_ref(r, c)}" {where} display="{_attr(link.text)}"/>')
-        return "".join(out).encode(), rels
+            if linked:
+                links += [(r, c, v) for r, v in zip(grid.rows, values, strict=True) if isinstance(v, Hyperlink)]
+            letters.append(b'<c r="' + col_letter(c).encode())
+            rest_lists.append(list(map(rests.__getitem__, keys)))
+            pieces += [repeat(letters[-1]), numbers, rest_lists[-1]]
+        heights = layout.heights
+        heads = [_row_head(r, heights.get(r)) + b">" for r in grid.rows]
+        # a row with cells nothing was written into (few: titles, notes) is joined on its own,
+        # without their references; every other row comes straight from the columns
+        odd = {i: (self._odd_row(heads[i], letters, numbers[i], [rest[i] for rest in rest_lists]),)
+               for i in {i for i, _c in grid.unset}}
+        rows: Iterable[tuple[bytes, ...]] = zip(heads, *pieces, repeat(b"</row>"))
+        if odd:
+            rows = (odd.get(i, parts) for i, parts in enumerate(rows))
+        bare = sorted(heights.keys() - index.keys())  # rows with a height and no cells
+        links.sort(key=lambda link: (link[0], link[1]))
+        if not bare:  # one bytes per row: bytes.join keeps an 80-byte buffer per piece it joins
+            return map(b"".join, rows), links
+        out = [*map(b"".join, rows), *[_row_head(r, heights[r]) + b"/>" for r in bare]]
+        order = sorted(range(len(out)), key=[*grid.rows, *bare].__getitem__)
+        return [out[i] for i in order], links
+
+    @staticmethod
+    def _odd_row(head: bytes, letters: list[bytes], number: bytes, rests: list[bytes]) -> bytes:
+        """A row's bytes from its cells' rests (b"" where nothing was written)."""
+        cells = [letter + number + rest for letter, rest in zip(letters, rests, strict=True) if rest]
+        return b"".join((head, *cells, b"</row>"))
+
+    def _register(self, styles: _StyleIds, grid: _Grid, wrapped: set[tuple[int, int]]) -> None:
+        """Ask for the cell formats in row and column order, the order a cell by cell pass asks
+        for them in: a row of a shape (styles, value types, wrapped cells) met before asks for
+        nothing new, so only the first row of each shape is walked."""
+        shapes: set[tuple[object, ...]] = set()
+        rows = self._rows
+        wrapped_rows = {r for r, _c in wrapped}
+        for r in grid.rows:
+            row_values, row_styles = rows[r]
+            shape: tuple[object, ...] = (tuple(map(id, row_styles)), tuple(map(type, row_values)))
+            if r in wrapped_rows:
+                shape += tuple(c for c in range(1, len(row_values) + 1) if (r, c) in wrapped)
+            if shape in shapes:
+                continue
+            shapes.add(shape)
+            for c, (value, style) in enumerate(zip(row_values, row_styles, strict=True), start=1):
+                if not isinstance(value, _Unset):
+                    styles.id(value, style, (r, c) in wrapped)
+
+    def _rest(self, styles: _StyleIds, value: CellValue, style: Style | None, wrap: bool, ref: str) -> bytes:
+        where = f"工作表“{self.name}”单元格 {ref}" if ref else ""
+        return cell_rest(styles.id(value, style, wrap), value, where)[0]
 
     def _page_setup(self, ws: etree._Element, p: PrintSetup) -> None:
         setup = etree.SubElement(ws, q("pageSetup"), paperSize=str(_PAPER.get(p.paper.upper(), 9)))
