@@ -101,6 +101,11 @@ class Ledger:
         """Every case, in sheet order (built once, on first use)."""
         return self.table.cases()
 
+    def by_row(self, column: str) -> dict[int, Any]:
+        """Each case's value of a canonical column by its Excel row, read from the columns (no
+        `Case` built: on a big ledger building every case costs seconds)."""
+        return dict(zip(self.table.rows, self.table.column(column), strict=True))
+
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Ledger:
         """A copy with some attributes replaced, as pydantic's `model_copy` (the merge gives the same
         sheet other `cases` and `unparsed` this way)."""

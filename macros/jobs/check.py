@@ -64,7 +64,7 @@ def check_sheet(analysis: Analysis) -> ToolSheet:
     its stable code (for the 校验规则 sheet) comes last, in a narrow column."""
     report = analysis.report
     ledger = analysis.ledger
-    numbers = {c.row: c[Col.NUMBER] for c in ledger.cases}
+    numbers = ledger.by_row(Col.NUMBER)
     sheet = ToolSheet(CHECK_SHEET)
     sheet.write(1, 1, f"台账校验结果（{ledger.sheet}）", st.TITLE)
     sheet.merge("A1:I1")

@@ -39,10 +39,10 @@ def write_sample(path: Path, today: date, seed: int = 2026) -> Path:
 
 def _read_line(analysis: Analysis, units: int) -> str:
     ledger = analysis.ledger
-    by_category = Counter(case[Col.CATEGORY] or "未填类别" for case in ledger.cases)
+    by_category = Counter(category or "未填类别" for category in ledger.table.column(Col.CATEGORY))
     parts = "、".join(f"{k}{v}件" for k, v in by_category.items())
     return (f"工作表“{ledger.sheet}”，表头第 {ledger.header_row} 行，识别 {len(ledger.columns)} 列，"
-            f"共 {len(ledger.cases)} 件（{parts}），单位名录 {units} 个单位")
+            f"共 {len(ledger)} 件（{parts}），单位名录 {units} 个单位")
 
 
 def _check_line(analysis: Analysis) -> str:

@@ -65,14 +65,14 @@ class Changes:
 
 def case_keys(analysis: Analysis) -> dict[int, str]:
     """Each case row's key: its 编号, or 编号@行 when the number is not unique, or @行 when blank."""
-    numbers = Counter(c[Col.NUMBER] for c in analysis.ledger.cases if c[Col.NUMBER])
+    by_row = analysis.ledger.by_row(Col.NUMBER)
+    numbers = Counter(number for number in by_row.values() if number)
     keys: dict[int, str] = {}
-    for case in analysis.ledger.cases:
-        number = case[Col.NUMBER]
+    for row, number in by_row.items():
         if number and numbers[number] == 1:
-            keys[case.row] = number
+            keys[row] = number
         else:
-            keys[case.row] = f"{case[Col.NUMBER] or ''}@{case.row}"
+            keys[row] = f"{number or ''}@{row}"
     return keys
 
 
@@ -82,8 +82,8 @@ def error_key(case_key: str, code: str, where: str) -> str:
 
 def snapshot(analysis: Analysis) -> Snapshot:
     keys = case_keys(analysis)
-    hosts = {c.row: c[Col.HOST_UNIT] for c in analysis.ledger.cases}
-    numbers = {c.row: c[Col.NUMBER] for c in analysis.ledger.cases}
+    hosts = analysis.ledger.by_row(Col.HOST_UNIT)
+    numbers = analysis.ledger.by_row(Col.NUMBER)
     cases = {keys[d.row]: {"status": d.status.value, "number": d.number, "unit": d.unit, "stage": d.stage,
                            "due": d.due.isoformat() if d.due else None}
              for d in analysis.deadlines if d.row in keys}

@@ -112,7 +112,7 @@ def overview_sheet(result: LedgerResult) -> ToolSheet:
 def findings_sheet(result: LedgerResult) -> ToolSheet:
     assert result.analysis is not None
     a = result.analysis
-    cases = {c.row: c for c in a.ledger.cases}
+    numbers, hosts = a.ledger.by_row(Col.NUMBER), a.ledger.by_row(Col.HOST_UNIT)
     sheet = ToolSheet("校验问题")
     report = a.report
     _title(sheet, "校验问题", f"共检查 {report.rows} 件：错误 {report.errors} 条，警告 {report.warnings} 条。"
@@ -121,10 +121,11 @@ def findings_sheet(result: LedgerResult) -> ToolSheet:
                               "规则代码"),
                     st.HEADER)
     for i, f in enumerate(report.findings, start=1):
-        case = cases.get(f.row) if f.sheet == report.sheet else None
+        on_ledger = f.sheet == report.sheet
         place = f.cell or f"第{f.row}行"
         place = place if f.sheet == report.sheet else f"“{f.sheet}”!{place}"
-        sheet.write_row(3 + i, [i, place, case[Col.NUMBER] if case else None, case[Col.HOST_UNIT] if case else None,
+        sheet.write_row(3 + i, [i, place, numbers.get(f.row) if on_ledger else None,
+                                hosts.get(f.row) if on_ledger else None,
                                 f.field or f.column, f.severity.value, rule_title(f.code), f.value, f.message, f.code],
                         [st.BODY_CENTER, st.BODY_CENTER, st.BODY_WRAP, st.BODY_WRAP, st.BODY_WRAP, st.BODY_CENTER,
                          st.BODY_WRAP, st.BODY_WRAP, st.BODY_WRAP, CODE])

@@ -136,8 +136,8 @@ def unit_summaries(run: RunResult) -> dict[str, Summary]:
         names = a.unit_names
         overdue = dict(overdue_owed(a))
         errors: dict[str, list[str]] = defaultdict(list)
-        hosts = {c.row: names.name(host) for c in a.ledger.cases if (host := c[Col.HOST_UNIT])}
-        numbers = {c.row: c[Col.NUMBER] for c in a.ledger.cases}
+        hosts = {row: names.name(host) for row, host in a.ledger.by_row(Col.HOST_UNIT).items() if host}
+        numbers = a.ledger.by_row(Col.NUMBER)
         for f in a.report.ledger_findings():
             if f.severity is Severity.ERROR and f.row in hosts:
                 errors[hosts[f.row]].append(f"{numbers.get(f.row) or ''}　{f.cell}　{f.message}")

@@ -39,7 +39,7 @@ class UnitLine:
 
 def unit_lines(analysis: Analysis, stats: Stats) -> list[UnitLine]:
     names = analysis.unit_names
-    host_of = {c.row: names.host(c[Col.HOST_UNIT]) for c in analysis.ledger.cases}
+    host_of = {row: names.host(host) for row, host in analysis.ledger.by_row(Col.HOST_UNIT).items()}
     overdue = owing(analysis.owed, StageState.OVERDUE)
     soon = owing(analysis.owed, StageState.DUE_SOON)
     findings = analysis.report.ledger_findings()
