@@ -1,5 +1,5 @@
 """An office for the collect tests: a master with three units and their addresses in 单位名录, split
-into unit books, the 分发记录 `split --send` writes (built here until that lands), the config, and
+into unit books, the 分发记录 as `split --send` writes it (built here, with send times the test chooses), the config, and
 return mails as units send them."""
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from taizhang.macros.weekly.config import WeeklyConfig, load_config
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
-from tests.test_acceptance_jobs import case, run
+from tests.test_acceptance_exchange import edit as edit_book  # noqa: F401 (the tests import it from here)
+from tests.test_acceptance_jobs import build, case, run
 
 SPLIT_DAY = date(2026, 5, 20)
 TODAY = date(2026, 5, 25)
@@ -36,20 +35,7 @@ def office_master(blank: Path, dest: Path) -> Path:
         case(2, 交办日期=date(2026, 3, 20), 主办单位="县教育和体育局"),
         case(3, 交办日期=date(2026, 3, 20), 主办单位="教体局"),
     ]
-    book = load_workbook(blank)
-    ws = book["台账"]
-    col = {cell.value: cell.column for cell in ws[2]}
-    for r, row in enumerate(rows, start=3):
-        for name, value in row.items():
-            cell = ws.cell(r, col[name], value)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-    names = book["单位名录"]
-    for i, (name, short, alias, kind, address) in enumerate(UNITS, start=1):
-        names.append([name, short, alias, kind, i, address])
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    book.save(dest)
-    return dest
+    return build(blank, dest, rows, UNITS)
 
 
 def split_books(master: Path, out: Path, day: date = SPLIT_DAY) -> dict[str, Path]:
@@ -104,19 +90,3 @@ def return_mail(sender: str, subject: str, files: list[tuple[str, bytes]], when:
         else:
             msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
     return msg
-
-
-def edit_book(path: Path, dest: Path, changes: dict[tuple[str, str], object]) -> Path:
-    """Change cells by (编号, header) in the unit's workbook with openpyxl, as a unit would."""
-    book = load_workbook(path)
-    ws = book["台账"]
-    header_row = next(r for r in range(1, 10) if any(c.value == "编号" for c in ws[r]))
-    col = {c.value: c.column for c in ws[header_row]}
-    rows = {ws.cell(r, col["编号"]).value: r for r in range(header_row + 1, ws.max_row + 1)}
-    for (number, header), value in changes.items():
-        cell = ws.cell(rows[number], col[header], value)
-        if isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    book.save(dest)
-    return dest

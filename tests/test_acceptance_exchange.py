@@ -42,6 +42,7 @@ def edit(path: Path, dest: Path, changes: dict[tuple[str, str], object]) -> Path
         cell = ws.cell(rows[number], col[header], value)
         if isinstance(value, date):
             cell.number_format = "yyyy-mm-dd"
+    dest.parent.mkdir(parents=True, exist_ok=True)
     book.save(dest)
     return dest
 

@@ -45,8 +45,9 @@ def blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def build(blank: Path, dest: Path, rows: list[dict[str, Any]],
-          units: tuple[tuple[str, str, str, str], ...] = UNITS) -> Path:
-    """Fill the blank ledger's 台账 sheet from row 3 (header on row 2) and its 单位名录."""
+          units: tuple[tuple[str, ...], ...] = UNITS) -> Path:
+    """Fill the blank ledger's 台账 sheet from row 3 (header on row 2) and its 单位名录: each unit is
+    (name, short name, alias, kind), optionally followed by its e-mail."""
     book = load_workbook(blank)
     ws = book["台账"]
     col = {cell.value: cell.column for cell in ws[2]}
@@ -57,7 +58,7 @@ def build(blank: Path, dest: Path, rows: list[dict[str, Any]],
                 cell.number_format = "yyyy-mm-dd"
     names = book["单位名录"]
     for i, unit in enumerate(units, start=1):
-        names.append([*unit, i, ""])
+        names.append([*unit[:4], i, unit[4] if len(unit) > 4 else ""])
     dest.parent.mkdir(parents=True, exist_ok=True)
     book.save(dest)
     return dest
