@@ -35,7 +35,7 @@ import python_calamine as pc
 from lxml import etree
 
 from taizhang.core.errors import BadInput
-from taizhang.core.model import column_letter
+from taizhang.core.model import column_index, column_letter
 from taizhang.workbook.source import Merged
 
 if TYPE_CHECKING:
@@ -184,8 +184,8 @@ _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,9})"[\s/>]')
 
 def _extent_small(data: bytes) -> Extent | None:
     """The extent from every `<c r="A1"` by a regular expression; None when a cell is written
-    otherwise (as _extent_fast, whose checks it repeats): the other scans handle those."""
-    if (b":c " in data or b":row" in data) and _PREFIXED.search(data):
+    otherwise (a namespace prefix, another attribute first, no r at all): the walk handles those."""
+    if _prefixed(data):
         return None
     refs = _CELL_REF.findall(data)
     if len(refs) != len(_CELL_START.findall(data)):
@@ -193,24 +193,22 @@ def _extent_small(data: bytes) -> Extent | None:
     if not refs:
         return Extent(0, 0, 0)
     rows = max(int(digits) for digits in {d for _, d in refs})
-    cols = max(_column_number(letters) for letters in {c for c, _ in refs})
+    cols = max(column_index(letters.decode()) for letters in {c for c, _ in refs}) + 1
     return Extent(rows, cols, len(refs))
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for byte in letters:
-        number = number * 26 + byte - 64
-    return number
 
 
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 
 
+def _prefixed(data: bytes) -> bool:
+    """Whether cells or rows are written with a namespace prefix (x:c), which the quick scans skip."""
+    return (b":c " in data or b":row" in data) and _PREFIXED.search(data) is not None
+
+
 def _extent_fast(data: bytes) -> Extent | None:
     """From every `<c r="A1"` at C speed (bytes.count, numpy). None when a cell is written
     otherwise (a namespace prefix, another attribute first, no r at all): the walk handles those."""
-    if (b":c " in data or b":row" in data) and _PREFIXED.search(data):
+    if _prefixed(data):
         return None
     if b"<c" not in data:
         return Extent(0, 0, 0)
