@@ -236,9 +236,9 @@ def _apply(read: LiveRead, changes: list[tuple[str, str, int, Any]]) -> None:
     """Accepted (编号, field, row in the saved file, value) into the open ledger. The row is checked
     against the live read: the file was saved, so they agree unless something is badly off."""
     rows: dict[str, list[int]] = {}
-    for case in read.ledger.cases:
-        if number := case[Col.NUMBER]:
-            rows.setdefault(number, []).append(case.row)
+    for row, number in read.ledger.by_row(Col.NUMBER).items():
+        if number:
+            rows.setdefault(number, []).append(row)
     cells: dict[tuple[int, int], Any] = {}
     for number, name, row, value in changes:
         letter = read.ledger.columns.get(name)

@@ -399,9 +399,8 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
 def _not_taken(book: ReturnedBook) -> list[Conflict]:
     """What the unit typed outside the ledger's columns, or in sheets it added: said, not merged,
     and no reason to refuse the rest of the file."""
-    table = book.ledger.table
-    numbers = {row: number or "" for row, number in zip(table.rows, table.column(Col.NUMBER), strict=True)}
-    found = [Conflict(numbers.get(v.row, ""), v.header or "",
+    numbers = book.ledger.by_row(Col.NUMBER)
+    found = [Conflict(numbers.get(v.row) or "", v.header or "",
                       f"填写的“{_shown(v.value)}”不在台账的列中（{'“' + v.header + '”列不是台账的列' if v.header else '表格之外'}），未合并",
                       blocking=False, cell=v.cell) for v in book.stray]
     found += [Conflict("", "", f"文件中另有工作表“{name}”，其中的内容未合并", blocking=False) for name in book.other_sheets]
