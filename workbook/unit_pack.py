@@ -10,13 +10,11 @@ same cells (tests/test_unit_pack.py checks both against each other)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -36,7 +34,7 @@ from taizhang.workbook.writer.measure import (
     shown,
     wrap_lines,
 )
-from taizhang.workbook.writer.safety import temp_name
+from taizhang.workbook.writer.safety import complete
 
 TITLE_SIZE = 18.0
 TITLE_HEIGHT = 36.0
@@ -387,29 +385,9 @@ def plain_cells(r: int, values: Iterable[Any], style: int = 0) -> str:
 def write_package(path: Path, parts: list[tuple[str, bytes]], when: date) -> Path:
     """Write the book's parts as a zip; a full disk leaves no broken workbook under the name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with unsynced(path) as temp:
+    with complete(path, sync=False) as temp:  # the split can write it again: no wait for the disk
         _zip(temp, parts, when)
     return path
-
-
-@contextlib.contextmanager
-def unsynced(target: Path) -> Iterator[Path]:
-    """Like safety.complete (the whole file under a temp name, renamed once written: a full disk
-    leaves no partial file under the final name), without its fsync: a split writes hundreds of
-    files it can write again, and waiting for the disk on each cost seconds. The master's own
-    write keeps its fsync."""
-    temp = temp_name(target)
-    try:
-        yield temp
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def write_text(path: Path, text: str) -> None:
-    """A text file (UTF-8) written as `unsynced` writes it."""
-    with unsynced(path) as temp:
-        temp.write_text(text, encoding="utf-8")
 
 
 def is_fixed(value: Any) -> bool:

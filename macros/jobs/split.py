@@ -47,8 +47,8 @@ from taizhang.macros.jobs.dispatch import numbers_text, record_sheets
 from taizhang.workbook.dispatch import read_dispatch
 from taizhang.workbook.reader import open_workbook, read_source
 from taizhang.workbook.unit_book import UnitBook, UnitPacker, UnitRow
-from taizhang.workbook.unit_pack import write_text
 from taizhang.workbook.writer import LedgerWriter, ToolSheet
+from taizhang.workbook.writer.safety import write_text_complete
 from taizhang.writeback import run_and_write
 
 NEAREST = 5  # deadlines listed in the cover note
@@ -364,7 +364,7 @@ def _build(ledger: Ledger, settings: Settings, record: DispatchRecord, out_dir: 
         path = packer.write(out_dir / f"{stem}.xlsx", book)
         note = out_dir / f"{stem}.txt"
         awaited = awaited_opinions(by_unit[unit], deadlines, analysis.unit_names)
-        write_text(note, cover_note(unit, rows, settings.params.office, today, path.name, awaited))
+        write_text_complete(note, cover_note(unit, rows, settings.params.office, today, path.name, awaited), sync=False)
         roles = Counter(r.role for r in rows)
         found = settings.resolve_unit(unit)
         numbers = list(entries)

@@ -213,21 +213,24 @@ def temp_name(path: Path, suffix: str = ".tmp") -> Path:
 
 
 @contextlib.contextmanager
-def complete(target: Path) -> Iterator[Path]:
+def complete(target: Path, *, sync: bool = True) -> Iterator[Path]:
     """A temp name beside `target` to write the whole file to; it takes the final name only once
-    the block ended without error (a full disk leaves no partial file under the final name)."""
+    the block ended without error (a full disk leaves no partial file under the final name).
+    `sync=False` skips waiting for the disk: for the many files of a split, which it can write
+    again (an fsync each cost seconds); the master's own write always syncs."""
     temp = _unique(target, ".tmp")
     try:
         yield temp
-        with open(temp, "rb+") as f:
-            os.fsync(f.fileno())
+        if sync:
+            with open(temp, "rb+") as f:
+                os.fsync(f.fileno())
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
 
 
-def write_text_complete(target: Path, text: str) -> None:
-    with complete(target) as temp:
+def write_text_complete(target: Path, text: str, *, sync: bool = True) -> None:
+    with complete(target, sync=sync) as temp:
         temp.write_text(text, encoding="utf-8")
 
 
