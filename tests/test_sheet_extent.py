@@ -7,15 +7,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from taizhang.core.model import column_letter
 from taizhang.workbook.bounded import _extent_fast, _extent_small, _extent_walk, extent
-
-
-def letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def sheet(cells: list[tuple[int, int]], style: str) -> bytes:
@@ -27,7 +20,7 @@ def sheet(cells: list[tuple[int, int]], style: str) -> bytes:
     for r, cols in rows.items():
         written = []
         for i, c in enumerate(cols):
-            ref = f"{letters(c)}{r}"
+            ref = f"{column_letter(c - 1)}{r}"
             if style == "no-r" and i == 0:
                 written.append('<c t="n"><v>1</v></c>')  # calamine puts it after the previous cell
             elif style == "r-second":

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from taizhang.core.errors import BadInput
+from taizhang.core.model import column_letter
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -80,11 +81,8 @@ def col_index(letters: str) -> int:
 
 
 def col_letter(index: int) -> str:
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """1-based column number to letters (1 -> A); 0 -> ""."""
+    return column_letter(index - 1)
 
 
 def split_ref(ref: str) -> tuple[int, int]:
