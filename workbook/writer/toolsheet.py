@@ -161,17 +161,6 @@ def _cell_text(cls: type, value: object, style: Style | None) -> CellText | None
     return CellText(text, size, bold, bool(style and style.wrap), _fixed(value))  # type: ignore[arg-type]
 
 
-def _measured(texts: dict[tuple[type, object, int], CellText], value: CellValue, style: Style | None) -> CellText:
-    """The CellText of a value in a style, made once per distinct pair."""
-    key = (value.__class__, value, id(style))
-    cell = texts.get(key)
-    if cell is None:
-        size, bold = _font(style)
-        text = shown(shown_text(value), style.number_format if style else None)
-        cell = texts[key] = CellText(text, size, bold, bool(style and style.wrap), _fixed(value))
-    return cell
-
-
 def _hyperlinks(found: list[tuple[int, int, Hyperlink]]) -> tuple[bytes, list[tuple[str, str, str]]]:
     """The `<hyperlink>` elements as bytes (what lxml writes: attributes ref, location or r:id,
     display) and the external relationships they need; `found` is in row and column order."""
