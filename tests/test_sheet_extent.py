@@ -1,14 +1,25 @@
 """The extent of a sheet part (last row, last column, cells) found three ways: the regular
 expression for small parts, the numpy scan for big ones, and the XML walk (lxml, as calamine
-places cells). The first two must agree with the walk, or step aside (None) for it."""
+places cells). The first two must agree with the walk, or step aside (None) for it. Before them,
+the bound (bytes.count, no numpy) may answer with a last row and column at least the walk's."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from taizhang.core.model import column_letter
-from taizhang.workbook.bounded import _extent_fast, _extent_small, _extent_walk, extent
+from taizhang.workbook.bounded import (
+    MAX_CELLS,
+    _extent_bound,
+    _extent_fast,
+    _extent_small,
+    _extent_walk,
+    extent,
+)
 
 
 def sheet(cells: list[tuple[int, int]], style: str) -> bytes:
@@ -25,6 +36,10 @@ def sheet(cells: list[tuple[int, int]], style: str) -> bytes:
                 written.append('<c t="n"><v>1</v></c>')  # calamine puts it after the previous cell
             elif style == "r-second":
                 written.append(f'<c s="0" r="{ref}"><v>1</v></c>')
+            elif style == "lower":
+                written.append(f'<c r="{ref.lower()}"><v>1</v></c>')  # calamine takes lower-case letters
+            elif style == "zeros":
+                written.append(f'<c r="{column_letter(c - 1)}000{r}"><v>1</v></c>')  # and leading zeros
             elif style == "empty":
                 written.append(f'<c r="{ref}"/>')
             else:
@@ -36,9 +51,37 @@ def sheet(cells: list[tuple[int, int]], style: str) -> bytes:
 
 
 cells = st.lists(st.tuples(st.integers(1, 1_048_576), st.integers(1, 16_384)), max_size=40)
+# mostly within what the bound answers for (up to 99,999 rows, 702 columns), some beyond
+near = st.lists(st.tuples(st.integers(1, 120_000), st.integers(1, 800)), max_size=40)
+STYLES = ["plain", "empty", "no-r", "r-second", "lower", "zeros"]
 
 
-@given(cells, st.sampled_from(["plain", "empty", "no-r", "r-second"]))
+@given(near | cells, st.sampled_from(STYLES))
+def test_the_bound_holds_every_cell_calamine_places(found: list[tuple[int, int]], style: str) -> None:
+    data = sheet(found, style)
+    bound = _extent_bound(data)
+    if bound is not None:
+        walked = _extent_walk(data)
+        assert walked.rows <= bound.rows and walked.cols <= bound.cols and bound.cells == walked.cells
+        assert bound.area <= MAX_CELLS and not bound.exact
+    if style in ("no-r", "r-second", "lower") and found:
+        assert bound is None
+
+
+def test_a_ledger_sized_sheet_is_bounded_without_numpy() -> None:
+    """20,000 rows of 40 columns: the bound answers, and numpy (~0.1 s to import) is not loaded."""
+    code = (
+        "import sys\n"
+        "from tests.test_sheet_extent import sheet\n"
+        "from taizhang.workbook.bounded import extent\n"
+        "found = extent(sheet([(r, c) for r in range(1, 20_001) for c in (1, 17, 40)], 'plain'))\n"
+        "assert (found.exact, found.rows, found.cols, found.cells) == (False, 99_999, 52, 60_000), found\n"
+        "assert 'numpy' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@given(cells, st.sampled_from(STYLES))
 def test_the_quick_scans_agree_with_the_walk_or_step_aside(found: list[tuple[int, int]], style: str) -> None:
     data = sheet(found, style)
     walked = _extent_walk(data)
@@ -50,7 +93,10 @@ def test_the_quick_scans_agree_with_the_walk_or_step_aside(found: list[tuple[int
         assert small is not None and (small.rows, small.cols) == (max((r for r, _ in found), default=0),
                                                                   max((c for _, c in found), default=0))
     chosen = extent(data)
-    assert (chosen.rows, chosen.cols, chosen.cells) == (walked.rows, walked.cols, walked.cells)
+    if chosen.exact:
+        assert (chosen.rows, chosen.cols, chosen.cells) == (walked.rows, walked.cols, walked.cells)
+    else:
+        assert walked.rows <= chosen.rows and walked.cols <= chosen.cols and chosen.area <= MAX_CELLS
 
 
 def test_a_far_cell_gets_every_position_for_the_trimmed_read() -> None:

@@ -8,7 +8,8 @@ trusts the sizes in the zip. So before calamine sees an .xlsx/.xlsm part:
   decompressed here through a bounded reader (a zip entry may lie about its size): at most
   MAX_PART bytes each and MAX_TOTAL in all;
 - its prolog is checked: a DTD or entity declaration (billion laughs, XXE) is refused;
-- each sheet's real extent is taken from the `r` of every cell (a `<dimension>` may lie);
+- each sheet's real extent, or a bound on it, is taken from the `r` of every cell (a
+  `<dimension>` may lie);
 - a sheet whose grid from A1 holds at most MAX_CELLS cells is read by calamine; a bigger but
   sparse one is read without a dense grid (sparse.py): an ordinary table plus a few stray
   values far away goes to calamine with the stray cells cut out and those read one by one;
@@ -161,6 +162,9 @@ class Extent:
     cells: int  # how many cells the part has
     # from the fast scan: each cell's row, column and the offset of its start tag
     where: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    # False: rows and cols bound the last row and column from above (within MAX_CELLS), enough to
+    # let calamine lay the sheet out; True: they are the last row and column holding a cell
+    exact: bool = True
 
     @property
     def area(self) -> int:
@@ -168,11 +172,62 @@ class Extent:
 
 
 def extent(data: bytes) -> Extent:
+    bound = _extent_bound(data)
+    if bound is not None:
+        return bound
     small = _extent_small(data) if len(data) < SMALL_PART else None
     if small is not None and small.area <= MAX_CELLS:
         return small  # a far cell needs every cell's position (read_trimmed): the numpy scan has them
     fast = _extent_fast(data)
     return fast if fast is not None else _extent_walk(data)
+
+
+# Bounding a sheet without numpy (importing it costs ~0.1 s, more than the scan): after one
+# translation that writes every tag-name end as a space, the letters A and B-Z as "A" and "B" and
+# every digit as "0", a few bytes.count calls within <sheetData> tell whether every cell is
+# written `<c r="` + one or two letters + digits, how many letters the columns have, and the
+# longest row number before a quote. calamine takes a cell's position from its r alone and refuses
+# any r that is not letters then digits, so that bounds what it lays out.
+_BOUND_TABLE = bytes.maketrans(
+    b"\t\n\r>/BCDEFGHIJKLMNOPQRSTUVWXYZ123456789", b"     " + b"B" * 25 + b"0" * 9)
+_COLUMN_SHAPES = ((26, (b'<c r="A0', b'<c r="B0')), (52, (b'<c r="AA0', b'<c r="AB0')),
+                  (702, (b'<c r="BA0', b'<c r="BB0')))
+
+
+def _extent_bound(data: bytes) -> Extent | None:
+    """A bound on the sheet's last row and column within MAX_CELLS, else None (the exact scans
+    then say): up to 52 columns and 99,999 rows, or 702 columns and 9,999 rows."""
+    start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
+    last = _LAST_REF.match(data, data.rfind(b'<c r="', max(start, 0), max(end, 0)) + 6)
+    if start < 0 or end < start or last is None:
+        return None
+    digits = len(last[1])  # the last cell's row number: usually the longest
+    if 10**digits > MAX_CELLS // 26:
+        return None  # too many rows to bound this way
+    t = data.translate(_BOUND_TABLE)
+    cells = t.count(b'<c r="', start, end)
+    if t.count(b":c ", start, end) or t.count(b"<c ", start, end) != cells:
+        return None  # a prefixed cell (x:c), a cell without r, or r not its first attribute
+    cols = _columns_bound(t, start, end, cells)
+    if cols is None:
+        return None  # three letters or more, or something else calamine would refuse
+    while t.count(b"0" * (digits + 1) + b'"', start, end):  # a longer row number before a quote
+        digits += 1
+    rows = 10**digits - 1
+    return Extent(rows, cols, cells, exact=False) if rows * cols <= MAX_CELLS else None
+
+
+def _columns_bound(t: bytes, start: int, end: int, cells: int) -> int | None:
+    """26, 52 or 702 when every cell's letters are of those shapes (`t` translated), else None."""
+    shaped = 0
+    for cols, shapes in _COLUMN_SHAPES:
+        shaped += sum(t.count(shape, start, end) for shape in shapes)
+        if shaped == cells:
+            return cols
+    return None
+
+
+_LAST_REF = re.compile(rb'[A-Z]{1,3}([0-9]{1,7})"')
 
 
 # Below this size a regular expression finds the extent sooner than numpy can be imported

@@ -21,7 +21,7 @@ from taizhang.core.errors import BadInput
 if TYPE_CHECKING:
     from taizhang.workbook.bounded import Extent, Sparse, ZipBook
 
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1904 = datetime(1904, 1, 1)
 # Built-in number formats that show dates or times (ECMA-376 18.8.30, with the CJK ones).
