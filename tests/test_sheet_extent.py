@@ -108,3 +108,9 @@ def test_a_far_cell_gets_every_position_for_the_trimmed_read() -> None:
 def test_a_prefixed_sheet_is_left_to_the_walk() -> None:
     data = sheet([(1, 1), (5, 2)], "plain").replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>")
     assert _extent_small(data) is None and _extent_fast(data) is None
+
+
+def test_a_cell_outside_sheet_data_is_left_to_the_exact_scans() -> None:
+    data = sheet([(1, 1), (5, 2)], "plain").replace(b"</worksheet>", b'<c r="XFD1048576"/></worksheet>')
+    assert _extent_bound(data) is None
+    assert extent(data).cols == 16_384

@@ -206,8 +206,8 @@ def _extent_bound(data: bytes) -> Extent | None:
         return None  # too many rows to bound this way
     t = data.translate(_BOUND_TABLE)
     cells = t.count(b'<c r="', start, end)
-    if t.count(b":c ", start, end) or t.count(b"<c ", start, end) != cells:
-        return None  # a prefixed cell (x:c), a cell without r, or r not its first attribute
+    if t.count(b":c ") or t.count(b"<c ", start, end) != cells or t.count(b"<c ", 0, start) or t.count(b"<c ", end):
+        return None  # a prefixed cell (x:c), a cell without r, r not its first attribute, or outside <sheetData>
     cols = _columns_bound(t, start, end, cells)
     if cols is None:
         return None  # three letters or more, or something else calamine would refuse
