@@ -38,9 +38,9 @@ LOCAL_CO_CASE = "本级协办件"
 BLAMED = (StageState.OVERDUE, StageState.DONE_LATE, StageState.DUE_SOON)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a big ledger owes ~50k of these, and frozen fields cost 3× to set
 class Owed:
-    """One stage of one case, as owed by one unit."""
+    """One stage of one case, as owed by one unit. Read-only by convention: lists and reports share them."""
 
     unit: str  # the unit that owes the stage (canonical name)
     owner: Owner  # owed as the case's 主办单位 or as one of its 协办单位
