@@ -15,7 +15,7 @@ from lxml import etree
 
 from taizhang.core.errors import BadInput
 
-from .package import Package
+from .package import EARLY, Deflater, Package
 from .xmlutil import CT, PKG_REL, REL, STRICT_MAIN, child, q, serialize
 from .xmlutil import parse as parse_xml
 
@@ -65,6 +65,7 @@ class Book:
         self.deleted: set[str] = set()
         self.trees: dict[str, etree._Element] = {}
         self.touched: set[str] = set()
+        self.deflater = Deflater()  # big parts are compressed in the background once written
         root_rels = self.tree("_rels/.rels")
         wb = [r.get("Target", "") for r in root_rels if r.get("Type") == OFFICE_DOC_REL]
         if not wb:
@@ -98,6 +99,8 @@ class Book:
         self.touched.discard(name)
         self.deleted.discard(name)
         self.put[name] = data
+        if len(data) >= EARLY:
+            self.deflater.start(name, data)
 
     def delete(self, name: str) -> None:
         self.trees.pop(name, None)

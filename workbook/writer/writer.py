@@ -135,6 +135,9 @@ class LedgerWriter:
         self._release()
 
     def _release(self) -> None:
+        book: Book | None = getattr(self, "book", None)
+        if book is not None:
+            book.deflater.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -415,7 +418,8 @@ class LedgerWriter:
         )
         if result.unchanged and self.out is None:
             return result  # a rerun of the same write: leave the file alone, mtime included
-        data = build_zip(pkg, changed, added, removed)
+        data = build_zip(pkg, changed, added, removed, book.deflater)
+        book.deflater.close()
         # The big parts are in the zip now; the check needs of them only what it counted before
         # (the edited sheets) or nothing (the tool's own parts): let their bytes go before the
         # read-back loads its grids.
