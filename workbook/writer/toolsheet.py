@@ -1,6 +1,7 @@
 """A tool-owned sheet built in memory, rendered to worksheet XML in one pass.
 
-Every sheet prints cleanly wherever it is opened: at render time the sheet fits itself (`fitted`):
+Every sheet prints cleanly wherever it is opened: at render time the sheet fits itself (`fitted`;
+a hidden sheet is not fitted: it keeps the widths and heights its builder set):
 columns the builder left without a width get one from their content, text that does not fit its
 column wraps, and every row gets an explicit height for the lines it shows (LibreOffice keeps the
 heights another program wrote, so a wrapped cell in a default-height row would print over the
@@ -25,12 +26,14 @@ from .cells import CellValue, cell_rest, shown_text
 from .measure import (
     DEFAULT_HEIGHT,
     DEFAULT_SIZE,
+    MAX_HEIGHT,
     PT_PER_UNIT,
     CellText,
     SheetLayout,
     Span,
     covered_cells,
     fit_columns,
+    measured_as,
     merge_spans,
     shown,
 )
@@ -148,7 +151,8 @@ def _row_head(r: int, height: float | None) -> bytes:
 
 
 def _cell_text(cls: type, value: object, style: Style | None) -> CellText | None:
-    """What the fitting measures of a cell; None for nothing (no value, or empty text)."""
+    """What the fitting measures of a cell; None for nothing (no value, or empty text). Its text
+    is `measured_as` the cell's: cells that differ only in their digits give equal CellTexts."""
     if value is _UNSET or value is None or value == "":
         return None
     if cls is str:  # the usual case, without shown()'s questions
@@ -158,7 +162,12 @@ def _cell_text(cls: type, value: object, style: Style | None) -> CellText | None
     else:
         text = shown(shown_text(value), style.number_format if style else None)
     size, bold = _font(style)
-    return CellText(text, size, bold, bool(style and style.wrap), _fixed(value))  # type: ignore[arg-type]
+    return CellText(measured_as(text), size, bold, bool(style and style.wrap), _fixed(value))  # type: ignore[arg-type]
+
+
+def _as_set(widths: dict[int, float], heights: dict[int, float]) -> SheetLayout:
+    """The layout of a sheet not fitted: the builder's widths and heights, as fit_columns keeps them."""
+    return SheetLayout(dict(widths), {r: min(round(h, 1), MAX_HEIGHT) for r, h in heights.items()})
 
 
 def _hyperlinks(found: list[tuple[int, int, Hyperlink]]) -> tuple[bytes, list[tuple[str, str, str]]]:
@@ -303,14 +312,27 @@ class ToolSheet:
         return _Grid(rows, list(zip(*value_rows, strict=True)), list(zip(*style_rows, strict=True)), unset)
 
     def _fit(self, grid: _Grid) -> tuple[SheetLayout, dict[tuple[int, int], Span]]:
-        """The layout (measure.fit_columns): each column's distinct (value, style) is measured
-        once and its cells share the result; a merge's cells are measured as the merge."""
+        """The layout (measure.fit_columns): each column's distinct (value, style) becomes a
+        CellText once, equal CellTexts become one object, and fit_columns measures each object
+        once for all the cells sharing it (序号 1…45,711 are five: 0, 00, … 00000); a merge's
+        cells are measured as the merge."""
         spans = merge_spans([parse_range(m) for m in self.merges])
+        if self.hidden:  # nobody sees or prints it (分发明细: 30,000-character cells): what the builder set
+            return _as_set(self.widths, self.heights), spans
         columns: dict[int, list[CellText | None]] = {}
         for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1):
             keys = _keys(values, styles)
             style_of = dict(zip(map(id, styles), styles, strict=True))
-            cells = {key: _cell_text(key[0], key[1], style_of[key[2]]) for key in dict.fromkeys(keys)}
+            fonts = {sid: (*_font(style), bool(style and style.wrap)) for sid, style in style_of.items()}
+            same: dict[CellText | None, CellText | None] = {None: None}
+            cells: dict[tuple[type, object, int], CellText | None] = {}
+            for key in dict.fromkeys(keys):
+                cls, value, sid = key
+                if cls is str:  # the usual case, as _cell_text has it
+                    cell = CellText(measured_as(value), *fonts[sid], False) if value else None  # type: ignore[arg-type]
+                else:
+                    cell = _cell_text(cls, value, style_of[sid])
+                cells[key] = same.setdefault(cell, cell)
             columns[c] = list(map(cells.__getitem__, keys))
         index = {r: i for i, r in enumerate(grid.rows)}
         merged: list[tuple[tuple[int, int], CellText]] = []
