@@ -22,7 +22,7 @@ from lxml import etree
 
 from taizhang.core.errors import BadInput
 
-from .cells import CellValue, cell_rest, shown_text
+from .cells import CellValue, cell_rest, shown_text, text_rest
 from .measure import (
     DEFAULT_HEIGHT,
     DEFAULT_SIZE,
@@ -471,11 +471,21 @@ class ToolSheet:
             style_of = dict(zip(map(id, styles), styles, strict=True))
             rests: dict[Any, bytes] = {}
             linked = False
+            text_s: dict[tuple[int, bool], str] = {}  # a text's format attribute by (style, wrap)
             for key in dict.fromkeys(keys):
                 (cls, value, sid), wrap = key if wraps else (key, False)
                 if value is _UNSET:
                     rests[key] = b""
                     continue
+                if cls is str:  # the usual case: its format asked for once per style and wrap
+                    s = text_s.get((sid, wrap))
+                    if s is None:
+                        xf = styles_ids.id(value, style_of[sid], wrap)
+                        s = text_s[(sid, wrap)] = f' s="{xf}"' if xf else ""
+                    rest = text_rest(s, value)
+                    if rest is not None:
+                        rests[key] = rest
+                        continue
                 linked = linked or issubclass(cls, Hyperlink)
                 try:
                     rests[key] = self._rest(styles_ids, value, style_of[sid], wrap, "")
@@ -516,12 +526,14 @@ class ToolSheet:
         nothing new, so only the first row of each shape is walked."""
         shapes: set[tuple[object, ...]] = set()
         rows = self._rows
-        wrapped_rows = {r for r, _c in wrapped}
+        wraps: dict[int, list[int]] = {}  # row -> its wrapped columns, in order
+        for r, c in sorted(wrapped):
+            wraps.setdefault(r, []).append(c)
         for r in grid.rows:
             row_values, row_styles = rows[r]
             shape: tuple[object, ...] = (tuple(map(id, row_styles)), tuple(map(type, row_values)))
-            if r in wrapped_rows:
-                shape += tuple(c for c in range(1, len(row_values) + 1) if (r, c) in wrapped)
+            if r in wraps:
+                shape += tuple(c for c in wraps[r] if c <= len(row_values))
             if shape in shapes:
                 continue
             shapes.add(shape)
