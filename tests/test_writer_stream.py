@@ -224,3 +224,24 @@ def test_tool_sheet_rows_and_links_written_as_bytes_parse_back() -> None:
     assert [texts[f"B{r}"] for r in range(1, 6)] == shown
     assert texts["C2"] == "3.0" and texts["B7"] == "45717"
     assert root.find("m:sheetData/m:row[@r='9']", ns).get("ht") == "40"
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_tags_are_counted_a_piece_at_a_time_as_in_one_scan(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """The fidelity count of a big sheet's tags, taken a few MB at a time, is the count of one
+    scan (lxml's own count of the well-formed part, and the same regex over the whole for the
+    malformed tail, where a name runs on across a "<")."""
+    from collections import Counter
+
+    from taizhang.workbook.writer import sheetbytes
+
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>第{r}号</t></is></c>'
+                   f'<c r="B{r}"><v>{r}</v></c><x:c r="C{r}"/></row>' for r in range(1, 60))
+    good = f'<sheetData xmlns="{MAIN}" xmlns:x="{MAIN}">{rows}</sheetData>'.encode()
+    by_lxml = Counter(etree.QName(el).localname for el in etree.fromstring(good).iter())
+    odd = b"<a<b><c d='>'/><<e>"
+    by_regex = Counter(n.rsplit(b":", 1)[-1].decode() for n in re.findall(rb"<([^\s/>!?][^\s/>]*)", odd))
+    monkeypatch.setattr(sheetbytes, "_CHUNK", chunk)
+    assert sheetbytes.tag_counts(good) == by_lxml
+    assert sheetbytes.tag_counts(odd) == by_regex
+    assert sheetbytes.tag_counts(good + odd) == by_lxml + by_regex
