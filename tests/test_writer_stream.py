@@ -245,3 +245,28 @@ def test_tags_are_counted_a_piece_at_a_time_as_in_one_scan(monkeypatch: pytest.M
     assert sheetbytes.tag_counts(good) == by_lxml
     assert sheetbytes.tag_counts(odd) == by_regex
     assert sheetbytes.tag_counts(good + odd) == by_lxml + by_regex
+
+
+def test_a_part_held_deflated_is_compared_with_the_original_exactly(tmp_path: Path) -> None:
+    """Book.differs for a tool sheet kept only deflated: equal bytes are the same part, bytes of
+    the same size and another content are not, whether or not they span several MB."""
+    import io
+    import zlib as _zlib
+
+    from taizhang.workbook.writer.package import Package, deflate
+
+    big = ("".join(f"<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c></row>" for r in range(90_000))).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.xml", big)
+        z.writestr("small.xml", b"<a/>")
+    pkg = Package(buf.getvalue(), "t.xlsx")
+    assert len(big) > 3 << 20
+    assert pkg.holds("big.xml", deflate(big)) and pkg.holds("small.xml", deflate(b"<a/>"))
+    assert not pkg.holds("big.xml", deflate(big[:-2] + b"x>"))  # same size, last bytes differ
+    assert not pkg.holds("big.xml", deflate(big + b" "))
+    swapped = bytearray(big)
+    swapped[10], swapped[11] = swapped[11], swapped[10]  # same size and (here) different CRC
+    assert not pkg.holds("big.xml", deflate(bytes(swapped)))
+    same_crc = deflate(b"<b/>")._replace(crc=_zlib.crc32(b"<a/>"))  # a CRC that agrees, bytes that do not
+    assert not pkg.holds("small.xml", same_crc)

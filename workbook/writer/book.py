@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+import zlib
 
 from lxml import etree
 
 from taizhang.core.errors import BadInput
 
-from .package import EARLY, Deflater, Package
+from .package import EARLY, Content, Deflated, Deflater, Package
 from .xmlutil import CT, PKG_REL, REL, STRICT_MAIN, child, q, serialize
 from .xmlutil import parse as parse_xml
 
@@ -66,6 +67,10 @@ class Book:
         self.trees: dict[str, etree._Element] = {}
         self.touched: set[str] = set()
         self.deflater = Deflater()  # big parts are compressed in the background once written
+        # Parts written to be kept deflated only (tool sheets: nothing reads them again): their
+        # bytes are let go once compressed, their put entry left b"" (see content, read).
+        self.packed: dict[str, Deflated] = {}
+        self._to_pack: set[str] = set()
         root_rels = self.tree("_rels/.rels")
         wb = [r.get("Target", "") for r in root_rels if r.get("Type") == OFFICE_DOC_REL]
         if not wb:
@@ -88,23 +93,55 @@ class Book:
         return name in self.put or (self.pkg.has(name) and name not in self.deleted)
 
     def read(self, name: str) -> bytes:
+        if name in self.packed:
+            return zlib.decompress(self.packed[name].body, -15)
         if name in self.put:
             return self.put[name]
         if name in self.deleted or not self.pkg.has(name):
             raise BadInput(f"{self.label} 中缺少部件 {name}，文件可能已损坏。")
         return self.pkg.read(name)
 
-    def write(self, name: str, data: bytes) -> None:
+    def write(self, name: str, data: bytes, *, pack: bool = False) -> None:
+        """Stage a part's new bytes; `pack`: keep them only deflated, once they are (a big tool
+        sheet's XML need not stay beside the next one rendered)."""
         self.trees.pop(name, None)
         self.touched.discard(name)
         self.deleted.discard(name)
+        self.packed.pop(name, None)
         self.put[name] = data
-        if len(data) >= EARLY:
+        if pack:
+            self._to_pack.add(name)
+        else:
+            self._to_pack.discard(name)
+        if pack or len(data) >= EARLY:
             self.deflater.start(name, data)
+        self.settle()
+
+    def settle(self, wait: bool = False) -> None:
+        """Let go of the bytes of the parts to keep deflated whose compression is done (with
+        `wait`: of all of them, once compressed)."""
+        for name in sorted(self._to_pack):
+            got = self.deflater.done(name, self.put[name], wait)
+            if got is not None:
+                self.packed[name] = got
+                self.put[name] = b""
+                self._to_pack.discard(name)
+
+    def content(self, name: str) -> Content:
+        """What the zip gets for a staged part: its bytes, or them deflated."""
+        return self.packed.get(name) or self.put[name]
+
+    def differs(self, name: str) -> bool:
+        """Whether a staged part's content differs from the original part of that name."""
+        if name in self.packed:
+            return not self.pkg.holds(name, self.packed[name])
+        return self.pkg.read(name) != self.put[name]
 
     def delete(self, name: str) -> None:
         self.trees.pop(name, None)
         self.touched.discard(name)
+        self.packed.pop(name, None)
+        self._to_pack.discard(name)
         self.put.pop(name, None)
         if self.pkg.has(name):
             self.deleted.add(name)

@@ -13,6 +13,7 @@ import os
 import struct
 import zipfile
 import zlib
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -99,6 +100,25 @@ class Package:
     def has(self, name: str) -> bool:
         return name in self.names
 
+    def holds(self, name: str, packed: Deflated) -> bool:
+        """Whether the part `name` holds exactly the bytes `packed` deflates: the CRC and size
+        first, then (when they agree) the bytes compared a MB at a time, never both whole."""
+        entry = next(e for e in self.entries if e.name == name)
+        crc, _csize, size = struct.unpack("<III", entry.central[16:28])
+        if (crc, size) != (packed.crc, packed.size):
+            return False
+        inflate = zlib.decompressobj(-15)
+        try:
+            with self._zip.open(name) as old:
+                for i in range(0, len(packed.body), 1 << 20):
+                    new = inflate.decompress(packed.body[i : i + (1 << 20)])
+                    if old.read(len(new)) != new:
+                        return False
+                rest = inflate.flush()
+                return old.read(len(rest)) == rest and old.read(1) == b""
+        except Exception:  # a damaged old part (BadZipFile, zlib.error): not the same
+            return False
+
     def raw_block(self, entry: _Entry) -> bytes:
         """Local header + compressed data (+ data descriptor), exactly as stored."""
         data, off = self.data, entry.offset
@@ -139,11 +159,23 @@ class Deflater:
                                             thread_name_prefix="taizhang-deflate")
         self._jobs[name] = (content, self._pool.submit(deflate, content))
 
-    def get(self, name: str, content: bytes) -> Deflated:
+    def get(self, name: str, content: bytes | Deflated) -> Deflated:
+        if isinstance(content, Deflated):
+            return content
         job = self._jobs.pop(name, None)
         if job is not None and job[0] is content:
             return job[1].result()
         return deflate(content)
+
+    def done(self, name: str, content: bytes, wait: bool) -> Deflated | None:
+        """`content` deflated when its job has finished (or, with `wait`, once it has), else None."""
+        job = self._jobs.get(name)
+        if job is None or job[0] is not content:
+            return deflate(content) if wait else None
+        if not (wait or job[1].done()):
+            return None
+        del self._jobs[name]
+        return job[1].result()
 
     def close(self) -> None:
         """Drop every job (and the bytes it holds); the threads end with their work."""
@@ -153,8 +185,11 @@ class Deflater:
             self._pool = None
 
 
+Content = bytes | Deflated  # a part's bytes, or them deflated already
+
+
 def build_zip(
-    old: Package | None, replaced: dict[str, bytes], added: dict[str, bytes], removed: set[str],
+    old: Package | None, replaced: Mapping[str, Content], added: Mapping[str, Content], removed: set[str],
     deflater: Deflater | None = None,
 ) -> bytes:
     """A new zip: old entries in order (verbatim unless replaced or removed), then added ones.
@@ -164,7 +199,7 @@ def build_zip(
     deflater = Deflater() if deflater is None else deflater
     try:
         for name, content in (*replaced.items(), *added.items()):
-            if len(content) >= _THREADED:
+            if not isinstance(content, Deflated) and len(content) >= _THREADED:
                 deflater.start(name, content)
         return _zip(old, replaced, added, removed, deflater)
     finally:
@@ -172,7 +207,7 @@ def build_zip(
             deflater.close()
 
 
-def _zip(old: Package | None, replaced: dict[str, bytes], added: dict[str, bytes], removed: set[str],
+def _zip(old: Package | None, replaced: Mapping[str, Content], added: Mapping[str, Content], removed: set[str],
          deflater: Deflater) -> bytes:
     out = io.BytesIO()
     central: list[bytes] = []

@@ -480,8 +480,8 @@ class ToolSheet:
                 if cls is str:  # the usual case: its format asked for once per style and wrap
                     s = text_s.get((sid, wrap))
                     if s is None:
-                        xf = styles_ids.id(value, style_of[sid], wrap)
-                        s = text_s[(sid, wrap)] = f' s="{xf}"' if xf else ""
+                        fmt = styles_ids.id(value, style_of[sid], wrap)
+                        s = text_s[(sid, wrap)] = f' s="{fmt}"' if fmt else ""
                     rest = text_rest(s, value)
                     if rest is not None:
                         rests[key] = rest

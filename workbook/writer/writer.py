@@ -348,7 +348,8 @@ class LedgerWriter:
             sheet_rels.append(("rId1", DRAWING_REL, drawing, False))
         xml, links = sheet.render(self._xf, drawing_rid)
         sheet_rels += [(rid, rtype, target, True) for rid, rtype, target in links]
-        book.write(part, xml)
+        book.write(part, xml, pack=True)
+        del xml
         if sheet_rels:
             book.write(rels_part(part), _rels_xml(part, sheet_rels))
             new_parts.append(rels_part(part))
@@ -384,6 +385,7 @@ class LedgerWriter:
             raise RuntimeError("commit() may be called once, inside the with block")
         self._done = True
         book = self.book
+        book.settle(wait=True)  # the tool sheets' XML let go before the edited sheets are serialized
         for part, ed, _counts in self._editors.values():
             ed.finish()
             if ed.modified:
@@ -405,8 +407,8 @@ class LedgerWriter:
             ed.release()
         pkg = book.pkg
         rewrite = {part for part, ed, _c in self._editors.values() if ed.modified and self._force_rewrite}
-        changed = {n: d for n, d in book.put.items() if pkg.has(n) and (n in rewrite or pkg.read(n) != d)}
-        added = {n: d for n, d in book.put.items() if not pkg.has(n)}
+        changed = {n: book.content(n) for n in book.put if pkg.has(n) and (n in rewrite or book.differs(n))}
+        added = {n: book.content(n) for n in book.put if not pkg.has(n)}
         removed = set(book.deleted)
         result = WriteResult(
             path=self.target,
@@ -424,12 +426,13 @@ class LedgerWriter:
         # (the edited sheets) or nothing (the tool's own parts): let their bytes go before the
         # read-back loads its grids.
         big = {part for part, _ed, _c in self._editors.values()} | self._tool_parts
-        changed = {n: b"" if n in big else d for n, d in changed.items()}
-        del added
+        kept = {n: b"" if n in big else d if isinstance(d, bytes) else book.read(n) for n, d in changed.items()}
+        del added, changed
         for part in big:
             book.put.pop(part, None)
+            book.packed.pop(part, None)
         try:
-            result.backup = self._put(data, changed, removed)
+            result.backup = self._put(data, kept, removed)
         except OSError as err:
             raise os_error(err, self.target.name) or err from None
         return result
