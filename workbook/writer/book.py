@@ -67,10 +67,9 @@ class Book:
         self.trees: dict[str, etree._Element] = {}
         self.touched: set[str] = set()
         self.deflater = Deflater()  # big parts are compressed in the background once written
-        # Parts written to be kept deflated only (tool sheets: nothing reads them again): their
-        # bytes are let go once compressed, their put entry left b"" (see content, read).
+        # Parts staged deflated only (tool sheets: nothing reads them again), their put entry
+        # left b"" (see content, read, differs).
         self.packed: dict[str, Deflated] = {}
-        self._to_pack: set[str] = set()
         root_rels = self.tree("_rels/.rels")
         wb = [r.get("Target", "") for r in root_rels if r.get("Type") == OFFICE_DOC_REL]
         if not wb:
@@ -101,31 +100,19 @@ class Book:
             raise BadInput(f"{self.label} 中缺少部件 {name}，文件可能已损坏。")
         return self.pkg.read(name)
 
-    def write(self, name: str, data: bytes, *, pack: bool = False) -> None:
-        """Stage a part's new bytes; `pack`: keep them only deflated, once they are (a big tool
-        sheet's XML need not stay beside the next one rendered)."""
+    def write(self, name: str, data: bytes) -> None:
         self.trees.pop(name, None)
         self.touched.discard(name)
         self.deleted.discard(name)
         self.packed.pop(name, None)
         self.put[name] = data
-        if pack:
-            self._to_pack.add(name)
-        else:
-            self._to_pack.discard(name)
-        if pack or len(data) >= EARLY:
+        if len(data) >= EARLY:
             self.deflater.start(name, data)
-        self.settle()
 
-    def settle(self, wait: bool = False) -> None:
-        """Let go of the bytes of the parts to keep deflated whose compression is done (with
-        `wait`: of all of them, once compressed)."""
-        for name in sorted(self._to_pack):
-            got = self.deflater.done(name, self.put[name], wait)
-            if got is not None:
-                self.packed[name] = got
-                self.put[name] = b""
-                self._to_pack.discard(name)
+    def write_deflated(self, name: str, packed: Deflated) -> None:
+        """Stage a part given deflated (a tool sheet, deflated as it was rendered)."""
+        self.write(name, b"")
+        self.packed[name] = packed
 
     def content(self, name: str) -> Content:
         """What the zip gets for a staged part: its bytes, or them deflated."""
@@ -141,7 +128,6 @@ class Book:
         self.trees.pop(name, None)
         self.touched.discard(name)
         self.packed.pop(name, None)
-        self._to_pack.discard(name)
         self.put.pop(name, None)
         if self.pkg.has(name):
             self.deleted.add(name)

@@ -12,7 +12,7 @@ it is wider than portrait A4), with the sheet's name and "第 &P 页 共 &N 页"
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, repeat
@@ -368,11 +368,20 @@ class ToolSheet:
     def render(
         self, xf: Callable[[CellValue, Style | None], int], drawing_rid: str | None
     ) -> tuple[bytes, list[tuple[str, str, str]]]:
-        """Worksheet XML and the external relationships (id, type, target) it needs.
+        """Worksheet XML and the external relationships (id, type, target) it needs."""
+        pieces, rels = self.render_pieces(xf, drawing_rid)
+        return b"".join(pieces), rels
+
+    def render_pieces(
+        self, xf: Callable[[CellValue, Style | None], int], drawing_rid: str | None
+    ) -> tuple[Iterator[bytes], list[tuple[str, str, str]]]:
+        """render()'s XML as the pieces it is made of, the rows made one at a time as they are
+        taken (the writer deflates them as they come: a big sheet's XML is never whole).
 
         The small parts around the rows are built with lxml; the rows, which are nearly all of a
         big sheet (the 逾期清单 of a 20k-row ledger is ~450k cells), are written as bytes in one
-        pass (`_rows_xml`) and spliced in, the same bytes lxml writes for the same cells."""
+        pass (`_rows_xml`) and spliced in, the same bytes lxml writes for the same cells. The
+        cell formats are all registered before the first piece is given."""
         ws = etree.Element(q("worksheet"), nsmap={None: MAIN, "r": REL})
         grid = self._grid()
         layout, _spans = self._fit(grid)
@@ -421,7 +430,7 @@ class ToolSheet:
                 head, xml = xml.split(mark.encode())
                 parts += [(head,), inner]
         parts.append((xml,))
-        return b"".join(chain.from_iterable(parts)), rels  # one copy of a big sheet's bytes, made here
+        return chain.from_iterable(parts), rels
 
     def _pane(self, view: etree._Element) -> None:
         assert self.frozen

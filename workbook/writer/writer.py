@@ -5,9 +5,13 @@ What a write costs, and why (a 20k-row ledger: a 24 MB sheet XML; its 逾期清�
 - The ledger sheet is held as its original bytes split at rows (sheetxml.py); the skeleton around
   the rows is a small tree. Tool columns and fill changes are staged and applied in one pass over
   the rows, a row's tool cells appended together; untouched rows are copied as they were.
-- Tool sheets are held by row and rendered once, their rows and hyperlinks as bytes joined once
-  (toolsheet.py); the work of fitting and rendering follows a sheet's distinct content (each
-  column's distinct value and style is measured and rendered once), not its cells.
+- Tool sheets are held by row and rendered once, their rows and hyperlinks as bytes (toolsheet.py);
+  the work of fitting and rendering follows a sheet's distinct content (each column's distinct
+  value and style is rendered once, each digit shape of it measured once), not its cells. The
+  rows are deflated as they are made, in a worker thread (package.deflate_pieces): a tool
+  sheet's XML is never held whole, and is staged deflated. Other big parts (the edited ledger
+  sheet) are deflated in the background as soon as they are written; new content is deflated
+  at level 3 (see package.py).
 - The fidelity check before the original is replaced (`_check`) is kept whole, each part done
   once and at the cost of a scan where a scan proves as much:
   * every untouched part of the temp file is read back (CRC-checked) and compared byte for byte;
@@ -24,8 +28,8 @@ What a write costs, and why (a 20k-row ledger: a 24 MB sheet XML; its 逾期清�
     the writer's understanding of the bytes and prove less. A tool sheet is compared a row at
     a time (the row read back equals the row written as a list, at C speed; cell by cell only
     where it does not), every cell still checked; each sheet's grid is let go before the next
-    is read, and the big parts' bytes (edited and tool sheets) once they are zipped, so the
-    read-back does not hold the write's largest objects twice. Nothing is left out to save
+    is read, and the edited sheets' bytes once they are zipped, so the read-back does not hold
+    the write's largest objects twice. Nothing is left out to save
     time: the same cells are compared and the same losses refused as before."""
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from .cells import CellValue, default_style
 from .chart import CHART_CT, CHART_REL, DRAWING_CT, chart_xml, drawing_xml
 from .measure import DEFAULT_SIZE, row_points, wrap_lines
 from .model import TOOL_FILLS, Style, WriteResult
-from .package import Package, build_zip
+from .package import Package, build_zip, deflate_pieces
 from .sheetxml import SheetEditor
 from .styles import MINIMAL_STYLES, StyleBook
 from .toolsheet import DRAWING_REL, ToolSheet
@@ -346,10 +350,9 @@ class LedgerWriter:
             new_parts += [drawing, rels_part(drawing)]
             drawing_rid = "rId1"
             sheet_rels.append(("rId1", DRAWING_REL, drawing, False))
-        xml, links = sheet.render(self._xf, drawing_rid)
+        pieces, links = sheet.render_pieces(self._xf, drawing_rid)
+        book.write_deflated(part, deflate_pieces(pieces))
         sheet_rels += [(rid, rtype, target, True) for rid, rtype, target in links]
-        book.write(part, xml, pack=True)
-        del xml
         if sheet_rels:
             book.write(rels_part(part), _rels_xml(part, sheet_rels))
             new_parts.append(rels_part(part))
@@ -385,7 +388,6 @@ class LedgerWriter:
             raise RuntimeError("commit() may be called once, inside the with block")
         self._done = True
         book = self.book
-        book.settle(wait=True)  # the tool sheets' XML let go before the edited sheets are serialized
         for part, ed, _counts in self._editors.values():
             ed.finish()
             if ed.modified:
