@@ -270,3 +270,12 @@ def test_a_part_held_deflated_is_compared_with_the_original_exactly(tmp_path: Pa
     assert not pkg.holds("big.xml", deflate(bytes(swapped)))
     same_crc = deflate(b"<b/>")._replace(crc=_zlib.crc32(b"<a/>"))  # a CRC that agrees, bytes that do not
     assert not pkg.holds("small.xml", same_crc)
+
+
+def test_chart_text_is_escaped_as_the_standard_library_escapes_it() -> None:
+    from xml.sax.saxutils import escape as standard
+
+    from taizhang.workbook.writer.chart import escape
+
+    for text in ["县水利局", "A&B <c> d>e", "&amp;", "<<&&>>", "", "‘引号’\"'"]:
+        assert escape(text) == standard(text)
