@@ -122,7 +122,8 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
     patched as bytes: this is the proof they are still well-formed) and see every value written:
     `expected` by cell (the tool columns of a user's sheet), `expected_rows` by row from column A
     (a tool sheet, written whole: ~450k cells for the 逾期清单 of a 20k-row ledger, compared a
-    row at a time, cell by cell only where a row differs)."""
+    row at a time, cell by cell only where a row differs; each sheet is taken out of
+    `expected_rows` as it is compared)."""
     rows = expected_rows or {}
     if not expected and not rows:
         return
@@ -133,11 +134,11 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
     except BadInput as exc:
         raise FidelityRefused(f"写入 {label} 后的文件无法被独立读取器读取（{exc.message}），原文件未改动。") from None
     with book:
+        for sheet in list(rows):  # first, each one's rows let go once compared (the dict is consumed):
+            _compare_rows(book, sheet, rows.pop(sheet), label)  # the user's sheet is read with less held
         for sheet, cells in expected.items():
             _compare(book, sheet, cells, label)
             book.forget(sheet)  # one sheet's grid at a time: a big one is hundreds of MB as objects
-        for sheet, by_row in rows.items():
-            _compare_rows(book, sheet, by_row, label)
 
 
 def _own_rows(book: BoundedBook, sheet: str) -> Iterator[list[object]]:
