@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from taizhang.core.errors import FidelityRefused
-from taizhang.workbook.writer import Hyperlink, LedgerWriter, Style, ToolSheet, measure
+from taizhang.workbook.writer import Hyperlink, LedgerWriter, Style, ToolSheet, fidelity, measure
 from taizhang.workbook.writer.measure import (
     CELL_PADDING,
     DEFAULT_SIZE,
@@ -141,6 +141,60 @@ def test_fitted_agrees_with_fit_of_the_same_cells() -> None:
     assert layout.wrapped == reference.wrapped
 
 
+def _texts_by_position(sheet: ToolSheet) -> dict[tuple[int, int], measure.CellText]:
+    """Each written cell as fit() measures it, from its own text (digits as written)."""
+    out = {}
+    for (r, c), (value, style) in sheet.cells.items():
+        shown_value = value.text if isinstance(value, Hyperlink) else value
+        if shown_value in (None, ""):
+            continue
+        out[(r, c)] = measure.CellText(
+            shown(shown_value, style.number_format if style else None),
+            style.font_size if style and style.font_size else DEFAULT_SIZE,
+            bool(style and style.bold), bool(style and style.wrap), isinstance(shown_value, int | float | date))
+    return out
+
+
+_CELL = st.one_of(
+    st.text(alphabet="0123456789 -/abc关于河道治理（），。县第号", max_size=50),
+    st.integers(min_value=-10**7, max_value=10**9),
+    st.builds(lambda n: Hyperlink(f"#'台账'!A{n}", f"第{n}行"), st.integers(1, 99999)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(_CELL, st.sampled_from([PLAIN, WRAP, BOLD, None])), min_size=1, max_size=5),
+                min_size=1, max_size=25),
+       st.dictionaries(st.integers(1, 5), st.sampled_from([5.0, 8.0, 12.5, 30.0]), max_size=3))
+def test_fitted_agrees_with_fit_of_cells_that_differ_in_their_digits(
+        rows: list[list[tuple[object, Style | None]]], widths: dict[int, float]) -> None:
+    """Cells measured once per digit shape (序号 1…9 as one) lay out as each cell measured alone."""
+    sheet = ToolSheet("清单")
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, [v for v, _s in row], [s for _v, s in row])  # type: ignore[misc]
+    for c, width in widths.items():
+        sheet.column_width(c, width)
+    reference = measure.fit(_texts_by_position(sheet), [], sheet.widths, sheet.heights)
+    layout = sheet.fitted()
+    assert (layout.widths, layout.heights, layout.wrapped) == (
+        reference.widths, reference.heights, reference.wrapped)
+
+
+def test_a_hidden_sheet_keeps_the_widths_and_heights_its_builder_set() -> None:
+    """Nobody sees a hidden tool sheet (分发明细): it is not fitted; what the builder set stays."""
+    sheet = ToolSheet("分发明细")
+    sheet.hidden = True
+    sheet.write_row(1, ["密钥", "很长的内容" * 2000], [None, WRAP])
+    sheet.write_row(2, [1, "县水利局"])
+    sheet.column_width("A", 12)
+    sheet.row_height(2, 22.04)
+    layout = sheet.fitted()
+    assert (layout.widths, layout.heights, layout.wrapped) == ({1: 12}, {2: 22.0}, set())
+    root = etree.fromstring(sheet.render(lambda value, style: 0, None)[0])
+    assert [c.get("width") for c in root.iter(f"{{{MAIN}}}col")] == ["12"]
+    assert [r.get("ht") for r in root.iter(f"{{{MAIN}}}row")] == [None, "22"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="0123456789 -/abc关于河道治理（），。县第号", min_size=1, max_size=60),
        st.sampled_from([6.0, 9.5, 12.0, 20.0, 40.0]))
@@ -209,6 +263,9 @@ def test_the_bounded_reader_gives_rows_one_at_a_time_as_the_grid_has_them(tmp_pa
     assert streamed == grid
     assert streamed[2][2] == 1 and streamed[3][4] == date(2026, 1, 2) and streamed[6][3] == "文字"
     assert len(streamed) == 7 and streamed[0] == ["", "", "", "", ""]
+    with open_book(path) as book:  # the read-back's own reading of a tool sheet, without the bounds' scan
+        assert list(fidelity._own_rows(book, "表")) == grid
+        assert list(fidelity._own_rows(book, "空表")) == []
 
 
 def test_the_read_back_refuses_a_tool_column_that_reads_otherwise(tmp_path: Path) -> None:

@@ -224,3 +224,58 @@ def test_tool_sheet_rows_and_links_written_as_bytes_parse_back() -> None:
     assert [texts[f"B{r}"] for r in range(1, 6)] == shown
     assert texts["C2"] == "3.0" and texts["B7"] == "45717"
     assert root.find("m:sheetData/m:row[@r='9']", ns).get("ht") == "40"
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_tags_are_counted_a_piece_at_a_time_as_in_one_scan(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """The fidelity count of a big sheet's tags, taken a few MB at a time, is the count of one
+    scan (lxml's own count of the well-formed part, and the same regex over the whole for the
+    malformed tail, where a name runs on across a "<")."""
+    from collections import Counter
+
+    from taizhang.workbook.writer import sheetbytes
+
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>第{r}号</t></is></c>'
+                   f'<c r="B{r}"><v>{r}</v></c><x:c r="C{r}"/></row>' for r in range(1, 60))
+    good = f'<sheetData xmlns="{MAIN}" xmlns:x="{MAIN}">{rows}</sheetData>'.encode()
+    by_lxml = Counter(etree.QName(el).localname for el in etree.fromstring(good).iter())
+    odd = b"<a<b><c d='>'/><<e>"
+    by_regex = Counter(n.rsplit(b":", 1)[-1].decode() for n in re.findall(rb"<([^\s/>!?][^\s/>]*)", odd))
+    monkeypatch.setattr(sheetbytes, "_CHUNK", chunk)
+    assert sheetbytes.tag_counts(good) == by_lxml
+    assert sheetbytes.tag_counts(odd) == by_regex
+    assert sheetbytes.tag_counts(good + odd) == by_lxml + by_regex
+
+
+def test_a_part_held_deflated_is_compared_with_the_original_exactly(tmp_path: Path) -> None:
+    """Book.differs for a tool sheet kept only deflated: equal bytes are the same part, bytes of
+    the same size and another content are not, whether or not they span several MB."""
+    import io
+    import zlib as _zlib
+
+    from taizhang.workbook.writer.package import Package, deflate
+
+    big = ("".join(f"<row r=\"{r}\"><c r=\"A{r}\"><v>{r}</v></c></row>" for r in range(90_000))).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.xml", big)
+        z.writestr("small.xml", b"<a/>")
+    pkg = Package(buf.getvalue(), "t.xlsx")
+    assert len(big) > 3 << 20
+    assert pkg.holds("big.xml", deflate(big)) and pkg.holds("small.xml", deflate(b"<a/>"))
+    assert not pkg.holds("big.xml", deflate(big[:-2] + b"x>"))  # same size, last bytes differ
+    assert not pkg.holds("big.xml", deflate(big + b" "))
+    swapped = bytearray(big)
+    swapped[10], swapped[11] = swapped[11], swapped[10]  # same size and (here) different CRC
+    assert not pkg.holds("big.xml", deflate(bytes(swapped)))
+    same_crc = deflate(b"<b/>")._replace(crc=_zlib.crc32(b"<a/>"))  # a CRC that agrees, bytes that do not
+    assert not pkg.holds("small.xml", same_crc)
+
+
+def test_chart_text_is_escaped_as_the_standard_library_escapes_it() -> None:
+    from xml.sax.saxutils import escape as standard
+
+    from taizhang.workbook.writer.chart import escape
+
+    for text in ["县水利局", "A&B <c> d>e", "&amp;", "<<&&>>", "", "‘引号’\"'"]:
+        assert escape(text) == standard(text)

@@ -9,6 +9,7 @@ own cells and colours are never touched by this job."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -20,7 +21,7 @@ from taizhang.core.model import Ledger
 from taizhang.core.names import OVERDUE_SHEET
 from taizhang.core.stats import chinese_date
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.writer import CellValue, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Hyperlink, Style, ToolSheet
 
 if TYPE_CHECKING:
     from taizhang.workbook.writer import LedgerWriter
@@ -87,15 +88,27 @@ def late_cell(days: int | None) -> CellValue:
     return days if days >= 1 else "不足1个"
 
 
-def _case_row(case: list[Owed], n: int, links: bool, ledger: Ledger) -> tuple[list[CellValue], list[Style | None]]:
+ROW_STYLES = [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
+              st.BODY_WRAP, st.DATE, st.BODY_CENTER]
+
+
+def _case_row(case: list[Owed], n: int, link: Hyperlink | None) -> list[CellValue]:
+    """A case's row; `link` goes to its ledger row (its 编号 cell), else the row number is shown."""
     first = case[0]  # the longest overdue of the case's stages owed by this unit
-    days = max((i.days_late for i in case if i.days_late is not None), default=None)
-    where: CellValue = (st.cell_link(ledger.sheet, f"{ledger.columns.get(Col.NUMBER, 'A')}{first.row}", f"第{first.row}行")
-                        if links else first.row)
-    values: list[CellValue] = [n, first.unit, first.part, first.lead, first.number,
-                               first.title, "、".join(i.stage for i in case), first.due, late_cell(days), where]
-    return values, [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
-                    st.BODY_WRAP, st.DATE, st.BODY_CENTER, st.LINK if links else st.BODY_CENTER]
+    if len(case) == 1:  # the usual case: one stage
+        days, stages = first.days_late, first.stage
+    else:
+        days = max((i.days_late for i in case if i.days_late is not None), default=None)
+        stages = "、".join(i.stage for i in case)
+    return [n, first.unit, first.part, first.lead, first.number, first.title, stages, first.due, late_cell(days),
+            first.row if link is None else link]
+
+
+def _row_link(ledger: Ledger) -> Callable[[int], Hyperlink]:
+    """The link to a ledger row's 编号 cell (st.cell_link's, its sheet and column worked out once)."""
+    letter = ledger.columns.get(Col.NUMBER, "A")
+    target = st.cell_link(ledger.sheet, f"{letter}1").target.removesuffix("1")
+    return lambda row: Hyperlink(f"{target}{row}", f"第{row}行")
 
 
 def _band(sheet: ToolSheet, row: int, text: str, style: Style) -> None:
@@ -133,6 +146,8 @@ def overdue_sheet(analysis: Analysis, *, links: bool = True) -> ToolSheet:
     sections = [(label, overdue_groups(analysis, earlier=earlier))
                 for earlier, label in ((False, "一、本年度件"), (True, "二、往年件"))]
     with_earlier = bool(sections[1][1])
+    link = _row_link(ledger) if links else None
+    styles: list[Style | None] = [*ROW_STYLES, st.LINK if links else st.BODY_CENTER]
     row, n = 3, 0
     for label, groups in sections:
         if with_earlier and groups:
@@ -145,8 +160,7 @@ def overdue_sheet(analysis: Analysis, *, links: bool = True) -> ToolSheet:
             for case in cases:
                 row += 1
                 n += 1
-                values, styles = _case_row(case, n, links, ledger)
-                sheet.write_row(row, values, styles)
+                sheet.write_row(row, _case_row(case, n, link(case[0].row) if link else None), styles)
     if not n:
         row += 1
         sheet.write(row, 1, "没有逾期件", st.BODY)

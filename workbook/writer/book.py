@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+import zlib
 
 from lxml import etree
 
 from taizhang.core.errors import BadInput
 
-from .package import Package
+from .package import EARLY, Content, Deflated, Deflater, Package
 from .xmlutil import CT, PKG_REL, REL, STRICT_MAIN, child, q, serialize
 from .xmlutil import parse as parse_xml
 
@@ -65,6 +66,10 @@ class Book:
         self.deleted: set[str] = set()
         self.trees: dict[str, etree._Element] = {}
         self.touched: set[str] = set()
+        self.deflater = Deflater()  # big parts are compressed in the background once written
+        # Parts staged deflated only (tool sheets: nothing reads them again), their put entry
+        # left b"" (see content, read, differs).
+        self.packed: dict[str, Deflated] = {}
         root_rels = self.tree("_rels/.rels")
         wb = [r.get("Target", "") for r in root_rels if r.get("Type") == OFFICE_DOC_REL]
         if not wb:
@@ -87,6 +92,8 @@ class Book:
         return name in self.put or (self.pkg.has(name) and name not in self.deleted)
 
     def read(self, name: str) -> bytes:
+        if name in self.packed:
+            return zlib.decompress(self.packed[name].body, -15)
         if name in self.put:
             return self.put[name]
         if name in self.deleted or not self.pkg.has(name):
@@ -97,11 +104,30 @@ class Book:
         self.trees.pop(name, None)
         self.touched.discard(name)
         self.deleted.discard(name)
+        self.packed.pop(name, None)
         self.put[name] = data
+        if len(data) >= EARLY:
+            self.deflater.start(name, data)
+
+    def write_deflated(self, name: str, packed: Deflated) -> None:
+        """Stage a part given deflated (a tool sheet, deflated as it was rendered)."""
+        self.write(name, b"")
+        self.packed[name] = packed
+
+    def content(self, name: str) -> Content:
+        """What the zip gets for a staged part: its bytes, or them deflated."""
+        return self.packed.get(name) or self.put[name]
+
+    def differs(self, name: str) -> bool:
+        """Whether a staged part's content differs from the original part of that name."""
+        if name in self.packed:
+            return not self.pkg.holds(name, self.packed[name])
+        return self.pkg.read(name) != self.put[name]
 
     def delete(self, name: str) -> None:
         self.trees.pop(name, None)
         self.touched.discard(name)
+        self.packed.pop(name, None)
         self.put.pop(name, None)
         if self.pkg.has(name):
             self.deleted.add(name)

@@ -105,11 +105,21 @@ def cell_rest(xf: int, value: CellValue, where: str) -> tuple[bytes, tuple[str, 
         return f"{s}><v>{text}</v></c>".encode(), ("c", "v")
     if isinstance(value, date):
         return f"{s}><v>{excel_serial(value):.10g}</v></c>".encode(), ("c", "v")
-    text = _ILLEGAL.sub("", str(value))
-    if len(text) > MAX_TEXT:
+    rest = text_rest(s, str(value))
+    if rest is None:
+        text = _ILLEGAL.sub("", str(value))
         raise BadInput(f"{where}：文字长 {len(text)} 字，超过 Excel 单元格上限 {MAX_TEXT} 字。")
+    return rest, ("c", "is", "t")
+
+
+def text_rest(s: str, text: str) -> bytes | None:
+    """cell_rest's bytes for a text, `s` its format attribute (' s="7"' or ""); None when the
+    text is longer than a cell holds (cell_rest says so)."""
+    text = _ILLEGAL.sub("", text)
+    if len(text) > MAX_TEXT:
+        return None
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'{s} t="inlineStr"><is><t{space}>{_esc(text)}</t></is></c>'.encode(), ("c", "is", "t")
+    return f'{s} t="inlineStr"><is><t{space}>{_esc(text)}</t></is></c>'.encode()
 
 
 def formula_in(cell: bytes) -> bool:

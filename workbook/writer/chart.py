@@ -9,7 +9,6 @@ value. Horizontal bars list the first category at the top, as the table beside t
 from __future__ import annotations
 
 from collections.abc import Callable
-from xml.sax.saxutils import escape
 
 from .model import Chart
 from .xmlutil import abs_range, parse_range, split_ref
@@ -35,6 +34,12 @@ PIE_COLOURS = [
     "997300",
 ]
 _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+
+
+def escape(text: str) -> str:
+    """Text as XML character data (what xml.sax.saxutils.escape gives, without importing it:
+    it pulls in urllib, http.client and email, ~25 ms of every write's start)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def drawing_xml(charts: list[Chart]) -> bytes:

@@ -122,7 +122,8 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
     patched as bytes: this is the proof they are still well-formed) and see every value written:
     `expected` by cell (the tool columns of a user's sheet), `expected_rows` by row from column A
     (a tool sheet, written whole: ~450k cells for the 逾期清单 of a 20k-row ledger, compared a
-    row at a time, cell by cell only where a row differs)."""
+    row at a time, cell by cell only where a row differs; each sheet is taken out of
+    `expected_rows` as it is compared)."""
     rows = expected_rows or {}
     if not expected and not rows:
         return
@@ -133,21 +134,39 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
     except BadInput as exc:
         raise FidelityRefused(f"写入 {label} 后的文件无法被独立读取器读取（{exc.message}），原文件未改动。") from None
     with book:
+        for sheet in list(rows):  # first, each one's rows let go once compared (the dict is consumed):
+            _compare_rows(book, sheet, rows.pop(sheet), label)  # the user's sheet is read with less held
         for sheet, cells in expected.items():
             _compare(book, sheet, cells, label)
             book.forget(sheet)  # one sheet's grid at a time: a big one is hundreds of MB as objects
-        for sheet, by_row in rows.items():
-            _compare_rows(book, sheet, by_row, label)
-            book.forget(sheet)
 
 
-def _rows(book: BoundedBook, sheet: str, label: str, wanted: Collection[int]) -> Iterator[tuple[int, list[object]]]:
+def _own_rows(book: BoundedBook, sheet: str) -> Iterator[list[object]]:
+    """A tool sheet's rows as BoundedBook.rows gives them, from calamine without the bounds'
+    scan of the sheet's extent (a second pass over its XML, and at 100k rows hundreds of MB of
+    scratch): the writer made this sheet, its extent is the rows and columns it compares."""
+    from taizhang.workbook.bounded import CalamineFailed, guarded
+
+    try:
+        found = guarded(book.book.get_sheet_by_name, sheet)
+        if found.start is None:  # an empty sheet
+            return
+        pad = [""] * found.start[1]  # calamine's rows start at row 1 but at the first used column
+        it = guarded(found.iter_rows)
+        while (row := guarded(next, it, None)) is not None:
+            yield [*pad, *row] if pad else list(row)
+    except CalamineFailed as exc:
+        raise BadInput(f"文件“{book.label}”的工作表“{sheet}”已损坏，无法读取（{exc}）。") from None
+
+
+def _rows(book: BoundedBook, sheet: str, label: str, wanted: Collection[int],
+          source: Iterator[list[object]] | None = None) -> Iterator[tuple[int, list[object]]]:
     """(row, its values from column A) of each `wanted` row, read one row at a time (a big sheet
     never becomes a grid of Python objects); a row past the sheet's end reads as empty."""
     last = max(wanted, default=0)
     seen = 0
     try:
-        for seen, row in enumerate(book.rows(sheet), start=1):
+        for seen, row in enumerate(book.rows(sheet) if source is None else source, start=1):
             if seen in wanted:
                 yield seen, row
             if seen >= last:
@@ -174,7 +193,7 @@ def _compare(book: BoundedBook, sheet: str, cells: dict[tuple[int, int], object]
 def _compare_rows(book: BoundedBook, sheet: str, by_row: dict[int, list[object]], label: str) -> None:
     """Each row as a list from column A ("" for an empty cell, as calamine reads it): a row
     read back equal as a list is done at C speed; any other is looked at cell by cell."""
-    for r, row in _rows(book, sheet, label, by_row.keys()):
+    for r, row in _rows(book, sheet, label, by_row.keys(), _own_rows(book, sheet)):
         want = by_row[r]
         got = row[: len(want)]
         if got == want:

@@ -121,12 +121,20 @@ def _tokens(line: str) -> Iterable[str]:
 # digits (县人大第12号建议, 县人大第57号建议) wrap alike: wrap_lines answers each shape once.
 _DIGITS = str.maketrans("123456789", "000000000")
 _WRAPPED: dict[tuple[str, float, float, bool], int] = {}
+
+
+def measured_as(text: str) -> str:
+    """A text every measure here (width, lines, wrapping) finds the same as `text`'s: its digits
+    made 0. Cells whose texts differ only in their digits are then measured once."""
+    return text.translate(_DIGITS)
+
+
 _WRAPPED_MAX = 200_000  # entries kept; a long-running process starts over beyond this
 
 
 def wrap_lines(text: str, width: float, size: float = DEFAULT_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes in a wrapped cell `width` units wide."""
-    key = (str(text).translate(_DIGITS), width, size, bold)
+    key = (measured_as(str(text)), width, size, bold)
     lines = _WRAPPED.get(key)
     if lines is None:
         if len(_WRAPPED) >= _WRAPPED_MAX:

@@ -1,13 +1,23 @@
 """Zip I/O: read a workbook package and write a new one that copies every untouched entry
-verbatim (local header, compressed bytes and central record), compressing only new content."""
+verbatim (local header, compressed bytes and central record), compressing only new content.
+
+New content is deflated at level 3, not zlib's default 6: on a 20k-row ledger's 28 MB sheet XML
+level 3 takes 0.14 s against 0.37 s for a file 17% larger (3.1 MB against 2.6 MB); Excel itself
+does not compress hard. A `Deflater` compresses a big part in a worker thread as soon as its bytes
+are final (zlib releases the GIL), while the writer goes on rendering the next sheet; a tool
+sheet is deflated as its rows are made (`deflate_pieces`), its XML never whole."""
 
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from taizhang.core.errors import BadInput
 from taizhang.workbook.bounded import MAX_PART, MAX_TOTAL
@@ -17,6 +27,9 @@ _CEN = b"PK\x01\x02"
 _LOC = b"PK\x03\x04"
 _DESC = b"PK\x07\x08"
 _NEW_TIME = (0, 0x21)  # 1980-01-01 00:00: fixed, so a rerun writes identical bytes
+LEVEL = 3  # see the module docs
+EARLY = 1 << 20  # parts this big are deflated in the background as soon as they are written
+_THREADED = 1 << 16  # smaller parts are deflated at once: a thread's hand-over would cost more
 
 
 @dataclass
@@ -88,6 +101,25 @@ class Package:
     def has(self, name: str) -> bool:
         return name in self.names
 
+    def holds(self, name: str, packed: Deflated) -> bool:
+        """Whether the part `name` holds exactly the bytes `packed` deflates: the CRC and size
+        first, then (when they agree) the bytes compared a MB at a time, never both whole."""
+        entry = next(e for e in self.entries if e.name == name)
+        crc, _csize, size = struct.unpack("<III", entry.central[16:28])
+        if (crc, size) != (packed.crc, packed.size):
+            return False
+        inflate = zlib.decompressobj(-15)
+        try:
+            with self._zip.open(name) as old:
+                for i in range(0, len(packed.body), 1 << 20):
+                    new = inflate.decompress(packed.body[i : i + (1 << 20)])
+                    if old.read(len(new)) != new:
+                        return False
+                rest = inflate.flush()
+                return old.read(len(rest)) == rest and old.read(1) == b""
+        except Exception:  # a damaged old part (BadZipFile, zlib.error): not the same
+            return False
+
     def raw_block(self, entry: _Entry) -> bytes:
         """Local header + compressed data (+ data descriptor), exactly as stored."""
         data, off = self.data, entry.offset
@@ -100,10 +132,108 @@ class Package:
         return data[off:end]
 
 
+class Deflated(NamedTuple):
+    crc: int
+    size: int
+    body: bytes  # raw deflate
+
+
+def deflate(content: bytes) -> Deflated:
+    comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return Deflated(zlib.crc32(content), len(content), comp.compress(content) + comp.flush())
+
+
+def deflate_pieces(pieces: Iterable[bytes], chunk: int = 1 << 20) -> Deflated:
+    """`pieces` joined and deflated, a chunk at a time: the whole is never held. Each chunk is
+    compressed in a worker thread (one, so in order) while the caller makes the next."""
+    comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    crc, size, out = 0, 0, []
+
+    def feed(data: bytes) -> None:
+        nonlocal crc
+        crc = zlib.crc32(data, crc)
+        out.append(comp.compress(data))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="taizhang-deflate") as pool:
+        pending: list[Future[None]] = []
+        batch: list[bytes] = []
+        held = 0
+        for piece in pieces:
+            batch.append(piece)
+            held += len(piece)
+            if held >= chunk:
+                data = b"".join(batch)
+                size += len(data)
+                pending.append(pool.submit(feed, data))
+                batch, held = [], 0
+                while len(pending) > 2:  # a few chunks ahead at most
+                    pending.pop(0).result()
+        data = b"".join(batch)
+        size += len(data)
+        pending.append(pool.submit(feed, data))
+        for job in pending:
+            job.result()
+    out.append(comp.flush())
+    return Deflated(crc, size, b"".join(out))
+
+
+class Deflater:
+    """Parts deflated in worker threads, each job kept with the bytes it was started on: a part
+    rewritten since is deflated again when asked for (the job is matched by identity)."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._jobs: dict[str, tuple[bytes, Future[Deflated]]] = {}
+
+    def start(self, name: str, content: bytes) -> None:
+        job = self._jobs.get(name)
+        if job is not None and job[0] is content:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1),
+                                            thread_name_prefix="taizhang-deflate")
+        self._jobs[name] = (content, self._pool.submit(deflate, content))
+
+    def get(self, name: str, content: bytes | Deflated) -> Deflated:
+        if isinstance(content, Deflated):
+            return content
+        job = self._jobs.pop(name, None)
+        if job is not None and job[0] is content:
+            return job[1].result()
+        return deflate(content)
+
+    def close(self) -> None:
+        """Drop every job (and the bytes it holds); the threads end with their work."""
+        self._jobs.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+Content = bytes | Deflated  # a part's bytes, or them deflated already
+
+
 def build_zip(
-    old: Package | None, replaced: dict[str, bytes], added: dict[str, bytes], removed: set[str]
+    old: Package | None, replaced: Mapping[str, Content], added: Mapping[str, Content], removed: set[str],
+    deflater: Deflater | None = None,
 ) -> bytes:
-    """A new zip: old entries in order (verbatim unless replaced or removed), then added ones."""
+    """A new zip: old entries in order (verbatim unless replaced or removed), then added ones.
+    Every new content is deflated in `deflater`'s threads, all started first so the big parts
+    are compressed side by side (parts the deflater already has are not deflated again)."""
+    own = deflater is None
+    deflater = Deflater() if deflater is None else deflater
+    try:
+        for name, content in (*replaced.items(), *added.items()):
+            if not isinstance(content, Deflated) and len(content) >= _THREADED:
+                deflater.start(name, content)
+        return _zip(old, replaced, added, removed, deflater)
+    finally:
+        if own:
+            deflater.close()
+
+
+def _zip(old: Package | None, replaced: Mapping[str, Content], added: Mapping[str, Content], removed: set[str],
+         deflater: Deflater) -> bytes:
     out = io.BytesIO()
     central: list[bytes] = []
     if old is not None:
@@ -112,14 +242,14 @@ def build_zip(
                 continue
             offset = out.tell()
             if e.name in replaced:
-                local, cen = _compressed(e.name, replaced[e.name], (e.time, e.date), offset)
+                local, cen = _compressed(e.name, deflater.get(e.name, replaced[e.name]), (e.time, e.date), offset)
                 out.write(local)
                 central.append(cen)
             else:
                 out.write(old.raw_block(e))
                 central.append(e.central[:42] + struct.pack("<I", offset) + e.central[46:])
     for name, content in added.items():
-        local, cen = _compressed(name, content, _NEW_TIME, out.tell())
+        local, cen = _compressed(name, deflater.get(name, content), _NEW_TIME, out.tell())
         out.write(local)
         central.append(cen)
     cd_start = out.tell()
@@ -136,14 +266,12 @@ def build_zip(
     return out.getvalue()
 
 
-def _compressed(name: str, content: bytes, when: tuple[int, int], offset: int) -> tuple[bytes, bytes]:
-    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-    body = comp.compress(content) + comp.flush()
-    crc = zlib.crc32(content)
+def _compressed(name: str, packed: Deflated, when: tuple[int, int], offset: int) -> tuple[bytes, bytes]:
+    crc, size, body = packed
     raw_name = name.encode("utf-8")
     flags = 0 if raw_name.isascii() else 0x800
     time, date = when
-    common = struct.pack("<HHHHIII", flags, 8, time, date, crc, len(body), len(content))
+    common = struct.pack("<HHHHIII", flags, 8, time, date, crc, len(body), size)
     local = _LOC + struct.pack("<H", 20) + common + struct.pack("<HH", len(raw_name), 0) + raw_name
     cen = (
         _CEN

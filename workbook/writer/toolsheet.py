@@ -1,6 +1,7 @@
 """A tool-owned sheet built in memory, rendered to worksheet XML in one pass.
 
-Every sheet prints cleanly wherever it is opened: at render time the sheet fits itself (`fitted`):
+Every sheet prints cleanly wherever it is opened: at render time the sheet fits itself (`fitted`;
+a hidden sheet is not fitted: it keeps the widths and heights its builder set):
 columns the builder left without a width get one from their content, text that does not fit its
 column wraps, and every row gets an explicit height for the lines it shows (LibreOffice keeps the
 heights another program wrote, so a wrapped cell in a default-height row would print over the
@@ -11,7 +12,7 @@ it is wider than portrait A4), with the sheet's name and "第 &P 页 共 &N 页"
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, repeat
@@ -21,16 +22,18 @@ from lxml import etree
 
 from taizhang.core.errors import BadInput
 
-from .cells import CellValue, cell_rest, shown_text
+from .cells import CellValue, cell_rest, shown_text, text_rest
 from .measure import (
     DEFAULT_HEIGHT,
     DEFAULT_SIZE,
+    MAX_HEIGHT,
     PT_PER_UNIT,
     CellText,
     SheetLayout,
     Span,
     covered_cells,
     fit_columns,
+    measured_as,
     merge_spans,
     shown,
 )
@@ -148,7 +151,8 @@ def _row_head(r: int, height: float | None) -> bytes:
 
 
 def _cell_text(cls: type, value: object, style: Style | None) -> CellText | None:
-    """What the fitting measures of a cell; None for nothing (no value, or empty text)."""
+    """What the fitting measures of a cell; None for nothing (no value, or empty text). Its text
+    is `measured_as` the cell's: cells that differ only in their digits give equal CellTexts."""
     if value is _UNSET or value is None or value == "":
         return None
     if cls is str:  # the usual case, without shown()'s questions
@@ -158,7 +162,12 @@ def _cell_text(cls: type, value: object, style: Style | None) -> CellText | None
     else:
         text = shown(shown_text(value), style.number_format if style else None)
     size, bold = _font(style)
-    return CellText(text, size, bold, bool(style and style.wrap), _fixed(value))  # type: ignore[arg-type]
+    return CellText(measured_as(text), size, bold, bool(style and style.wrap), _fixed(value))  # type: ignore[arg-type]
+
+
+def _as_set(widths: dict[int, float], heights: dict[int, float]) -> SheetLayout:
+    """The layout of a sheet not fitted: the builder's widths and heights, as fit_columns keeps them."""
+    return SheetLayout(dict(widths), {r: min(round(h, 1), MAX_HEIGHT) for r, h in heights.items()})
 
 
 def _hyperlinks(found: list[tuple[int, int, Hyperlink]]) -> tuple[bytes, list[tuple[str, str, str]]]:
@@ -303,14 +312,27 @@ class ToolSheet:
         return _Grid(rows, list(zip(*value_rows, strict=True)), list(zip(*style_rows, strict=True)), unset)
 
     def _fit(self, grid: _Grid) -> tuple[SheetLayout, dict[tuple[int, int], Span]]:
-        """The layout (measure.fit_columns): each column's distinct (value, style) is measured
-        once and its cells share the result; a merge's cells are measured as the merge."""
+        """The layout (measure.fit_columns): each column's distinct (value, style) becomes a
+        CellText once, equal CellTexts become one object, and fit_columns measures each object
+        once for all the cells sharing it (序号 1…45,711 are five: 0, 00, … 00000); a merge's
+        cells are measured as the merge."""
         spans = merge_spans([parse_range(m) for m in self.merges])
+        if self.hidden:  # nobody sees or prints it (分发明细: 30,000-character cells): what the builder set
+            return _as_set(self.widths, self.heights), spans
         columns: dict[int, list[CellText | None]] = {}
         for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1):
             keys = _keys(values, styles)
             style_of = dict(zip(map(id, styles), styles, strict=True))
-            cells = {key: _cell_text(key[0], key[1], style_of[key[2]]) for key in dict.fromkeys(keys)}
+            fonts = {sid: (*_font(style), bool(style and style.wrap)) for sid, style in style_of.items()}
+            same: dict[CellText | None, CellText | None] = {None: None}
+            cells: dict[tuple[type, object, int], CellText | None] = {}
+            for key in dict.fromkeys(keys):
+                cls, value, sid = key
+                if cls is str:  # the usual case, as _cell_text has it
+                    cell = CellText(measured_as(value), *fonts[sid], False) if value else None  # type: ignore[arg-type]
+                else:
+                    cell = _cell_text(cls, value, style_of[sid])
+                cells[key] = same.setdefault(cell, cell)
             columns[c] = list(map(cells.__getitem__, keys))
         index = {r: i for i, r in enumerate(grid.rows)}
         merged: list[tuple[tuple[int, int], CellText]] = []
@@ -346,11 +368,20 @@ class ToolSheet:
     def render(
         self, xf: Callable[[CellValue, Style | None], int], drawing_rid: str | None
     ) -> tuple[bytes, list[tuple[str, str, str]]]:
-        """Worksheet XML and the external relationships (id, type, target) it needs.
+        """Worksheet XML and the external relationships (id, type, target) it needs."""
+        pieces, rels = self.render_pieces(xf, drawing_rid)
+        return b"".join(pieces), rels
+
+    def render_pieces(
+        self, xf: Callable[[CellValue, Style | None], int], drawing_rid: str | None
+    ) -> tuple[Iterator[bytes], list[tuple[str, str, str]]]:
+        """render()'s XML as the pieces it is made of, the rows made one at a time as they are
+        taken (the writer deflates them as they come: a big sheet's XML is never whole).
 
         The small parts around the rows are built with lxml; the rows, which are nearly all of a
         big sheet (the 逾期清单 of a 20k-row ledger is ~450k cells), are written as bytes in one
-        pass (`_rows_xml`) and spliced in, the same bytes lxml writes for the same cells."""
+        pass (`_rows_xml`) and spliced in, the same bytes lxml writes for the same cells. The
+        cell formats are all registered before the first piece is given."""
         ws = etree.Element(q("worksheet"), nsmap={None: MAIN, "r": REL})
         grid = self._grid()
         layout, _spans = self._fit(grid)
@@ -399,7 +430,7 @@ class ToolSheet:
                 head, xml = xml.split(mark.encode())
                 parts += [(head,), inner]
         parts.append((xml,))
-        return b"".join(chain.from_iterable(parts)), rels  # one copy of a big sheet's bytes, made here
+        return chain.from_iterable(parts), rels
 
     def _pane(self, view: etree._Element) -> None:
         assert self.frozen
@@ -449,11 +480,21 @@ class ToolSheet:
             style_of = dict(zip(map(id, styles), styles, strict=True))
             rests: dict[Any, bytes] = {}
             linked = False
+            text_s: dict[tuple[int, bool], str] = {}  # a text's format attribute by (style, wrap)
             for key in dict.fromkeys(keys):
                 (cls, value, sid), wrap = key if wraps else (key, False)
                 if value is _UNSET:
                     rests[key] = b""
                     continue
+                if cls is str:  # the usual case: its format asked for once per style and wrap
+                    s = text_s.get((sid, wrap))
+                    if s is None:
+                        fmt = styles_ids.id(value, style_of[sid], wrap)
+                        s = text_s[(sid, wrap)] = f' s="{fmt}"' if fmt else ""
+                    rest = text_rest(s, value)
+                    if rest is not None:
+                        rests[key] = rest
+                        continue
                 linked = linked or issubclass(cls, Hyperlink)
                 try:
                     rests[key] = self._rest(styles_ids, value, style_of[sid], wrap, "")
@@ -494,12 +535,14 @@ class ToolSheet:
         nothing new, so only the first row of each shape is walked."""
         shapes: set[tuple[object, ...]] = set()
         rows = self._rows
-        wrapped_rows = {r for r, _c in wrapped}
+        wraps: dict[int, list[int]] = {}  # row -> its wrapped columns, in order
+        for r, c in sorted(wrapped):
+            wraps.setdefault(r, []).append(c)
         for r in grid.rows:
             row_values, row_styles = rows[r]
             shape: tuple[object, ...] = (tuple(map(id, row_styles)), tuple(map(type, row_values)))
-            if r in wrapped_rows:
-                shape += tuple(c for c in range(1, len(row_values) + 1) if (r, c) in wrapped)
+            if r in wraps:
+                shape += tuple(c for c in wraps[r] if c <= len(row_values))
             if shape in shapes:
                 continue
             shapes.add(shape)

@@ -5,9 +5,13 @@ What a write costs, and why (a 20k-row ledger: a 24 MB sheet XML; its 逾期清�
 - The ledger sheet is held as its original bytes split at rows (sheetxml.py); the skeleton around
   the rows is a small tree. Tool columns and fill changes are staged and applied in one pass over
   the rows, a row's tool cells appended together; untouched rows are copied as they were.
-- Tool sheets are held by row and rendered once, their rows and hyperlinks as bytes joined once
-  (toolsheet.py); the work of fitting and rendering follows a sheet's distinct content (each
-  column's distinct value and style is measured and rendered once), not its cells.
+- Tool sheets are held by row and rendered once, their rows and hyperlinks as bytes (toolsheet.py);
+  the work of fitting and rendering follows a sheet's distinct content (each column's distinct
+  value and style is rendered once, each digit shape of it measured once), not its cells. The
+  rows are deflated as they are made, in a worker thread (package.deflate_pieces): a tool
+  sheet's XML is never held whole, and is staged deflated. Other big parts (the edited ledger
+  sheet) are deflated in the background as soon as they are written; new content is deflated
+  at level 3 (see package.py).
 - The fidelity check before the original is replaced (`_check`) is kept whole, each part done
   once and at the cost of a scan where a scan proves as much:
   * every untouched part of the temp file is read back (CRC-checked) and compared byte for byte;
@@ -24,8 +28,8 @@ What a write costs, and why (a 20k-row ledger: a 24 MB sheet XML; its 逾期清�
     the writer's understanding of the bytes and prove less. A tool sheet is compared a row at
     a time (the row read back equals the row written as a list, at C speed; cell by cell only
     where it does not), every cell still checked; each sheet's grid is let go before the next
-    is read, and the big parts' bytes (edited and tool sheets) once they are zipped, so the
-    read-back does not hold the write's largest objects twice. Nothing is left out to save
+    is read, and the edited sheets' bytes once they are zipped, so the read-back does not hold
+    the write's largest objects twice. Nothing is left out to save
     time: the same cells are compared and the same losses refused as before."""
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from .cells import CellValue, default_style
 from .chart import CHART_CT, CHART_REL, DRAWING_CT, chart_xml, drawing_xml
 from .measure import DEFAULT_SIZE, row_points, wrap_lines
 from .model import TOOL_FILLS, Style, WriteResult
-from .package import Package, build_zip
+from .package import Package, build_zip, deflate_pieces
 from .sheetxml import SheetEditor
 from .styles import MINIMAL_STYLES, StyleBook
 from .toolsheet import DRAWING_REL, ToolSheet
@@ -135,6 +139,9 @@ class LedgerWriter:
         self._release()
 
     def _release(self) -> None:
+        book: Book | None = getattr(self, "book", None)
+        if book is not None:
+            book.deflater.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -343,9 +350,9 @@ class LedgerWriter:
             new_parts += [drawing, rels_part(drawing)]
             drawing_rid = "rId1"
             sheet_rels.append(("rId1", DRAWING_REL, drawing, False))
-        xml, links = sheet.render(self._xf, drawing_rid)
+        pieces, links = sheet.render_pieces(self._xf, drawing_rid)
+        book.write_deflated(part, deflate_pieces(pieces))
         sheet_rels += [(rid, rtype, target, True) for rid, rtype, target in links]
-        book.write(part, xml)
         if sheet_rels:
             book.write(rels_part(part), _rels_xml(part, sheet_rels))
             new_parts.append(rels_part(part))
@@ -402,8 +409,8 @@ class LedgerWriter:
             ed.release()
         pkg = book.pkg
         rewrite = {part for part, ed, _c in self._editors.values() if ed.modified and self._force_rewrite}
-        changed = {n: d for n, d in book.put.items() if pkg.has(n) and (n in rewrite or pkg.read(n) != d)}
-        added = {n: d for n, d in book.put.items() if not pkg.has(n)}
+        changed = {n: book.content(n) for n in book.put if pkg.has(n) and (n in rewrite or book.differs(n))}
+        added = {n: book.content(n) for n in book.put if not pkg.has(n)}
         removed = set(book.deleted)
         result = WriteResult(
             path=self.target,
@@ -415,17 +422,19 @@ class LedgerWriter:
         )
         if result.unchanged and self.out is None:
             return result  # a rerun of the same write: leave the file alone, mtime included
-        data = build_zip(pkg, changed, added, removed)
+        data = build_zip(pkg, changed, added, removed, book.deflater)
+        book.deflater.close()
         # The big parts are in the zip now; the check needs of them only what it counted before
         # (the edited sheets) or nothing (the tool's own parts): let their bytes go before the
         # read-back loads its grids.
         big = {part for part, _ed, _c in self._editors.values()} | self._tool_parts
-        changed = {n: b"" if n in big else d for n, d in changed.items()}
-        del added
+        kept = {n: b"" if n in big else d if isinstance(d, bytes) else book.read(n) for n, d in changed.items()}
+        del added, changed
         for part in big:
             book.put.pop(part, None)
+            book.packed.pop(part, None)
         try:
-            result.backup = self._put(data, changed, removed)
+            result.backup = self._put(data, kept, removed)
         except OSError as err:
             raise os_error(err, self.target.name) or err from None
         return result
@@ -485,8 +494,11 @@ class LedgerWriter:
         expected = dict(self._expected)
         for part, ed, _counts in self._editors.values():
             if part in changed:  # every rewritten user sheet is read back, written cells or not
-                expected.setdefault(ed.name, {}).update(ed.written)
-        fidelity.readback(temp, expected, label, self._expected_rows)
+                if ed.name in expected:
+                    expected[ed.name].update(ed.written)
+                else:
+                    expected[ed.name] = ed.written  # not a copy: 400k cells at 100k rows
+        fidelity.readback(temp, expected, label, self._expected_rows)  # consumes the tool sheets' rows
 
     def _skip_for(self, part: str, owned: set[str]) -> fidelity.Skip:
         """What the tool owns inside a shared part, left out of the lost-element comparison."""
