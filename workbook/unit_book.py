@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,8 @@ class UnitPacker:
         text, day = up.BODY_XF[(True, False, False, True)], up.BODY_XF[(True, True, False, False)]
         self.info_xf = [[text] * n, [day if c == DUE_COLUMN else text for c in range(n)]]  # by: is the deadline a date?
         self.xml: list[list[str]] = []  # per data column, per case: the cell's XML after its format
+        self.by_case: list[tuple[str, ...]] = []  # `xml` per case
+        self.steady: set[int] = set()  # 0-based columns as wide in every book (`_settled`)
         self.want: list[list[float]] = []
         self.fixed: list[list[float]] = []
         self.points: list[float] = []  # per case: the height its cells need whatever the widths
@@ -182,6 +185,8 @@ class UnitPacker:
         self.points = [0.0] * cases
         self.risky = {}
         self.xml, self.want, self.fixed = [], [], []
+        settled_cells: dict[int, list[tuple[int, Risky]]] = {}
+        self.steady = set()
         for k, column in enumerate(cells):
             c = n + k
             described = self._described(c, column)
@@ -190,15 +195,59 @@ class UnitPacker:
             self.want.append([d.want for d in found])
             self.fixed.append([d.fixed for d in found])
             points = self.points
+            settled = None
+            if self._settled(c, described.values()):
+                settled = settled_cells.setdefault(c, [])
+                self.steady.add(c)
             for i, d in enumerate(found):
                 if d.risky is not None:
-                    self.risky.setdefault(i, []).append(d.risky)
+                    if settled is not None and d.risky[3]:
+                        settled.append((i, d.risky))
+                    else:
+                        self.risky.setdefault(i, []).append(d.risky)
                 elif d.points > points[i]:
                     points[i] = d.points
+        self._settle(settled_cells)
+        self.by_case = list(zip(*self.xml, strict=True)) if self.xml else [()] * cases
         # The cell likely to need the most lines first: the others are then mostly bounded out.
         for risky in self.risky.values():
             if len(risky) > 1:
                 risky.sort(key=self._crowding, reverse=True)
+
+    def _settled(self, c: int, described: Iterable[Described]) -> bool:
+        """Whether column `c` (0-based) is as wide in every book: a column of given width that no
+        number or date in it widens. Its wrapping cells then take as many lines in every book."""
+        given = self.given.get(c + 1)
+        return given is not None and all(up.tenths(d.fixed) <= given for d in described if d.fixed)
+
+    def _settle(self, settled: dict[int, list[tuple[int, Risky]]]) -> None:
+        """Fold the wrapping cells of the settled columns into their cases' `points`, measured once
+        for every book (`layout` would measure them again in each book that has the case)."""
+        by_case: dict[int, list[Risky]] = {}
+        for cells in settled.values():
+            for i, cell in cells:
+                by_case.setdefault(i, []).append(cell)
+        widths = {c: self.given[c + 1] for c in settled}
+        for i, cells in by_case.items():
+            if len(cells) > 1:
+                cells.sort(key=self._crowding, reverse=True)
+            self.points[i] = self._tallest(cells, widths, self.points[i])
+
+    def _tallest(self, cells: Iterable[Risky], widths: dict[int, float], best: float) -> float:
+        """The height the tallest of a case's wrapping `cells` needs, if above `best`."""
+        points_of = up.points_of
+        for c, text, long, _wrap in cells:
+            width = widths[c]
+            room = max(width - CELL_PADDING, 1.0)
+            paragraphs = text.count("\n") + 1
+            if long >= room - 1e-9:
+                if points_of(int(2 * paragraphs * long / room) + paragraphs) > best:  # see `layout`
+                    tall = points_of(self.measured.wrapped(text, width))
+                    if tall > best:
+                        best = tall
+            elif paragraphs > 1 and points_of(paragraphs) > best:
+                best = points_of(paragraphs)
+        return best
 
     def _crowding(self, cell: Risky) -> float:
         """How many times over its narrowest room a cell's text runs."""
@@ -277,8 +326,11 @@ class UnitPacker:
         distinct = list({id(p): p for p in infos}.values())
         want = [max((p.want[c] for p in distinct), default=0.0) for c in range(len(INFO_HEADERS))]
         fixed = [max((p.fixed[c] for p in distinct), default=0.0) for c in range(len(INFO_HEADERS))]
-        want += [max(map(column.__getitem__, cases), default=0.0) for column in self.want]
-        fixed += [max(map(column.__getitem__, cases), default=0.0) for column in self.fixed]
+        # A given width overrides what a column's cells ask; a settled column's numbers never widen it.
+        want += [max(map(column.__getitem__, cases), default=0.0) if k + 1 not in self.given else 0.0
+                 for k, column in enumerate(self.want, start=len(INFO_HEADERS))]
+        fixed += [max(map(column.__getitem__, cases), default=0.0) if k not in self.steady else 0.0
+                  for k, column in enumerate(self.fixed, start=len(INFO_HEADERS))]
         widths = dict(self.header_widths)
         for c, w in enumerate(want, start=1):
             if w:
@@ -317,7 +369,7 @@ class UnitPacker:
     def _row_cells(self, row: UnitRow, i: int) -> str:
         """The row's data cells (b"\0" for the row number), from the columns."""
         prefixes = self._data_prefixes(row.fillable)
-        return "".join(chain.from_iterable(zip(prefixes, [column[i] for column in self.xml], strict=True)))
+        return "".join(chain.from_iterable(zip(prefixes, self.by_case[i], strict=True)))
 
     def _slow_row(self, r: int, row: UnitRow, info: Prepared, i: int, wrapped: set[tuple[int, int]]) -> bytes:
         """A row with a cell that wraps though its format does not say so: that cell's format swapped."""
