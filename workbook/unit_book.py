@@ -11,9 +11,9 @@ The records are for the unit's reference only: a merge trusts the master's ÂàÜÂè
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Iterable
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -224,8 +224,8 @@ class UnitPacker:
         """Fold the wrapping cells of the settled columns into their cases' `points`, measured once
         for every book (`layout` would measure them again in each book that has the case)."""
         by_case: dict[int, list[Risky]] = {}
-        for cells in settled.values():
-            for i, cell in cells:
+        for column in settled.values():
+            for i, cell in column:
                 by_case.setdefault(i, []).append(cell)
         widths = {c: self.given[c + 1] for c in settled}
         for i, cells in by_case.items():
