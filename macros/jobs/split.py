@@ -55,6 +55,7 @@ from taizhang.workbook.writer.safety import write_text_complete
 from taizhang.writeback import run_and_write
 
 NEAREST = 5  # deadlines listed in the cover note
+FINGERPRINT_ROWS = 2000
 
 
 def case_units(case: CaseValues, settings: Settings,
@@ -233,16 +234,19 @@ def fingerprints(shown: list[dict[str, Any]], locked: dict[str, list[str]]) -> d
     [name, value] pairs of the locked columns, joined as json.dumps joins them) are joined column
     by column. Dumping each row's pairs anew, once per role, cost seconds at 20k rows."""
     names = dict.fromkeys(name for columns in locked.values() for name in columns)
-    values = {name: [_json_value(row.get(name)) for row in shown] for name in names}
+    heads = {role: [repeat(("], " if k else "") + "[" + _ENCODE(name) + ", ") for k, name in enumerate(columns)]
+             for role, columns in locked.items()}
     sha = hashlib.sha256
-    out: dict[str, list[str]] = {}
-    for role, columns in locked.items():
-        if not columns:
-            out[role] = [sha(b"[]").hexdigest()] * len(shown)
-            continue
-        heads = [repeat(("], " if k else "") + "[" + _ENCODE(name) + ", ") for k, name in enumerate(columns)]
-        texts = map("".join, zip(*chain.from_iterable(zip(heads, [values[n] for n in columns], strict=True)), strict=False))
-        out[role] = [sha(f"[{text}]]".encode()).hexdigest() for text in texts]
+    out: dict[str, list[str]] = {role: [] for role in locked}
+    for start in range(0, len(shown), FINGERPRINT_ROWS):  # a few thousand rows' texts held at a time
+        chunk = shown[start:start + FINGERPRINT_ROWS]
+        values = {name: [_json_value(row.get(name)) for row in chunk] for name in names}
+        for role, columns in locked.items():
+            if not columns:
+                out[role] += [sha(b"[]").hexdigest()] * len(chunk)
+                continue
+            pieces = chain.from_iterable(zip(heads[role], [values[n] for n in columns], strict=True))
+            out[role] += [sha(f"[{text}]]".encode()).hexdigest() for text in map("".join, zip(*pieces, strict=False))]
     return out
 
 
