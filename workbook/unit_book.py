@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -191,23 +192,22 @@ class UnitPacker:
         for k, column in enumerate(cells):
             c = n + k
             described = self._described(c, column)
-            found = [described[_key(v)] for v in column]
-            self.xml.append([d.xml for d in found])
-            self.want.append([d.want for d in found])
-            self.fixed.append([d.fixed for d in found])
-            points = self.points
+            found = list(map(described.__getitem__, column if _plain(column) else map(_key, column)))
+            self.xml.append(list(map(_XML, found)))
+            self.want.append(list(map(_WANT, found)))
+            self.fixed.append(list(map(_FIXED, found)))
+            self.points = list(map(max, self.points, map(_POINTS, found)))  # a risky cell's points are 0
             settled = None
             if self._settled(c, described.values()):
                 settled = settled_cells.setdefault(c, [])
                 self.steady.add(c)
-            for i, d in enumerate(found):
-                if d.risky is not None:
-                    if settled is not None and d.risky[3]:
-                        settled.append((i, d.risky))
-                    else:
-                        self.risky.setdefault(i, []).append(d.risky)
-                elif d.points > points[i]:
-                    points[i] = d.points
+            if any(d.risky is not None for d in described.values()):
+                for i, d in enumerate(found):
+                    if d.risky is not None:
+                        if settled is not None and d.risky[3]:
+                            settled.append((i, d.risky))
+                        else:
+                            self.risky.setdefault(i, []).append(d.risky)
         self._settle(settled_cells)
         self.by_case = list(zip(*self.xml, strict=True)) if self.xml else [()] * cases
         # The cell likely to need the most lines first: the others are then mostly bounded out.
@@ -268,6 +268,8 @@ class UnitPacker:
 
     def _described(self, c: int, column: list[Any]) -> dict[Any, Described]:
         """Each distinct value of one column (0-based `c` in the sheet), rendered and measured."""
+        if _plain(column):  # each distinct value, the first of equal ones, as below
+            return {value: self._describe(c, value) for value in dict.fromkeys(column)}
         out: dict[Any, Described] = {}
         for value in column:
             key = _key(value)
@@ -293,6 +295,10 @@ class UnitPacker:
                                                  up.tenths(min(max(asked, MIN_WIDTH), MAX_WIDTH)))
         self._rooms[c] = min(self._rooms.get(c, MAX_WIDTH), max(narrowest - CELL_PADDING, 1.0))
         if (longest >= max(narrowest - CELL_PADDING, 1.0) - 1e-9) if wrap else need > narrowest:
+            if fixed and not wrap and need <= up.tenths(need):
+                # A number or date widens its column in its book to fit it whole: it never wraps,
+                # and `layout` would add no height for it (as for any risky cell that fits).
+                return Described(xml, asked, fixed, 0.0, None)
             return Described(xml, asked, fixed, 0.0, (c, text, longest, wrap))
         return Described(xml, asked, fixed, row_points(text.count("\n") + 1), None)
 
@@ -451,6 +457,14 @@ class UnitPacker:
                  ("xl/worksheets/sheet1.xml", ledger), ("xl/worksheets/sheet2.xml", instructions_sheet(book)),
                  ("xl/worksheets/sheet3.xml", meta_sheet(book, self.hash, self._record_cells))]
         return up.write_package(path, parts, book.split_date)
+
+
+_XML, _WANT, _FIXED, _POINTS = (attrgetter(name) for name in ("xml", "want", "fixed", "points"))
+
+
+def _plain(column: list[Any]) -> bool:
+    """Whether no value of the column is a list (each is its own dict key, `_key`)."""
+    return list not in set(map(type, column))
 
 
 def _key(value: Any) -> Any:
