@@ -426,7 +426,10 @@ class UnitPacker:
         return up.sheet_bytes("".join(head).encode(), out, "".join(tail).encode()), last_row
 
     def _record_cells(self, row: UnitRow) -> str:
-        """`_record_cells`, once per record (a case's copies of one role share theirs)."""
+        """`_record_cells`, once per record: a case's co-handlers share theirs. A case has one
+        主办单位, so its lead's record is used once and not kept (it holds the most values)."""
+        if row.role == Role.HOST:
+            return _record_cells(row)
         key = (row.number, id(row.record))
         found = self._records.get(key)
         if found is None or found[0] is not row.record:  # held, so its id is not reused
