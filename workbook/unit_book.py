@@ -11,7 +11,7 @@ The records are for the unit's reference only: a merge trusts the master's 分�
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -161,7 +161,6 @@ class UnitPacker:
         self.hash = f' password="{up.password_hash(password)}"' if password else ""
         self.measured = up.Measured()
         self._info: dict[tuple[Any, ...], Prepared] = {}
-        self._records: dict[tuple[str, int], tuple[RowRecord, str]] = {}  # by 编号 and the record's id (`_record_cells`)
         self._prefixes: dict[tuple[str, ...], list[str]] = {}
         # Each cell's format follows from its column, the unit's role (what it fills) and, in the
         # information columns, whether the value is a date.
@@ -425,17 +424,6 @@ class UnitPacker:
                 self._validations(book, last_row), up.MARGINS, up.page_setup(lay.widths), up.FOOTER]
         return up.sheet_bytes("".join(head).encode(), out, "".join(tail).encode()), last_row
 
-    def _record_cells(self, row: UnitRow) -> str:
-        """`_record_cells`, once per record: a case's co-handlers share theirs. A case has one
-        主办单位, so its lead's record is used once and not kept (it holds the most values)."""
-        if row.role == Role.HOST:
-            return _record_cells(row)
-        key = (row.number, id(row.record))
-        found = self._records.get(key)
-        if found is None or found[0] is not row.record:  # held, so its id is not reused
-            found = self._records[key] = (row.record, _record_cells(row))
-        return found[1]
-
     def _validations(self, book: UnitBook, last: int) -> str:
         if not book.rows:
             return ""
@@ -458,7 +446,7 @@ class UnitPacker:
         core = up.core_xml(f"{book.unit}{book.year}年建议提案办理情况", book.split_date)
         parts = [*up.fixed_parts(), ("docProps/core.xml", core), ("xl/workbook.xml", workbook),
                  ("xl/worksheets/sheet1.xml", ledger), ("xl/worksheets/sheet2.xml", instructions_sheet(book)),
-                 ("xl/worksheets/sheet3.xml", meta_sheet(book, self.hash, self._record_cells))]
+                 ("xl/worksheets/sheet3.xml", meta_sheet(book, self.hash))]
         return up.write_package(path, parts, book.split_date)
 
 
@@ -493,28 +481,19 @@ def instructions_sheet(book: UnitBook) -> bytes:
         up.MARGINS, up.page_setup(lay.widths), up.FOOTER])
 
 
-NUL = "\0"  # where a row's number goes in cells made before the row is placed
-
-
-def _record_cells(row: UnitRow) -> str:
-    """A case's record in the 分发校验 sheet (RECORD_HEADERS), NUL for its row number."""
-    record, text = row.record, up.text_cell
-    return (f'{text("A" + NUL, row.number)}{text("B" + NUL, record.role)}{text("C" + NUL, record.fingerprint)}'
-            f'{text("D" + NUL, up.json_text(record.split_values))}')
-
-
-def meta_sheet(book: UnitBook, password: str = "", record_cells: Callable[[UnitRow], str] | None = None) -> bytes:
-    """The hidden 分发校验 sheet (see the module docs), protected; `record_cells`: `_record_cells`
-    remembered across the books of a split."""
+def meta_sheet(book: UnitBook, password: str = "") -> bytes:
+    """The hidden 分发校验 sheet (see the module docs), protected."""
     meta = [book.unit, book.year, book.split_date.isoformat(), book.version, up.json_text(book.columns),
             book.split_id, book.mac]
     rows = [up.row_xml(1, None, up.plain_cells(1, [MARKER]))]
     rows += [up.row_xml(r, None, up.plain_cells(r, [key, value]))
              for r, (key, value) in enumerate(zip(META_KEYS, meta, strict=True), start=2)]
     rows.append(up.row_xml(META_TABLE_ROW, None, up.plain_cells(META_TABLE_ROW, list(RECORD_HEADERS))))
-    cells = record_cells or _record_cells
-    rows += [f'<row r="{r}">{cells(unit_row).replace(NUL, str(r))}</row>'
-             for r, unit_row in enumerate(book.rows, start=META_TABLE_ROW + 1)]
+    text, json_text = up.text_cell, up.json_text
+    for r, unit_row in enumerate(book.rows, start=META_TABLE_ROW + 1):
+        record = unit_row.record
+        rows.append(f'<row r="{r}">{text(f"A{r}", unit_row.number)}{text(f"B{r}", record.role)}'
+                    f'{text(f"C{r}", record.fingerprint)}{text(f"D{r}", json_text(record.split_values))}</row>')
     last = META_TABLE_ROW + len(book.rows)
     return up.sheet_xml([
         f'<dimension ref="A1:D{last}"/><sheetViews><sheetView workbookViewId="0"/></sheetViews>',
