@@ -170,6 +170,8 @@ class UnitPacker:
         self.xml: list[list[str]] = []  # per data column, per case: the cell's XML after its format
         self.by_case: list[tuple[str, ...]] = []  # `xml` per case
         self.steady: set[int] = set()  # 0-based columns as wide in every book (`_settled`)
+        self.sizing: list[list[float]] = []  # `want` of the columns it can size, [] for the others
+        self.widening: list[list[float]] = []  # `fixed` of the columns a number or date can widen
         self.want: list[list[float]] = []
         self.fixed: list[list[float]] = []
         self.points: list[float] = []  # per case: the height its cells need whatever the widths
@@ -187,6 +189,7 @@ class UnitPacker:
         self.risky = {}
         self.xml, self.want, self.fixed = [], [], []
         settled_cells: dict[int, list[tuple[int, Risky]]] = {}
+        settled_widths: dict[int, float] = {}
         self.steady = set()
         for k, column in enumerate(cells):
             c = n + k
@@ -196,38 +199,62 @@ class UnitPacker:
             self.want.append(list(map(_WANT, found)))
             self.fixed.append(list(map(_FIXED, found)))
             self.points = list(map(max, self.points, map(_POINTS, found)))  # a risky cell's points are 0
-            settled = None
-            if self._settled(c, described.values()):
-                settled = settled_cells.setdefault(c, [])
+            settle = self._settled(c, described.values())
+            if settle is not None and settle[1] is None:
                 self.steady.add(c)
             if any(d.risky is not None for d in described.values()):
+                settled = settled_cells.setdefault(c, []) if settle is not None else None
                 for i, d in enumerate(found):
                     if d.risky is not None:
-                        if settled is not None and d.risky[3]:
+                        if settle is not None and settled is not None and d.risky[3] and settle[1] in (None, d.want):
                             settled.append((i, d.risky))
                         else:
                             self.risky.setdefault(i, []).append(d.risky)
-        self._settle(settled_cells)
+            if settle is not None:
+                settled_widths[c] = settle[0]
+        self._settle(settled_cells, settled_widths)
+        self.sizing = [column if self._sizes(c, column) else [] for c, column in enumerate(self.want, start=n)]
+        self.widening = [column if c not in self.steady and any(column) else []
+                         for c, column in enumerate(self.fixed, start=n)]
         self.by_case = list(zip(*self.xml, strict=True)) if self.xml else [()] * cases
         # The cell likely to need the most lines first: the others are then mostly bounded out.
         for risky in self.risky.values():
             if len(risky) > 1:
                 risky.sort(key=self._crowding, reverse=True)
 
-    def _settled(self, c: int, described: Iterable[Described]) -> bool:
-        """Whether column `c` (0-based) is as wide in every book: a column of given width that no
-        number or date in it widens. Its wrapping cells then take as many lines in every book."""
-        given = self.given.get(c + 1)
-        return given is not None and all(up.tenths(d.fixed) <= given for d in described if d.fixed)
+    def _sizes(self, c: int, want: list[float]) -> bool:
+        """Whether what column `c`'s cells ask can size it in some book: not when its width is
+        given, nor when even the most any cell asks stays within what its header asks."""
+        most = max(want, default=0.0)
+        if c + 1 in self.given or not most:
+            return False
+        return up.tenths(min(max(most, MIN_WIDTH), MAX_WIDTH)) > self.header_widths.get(c + 1, 0.0)
 
-    def _settle(self, settled: dict[int, list[tuple[int, Risky]]]) -> None:
+    def _settled(self, c: int, described: Iterable[Described]) -> tuple[float, float | None] | None:
+        """(width, asking) when column `c` (0-based) is that wide in every book holding one of its
+        cells that asks `asking` (None: any cell). Its wrapping cells then take as many lines in
+        every such book. A given width is the column's in every book, and the widest a wrapping
+        cell asks (TEXT_WIDTH) makes it as wide in every book holding that cell, unless a number
+        or date in it widens it further."""
+        given = self.given.get(c + 1)
+        if given is not None:
+            width, asking = given, None
+        elif self.wraps[c]:
+            width = max(self.header_widths.get(c + 1, 0.0), up.tenths(min(max(TEXT_WIDTH, MIN_WIDTH), MAX_WIDTH)))
+            asking = float(TEXT_WIDTH)
+        else:
+            return None
+        if all(up.tenths(d.fixed) <= width for d in described if d.fixed):
+            return width, asking
+        return None
+
+    def _settle(self, settled: dict[int, list[tuple[int, Risky]]], widths: dict[int, float]) -> None:
         """Fold the wrapping cells of the settled columns into their cases' `points`, measured once
         for every book (`layout` would measure them again in each book that has the case)."""
         by_case: dict[int, list[Risky]] = {}
         for column in settled.values():
             for i, cell in column:
                 by_case.setdefault(i, []).append(cell)
-        widths = {c: self.given[c + 1] for c in settled}
         for i, cells in by_case.items():
             if len(cells) > 1:
                 cells.sort(key=self._crowding, reverse=True)
@@ -332,11 +359,8 @@ class UnitPacker:
         distinct = list({id(p): p for p in infos}.values())
         want = [max((p.want[c] for p in distinct), default=0.0) for c in range(len(INFO_HEADERS))]
         fixed = [max((p.fixed[c] for p in distinct), default=0.0) for c in range(len(INFO_HEADERS))]
-        # A given width overrides what a column's cells ask; a settled column's numbers never widen it.
-        want += [max(map(column.__getitem__, cases), default=0.0) if k + 1 not in self.given else 0.0
-                 for k, column in enumerate(self.want, start=len(INFO_HEADERS))]
-        fixed += [max(map(column.__getitem__, cases), default=0.0) if k not in self.steady else 0.0
-                  for k, column in enumerate(self.fixed, start=len(INFO_HEADERS))]
+        want += [max(map(column.__getitem__, cases), default=0.0) if column else 0.0 for column in self.sizing]
+        fixed += [max(map(column.__getitem__, cases), default=0.0) if column else 0.0 for column in self.widening]
         widths = dict(self.header_widths)
         for c, w in enumerate(want, start=1):
             if w:
