@@ -34,7 +34,7 @@ from taizhang.workbook.writer.measure import (
     MIN_WIDTH,
     CellText,
     fit,
-    row_points,
+    longest_line_units,
     text_units,
 )
 
@@ -308,10 +308,10 @@ class UnitPacker:
             return Described("/>", 0.0, 0.0, 0.0, None)
         t, content = up.value_xml(value)
         xml = f"{t}>{content}</c>"
-        text = up.shown_text(value)
+        text = value if value.__class__ is str else up.shown_text(value)  # text shows as itself
         if not text:
             return Described(xml, 0.0, 0.0, 0.0, None)
-        longest = self.measured.width(text)
+        longest = longest_line_units(text)  # each distinct value once: no use keeping it
         wrap = self.wraps[c] and not (c == DUE_COLUMN and isinstance(value, date))
         need = longest + CELL_PADDING
         fixed = need if up.is_fixed(value) else 0.0
@@ -326,7 +326,7 @@ class UnitPacker:
                 # and `layout` would add no height for it (as for any risky cell that fits).
                 return Described(xml, asked, fixed, 0.0, None)
             return Described(xml, asked, fixed, 0.0, (c, text, longest, wrap))
-        return Described(xml, asked, fixed, row_points(text.count("\n") + 1), None)
+        return Described(xml, asked, fixed, up.points_of(text.count("\n") + 1), None)
 
     def _info_part(self, row: UnitRow) -> Prepared:
         """The row's information cells, made once per distinct (role, stage, deadline, status)."""

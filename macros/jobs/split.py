@@ -271,6 +271,9 @@ def unit_rows(cases: list[tuple[CaseRow, str]], cache: RowCache) -> list[UnitRow
 def _cell_column(values: Sequence[Any], name: str, rows: list[int], raws: dict[tuple[int, str], str]) -> list[Any]:
     """What the unit's cells of one column hold: the typed value, or the raw text the master could not read."""
     out = list(values)
+    kinds = set(map(type, out))
+    if list not in kinds and bool not in kinds and (type(None) not in kinds or all(n != name for _r, n in raws)):
+        return out  # nothing to show otherwise (most columns)
     for i, value in enumerate(out):
         if value is None or value.__class__ is list or value.__class__ is bool:
             out[i] = _cell_value(value, raws.get((rows[i], name)))
