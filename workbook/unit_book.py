@@ -167,8 +167,7 @@ class UnitPacker:
         n = len(INFO_HEADERS)
         text, day = up.BODY_XF[(True, False, False, True)], up.BODY_XF[(True, True, False, False)]
         self.info_xf = [[text] * n, [day if c == DUE_COLUMN else text for c in range(n)]]  # by: is the deadline a date?
-        self.xml: list[list[str]] = []  # per data column, per case: the cell's XML after its format
-        self.by_case: list[tuple[str, ...]] = []  # `xml` per case
+        self.by_case: list[tuple[str, ...]] = []  # per case, per data column: the cell's XML after its format
         self.steady: set[int] = set()  # 0-based columns as wide in every book (`_settled`)
         self.sizing: list[list[float]] = []  # `want` of the columns it can size, [] for the others
         self.widening: list[list[float]] = []  # `fixed` of the columns a number or date can widen
@@ -187,40 +186,47 @@ class UnitPacker:
         cases = len(cells[0]) if cells else 0
         self.points = [0.0] * cases
         self.risky = {}
-        self.xml, self.want, self.fixed = [], [], []
-        settled_cells: dict[int, list[tuple[int, Risky]]] = {}
-        settled_widths: dict[int, float] = {}
+        self.want, self.fixed = [], []
+        xml: list[list[str]] = []
+        settled: dict[int, list[tuple[int, Risky]]] = {}  # column -> its cells measured once per case
+        widths: dict[int, float] = {}  # the settled columns' widths
         self.steady = set()
         for k, column in enumerate(cells):
             c = n + k
             described = self._described(c, column)
             found = list(map(described.__getitem__, column if _plain(column) else map(_key, column)))
-            self.xml.append(list(map(_XML, found)))
+            xml.append(list(map(_XML, found)))
             self.want.append(list(map(_WANT, found)))
             self.fixed.append(list(map(_FIXED, found)))
             self.points = list(map(max, self.points, map(_POINTS, found)))  # a risky cell's points are 0
             settle = self._settled(c, described.values())
-            if settle is not None and settle[1] is None:
-                self.steady.add(c)
-            if any(d.risky is not None for d in described.values()):
-                settled = settled_cells.setdefault(c, []) if settle is not None else None
-                for i, d in enumerate(found):
-                    if d.risky is not None:
-                        if settle is not None and settled is not None and d.risky[3] and settle[1] in (None, d.want):
-                            settled.append((i, d.risky))
-                        else:
-                            self.risky.setdefault(i, []).append(d.risky)
             if settle is not None:
-                settled_widths[c] = settle[0]
-        self._settle(settled_cells, settled_widths)
+                widths[c], asking = settle
+                if asking is None:
+                    self.steady.add(c)
+                settled[c] = []
+            if any(d.risky is not None for d in described.values()):
+                self._place_risky(found, settled.get(c), settle[1] if settle else None)
+        self._settle(settled, widths)
         self.sizing = [column if self._sizes(c, column) else [] for c, column in enumerate(self.want, start=n)]
         self.widening = [column if c not in self.steady and any(column) else []
                          for c, column in enumerate(self.fixed, start=n)]
-        self.by_case = list(zip(*self.xml, strict=True)) if self.xml else [()] * cases
+        self.by_case = list(zip(*xml, strict=True)) if xml else [()] * cases
         # The cell likely to need the most lines first: the others are then mostly bounded out.
         for risky in self.risky.values():
             if len(risky) > 1:
                 risky.sort(key=self._crowding, reverse=True)
+
+    def _place_risky(self, found: list[Described], settled: list[tuple[int, Risky]] | None,
+                     asking: float | None) -> None:
+        """A column's risky cells: to `settled` (the column's, when it is settled) those that wrap
+        and ask `asking` (None: any), to be measured once per case; the others to `risky`, per book."""
+        for i, d in enumerate(found):
+            if d.risky is not None:
+                if settled is not None and d.risky[3] and asking in (None, d.want):
+                    settled.append((i, d.risky))
+                else:
+                    self.risky.setdefault(i, []).append(d.risky)
 
     def _sizes(self, c: int, want: list[float]) -> bool:
         """Whether what column `c`'s cells ask can size it in some book: not when its width is
