@@ -1,10 +1,12 @@
 """The master's record of what it sent the units, and what a returned book says of itself.
 
 - `read_dispatch` / `read_send_log`: the 分发记录 and the hidden 分发明细 (laid out in
-  taizhang.core.exchange) from any grid source: the saved file or the workbook open in Excel; split
-  and merge use them.
-- `read_dispatch_log`: the 分发记录 rows by their header names, for `collect`'s 回收情况 (tolerant of a
-  sheet a clerk has edited: the header is looked for in the first rows).
+  taizhang.core.exchange) from any grid source: the saved file or the workbook open in Excel; split,
+  merge and send use them.
+- `read_dispatch_log`: the same 分发记录 rows as `DispatchEntry`s, for `collect`'s 回收情况.
+  Both read the 分发记录 by its header's names (`_log_header`: looked for in the first rows, so a
+  sheet a clerk has edited still reads); without a header, collect refuses and split, merge and
+  send read the columns where split writes them.
 - `read_return_meta`: a returned file is untrusted: it is checked with the returned-file guard (size,
   zip bomb, entities) and then only its hidden 分发校验 sheet is read (found by name, else among the
   hidden sheets by the marker in A1) for the unit, the split date and the 分发编号. Its ledger sheet
@@ -49,13 +51,33 @@ HEADER_SEARCH = 10  # the header is on row 3; look a little further for a sheet 
 
 
 def read_send_log(source: GridSource) -> list[list[Any]]:
-    """The 分发记录 rows below its header, as texts; [] when the workbook has none."""
-    if SEND_LOG_SHEET not in source.worksheet_names():
+    """The 分发记录 rows below its header, as texts in SEND_LOG_HEADERS order; [] when the workbook
+    has none. A sheet whose header cannot be found is read by position, as split writes it."""
+    grid = _log_grid(source)
+    if grid is None:
         return []
-    width = len(SEND_LOG_HEADERS)
-    rows = [[cell_text(v) for v in (list(r) + [None] * width)[:width]]
-            for r in source.grid(SEND_LOG_SHEET)[SEND_LOG_HEADER_ROW:]]
-    return [r for r in rows if any(r)]
+    top, at = _log_header(grid) or (SEND_LOG_HEADER_ROW - 1, list(range(len(SEND_LOG_HEADERS))))
+    return [row for row in _log_rows(grid, top, at) if any(row)]
+
+
+def _log_grid(source: GridSource) -> list[list[Any]] | None:
+    return source.grid(SEND_LOG_SHEET) if SEND_LOG_SHEET in source.worksheet_names() else None
+
+
+def _log_header(grid: list[list[Any]]) -> tuple[int, list[int | None]] | None:
+    """The 分发记录 header's row (0-based) and where each of SEND_LOG_HEADERS is in it (None:
+    not there), looked for in the first rows of a sheet a clerk may have edited."""
+    for top, row in enumerate(grid[:HEADER_SEARCH]):
+        names = [_text(v) for v in row]
+        if SPLIT_ID in names and UNIT_KEY in names:
+            at = {name: i for i, name in enumerate(names) if name}
+            return top, [at.get(name) for name in SEND_LOG_HEADERS]
+    return None
+
+
+def _log_rows(grid: list[list[Any]], top: int, at: list[int | None]) -> list[list[str | None]]:
+    """The rows below the header, each cell as text (cell_text) in SEND_LOG_HEADERS order."""
+    return [[cell_text(row[i]) if i is not None and i < len(row) else None for i in at] for row in grid[top + 1:]]
 
 
 def read_dispatch(source: GridSource) -> DispatchRecord:
@@ -98,18 +120,14 @@ class DispatchEntry:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
+    """A cell as text without surrounding blanks ("" for none)."""
+    return (cell_text(value) or "").strip()
 
 
-def _moment(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, datetime.min.time())
+def _moment(text: str) -> datetime | None:
+    """A 分发记录 time (a cell's text: a datetime reads as its ISO form), None when it is none."""
     try:
-        return datetime.fromisoformat(_text(value)) if _text(value) else None
+        return datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
 
@@ -150,28 +168,19 @@ def _parse(grid: list[list[Any]], name: str) -> ReturnMeta:
 def read_dispatch_log(master: Path) -> list[DispatchEntry] | None:
     """The rows of the master's 分发记录 sheet, in sheet order; None when the master has none."""
     with open_workbook(master) as book:
-        if DISPATCH_SHEET not in book.worksheet_names():
-            return None
-        grid = book.grid(DISPATCH_SHEET)
-    top = next((r for r, row in enumerate(grid[:HEADER_SEARCH])
-                if SPLIT_ID in map(_text, row) and UNIT_KEY in map(_text, row)), None)
-    if top is None:
+        grid = _log_grid(book)
+    if grid is None:
+        return None
+    found = _log_header(grid)
+    if found is None:
         raise BadInput(f"台账“{master.name}”的“{DISPATCH_SHEET}”工作表中找不到表头（{SPLIT_ID}、{UNIT_KEY}…），"
                        "无法知道向哪些单位发出过工作簿")
-    col = {_text(v): i for i, v in enumerate(grid[top]) if _text(v)}
-
-    def cell(row: list[Any], key: str) -> Any:
-        i = col.get(key)
-        return row[i] if i is not None and i < len(row) else None
-
     entries: list[DispatchEntry] = []
-    for row in grid[top + 1:]:
-        unit = _text(cell(row, UNIT_KEY))
-        if not unit:
-            continue
-        entries.append(DispatchEntry(
-            split_id=_text(cell(row, SPLIT_ID)), unit=unit, split_at=_moment(cell(row, SENT_AT)),
-            result=_text(cell(row, SENT_RESULT)), sent_at=_moment(cell(row, SEND_TIME)),
-            file=_text(cell(row, FILE_NAME)), address=_text(cell(row, ADDRESS))))
+    for row in _log_rows(grid, *found):
+        cells = dict(zip(SEND_LOG_HEADERS, (_text(v) for v in row), strict=True))
+        if cells[UNIT_KEY]:
+            entries.append(DispatchEntry(
+                split_id=cells[SPLIT_ID], unit=cells[UNIT_KEY], split_at=_moment(cells[SENT_AT]),
+                result=cells[SENT_RESULT], sent_at=_moment(cells[SEND_TIME]), file=cells[FILE_NAME],
+                address=cells[ADDRESS]))
     return entries
-

@@ -11,9 +11,11 @@ The records are for the unit's reference only: a merge trusts the master's åˆ†å
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from taizhang.workbook.writer.measure import (
     MIN_WIDTH,
     CellText,
     fit,
-    row_points,
+    longest_line_units,
     text_units,
 )
 
@@ -165,7 +167,10 @@ class UnitPacker:
         n = len(INFO_HEADERS)
         text, day = up.BODY_XF[(True, False, False, True)], up.BODY_XF[(True, True, False, False)]
         self.info_xf = [[text] * n, [day if c == DUE_COLUMN else text for c in range(n)]]  # by: is the deadline a date?
-        self.xml: list[list[str]] = []  # per data column, per case: the cell's XML after its format
+        self.by_case: list[tuple[str, ...]] = []  # per case, per data column: the cell's XML after its format
+        self.steady: set[int] = set()  # 0-based columns as wide in every book (`_settled`)
+        self.sizing: list[list[float]] = []  # `want` of the columns it can size, [] for the others
+        self.widening: list[list[float]] = []  # `fixed` of the columns a number or date can widen
         self.want: list[list[float]] = []
         self.fixed: list[list[float]] = []
         self.points: list[float] = []  # per case: the height its cells need whatever the widths
@@ -181,24 +186,101 @@ class UnitPacker:
         cases = len(cells[0]) if cells else 0
         self.points = [0.0] * cases
         self.risky = {}
-        self.xml, self.want, self.fixed = [], [], []
+        self.want, self.fixed = [], []
+        xml: list[list[str]] = []
+        settled: dict[int, list[tuple[int, Risky]]] = {}  # column -> its cells measured once per case
+        widths: dict[int, float] = {}  # the settled columns' widths
+        self.steady = set()
         for k, column in enumerate(cells):
             c = n + k
             described = self._described(c, column)
-            found = [described[_key(v)] for v in column]
-            self.xml.append([d.xml for d in found])
-            self.want.append([d.want for d in found])
-            self.fixed.append([d.fixed for d in found])
-            points = self.points
-            for i, d in enumerate(found):
-                if d.risky is not None:
-                    self.risky.setdefault(i, []).append(d.risky)
-                elif d.points > points[i]:
-                    points[i] = d.points
+            found = list(map(described.__getitem__, column if _plain(column) else map(_key, column)))
+            xml.append(list(map(_XML, found)))
+            self.want.append(list(map(_WANT, found)))
+            self.fixed.append(list(map(_FIXED, found)))
+            self.points = list(map(max, self.points, map(_POINTS, found)))  # a risky cell's points are 0
+            settle = self._settled(c, described.values())
+            if settle is not None:
+                widths[c], asking = settle
+                if asking is None:
+                    self.steady.add(c)
+                settled[c] = []
+            if any(d.risky is not None for d in described.values()):
+                self._place_risky(found, settled.get(c), settle[1] if settle else None)
+        self._settle(settled, widths)
+        self.sizing = [column if self._sizes(c, column) else [] for c, column in enumerate(self.want, start=n)]
+        self.widening = [column if c not in self.steady and any(column) else []
+                         for c, column in enumerate(self.fixed, start=n)]
+        self.by_case = list(zip(*xml, strict=True)) if xml else [()] * cases
         # The cell likely to need the most lines first: the others are then mostly bounded out.
         for risky in self.risky.values():
             if len(risky) > 1:
                 risky.sort(key=self._crowding, reverse=True)
+
+    def _place_risky(self, found: list[Described], settled: list[tuple[int, Risky]] | None,
+                     asking: float | None) -> None:
+        """A column's risky cells: to `settled` (the column's, when it is settled) those that wrap
+        and ask `asking` (None: any), to be measured once per case; the others to `risky`, per book."""
+        for i, d in enumerate(found):
+            if d.risky is not None:
+                if settled is not None and d.risky[3] and asking in (None, d.want):
+                    settled.append((i, d.risky))
+                else:
+                    self.risky.setdefault(i, []).append(d.risky)
+
+    def _sizes(self, c: int, want: list[float]) -> bool:
+        """Whether what column `c`'s cells ask can size it in some book: not when its width is
+        given, nor when even the most any cell asks stays within what its header asks."""
+        most = max(want, default=0.0)
+        if c + 1 in self.given or not most:
+            return False
+        return up.tenths(min(max(most, MIN_WIDTH), MAX_WIDTH)) > self.header_widths.get(c + 1, 0.0)
+
+    def _settled(self, c: int, described: Iterable[Described]) -> tuple[float, float | None] | None:
+        """(width, asking) when column `c` (0-based) is that wide in every book holding one of its
+        cells that asks `asking` (None: any cell). Its wrapping cells then take as many lines in
+        every such book. A given width is the column's in every book, and the widest a wrapping
+        cell asks (TEXT_WIDTH) makes it as wide in every book holding that cell, unless a number
+        or date in it widens it further."""
+        given = self.given.get(c + 1)
+        if given is not None:
+            width, asking = given, None
+        elif self.wraps[c]:
+            width = max(self.header_widths.get(c + 1, 0.0), up.tenths(min(max(TEXT_WIDTH, MIN_WIDTH), MAX_WIDTH)))
+            asking = float(TEXT_WIDTH)
+        else:
+            return None
+        if all(up.tenths(d.fixed) <= width for d in described if d.fixed):
+            return width, asking
+        return None
+
+    def _settle(self, settled: dict[int, list[tuple[int, Risky]]], widths: dict[int, float]) -> None:
+        """Fold the wrapping cells of the settled columns into their cases' `points`, measured once
+        for every book (`layout` would measure them again in each book that has the case)."""
+        by_case: dict[int, list[Risky]] = {}
+        for column in settled.values():
+            for i, cell in column:
+                by_case.setdefault(i, []).append(cell)
+        for i, cells in by_case.items():
+            if len(cells) > 1:
+                cells.sort(key=self._crowding, reverse=True)
+            self.points[i] = self._tallest(cells, widths, self.points[i])
+
+    def _tallest(self, cells: Iterable[Risky], widths: dict[int, float], best: float) -> float:
+        """The height the tallest of a case's wrapping `cells` needs, if above `best`."""
+        points_of = up.points_of
+        for c, text, long, _wrap in cells:
+            width = widths[c]
+            room = max(width - CELL_PADDING, 1.0)
+            paragraphs = text.count("\n") + 1
+            if long >= room - 1e-9:
+                if points_of(int(2 * paragraphs * long / room) + paragraphs) > best:  # see `layout`
+                    tall = points_of(self.measured.wrapped(text, width))
+                    if tall > best:
+                        best = tall
+            elif paragraphs > 1 and points_of(paragraphs) > best:
+                best = points_of(paragraphs)
+        return best
 
     def _crowding(self, cell: Risky) -> float:
         """How many times over its narrowest room a cell's text runs."""
@@ -218,6 +300,8 @@ class UnitPacker:
 
     def _described(self, c: int, column: list[Any]) -> dict[Any, Described]:
         """Each distinct value of one column (0-based `c` in the sheet), rendered and measured."""
+        if _plain(column):  # each distinct value, the first of equal ones, as below
+            return {value: self._describe(c, value) for value in dict.fromkeys(column)}
         out: dict[Any, Described] = {}
         for value in column:
             key = _key(value)
@@ -230,10 +314,10 @@ class UnitPacker:
             return Described("/>", 0.0, 0.0, 0.0, None)
         t, content = up.value_xml(value)
         xml = f"{t}>{content}</c>"
-        text = up.shown_text(value)
+        text = value if value.__class__ is str else up.shown_text(value)  # text shows as itself
         if not text:
             return Described(xml, 0.0, 0.0, 0.0, None)
-        longest = self.measured.width(text)
+        longest = longest_line_units(text)  # each distinct value once: no use keeping it
         wrap = self.wraps[c] and not (c == DUE_COLUMN and isinstance(value, date))
         need = longest + CELL_PADDING
         fixed = need if up.is_fixed(value) else 0.0
@@ -243,8 +327,12 @@ class UnitPacker:
                                                  up.tenths(min(max(asked, MIN_WIDTH), MAX_WIDTH)))
         self._rooms[c] = min(self._rooms.get(c, MAX_WIDTH), max(narrowest - CELL_PADDING, 1.0))
         if (longest >= max(narrowest - CELL_PADDING, 1.0) - 1e-9) if wrap else need > narrowest:
+            if fixed and not wrap and need <= up.tenths(need):
+                # A number or date widens its column in its book to fit it whole: it never wraps,
+                # and `layout` would add no height for it (as for any risky cell that fits).
+                return Described(xml, asked, fixed, 0.0, None)
             return Described(xml, asked, fixed, 0.0, (c, text, longest, wrap))
-        return Described(xml, asked, fixed, row_points(text.count("\n") + 1), None)
+        return Described(xml, asked, fixed, up.points_of(text.count("\n") + 1), None)
 
     def _info_part(self, row: UnitRow) -> Prepared:
         """The row's information cells, made once per distinct (role, stage, deadline, status)."""
@@ -277,8 +365,8 @@ class UnitPacker:
         distinct = list({id(p): p for p in infos}.values())
         want = [max((p.want[c] for p in distinct), default=0.0) for c in range(len(INFO_HEADERS))]
         fixed = [max((p.fixed[c] for p in distinct), default=0.0) for c in range(len(INFO_HEADERS))]
-        want += [max(map(column.__getitem__, cases), default=0.0) for column in self.want]
-        fixed += [max(map(column.__getitem__, cases), default=0.0) for column in self.fixed]
+        want += [max(map(column.__getitem__, cases), default=0.0) if column else 0.0 for column in self.sizing]
+        fixed += [max(map(column.__getitem__, cases), default=0.0) if column else 0.0 for column in self.widening]
         widths = dict(self.header_widths)
         for c, w in enumerate(want, start=1):
             if w:
@@ -317,7 +405,7 @@ class UnitPacker:
     def _row_cells(self, row: UnitRow, i: int) -> str:
         """The row's data cells (b"\0" for the row number), from the columns."""
         prefixes = self._data_prefixes(row.fillable)
-        return "".join(chain.from_iterable(zip(prefixes, [column[i] for column in self.xml], strict=True)))
+        return "".join(chain.from_iterable(zip(prefixes, self.by_case[i], strict=True)))
 
     def _slow_row(self, r: int, row: UnitRow, info: Prepared, i: int, wrapped: set[tuple[int, int]]) -> bytes:
         """A row with a cell that wraps though its format does not say so: that cell's format swapped."""
@@ -390,6 +478,14 @@ class UnitPacker:
                  ("xl/worksheets/sheet1.xml", ledger), ("xl/worksheets/sheet2.xml", instructions_sheet(book)),
                  ("xl/worksheets/sheet3.xml", meta_sheet(book, self.hash))]
         return up.write_package(path, parts, book.split_date)
+
+
+_XML, _WANT, _FIXED, _POINTS = (attrgetter(name) for name in ("xml", "want", "fixed", "points"))
+
+
+def _plain(column: list[Any]) -> bool:
+    """Whether no value of the column is a list (each is its own dict key, `_key`)."""
+    return list not in set(map(type, column))
 
 
 def _key(value: Any) -> Any:

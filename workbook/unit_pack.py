@@ -361,14 +361,13 @@ def row_xml(r: int, height: float | None, cells: str) -> str:
     return f'<row r="{r}"{ht}>{cells}</row>'
 
 
-def json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
-
-
 def _json_default(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return str(value)
+
+
+json_text = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode  # json.dumps's text, one encoder
 
 
 def plain_cells(r: int, values: Iterable[Any], style: int = 0) -> str:
