@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from taizhang.workbook.writer import Style, ToolSheet
@@ -124,3 +124,27 @@ def test_wrap_lines_greedy_by_tokens(text: str, width: float, size: float, bold:
             else:
                 used += _reference_units(token, size, bold)
     assert wrap_lines(text, width, size, bold) == max(lines, 1)
+
+
+LONG_PIECES = st.sampled_from(["县教育和体育局", "关于改善办学条件的建议。", "road  ", "A-12 ", "\n", "　", "（第3号）"])
+
+
+@given(st.lists(st.lists(LONG_PIECES, min_size=30, max_size=160).map("".join), min_size=1, max_size=4),
+       st.sampled_from([6.0, 9.0, 14.0, 30.0, 45.0]), st.booleans())
+@example([CJK * 12], 30.0, False)  # 17 lines, 279 pt: fewer than the cap though long
+@example([CJK * 12], 14.0, False)  # 39 lines: past the cap
+def test_rows_past_the_cap_get_what_counting_every_line_gives(texts: list[str], width: float, tall_merge: bool) -> None:
+    """Row heights stop at 409 pt, so fit may skip counting the lines of a text surely taller; the
+    heights must still be those the line counts give (capped), and a merge over rows keeps the exact way."""
+    cells = {(r, 1): CellText(t, wrap=True) for r, t in enumerate(texts, start=1)}
+    merges = []
+    if tall_merge:
+        cells[(1, 2)] = CellText("意见" * 300, wrap=True)
+        merges = [(1, 2, len(texts), 2)]
+    layout = fit(cells, merges, widths={1: width, 2: 8.0})
+    for r, text in enumerate(texts, start=1):
+        exact = min(round(row_points(wrap_lines(text, width)), 1), 409.0)
+        if tall_merge:
+            assert layout.heights[r] >= exact
+        else:
+            assert layout.heights[r] == exact

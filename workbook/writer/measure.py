@@ -280,12 +280,15 @@ def fit_columns(rows: Sequence[int], columns: Mapping[int, Sequence[CellText | N
     for rc, cell in merged:
         if not cell.wrap and longest[id(cell)] + CELL_PADDING > _width(out, spans, rc):
             out.wrapped.add(rc)
+    # Rows are capped at MAX_HEIGHT, so a text surely taller needs no exact count; not when a merge
+    # spans rows (it adds to its last row what the rows' uncapped heights lack).
+    capped = not any(spans[rc][2] > spans[rc][0] for rc, _cell in merged)
     tall: list[list[float]] = []  # each column's height per row
     for c, found in by_col.items():
         width = out.widths.get(c, DEFAULT_WIDTH)
         wrapping = wraps.get(c, set())
-        points = {k: _points(cell, width if cell.wrap or k in wrapping else None) if cell is not None and cell.text
-                  else 0.0 for k, cell in found.items()}
+        points = {k: _row_points(cell, width if cell.wrap or k in wrapping else None, capped)
+                  if cell is not None and cell.text else 0.0 for k, cell in found.items()}
         tall.append(list(map(points.__getitem__, map(id, columns[c]))))
     tallest = tall[0] if len(tall) == 1 else list(map(max, *tall)) if tall else []
     got = {r: h for r, h in zip(rows, tallest, strict=True) if h}
@@ -341,6 +344,19 @@ def _points(cell: CellText, width: float | None) -> float:
     """The height a cell's text needs: wrapped in `width`, else its lines as written."""
     lines = cell.text.count("\n") + 1 if width is None else wrap_lines(cell.text, width, cell.size, cell.bold)
     return row_points(lines, cell.size)
+
+
+LONG_TEXT = 200  # characters; shorter texts are counted exactly (quick anyway)
+
+
+def _row_points(cell: CellText, width: float | None, capped: bool) -> float:
+    """_points, or MAX_HEIGHT when `capped` and the text is surely taller: a line holds at most its
+    room of text other than spaces (a token wider is broken), so fewer lines than that are impossible."""
+    if capped and width is not None and len(cell.text) > LONG_TEXT:
+        solid = text_units("".join(cell.text.split()), cell.size, cell.bold)
+        if row_points(math.floor(solid / max(width - CELL_PADDING, 1.0)), cell.size) >= MAX_HEIGHT:
+            return MAX_HEIGHT
+    return _points(cell, width)
 
 
 def _fit_heights(heights: dict[int, float], merged: list[tuple[tuple[int, int], CellText]],
