@@ -57,27 +57,25 @@ class Owed:
     days_late: int | None
     days_left: int | None  # DUE_SOON only: working days left
     earlier_year: bool  # the case's 年度 is before the ledger's year
-    case_role: str = Role.HOST.value  # the case's 本级承办方式 (blank read as 主办)
+    case_role: str  # the case's 本级承办方式 (blank read as 主办)
+    # Worked out once when made (`owed`): lists and reports ask for them on every row.
+    as_co: bool  # owed as one of the 协办单位
+    # 协办 when the unit owes the stage as a co-handler: one named in 协办单位, or the local unit of a
+    # case this office itself only co-handles (本级承办方式 协办); else 主办.
+    part: str
+    # Whom the work is for, as a list shows it: the case's 主办单位; 本级协办件 when this office only
+    # co-handles the case (its 主办单位 column holds the local unit, the lead is elsewhere).
+    lead: str
 
     @property
     def overdue(self) -> bool:
         return self.state is StageState.OVERDUE
 
-    @property
-    def as_co(self) -> bool:
-        return self.owner is Owner.CO
 
-    @property
-    def part(self) -> str:
-        """协办 when the unit owes the stage as a co-handler: one named in 协办单位, or the local unit
-        of a case this office itself only co-handles (本级承办方式 协办); else 主办."""
-        return CO_PART if self.as_co or self.case_role == Role.CO.value else HOST_PART
-
-    @property
-    def lead(self) -> str:
-        """Whom the work is for, as a list shows it: the case's 主办单位; 本级协办件 when this office
-        only co-handles the case (its 主办单位 column holds the local unit, the lead is elsewhere)."""
-        return LOCAL_CO_CASE if not self.as_co and self.case_role == Role.CO.value else self.host
+def _part_and_lead(owner: Owner, case_role: str, host: str) -> tuple[bool, str, str]:
+    as_co = owner is Owner.CO
+    local_co = case_role == Role.CO.value
+    return as_co, CO_PART if as_co or local_co else HOST_PART, LOCAL_CO_CASE if not as_co and local_co else host
 
 
 def day_text(day: date, today: date) -> str:
@@ -165,9 +163,11 @@ def owed(deadlines: list[CaseDeadlines], table: CaseTable, names: UnitNames, cal
             key = id(stage)
             days_late = late[key] if key in late else late.setdefault(key, _days_late(stage, calendar))
             left = stage.working_days_left if stage.state is StageState.DUE_SOON else None
+            as_co, part, lead = _part_and_lead(stage.owner, role, host)
             items += [Owed(unit=u, owner=stage.owner, row=d.row, number=d.number, title=titles[i], host=host,
                            stage=stage.stage, due=stage.due, state=stage.state, done_date=stage.done_date,
-                           days_late=days_late, days_left=left, earlier_year=earlier, case_role=role)
+                           days_late=days_late, days_left=left, earlier_year=earlier, case_role=role,
+                           as_co=as_co, part=part, lead=lead)
                       for u in units]
     return items
 
