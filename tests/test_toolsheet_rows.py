@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from taizhang.core.errors import FidelityRefused
-from taizhang.workbook.writer import Hyperlink, LedgerWriter, Style, ToolSheet, fidelity, measure
+from taizhang.workbook.writer import Hyperlink, LedgerWriter, Style, ToolSheet, measure
 from taizhang.workbook.writer.measure import (
     CELL_PADDING,
     DEFAULT_SIZE,
@@ -264,8 +264,8 @@ def test_the_bounded_reader_gives_rows_one_at_a_time_as_the_grid_has_them(tmp_pa
     assert streamed[2][2] == 1 and streamed[3][4] == date(2026, 1, 2) and streamed[6][3] == "文字"
     assert len(streamed) == 7 and streamed[0] == ["", "", "", "", ""]
     with open_book(path) as book:  # the read-back's own reading of a tool sheet, without the bounds' scan
-        assert list(fidelity._own_rows(book, "表")) == grid
-        assert list(fidelity._own_rows(book, "空表")) == []
+        assert list(book.rows("表", own=True)) == grid
+        assert list(book.rows("空表", own=True)) == []
 
 
 def test_the_read_back_refuses_a_tool_column_that_reads_otherwise(tmp_path: Path) -> None:

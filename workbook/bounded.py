@@ -497,13 +497,18 @@ class BoundedBook:
             self._grids[name] = rows
         return rows
 
-    def rows(self, name: str) -> Iterator[list[Any]]:
+    def rows(self, name: str, *, own: bool = False) -> Iterator[list[Any]]:
         """A sheet's rows from row 1, each from column A, as grid() has them, one at a time: no
-        grid of Python objects for the whole sheet (the read-back of a big written sheet)."""
+        grid of Python objects for the whole sheet (the read-back of a big written sheet).
+        `own`: a sheet this process wrote itself (its extent is what it wrote): read by calamine
+        without the bounds' scan of its extent, a second pass over its XML."""
         if name in self._grids:
             yield from self._grids[name]
             return
-        sheet = self._load(name)
+        try:
+            sheet = guarded(self.book.get_sheet_by_name, name) if own else self._load(name)
+        except CalamineFailed as exc:
+            raise self._damaged(name, exc) from None
         if isinstance(sheet, tuple):
             yield from sheet[0]
             return

@@ -141,24 +141,6 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
             book.forget(sheet)  # one sheet's grid at a time: a big one is hundreds of MB as objects
 
 
-def _own_rows(book: BoundedBook, sheet: str) -> Iterator[list[object]]:
-    """A tool sheet's rows as BoundedBook.rows gives them, from calamine without the bounds'
-    scan of the sheet's extent (a second pass over its XML, and at 100k rows hundreds of MB of
-    scratch): the writer made this sheet, its extent is the rows and columns it compares."""
-    from taizhang.workbook.bounded import CalamineFailed, guarded
-
-    try:
-        found = guarded(book.book.get_sheet_by_name, sheet)
-        if found.start is None:  # an empty sheet
-            return
-        pad = [""] * found.start[1]  # calamine's rows start at row 1 but at the first used column
-        it = guarded(found.iter_rows)
-        while (row := guarded(next, it, None)) is not None:
-            yield [*pad, *row] if pad else list(row)
-    except CalamineFailed as exc:
-        raise BadInput(f"文件“{book.label}”的工作表“{sheet}”已损坏，无法读取（{exc}）。") from None
-
-
 def _rows(book: BoundedBook, sheet: str, label: str, wanted: Collection[int],
           source: Iterator[list[object]] | None = None) -> Iterator[tuple[int, list[object]]]:
     """(row, its values from column A) of each `wanted` row, read one row at a time (a big sheet
@@ -193,7 +175,7 @@ def _compare(book: BoundedBook, sheet: str, cells: dict[tuple[int, int], object]
 def _compare_rows(book: BoundedBook, sheet: str, by_row: dict[int, list[object]], label: str) -> None:
     """Each row as a list from column A ("" for an empty cell, as calamine reads it): a row
     read back equal as a list is done at C speed; any other is looked at cell by cell."""
-    for r, row in _rows(book, sheet, label, by_row.keys(), _own_rows(book, sheet)):
+    for r, row in _rows(book, sheet, label, by_row.keys(), book.rows(sheet, own=True)):
         want = by_row[r]
         got = row[: len(want)]
         if got == want:
