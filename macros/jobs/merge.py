@@ -148,6 +148,7 @@ class MasterState:
                 self.by_number.setdefault(number, []).append(table.row(i))
         self.changed_by: dict[tuple[int, str], str] = {}
         self.resolve = lru_cache(maxsize=None)(settings.resolve_unit)  # a few hundred spellings, folded once each
+        self._holders: dict[int, set[tuple[str, str]]] = {}
         # The last merged value of each (编号, field) and its unit, from the 变更记录 of earlier runs:
         # a unit's second return of the same copy is not stale against its own first one.
         self.last_merged = {(r[3], r[4]): (r[2], r[6]) for r in logged or [] if r[3] and r[4]}
@@ -157,6 +158,15 @@ class MasterState:
     @staticmethod
     def _errors(report: Report) -> set[tuple[int, str, str]]:
         return {(f.row, f.column, f.code) for f in report.findings if f.severity.value == "错误"}
+
+    def holders(self, case: CaseRow) -> set[tuple[str, str]]:
+        """(unit, role) of each known unit the master row names as 主办 or 协办; worked out once per
+        row (its 主办 and 协办 files all ask), and never changed by a merge (both columns are locked)."""
+        found = self._holders.get(case.row)
+        if found is None:
+            found = {(u.name, role) for u, role, _ in case_units(case, self.settings, self.resolve) if u is not None}
+            self._holders[case.row] = found
+        return found
 
     def case(self, row: int) -> Case:
         """The case at `row` as this run has it (built from the ledger's columns on first use)."""
@@ -255,8 +265,12 @@ class Batch:
         self.keys: set[tuple[int, str]] = set()
         self.rows: set[int] = set()
 
-    def depends(self, keys: set[tuple[int, str]], changes: list[Change]) -> bool:
-        return bool(self.pending) and (not keys.isdisjoint(self.keys) or any(c.row in self.rows for c in changes))
+    def depends(self, reads: Reads, changes: list[Change]) -> bool:
+        """Whether a file read or changes a cell that a waiting file changed."""
+        if not self.pending:
+            return False
+        return any(c.row in self.rows for c in changes) or any(
+            row in self.rows and any((row, name) in self.keys for name in names) for row, names in reads)
 
     def add(self, index: int, file: str, unit: str, changes: list[Change], conflicts: list[Conflict]) -> None:
         self.pending.append(_Pending(index, file, unit, changes, conflicts, self.state.apply(unit, changes)))
@@ -304,12 +318,13 @@ def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord) -> Dispatc
     return found
 
 
-Judged = tuple[str | None, list[Change], list[Conflict], set[tuple[int, str]]]
+Reads = list[tuple[int, Iterable[str]]]  # the master's rows a judgement read, each with the columns it read
+Judged = tuple[str | None, list[Change], list[Conflict], Reads]
 
 
 def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Change], list[Conflict]]:
     """The unit (canonical name), the changes it makes and the conflicts it raises."""
-    unit, changes, conflicts, _keys = read_changes_of(book, state)
+    unit, changes, conflicts, _reads = read_changes_of(book, state)
     if unit is not None and changes and not any(c.blocking for c in conflicts):
         undo = state.apply(unit, changes)
         conflicts += state.new_errors(changes, state.validate(c.row for c in changes))
@@ -319,14 +334,14 @@ def compare(book: ReturnedBook, state: MasterState) -> tuple[str | None, list[Ch
 
 def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
     """`compare` without the checks on the changed cases: the unit, its changes, the conflicts
-    so far, and the master's (row, column) pairs the judgement read (the unit's fillable cells)."""
-    keys: set[tuple[int, str]] = set()
+    so far, and the master's cells the judgement read (the unit's fillable cells, by row)."""
+    reads: Reads = []
     unit = state.resolve(book.unit)
     if unit is None:
-        return None, [], [Conflict("", "", f"分发校验数据中的单位“{book.unit}”不在台账的单位名录中")], keys
+        return None, [], [Conflict("", "", f"分发校验数据中的单位“{book.unit}”不在台账的单位名录中")], reads
     sent = dispatched(book, unit.name, state.record)
     if isinstance(sent, str):
-        return unit.name, [], [Conflict("", "", sent)], keys
+        return unit.name, [], [Conflict("", "", sent)], reads
     returned = shown_values(book.ledger)
     unparsed = {(u.row, u.name): u.reason for u in book.ledger.unparsed}
     changes: list[Change] = []
@@ -345,9 +360,7 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
                 conflicts.append(Conflict(number, "", f"第 {case.row} 行是单位新增的行，台账中没有此编号，未合并",
                                           blocking=False))
             continue
-        ours = [c for c in state.by_number.get(number, [])
-                if any(u is not None and u.name == unit.name and role == entry.role
-                       for u, role, _ in case_units(c, state.settings, state.resolve))]
+        ours = [c for c in state.by_number.get(number, []) if (unit.name, entry.role) in state.holders(c)]
         if not ours:
             conflicts.append(Conflict(number, "", f"台账中该件的{entry.role}单位已不是“{unit.name}”，或该编号已不存在"))
             continue
@@ -357,10 +370,10 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
         master = ours[0]
         values = returned[case.row]
         role_fields = fillable(sent.roles[number])  # the master's role for the case decides what is the unit's
-        keys.update((master.row, name) for name in role_fields)
+        reads.append((master.row, role_fields))
         locked = locked_of.get(entry.role) or locked_columns(book.columns, entry.role)
         if fingerprint(values, locked) != entry.fingerprint:  # verify_row, its locked columns worked out once
-            keys.update((master.row, c) for c in locked)  # the message compares them with the master's
+            reads.append((master.row, locked))  # the message compares them with the master's
             now_values = state.values[master.row]
             edited = [c for c in locked if values.get(c) != now_values.get(c)] or [""]
             locked_by = state.settings.params.office_or("办理机关")
@@ -371,15 +384,16 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
         for name in role_fields:
             if name not in sent_columns:
                 continue
-            cell = f"{letters[name]}{case.row}" if name in letters else ""
             error = book.error_at(name, case.row) if book.errors else None
             if error is not None:  # read as empty: never taken for a cleared cell, never skipped
-                conflicts.append(Conflict(number, name, error.describe(), cell=cell))
+                conflicts.append(Conflict(number, name, error.describe(), cell=_cell(letters, name, case.row)))
                 continue
             new, split = values.get(name), entry.split_values.get(name)
+            if new == split:
+                continue  # the unit left it
             current = state.values[master.row].get(name)
-            if new in (split, current):
-                continue  # the unit left it, or the master already has it (a second merge)
+            if new == current:
+                continue  # the master already has it (a second merge)
             problem = _bad_value(name, case, new, unparsed, state.settings.params.class_scheme)
             if problem is None and name not in state.ledger.columns:
                 problem = f"台账中没有“{name}”列，无法合并"
@@ -389,11 +403,16 @@ def read_changes_of(book: ReturnedBook, state: MasterState) -> Judged:
                            if other and other != unit.name else
                            f"分发后台账中此项已由“{_shown(split)}”改为“{_shown(current)}”，与本单位填写的“{_shown(new)}”冲突")
             if problem:
-                conflicts.append(Conflict(number, name, problem, cell=cell))
+                conflicts.append(Conflict(number, name, problem, cell=_cell(letters, name, case.row)))
             else:
                 changes.append(Change(number, name, current, new, master.row, case[name]))
     conflicts += _not_taken(book)
-    return unit.name, changes, conflicts, keys
+    return unit.name, changes, conflicts, reads
+
+
+def _cell(letters: dict[str, str], name: str, row: int) -> str:
+    """The A1 address of column `name` in `row` of the returned sheet ("" when it has no such column)."""
+    return f"{letters[name]}{row}" if name in letters else ""
 
 
 def _not_taken(book: ReturnedBook) -> list[Conflict]:
@@ -456,10 +475,10 @@ def merge_files(paths: list[Path], state: MasterState) -> list[FileResult]:
         if isinstance(book, FileResult):
             results[k] = book
             continue
-        unit, changes, conflicts, keys = read_changes_of(book, state)
-        if batch.depends(keys, changes):  # judged against changes not yet checked: check them first
+        unit, changes, conflicts, reads = read_changes_of(book, state)
+        if batch.depends(reads, changes):  # judged against changes not yet checked: check them first
             batch.flush()
-            unit, changes, conflicts, keys = read_changes_of(book, state)
+            unit, changes, conflicts, reads = read_changes_of(book, state)
         if unit is None or not changes or any(c.blocking for c in conflicts):
             results[k] = judged(path.name, unit, changes, conflicts)
         else:
