@@ -202,21 +202,29 @@ def _canonical(value: Any) -> str:
     return value.isoformat() if isinstance(value, date | datetime) else str(value)
 
 
-def seal(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord]) -> str:
+def seal(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord],
+         cases: list[list[str]] | None = None) -> str:
     """HMAC-SHA256 under the ledger's key of what the office sent one unit: who, which split, which
     columns, and each case's 编号, role, fingerprint and values sent (dates as ISO text, so the
-    values as written into the book and as read back from it seal alike)."""
-    cases = sorted([number, r.role, r.fingerprint,
-                    json.dumps(r.split_values, ensure_ascii=False, sort_keys=True, default=_canonical)]
-                   for number, r in entries.items())
+    values as written into the book and as read back from it seal alike). `cases`: the entries'
+    `sealed_cases`, when worked out already."""
+    cases = cases if cases is not None else sealed_cases(entries)
     data = json.dumps([unit, split_id, list(columns), cases], ensure_ascii=False)
     return hmac.new(secret.encode("ascii"), data.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def sealed_cases(entries: dict[str, RowRecord]) -> list[list[str]]:
+    """What the seal covers of each case, in 编号 order: 编号, role, fingerprint, values sent as JSON.
+    Needs no key: a merge works it out while reading the file."""
+    return sorted([number, r.role, r.fingerprint,
+                   json.dumps(r.split_values, ensure_ascii=False, sort_keys=True, default=_canonical)]
+                  for number, r in entries.items())
+
+
 def sealed(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord],
-           mac: str) -> bool:
+           mac: str, cases: list[list[str]] | None = None) -> bool:
     """Whether `mac` is the seal of that record (compared in constant time)."""
-    return hmac.compare_digest(seal(secret, unit, split_id, columns, entries), mac.strip().lower())
+    return hmac.compare_digest(seal(secret, unit, split_id, columns, entries, cases), mac.strip().lower())
 
 
 @dataclass
