@@ -121,14 +121,15 @@ def shown_values(ledger: Ledger) -> dict[int, dict[str, Any]]:
 
 
 class ShownRows:
-    """`shown_values` as a mapping whose row dicts are made on first use (a merge reads the rows
-    the returned files name). Rows are read, and changed in place, as dicts."""
+    """`shown_values` as a mapping whose row dicts are made on first use (a merge reads the few
+    rows the returned files change), each value made canonical then. Rows are read, and changed in
+    place, as dicts."""
 
     def __init__(self, ledger: Ledger) -> None:
         table = ledger.table
         self._names = list(table.letters)
-        self._columns = [_canonical_column(table.column(name), BY_NAME[name].kind is Kind.UNITS)
-                         for name in self._names]
+        self._columns = [table.column(name) for name in self._names]
+        self._units = [BY_NAME[name].kind is Kind.UNITS for name in self._names]
         self._index = {row: i for i, row in enumerate(table.rows)}
         self._raws: dict[int, dict[str, Any]] = {}
         for u in ledger.unparsed:
@@ -139,12 +140,21 @@ class ShownRows:
         found = self._rows.get(row)
         if found is None:
             i = self._index[row]
-            found = dict(zip(self._names, [column[i] for column in self._columns], strict=True))
+            found = dict(zip(self._names, [_canonical_value(column[i], units)
+                                           for column, units in zip(self._columns, self._units, strict=True)],
+                             strict=True))
             for name, raw in self._raws.get(row, {}).items():
                 if name in found:
                     found[name] = raw
             self._rows[row] = found
         return found
+
+
+def _canonical_value(value: Any, units: bool) -> Any:
+    """One value as `_canonical_column` makes it."""
+    if units:
+        return "、".join(value) or None if isinstance(value, list) else value
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _canonical_column(values: Iterable[Any], units: bool) -> list[Any]:

@@ -219,7 +219,7 @@ def _parse_meta(grid: list[list[Any]], name: str) -> tuple[dict[str, str], dict[
         raise BadInput(f"文件“{name}”的分发校验数据不完整（缺少{'、'.join(missing)}），无法确认来源，未合并")
     entries: dict[str, RowRecord] = {}
     for r in grid[META_TABLE_ROW:]:
-        cells = [_text(v) for v in (r + [None] * 4)[:4]]
+        cells = [v.strip() if type(v) is str else _text(v) for v in (r + [None] * 4)[:4]]  # text as _text gives it
         if not cells[0]:
             continue
         try:
