@@ -94,3 +94,22 @@ def test_a_few_files_or_a_busy_machine_read_here(monkeypatch: pytest.MonkeyPatch
     assert merge_job.idle_workers(merge_job.PARALLEL_FROM - 1) == 0
     monkeypatch.setattr(os, "getloadavg", lambda: (3.5, 0.0, 0.0), raising=False)
     assert merge_job.idle_workers(200) == 0  # one core idle but for this process: not worth workers
+
+
+def test_the_collector_is_left_as_found(env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge leaves the cyclic collector as it found it (the ribbon's process lives on), when it
+    ends and when judging a file fails alike."""
+    import gc
+
+    master, units = env
+    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+    files, _ = returns(units, tmp_path)
+    merge(master, files, TODAY, now=WHEN, dry_run=True)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+
+    def fails(*args: Any) -> Any:
+        raise RuntimeError("judging failed")
+    monkeypatch.setattr(merge_job, "read_changes_of", fails)
+    with pytest.raises(RuntimeError, match="judging failed"):
+        merge(master, files, TODAY, now=WHEN)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
