@@ -88,12 +88,15 @@ def test_a_worker_that_dies_leaves_its_file_to_the_merge(env: Env, tmp_path: Pat
 
 
 def test_a_few_files_or_a_busy_machine_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
-    assert merge_job.idle_workers(200) == 4
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert merge_job.idle_workers(200) == 3  # one core is the merging process's
     assert merge_job.idle_workers(merge_job.PARALLEL_FROM - 1) == 0
-    monkeypatch.setattr(os, "getloadavg", lambda: (3.5, 0.0, 0.0), raising=False)
-    assert merge_job.idle_workers(200) == 0  # one core idle but for this process: not worth workers
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert merge_job.idle_workers(200) == 0  # one spare core: not worth a worker
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(os, "getloadavg", lambda: (5.5, 0.0, 0.0), raising=False)
+    assert merge_job.idle_workers(200) == 2
 
 
 def test_the_collector_is_left_as_found(env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -504,13 +504,14 @@ def merge_file(path: Path, state: MasterState) -> FileResult:
 
 
 def idle_workers(files: int) -> int:
-    """How many worker processes may read `files` returns: the cores idle but for this process
-    (by the load average where there is one), at most MAX_WORKERS; none for a few files or when
-    fewer than two cores are idle (the workers' handing back then costs more than it saves)."""
+    """How many worker processes may read `files` returns: the cores left idle besides the one
+    this process takes (by the load average where there is one), at most MAX_WORKERS; none for a
+    few files or fewer than two such cores. On two busy cores (where this was measured) two
+    workers were slower than none: they cost a quarter more CPU, handing their results back."""
     cores = os.cpu_count() or 1
     busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    idle = min(MAX_WORKERS, cores, int(cores - busy + 1))  # one of the runnable is this process
-    return idle if idle >= 2 and files >= PARALLEL_FROM else 0
+    spare = min(MAX_WORKERS, int(cores - max(busy, 1.0)))  # this process is one of the busy
+    return spare if spare >= 2 and files >= PARALLEL_FROM else 0
 
 
 @contextmanager
