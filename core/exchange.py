@@ -121,14 +121,15 @@ def shown_values(ledger: Ledger) -> dict[int, dict[str, Any]]:
 
 
 class ShownRows:
-    """`shown_values` as a mapping whose row dicts are made on first use (a merge reads the rows
-    the returned files name). Rows are read, and changed in place, as dicts."""
+    """`shown_values` as a mapping whose row dicts are made on first use (a merge reads the few
+    rows the returned files change), each value made canonical then. Rows are read, and changed in
+    place, as dicts."""
 
     def __init__(self, ledger: Ledger) -> None:
         table = ledger.table
         self._names = list(table.letters)
-        self._columns = [_canonical_column(table.column(name), BY_NAME[name].kind is Kind.UNITS)
-                         for name in self._names]
+        self._columns = [table.column(name) for name in self._names]
+        self._units = [BY_NAME[name].kind is Kind.UNITS for name in self._names]
         self._index = {row: i for i, row in enumerate(table.rows)}
         self._raws: dict[int, dict[str, Any]] = {}
         for u in ledger.unparsed:
@@ -139,12 +140,21 @@ class ShownRows:
         found = self._rows.get(row)
         if found is None:
             i = self._index[row]
-            found = dict(zip(self._names, [column[i] for column in self._columns], strict=True))
+            found = dict(zip(self._names, [_canonical_value(column[i], units)
+                                           for column, units in zip(self._columns, self._units, strict=True)],
+                             strict=True))
             for name, raw in self._raws.get(row, {}).items():
                 if name in found:
                     found[name] = raw
             self._rows[row] = found
         return found
+
+
+def _canonical_value(value: Any, units: bool) -> Any:
+    """One value as `_canonical_column` makes it."""
+    if units:
+        return "、".join(value) or None if isinstance(value, list) else value
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _canonical_column(values: Iterable[Any], units: bool) -> list[Any]:
@@ -202,21 +212,29 @@ def _canonical(value: Any) -> str:
     return value.isoformat() if isinstance(value, date | datetime) else str(value)
 
 
-def seal(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord]) -> str:
+def seal(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord],
+         cases: list[list[str]] | None = None) -> str:
     """HMAC-SHA256 under the ledger's key of what the office sent one unit: who, which split, which
     columns, and each case's 编号, role, fingerprint and values sent (dates as ISO text, so the
-    values as written into the book and as read back from it seal alike)."""
-    cases = sorted([number, r.role, r.fingerprint,
-                    json.dumps(r.split_values, ensure_ascii=False, sort_keys=True, default=_canonical)]
-                   for number, r in entries.items())
+    values as written into the book and as read back from it seal alike). `cases`: the entries'
+    `sealed_cases`, when worked out already."""
+    cases = cases if cases is not None else sealed_cases(entries)
     data = json.dumps([unit, split_id, list(columns), cases], ensure_ascii=False)
     return hmac.new(secret.encode("ascii"), data.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def sealed_cases(entries: dict[str, RowRecord]) -> list[list[str]]:
+    """What the seal covers of each case, in 编号 order: 编号, role, fingerprint, values sent as JSON.
+    Needs no key: a merge works it out while reading the file."""
+    return sorted([number, r.role, r.fingerprint,
+                   json.dumps(r.split_values, ensure_ascii=False, sort_keys=True, default=_canonical)]
+                  for number, r in entries.items())
+
+
 def sealed(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord],
-           mac: str) -> bool:
+           mac: str, cases: list[list[str]] | None = None) -> bool:
     """Whether `mac` is the seal of that record (compared in constant time)."""
-    return hmac.compare_digest(seal(secret, unit, split_id, columns, entries), mac.strip().lower())
+    return hmac.compare_digest(seal(secret, unit, split_id, columns, entries, cases), mac.strip().lower())
 
 
 @dataclass

@@ -83,7 +83,7 @@ def merge_cmd(ledger: Path, files: tuple[Path, ...], dry_run: bool, as_json: boo
     """
     ledger = current(ledger, writing=not dry_run)
     # The clock is read here, at the edge, for the 变更记录 time stamps.
-    report = merge(ledger, files, today_or(today), dry_run=dry_run, now=datetime.now())
+    report = merge(ledger, files, today_or(today), dry_run=dry_run, now=datetime.now(), parallel=True)
     changed = not dry_run and any(f.status == MERGED for f in report.files)
     stale = changed and not then_update
     command = refresh_command(ledger, today) if stale else None

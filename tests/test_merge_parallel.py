@@ -1,0 +1,118 @@
+"""Many returns read in worker processes: each file judged exactly as when read one by one, in the
+same order (the second unit changing a field the first changed is still the one refused), the
+master written the same; a worker that dies leaves its file to be read in the merging process."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from taizhang.macros.jobs import merge as merge_job
+from taizhang.macros.jobs.merge import merge
+from tests import test_merge_roundtrip as roundtrip
+from tests.test_merge_roundtrip import HOST, REPLY, SHARED, TODAY, WHEN, edit, first_host_case, master_values
+
+Env = tuple[Path, dict[str, Path]]
+pristine, env = roundtrip.pristine, roundtrip.env  # the shared fixtures
+
+
+def returns(units: dict[str, Path], folder: Path) -> tuple[list[Path], list[str]]:
+    """Returns whose outcomes depend on the order they are judged in, and those outcomes."""
+    number = first_host_case(units[HOST])
+    answered = edit(units[HOST], {number: REPLY}, folder / "财政答复.xlsx")
+    locked = edit(units[HOST], {number: {**REPLY, "标题": "改过的标题"}}, folder / "财政改锁定.xlsx")
+    first = edit(units["县民政局"], {SHARED: {"协办意见日期": date(2026, 4, 12)}}, folder / "民政.xlsx")
+    second = edit(units[HOST], {SHARED: {"协办意见日期": date(2026, 4, 15)}}, folder / "财政协办.xlsx")
+    garbage = folder / "不是工作簿.xlsx"
+    garbage.write_bytes(b"not a workbook")
+    files = [answered, locked, first, garbage, second, units["县人力资源和社会保障局"]]
+    return files, ["merged", "rejected", "merged", "rejected", "rejected", "no-change"]
+
+
+def in_workers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Read in two workers whatever the machine's load, each read noted with its process id."""
+    monkeypatch.setattr(merge_job, "idle_workers", lambda files: 2)
+    monkeypatch.setattr(merge_job, "AHEAD", 1)  # fewer waiting than files: the window moves on
+    read = merge_job.read_returned
+
+    def noted(path: Any) -> Any:
+        with log.open("a") as f:
+            f.write(f"{os.getpid()} {Path(path).name}\n")
+        return read(path)
+    monkeypatch.setattr(merge_job, "read_returned", noted)
+
+
+def readers(log: Path) -> set[int]:
+    return {int(line.split()[0]) for line in log.read_text().splitlines()}
+
+
+def test_workers_judge_each_file_as_one_by_one(env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    alone = merge(master, files, TODAY, now=WHEN, dry_run=True)
+    log = tmp_path / "reads.txt"
+    in_workers(monkeypatch, log)
+    report = merge(master, files, TODAY, now=WHEN, parallel=True)
+    assert readers(log) - {os.getpid()}, "no file was read in a worker"
+    assert [f.status for f in report.files] == outcomes, report.text()
+    assert [f.file for f in report.files] == [f.name for f in files]
+    assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
+    assert "“县民政局”已在本次合并中" in report.files[4].conflicts[0].reason
+    assert master_values(master, SHARED)["协办意见日期"] == "2026-04-12"
+    assert master_values(master, first_host_case(units[HOST]))["答复文号"] == REPLY["答复文号"]
+
+
+def test_a_worker_that_dies_leaves_its_file_to_the_merge(env: Env, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crafted file may abort the reader; the worker dying on it does not lose the file: it is
+    read again in the merging process (where it would have been read without workers)."""
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    log = tmp_path / "reads.txt"
+    in_workers(monkeypatch, log)
+    parent = os.getpid()
+    read = merge_job.read_returned
+
+    def dies_in_a_worker(path: Any) -> Any:
+        if os.getpid() != parent and Path(path).name == "民政.xlsx":
+            os._exit(70)
+        return read(path)
+    monkeypatch.setattr(merge_job, "read_returned", dies_in_a_worker)
+    report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
+    assert [f.status for f in report.files] == outcomes, report.text()
+    assert parent in readers(log)  # the files after the death were read here
+
+
+def test_a_few_files_or_a_busy_machine_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert merge_job.idle_workers(200) == 3  # one core is the merging process's
+    assert merge_job.idle_workers(merge_job.PARALLEL_FROM - 1) == 0
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert merge_job.idle_workers(200) == 0  # one spare core: not worth a worker
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(os, "getloadavg", lambda: (5.5, 0.0, 0.0), raising=False)
+    assert merge_job.idle_workers(200) == 2
+
+
+def test_the_collector_is_left_as_found(env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge leaves the cyclic collector as it found it (the ribbon's process lives on), when it
+    ends and when judging a file fails alike."""
+    import gc
+
+    master, units = env
+    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+    files, _ = returns(units, tmp_path)
+    merge(master, files, TODAY, now=WHEN, dry_run=True)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+
+    def fails(*args: Any) -> Any:
+        raise RuntimeError("judging failed")
+    monkeypatch.setattr(merge_job, "read_changes_of", fails)
+    with pytest.raises(RuntimeError, match="judging failed"):
+        merge(master, files, TODAY, now=WHEN)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
