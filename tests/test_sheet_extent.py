@@ -15,10 +15,10 @@ from taizhang.core.model import column_letter
 from taizhang.workbook.bounded import (
     MAX_CELLS,
     _extent_bound,
-    _extent_fast,
     _extent_small,
     _extent_walk,
     extent,
+    extent_by_numpy,
 )
 
 
@@ -85,7 +85,7 @@ def test_a_ledger_sized_sheet_is_bounded_without_numpy() -> None:
 def test_the_quick_scans_agree_with_the_walk_or_step_aside(found: list[tuple[int, int]], style: str) -> None:
     data = sheet(found, style)
     walked = _extent_walk(data)
-    for quick in (_extent_small(data), _extent_fast(data)):
+    for quick in (_extent_small(data), extent_by_numpy(data)):
         if quick is not None:
             assert (quick.rows, quick.cols, quick.cells) == (walked.rows, walked.cols, walked.cells)
     if style in ("plain", "empty"):
@@ -107,7 +107,7 @@ def test_a_far_cell_gets_every_position_for_the_trimmed_read() -> None:
 
 def test_a_prefixed_sheet_is_left_to_the_walk() -> None:
     data = sheet([(1, 1), (5, 2)], "plain").replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>")
-    assert _extent_small(data) is None and _extent_fast(data) is None
+    assert _extent_small(data) is None and extent_by_numpy(data) is None
 
 
 def test_a_cell_outside_sheet_data_is_left_to_the_exact_scans() -> None:

@@ -178,7 +178,7 @@ def extent(data: bytes) -> Extent:
     small = _extent_small(data) if len(data) < SMALL_PART else None
     if small is not None and small.area <= MAX_CELLS:
         return small  # a far cell needs every cell's position (read_trimmed): the numpy scan has them
-    fast = _extent_fast(data)
+    fast = extent_by_numpy(data)
     return fast if fast is not None else _extent_walk(data)
 
 
@@ -260,7 +260,7 @@ def _prefixed(data: bytes) -> bool:
     return (b":c " in data or b":row" in data) and _PREFIXED.search(data) is not None
 
 
-def _extent_fast(data: bytes) -> Extent | None:
+def extent_by_numpy(data: bytes) -> Extent | None:
     """From every `<c r="A1"` at C speed (bytes.count, numpy). None when a cell is written
     otherwise (a namespace prefix, another attribute first, no r at all): the walk handles those."""
     if _prefixed(data):
