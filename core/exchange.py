@@ -46,6 +46,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain, repeat
 from typing import Any
 
 from taizhang.core.columns import BY_NAME, Col, Kind
@@ -167,6 +168,42 @@ def fingerprint(values: dict[str, Any], locked: Iterable[str]) -> str:
     """sha256 of the locked fields' values, in column order."""
     data = json.dumps([[name, values.get(name)] for name in locked], ensure_ascii=False, default=str)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
+_STRING = json.encoder.encode_basestring  # what that encoder writes for a str (ensure_ascii=False)
+
+
+FINGERPRINT_ROWS = 2000  # rows whose cell texts are held at a time
+
+
+def fingerprints(shown: list[dict[str, Any]], locked: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`fingerprint` of every row of `shown` over each role's `locked` columns, equal to it
+    digit for digit: each cell's JSON text is made once for all roles, and the rows' texts (the
+    [name, value] pairs of the locked columns, joined as json.dumps joins them) are joined column
+    by column. Dumping each row's pairs anew, once per role, cost seconds at 20k rows."""
+    names = dict.fromkeys(name for columns in locked.values() for name in columns)
+    heads = {role: [repeat(("], " if k else "") + "[" + _ENCODE(name) + ", ") for k, name in enumerate(columns)]
+             for role, columns in locked.items()}
+    sha = hashlib.sha256
+    out: dict[str, list[str]] = {role: [] for role in locked}
+    for start in range(0, len(shown), FINGERPRINT_ROWS):  # a few thousand rows' texts held at a time
+        chunk = shown[start:start + FINGERPRINT_ROWS]
+        values = {name: [_json_value(row.get(name)) for row in chunk] for name in names}
+        for role, columns in locked.items():
+            if not columns:
+                out[role] += [sha(b"[]").hexdigest()] * len(chunk)
+                continue
+            pieces = chain.from_iterable(zip(heads[role], [values[n] for n in columns], strict=True))
+            out[role] += [sha(f"[{text}]]".encode()).hexdigest() for text in map("".join, zip(*pieces, strict=False))]
+    return out
+
+
+def _json_value(value: Any) -> str:
+    """A value as json.dumps(ensure_ascii=False, default=str) writes it inside a list."""
+    if value.__class__ is str:
+        return _STRING(value)
+    return "null" if value is None else _ENCODE(value)
 
 
 def record_row(values: dict[str, Any], columns: list[str], role: str) -> RowRecord:

@@ -1,4 +1,4 @@
-"""The split fingerprints every case column by column (`split.fingerprints`); a merge verifies a
+"""The split fingerprints every case column by column (`exchange.fingerprints`); a merge verifies a
 returned row with `exchange.fingerprint`, one row at a time. Both must give the same digest for
 any values a ledger can hold, or every returned row would count as tampered with."""
 
@@ -12,9 +12,8 @@ from hypothesis import strategies as hs
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import Role
-from taizhang.core.exchange import fingerprint, locked_columns
+from taizhang.core.exchange import fingerprint, fingerprints, locked_columns
 from taizhang.macros.jobs import split as split_job
-from taizhang.macros.jobs.split import fingerprints
 
 NAMES = [Col.NUMBER, Col.TITLE, Col.HOST_UNIT, Col.RECEIVED_DATE, Col.RESULT, Col.CO_OPINION_DATE, Col.PROGRESS]
 VALUES = hs.one_of(

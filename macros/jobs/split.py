@@ -8,14 +8,11 @@ the ribbon, with the ledger open in Excel, writes the same sheets live (`split_s
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +30,7 @@ from taizhang.core.exchange import (
     RowRecord,
     fillable,
     fingerprint,
+    fingerprints,
     locked_columns,
     master_version,
     new_secret,
@@ -55,7 +53,6 @@ from taizhang.workbook.writer.safety import write_text_complete
 from taizhang.writeback import run_and_write
 
 NEAREST = 5  # deadlines listed in the cover note
-FINGERPRINT_ROWS = 2000
 
 
 def case_units(case: CaseValues, settings: Settings,
@@ -222,39 +219,6 @@ class RowCache:
         if found is None:
             found = self._views[key] = unit_view(self.deadlines.get(case.row), role)
         return found
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
-_STRING = json.encoder.encode_basestring  # what that encoder writes for a str (ensure_ascii=False)
-
-
-def fingerprints(shown: list[dict[str, Any]], locked: dict[str, list[str]]) -> dict[str, list[str]]:
-    """`exchange.fingerprint` of every row of `shown` over each role's `locked` columns, equal to it
-    digit for digit: each cell's JSON text is made once for all roles, and the rows' texts (the
-    [name, value] pairs of the locked columns, joined as json.dumps joins them) are joined column
-    by column. Dumping each row's pairs anew, once per role, cost seconds at 20k rows."""
-    names = dict.fromkeys(name for columns in locked.values() for name in columns)
-    heads = {role: [repeat(("], " if k else "") + "[" + _ENCODE(name) + ", ") for k, name in enumerate(columns)]
-             for role, columns in locked.items()}
-    sha = hashlib.sha256
-    out: dict[str, list[str]] = {role: [] for role in locked}
-    for start in range(0, len(shown), FINGERPRINT_ROWS):  # a few thousand rows' texts held at a time
-        chunk = shown[start:start + FINGERPRINT_ROWS]
-        values = {name: [_json_value(row.get(name)) for row in chunk] for name in names}
-        for role, columns in locked.items():
-            if not columns:
-                out[role] += [sha(b"[]").hexdigest()] * len(chunk)
-                continue
-            pieces = chain.from_iterable(zip(heads[role], [values[n] for n in columns], strict=True))
-            out[role] += [sha(f"[{text}]]".encode()).hexdigest() for text in map("".join, zip(*pieces, strict=False))]
-    return out
-
-
-def _json_value(value: Any) -> str:
-    """A value as json.dumps(ensure_ascii=False, default=str) writes it inside a list."""
-    if value.__class__ is str:
-        return _STRING(value)
-    return "null" if value is None else _ENCODE(value)
 
 
 def unit_rows(cases: list[tuple[CaseRow, str]], cache: RowCache) -> list[UnitRow]:
