@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
+from taizhang.core import exchange
 from taizhang.core.columns import Col
 from taizhang.core.enums import Role
 from taizhang.core.exchange import fingerprint, fingerprints, locked_columns
-from taizhang.macros.jobs import split as split_job
 
 NAMES = [Col.NUMBER, Col.TITLE, Col.HOST_UNIT, Col.RECEIVED_DATE, Col.RESULT, Col.CO_OPINION_DATE, Col.PROGRESS]
 VALUES = hs.one_of(
@@ -44,7 +44,7 @@ def test_a_ledger_of_dates_numbers_and_texts() -> None:
 
 
 def test_rows_fingerprinted_a_few_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(split_job, "FINGERPRINT_ROWS", 2)
+    monkeypatch.setattr(exchange, "FINGERPRINT_ROWS", 2)
     shown = [{Col.NUMBER: f"ZX-{i:03d}", Col.TITLE: "标题" * i, Col.RESULT: i % 2 or None} for i in range(7)]
     locked = {Role.HOST: locked_columns(NAMES, Role.HOST), Role.CO: locked_columns(NAMES, Role.CO), "其他": []}
     assert fingerprints(shown, locked) == row_by_row(shown, locked)
