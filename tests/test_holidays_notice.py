@@ -12,7 +12,7 @@ import chinese_calendar
 import pytest
 
 from taizhang.core.calendar import WorkCalendar
-from taizhang.core.holidays import NoticeError, parse_notice
+from taizhang.core.holidays.notice import NoticeError, parse_notice
 
 NOTICES = Path(__file__).parent / "data" / "holiday_notices"
 YEARS = (2011, 2012, 2013, 2017, 2023, 2024, 2025, 2026)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from taizhang.core.errors import BadInput
-from taizhang.core.holidays import parse_notice
+from taizhang.core.holidays.notice import parse_notice
 from taizhang.core.holidays.table import plan_update
 
 NOTICE = parse_notice((Path(__file__).parent / "data" / "holiday_notices" / "2026.txt").read_text(encoding="utf-8"))

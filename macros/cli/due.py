@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from taizhang.core.deadlines import to_json
+from taizhang.core.holidays.reminder import command_fix, reminder
 from taizhang.macros.cli.common import CONTEXT, LEDGER, OUT, SHEET, TODAY, WRITE, echo_json, friendly_errors
 from taizhang.macros.cli.load import analyse, echo_untracked
 from taizhang.macros.jobs.due import apply_due, due_text
-from taizhang.macros.jobs.holidays import holiday_reminder
 
 
 @click.command("due", context_settings=CONTEXT)
@@ -40,5 +40,5 @@ def due_cmd(ledger: Path, today: date | None, as_json: bool, write: bool, out: P
         echo_untracked(analysis)
         if note:
             click.echo(note)
-        if reminder := holiday_reminder(analysis, ledger):
-            click.echo(reminder)
+        if holidays := reminder(analysis.calendar, analysis.today, command_fix(str(ledger))):
+            click.echo(holidays)

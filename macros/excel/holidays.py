@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from taizhang.core.errors import BadInput
-from taizhang.core.holidays import HolidayNotice
+from taizhang.core.holidays.notice import HolidayNotice
 from taizhang.core.holidays.table import SheetPlan, new_sheet_rows
 from taizhang.core.model import column_letter
 from taizhang.core.settings import HOLIDAY_HEADERS, HOLIDAYS_SHEET

@@ -17,7 +17,7 @@ from typing import Any
 
 from taizhang.analysis import Analysis
 from taizhang.core.errors import BadInput
-from taizhang.core.holidays import HolidayNotice, NoticeError, parse_notice
+from taizhang.core.holidays.notice import HolidayNotice, NoticeError, parse_notice
 from taizhang.core.holidays.reminder import command_fix, fix_command, reminder
 from taizhang.core.holidays.table import SheetPlan, new_sheet_rows, plan_update
 from taizhang.core.model import column_letter
