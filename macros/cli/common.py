@@ -22,6 +22,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from taizhang.core.errors import BadInput, ExitCode, TaizhangError, os_error
+from taizhang.macros.logs import log_internal_error
 from taizhang.workbook.convert import current_ledger, written_by_tool
 
 # click's message ids (click 8.x, gettext) and their Chinese. Templates keep click's field names;
@@ -177,8 +178,6 @@ def friendly_errors(func: F) -> F:
 
 def _internal() -> NoReturn:
     """Log the traceback of the exception being handled and end with exit 5."""
-    from taizhang.macros.logs import log_internal_error  # only when something went wrong
-
     path = log_internal_error(traceback.format_exc())
     click.echo(f"程序内部错误，这不是您的操作问题。详细信息已写入日志：{path}，请发给维护人员。", err=True)
     sys.exit(ExitCode.INTERNAL)
