@@ -180,3 +180,17 @@ def test_a_sheet_inflating_past_the_limit_is_refused_in_bounded_memory(tidy: Pat
 def test_a_normal_ledger_reads_as_calamine_reads_it(tidy: Path) -> None:
     with open_book(tidy) as book:
         assert book.grid("台账") == calamine_rows(tidy)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # zipfile's warning as the test writes the second copy
+def test_a_ledger_holding_a_part_twice_is_refused(tidy: Path, tmp_path: Path) -> None:
+    """The bounds would check one copy and calamine read the other (the last): refused, exit 2."""
+    part = sheet_part(tidy, "台账")
+    twice = tmp_path / "twice.xlsx"
+    with zipfile.ZipFile(tidy) as src, zipfile.ZipFile(twice, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(part, src.read(part))
+    result = CliRunner().invoke(cli, ["check", str(twice), "--today", TODAY])
+    assert result.exit_code == 2, result.output
+    assert f"部件 {part} 出现了不止一次" in result.output

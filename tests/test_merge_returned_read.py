@@ -9,6 +9,8 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from taizhang.macros.jobs.merge import merge
 from taizhang.workbook.returned import NO_RESULT, errors_in
 from tests import test_merge_roundtrip as roundtrip
@@ -85,3 +87,22 @@ def test_a_drop_down_formula_is_no_cell_formula() -> None:
         b"</dataValidation></dataValidations></worksheet>")
     assert re.search(rb"<formula1>", xml)
     assert errors_in(xml) == {}
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # zipfile's warning as the test writes the second copy
+def test_a_return_holding_a_part_twice_is_rejected(env: Env, tmp_path: Path) -> None:
+    """Two entries of one name: the checks would read the first (kept from the guard) and calamine
+    the last. The second copy here holds a cell at XFD1048576 (17 billion cells laid out whole)."""
+    master, units = env
+    answered = edit(units[HOST], {first_host_case(units[HOST]): REPLY}, tmp_path / "answered.xlsx")
+    with zipfile.ZipFile(answered) as z:
+        xml = z.read(SHEET).decode()
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>远</t></is></c></row>'
+    twice = tmp_path / "twice.xlsx"
+    with zipfile.ZipFile(answered) as src, zipfile.ZipFile(twice, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(SHEET, xml.replace("</sheetData>", far + "</sheetData>").encode())  # zipfile warns, writes it
+    with zipfile.ZipFile(twice) as z:
+        assert [i.filename for i in z.infolist()].count(SHEET) == 2
+    rejected_untouched(master, [twice], "出现了不止一次")

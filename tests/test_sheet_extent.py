@@ -114,3 +114,12 @@ def test_a_cell_outside_sheet_data_is_left_to_the_exact_scans() -> None:
     data = sheet([(1, 1), (5, 2)], "plain").replace(b"</worksheet>", b'<c r="XFD1048576"/></worksheet>')
     assert _extent_bound(data) is None
     assert extent(data).cols == 16_384
+
+
+def test_a_long_run_of_digits_before_a_quote_ends_the_bound_at_once() -> None:
+    """Each longer row number the bound considers costs a pass over the part: text such as
+    `7777…7"` (quotes need no escaping in text) must not make it pass once per digit."""
+    digits = '<c r="A2" t="inlineStr"><is><t>' + "7" * 5000 + '"</t></is></c>'
+    data = sheet([(1, 1)], "plain").replace(b"</sheetData>", f'<row r="2">{digits}</row></sheetData>'.encode())
+    assert _extent_bound(data) is None
+    assert extent(data).rows == 2  # the exact scans answer

@@ -101,6 +101,17 @@ def _bomb(label: str, part: str) -> BadInput:
     )
 
 
+def repeated_part(infos: list[zipfile.ZipInfo], label: str) -> None:
+    """Refuse a zip holding two entries of one name: the checks here would read one copy and
+    calamine the other (it takes the last). Excel, WPS and LibreOffice never write such a file."""
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
+            raise BadInput(f"文件“{label}”中的部件 {info.filename} 出现了不止一次，不是正常保存的 Excel 工作簿"
+                           "（可能被改动过），未处理。")
+        seen.add(info.filename)
+
+
 def bounded_read(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, label: str) -> bytes:
     """Decompress at most min(MAX_PART, budget) bytes: the size written in the zip may lie."""
     limit = min(MAX_PART, budget)
@@ -190,6 +201,7 @@ def extent(data: bytes) -> Extent:
 # any r that is not letters then digits, so that bounds what it lays out.
 _BOUND_TABLE = bytes.maketrans(
     b"\t\n\r>/BCDEFGHIJKLMNOPQRSTUVWXYZ123456789", b"     " + b"B" * 25 + b"0" * 9)
+BOUND_PART = 64 << 20  # a sheet of ~50,000 ledger rows
 _COLUMN_SHAPES = ((26, (b'<c r="A0', b'<c r="B0')), (52, (b'<c r="AA0', b'<c r="AB0')),
                   (702, (b'<c r="BA0', b'<c r="BB0')))
 
@@ -197,6 +209,8 @@ _COLUMN_SHAPES = ((26, (b'<c r="A0', b'<c r="B0')), (52, (b'<c r="AA0', b'<c r="
 def _extent_bound(data: bytes) -> Extent | None:
     """A bound on the sheet's last row and column within MAX_CELLS, else None (the exact scans
     then say): up to 52 columns and 99,999 rows, or 702 columns and 9,999 rows."""
+    if len(data) > BOUND_PART:
+        return None  # its translated copy would double a big part in memory: the numpy scan does not
     start, end = data.find(b"<sheetData"), data.rfind(b"</sheetData>")
     last = _LAST_REF.match(data, data.rfind(b'<c r="', max(start, 0), max(end, 0)) + 6)
     if start < 0 or end < start or last is None:
@@ -213,6 +227,8 @@ def _extent_bound(data: bytes) -> Extent | None:
         return None  # three letters or more, or something else calamine would refuse
     while t.count(b"0" * (digits + 1) + b'"', start, end):  # a longer row number before a quote
         digits += 1
+        if 10**digits > MAX_CELLS // 26:
+            return None  # each pass scans the part: a long run of digits must not make it slow
     rows = 10**digits - 1
     return Extent(rows, cols, cells, exact=False) if rows * cols <= MAX_CELLS else None
 
@@ -384,6 +400,7 @@ class ZipBook:
             if isinstance(exc, FileNotFoundError):
                 raise
             raise BadInput(f"文件“{self.label}”不是 Excel 工作簿（.xlsx/.xlsm），或文件已损坏。") from None
+        repeated_part(self.zip.infolist(), self.label)
         self._infos = {i.filename: i for i in self.zip.infolist()}
         self._map_parts()
 

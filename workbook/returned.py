@@ -40,6 +40,7 @@ from taizhang.workbook.bounded import (
     extent_by_numpy,
     guarded,
     open_book,
+    repeated_part,
 )
 from taizhang.workbook.reader import OLE_MAGIC, ZIP_MAGIC, read_source
 from taizhang.workbook.sheet_parts import MAIN, sheet_part
@@ -146,6 +147,7 @@ def _check_zip(z: zipfile.ZipFile, name: str) -> dict[str, bytes]:
         raise BadInput(f"文件“{name}”内含 {len(infos)} 个部件，远超正常工作簿，疑似恶意文件，未处理")
     if not {i.filename for i in infos} & WORKBOOK_PARTS:
         raise BadInput(f"文件“{name}”是压缩包而不是 Excel 工作簿，{FORMATS}")
+    repeated_part(infos, name)  # the checks must see the very bytes calamine reads
     declared = sum(i.file_size for i in infos)
     if declared > MAX_TOTAL:
         raise BadInput(_bomb(name))
