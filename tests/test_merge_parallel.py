@@ -116,3 +116,42 @@ def test_the_collector_is_left_as_found(env: Env, tmp_path: Path, monkeypatch: p
     with pytest.raises(RuntimeError, match="judging failed"):
         merge(master, files, TODAY, now=WHEN)
     assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
+
+
+def test_objects_the_host_froze_stay_frozen(env: Env, tmp_path: Path) -> None:
+    """A host process that froze objects of its own (gc.freeze) finds them frozen after a merge."""
+    import gc
+
+    master, units = env
+    files, _ = returns(units, tmp_path)
+    gc.freeze()
+    try:
+        held = gc.get_freeze_count()
+        assert held > 0
+        merge(master, files, TODAY, now=WHEN, dry_run=True)
+        assert gc.get_freeze_count() == held
+    finally:
+        gc.unfreeze()
+
+
+def test_workers_started_as_on_windows_read_every_file(env: Env, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the spawn start method (Windows: each worker imports what it needs afresh, nothing is
+    inherited) every file is read in a worker and judged as when read one by one."""
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    alone = merge(master, files, TODAY, now=WHEN, dry_run=True)
+    monkeypatch.setattr(merge_job, "idle_workers", lambda files: 2)
+    monkeypatch.setattr(merge_job, "START_METHOD", "spawn")
+    from_workers: list[bool] = []
+    take = merge_job._result
+
+    def noted(future: Any, path: Path) -> Any:
+        from_workers.append(future is not None and future.exception() is None)
+        return take(future, path)
+
+    monkeypatch.setattr(merge_job, "_result", noted)
+    report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
+    assert from_workers == [True] * len(files)
+    assert [f.status for f in report.files] == outcomes, report.text()
+    assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]

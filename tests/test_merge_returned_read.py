@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from taizhang.macros.jobs import merge as merge_job
 from taizhang.macros.jobs.merge import merge
 from taizhang.workbook.returned import NO_RESULT, errors_in
 from tests import test_merge_roundtrip as roundtrip
@@ -106,3 +108,22 @@ def test_a_return_holding_a_part_twice_is_rejected(env: Env, tmp_path: Path) -> 
     with zipfile.ZipFile(twice) as z:
         assert [i.filename for i in z.infolist()].count(SHEET) == 2
     rejected_untouched(master, [twice], "出现了不止一次")
+
+
+def test_a_return_that_reads_but_cannot_be_prepared_is_rejected_alone(env: Env, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever fails while a read return is prepared rejects that file only; the others go on."""
+    master, units = env
+    number = first_host_case(units[HOST])
+    broken = edit(units[HOST], {number: REPLY}, tmp_path / "broken.xlsx")
+    real = merge_job.shown_values
+
+    def fails_on_one(ledger: Any) -> Any:
+        if Path(ledger.path).name == broken.name:
+            raise ValueError("意外")
+        return real(ledger)
+
+    monkeypatch.setattr(merge_job, "shown_values", fails_on_one)
+    report = merge(master, [broken, units["县人力资源和社会保障局"]], TODAY, now=WHEN)
+    assert [f.status for f in report.files] == ["rejected", "no-change"], report.text()
+    assert "意外" in report.files[0].message and "整份文件未合并" in report.files[0].message

@@ -58,7 +58,8 @@ from taizhang.workbook.writer import LedgerWriter, ToolSheet
 MERGED, REJECTED, NO_CHANGE = "merged", "rejected", "no-change"
 PARALLEL_FROM = 16  # returns from which reading them in worker processes pays for starting those
 MAX_WORKERS = 4
-AHEAD = 16  # files read ahead per worker, waiting to be judged (each ~1 MB)
+START_METHOD: str | None = None  # the platform's own: fork on Linux, spawn on Windows and macOS
+AHEAD = 4  # files read ahead per worker, waiting to be judged (each ~1 MB; a hostile one more)
 
 
 @dataclass
@@ -349,6 +350,15 @@ def prepare(path: Path) -> Returned | FileResult:
     book = read_or_reject(path)
     if isinstance(book, FileResult):
         return book
+    try:
+        return _prepared(book)
+    except TaizhangError as err:
+        return FileResult(path.name, None, REJECTED, message=f"{err.message}；整份文件未合并")
+    except Exception as exc:  # a crafted file that reads but cannot be prepared: reject it, keep going
+        return FileResult(path.name, None, REJECTED, message=f"无法读取文件“{path.name}”（{exc}），整份文件未合并")
+
+
+def _prepared(book: ReturnedBook) -> Returned:
     values = shown_values(book.ledger)
     locked = {role: locked_columns(book.columns, role) for role in {e.role for e in book.entries.values()}}
     table = book.ledger.table
@@ -523,9 +533,10 @@ def reading(paths: list[Path], parallel: bool = False) -> Iterator[Iterator[Retu
     if not workers:
         yield map(prepare, paths)
         return
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(workers)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(START_METHOD))
     try:
         yield _ahead(pool, paths, workers * AHEAD)
     finally:
@@ -625,13 +636,16 @@ def frozen() -> Iterator[None]:
     returns' many short-lived objects are freed by reference counting. A merge of 200 returns
     spent 1.7 s in the collector (seven full passes over a 20k-row master), now ~0.3 s."""
     thresholds = gc.get_threshold()
-    gc.freeze()
+    ours = gc.get_freeze_count() == 0  # a host (the ribbon's Python) may have frozen objects of its own
+    if ours:
+        gc.freeze()
     gc.set_threshold(20_000, 50, 100)
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
 
 
 def merge(ledger_path: Path, files: Iterable[Path], today: date, *, dry_run: bool = False,
