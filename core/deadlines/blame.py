@@ -40,7 +40,9 @@ BLAMED = (StageState.OVERDUE, StageState.DONE_LATE, StageState.DUE_SOON)
 
 @dataclass(slots=True)  # not frozen: a big ledger owes ~50k of these, and frozen fields cost 3× to set
 class Owed:
-    """One stage of one case, as owed by one unit. Read-only by convention: lists and reports share them."""
+    """One stage of one case, as owed by one unit. Made only by `owed` (as_co, part and lead are
+    worked out there from owner, case_role and host); read-only by convention, as lists and reports
+    share them, and not hashable."""
 
     unit: str  # the unit that owes the stage (canonical name)
     owner: Owner  # owed as the case's 主办单位 or as one of its 协办单位

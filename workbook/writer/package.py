@@ -203,7 +203,8 @@ class Deflater:
         return deflate(content)
 
     def close(self) -> None:
-        """Drop every job (and the bytes it holds); the threads end with their work."""
+        """Drop every job (and the bytes it holds); jobs not started are cancelled, a running one
+        finishes in its thread without waiting here (its result is dropped with it)."""
         self._jobs.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
