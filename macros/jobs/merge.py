@@ -370,19 +370,10 @@ def _prepared(book: ReturnedBook) -> Returned:
     return Returned(book, values, intact, sealed_cases(book.entries))
 
 
-def compare(item: Returned, state: MasterState) -> tuple[str | None, list[Change], list[Conflict]]:
-    """The unit (canonical name), the changes it makes and the conflicts it raises."""
-    unit, changes, conflicts, _reads = read_changes_of(item, state)
-    if unit is not None and changes and not any(c.blocking for c in conflicts):
-        undo = state.apply(unit, changes)
-        conflicts += state.new_errors(changes, state.validate(c.row for c in changes))
-        undo()
-    return unit, changes, conflicts
-
-
 def read_changes_of(item: Returned, state: MasterState) -> Judged:
-    """`compare` without the checks on the changed cases: the unit, its changes, the conflicts
-    so far, and the master's cells the judgement read (the unit's fillable cells, by row)."""
+    """A file's judgement before the checks on the changed cases (`Batch` runs those): the unit,
+    its changes, the conflicts so far, and the master's cells the judgement read (the unit's
+    fillable cells, by row)."""
     reads: Reads = []
     book = item.book
     unit = state.resolve(book.unit)
@@ -506,11 +497,6 @@ def judged(file: str, unit: str | None, changes: list[Change], conflicts: list[C
         return FileResult(file, unit, NO_CHANGE, [], conflicts, "与台账相同，没有需要合并的改动")
     extra = f"；另有 {len(conflicts)} 处提示" if conflicts else ""
     return FileResult(file, unit, MERGED, changes, conflicts, f"合并 {len(changes)} 处改动{extra}")
-
-
-def merge_file(path: Path, state: MasterState) -> FileResult:
-    """One returned file, judged against the master as merged so far; accepted changes go into `state`."""
-    return merge_files([path], state)[0]
 
 
 def idle_workers(files: int) -> int:
