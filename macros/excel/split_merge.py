@@ -222,7 +222,8 @@ def merge_button(book: BookLike, today: date, now: datetime | None = None,
         read = live.read_book(book, budget, (fullname, path))
         _apply(read, [(c.number, c.field, c.row, c.value) for f in merged for c in f.changes])
         log = changes_sheet([], report.files, when)  # the command line's rows for this run
-        rows = [[log.cells[(r, c)][0] if (r, c) in log.cells else None for c in range(1, len(CHANGE_HEADERS) + 1)]
+        cells = log.cells  # a copy made on each use: taken once
+        rows = [[cells[(r, c)][0] if (r, c) in cells else None for c in range(1, len(CHANGE_HEADERS) + 1)]
                 for r in range(2, 2 + sum(len(f.changes) for f in merged))]
         sheets.append_rows(read, CHANGES_SHEET, list(CHANGE_HEADERS), rows, _log_end(path))
     count = sum(len(f.changes) for f in merged)

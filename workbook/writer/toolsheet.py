@@ -354,9 +354,6 @@ class ToolSheet:
             return None
         return shown_text(got[0][col - 1])
 
-    def written(self) -> dict[tuple[int, int], object]:
-        return {rc: shown_text(v) for rc, (v, _s) in self.cells.items()}
-
     def written_rows(self) -> dict[int, list[object]]:
         """What a reader gets back from each written row, from column A: the shown values, ""
         for an empty or unwritten cell (a reader sees no difference)."""
