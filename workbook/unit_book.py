@@ -171,8 +171,6 @@ class UnitPacker:
         self.steady: set[int] = set()  # 0-based columns as wide in every book (`_settled`)
         self.sizing: list[list[float]] = []  # `want` of the columns it can size, [] for the others
         self.widening: list[list[float]] = []  # `fixed` of the columns a number or date can widen
-        self.want: list[list[float]] = []
-        self.fixed: list[list[float]] = []
         self.points: list[float] = []  # per case: the height its cells need whatever the widths
         self.risky: dict[int, list[Risky]] = {}  # case -> cells whose lines depend on the widths
         self._rows: dict[int, int] = {}  # id of a row's values -> its case, when loaded from rows
@@ -186,8 +184,9 @@ class UnitPacker:
         cases = len(cells[0]) if cells else 0
         self.points = [0.0] * cases
         self.risky = {}
-        self.want, self.fixed = [], []
         xml: list[list[str]] = []
+        want: list[list[float]] = []  # per data column, per case: what the cell asks of its width
+        fixed: list[list[float]] = []  # and what a number or date needs whole
         settled: dict[int, list[tuple[int, Risky]]] = {}  # column -> its cells measured once per case
         widths: dict[int, float] = {}  # the settled columns' widths
         self.steady = set()
@@ -196,8 +195,8 @@ class UnitPacker:
             described = self._described(c, column)
             found = list(map(described.__getitem__, column if _plain(column) else map(_key, column)))
             xml.append(list(map(_XML, found)))
-            self.want.append(list(map(_WANT, found)))
-            self.fixed.append(list(map(_FIXED, found)))
+            want.append(list(map(_WANT, found)))
+            fixed.append(list(map(_FIXED, found)))
             self.points = list(map(max, self.points, map(_POINTS, found)))  # a risky cell's points are 0
             settle = self._settled(c, described.values())
             if settle is not None:
@@ -208,9 +207,9 @@ class UnitPacker:
             if any(d.risky is not None for d in described.values()):
                 self._place_risky(found, settled.get(c), settle[1] if settle else None)
         self._settle(settled, widths)
-        self.sizing = [column if self._sizes(c, column) else [] for c, column in enumerate(self.want, start=n)]
+        self.sizing = [column if self._sizes(c, column) else [] for c, column in enumerate(want, start=n)]
         self.widening = [column if c not in self.steady and any(column) else []
-                         for c, column in enumerate(self.fixed, start=n)]
+                         for c, column in enumerate(fixed, start=n)]
         self.by_case = list(zip(*xml, strict=True)) if xml else [()] * cases
         # The cell likely to need the most lines first: the others are then mostly bounded out.
         for risky in self.risky.values():
