@@ -105,10 +105,9 @@ def _case_row(case: list[Owed], n: int, link: Hyperlink | None) -> list[CellValu
 
 
 def _row_link(ledger: Ledger) -> Callable[[int], Hyperlink]:
-    """The link to a ledger row's 编号 cell (st.cell_link's, its sheet and column worked out once)."""
+    """The link to a ledger row's 编号 cell."""
     letter = ledger.columns.get(Col.NUMBER, "A")
-    target = st.cell_link(ledger.sheet, f"{letter}1").target.removesuffix("1")
-    return lambda row: Hyperlink(f"{target}{row}", f"第{row}行")
+    return lambda row: st.cell_link(ledger.sheet, f"{letter}{row}", f"第{row}行")
 
 
 def _band(sheet: ToolSheet, row: int, text: str, style: Style) -> None:
