@@ -184,10 +184,15 @@ def _plain_texts(raws: tuple[Any, ...]) -> list[str | None] | None:
     if not set(map(type, raws)) <= _TEXT_CELLS:
         return None
     given = list(filter(None, raws))
-    joined = "\x00".join(given)
-    if TO_FOLD.search(joined) or "  " in joined or "\t" in joined or list(map(str.strip, given)) != given:
+    if _needs_cleaning("\x00".join(given)) or list(map(str.strip, given)) != given:
         return None
     return [raw or None for raw in raws] if "" in raws else list(raws)
+
+
+def _needs_cleaning(joined: str) -> bool:
+    """Whether some text of `joined` has something to fold (full-width forms), a double space or
+    a tab: what makes clean_text change a text beyond stripping it."""
+    return TO_FOLD.search(joined) is not None or "  " in joined or "\t" in joined
 
 
 def _settle_plain_text(distinct: set[Any], mapping: dict[Any, Any]) -> None:
@@ -202,8 +207,7 @@ def _settle_plain_text(distinct: set[Any], mapping: dict[Any, Any]) -> None:
     stripped = list(map(str.strip, texts))
     for start in range(0, len(texts), _CHUNK):
         chunk = texts[start:start + _CHUNK]
-        joined = "\x00".join(chunk)
-        if TO_FOLD.search(joined) or "  " in joined or "\t" in joined:
+        if _needs_cleaning("\x00".join(chunk)):
             continue
         clean = stripped[start:start + _CHUNK]
         mapping.update(zip(chunk, clean, strict=True))
