@@ -27,7 +27,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -387,13 +387,19 @@ def _elements(data: bytes, tag: str, label: str, part: str) -> list[dict[str, st
 
 
 class ZipBook:
-    """The checked parts of one .xlsx/.xlsm; raises BadInput naming the file on anything unsafe."""
+    """The checked parts of one .xlsx/.xlsm; raises BadInput naming the file on anything unsafe.
+    `checked`: parts the caller has already decompressed within limits and checked for
+    declarations (a returned file's guard), taken as they are instead of decompressed again;
+    `measure`: how a sheet's extent is found (`extent`)."""
 
-    def __init__(self, path: Path, data: bytes | None = None) -> None:
+    def __init__(self, path: Path, data: bytes | None = None, checked: Mapping[str, bytes] | None = None,
+                 measure: Callable[[bytes], Extent] | None = None) -> None:
         import io
 
         self.label = path.name
         self.parts = Parts()
+        self._checked = checked or {}
+        self._measure = measure or extent
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -412,6 +418,11 @@ class ZipBook:
         info = self._infos.get(part)
         if info is None:
             raise BadInput(f"文件“{self.label}”中缺少部件 {part}，文件可能已损坏。")
+        found = self._checked.get(part)
+        if found is not None:
+            if charge:
+                self.parts.budget -= len(found)
+            return found
         data = bounded_read(self.zip, info, self.parts.budget if charge else MAX_PART, self.label)
         if charge:
             self.parts.budget -= len(data)
@@ -454,7 +465,7 @@ class ZipBook:
 
     def sheet_extent(self, name: str) -> tuple[Extent, bytes]:
         data = self.read(self.parts.sheets[name])
-        return extent(data), data
+        return self._measure(data), data
 
 
 # -- a workbook opened for reading --------------------------------------------------------------
@@ -582,9 +593,11 @@ def far_cell_message(label: str, sheet: str, row: int, col: int, limit: int) -> 
     )
 
 
-def open_book(path: Path, data: bytes | None = None) -> BoundedBook:
+def open_book(path: Path, data: bytes | None = None, checked: Mapping[str, bytes] | None = None,
+              measure: Callable[[bytes], Extent] | None = None) -> BoundedBook:
     """calamine on a checked workbook (from `data` when given, else from `path`). Zip workbooks
-    are checked here; the caller has checked that `path` is a file. Raises BadInput."""
+    are checked here (`checked` and `measure`: as ZipBook takes them); the caller has checked that
+    `path` is a file. Raises BadInput."""
     if data is None:
         with path.open("rb") as f:
             head = f.read(4)
@@ -595,7 +608,7 @@ def open_book(path: Path, data: bytes | None = None) -> BoundedBook:
         if path.suffix.lower() in (".ods", ".xlsb"):
             declared_sizes(path, data)
         else:
-            zb = ZipBook(path, data)
+            zb = ZipBook(path, data, checked, measure)
     try:
         book = guarded(pc.CalamineWorkbook.from_filelike, _bytes_io(data)) if data is not None else \
             guarded(pc.CalamineWorkbook.from_path, str(path))
@@ -610,14 +623,17 @@ def open_book(path: Path, data: bytes | None = None) -> BoundedBook:
 
 
 def declared_sizes(path: Path, data: bytes | None) -> None:
-    """The size limits on what a zip says of its entries (for formats read by calamine alone)."""
+    """The size limits on what a zip says of its entries, and no entry twice (for formats read by
+    calamine alone)."""
     import io
 
     try:
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as z:
-            sizes = [i.file_size for i in z.infolist()]
+            infos = z.infolist()
     except Exception:  # not a zip after all: calamine says what it is
         return
+    repeated_part(infos, path.name)
+    sizes = [i.file_size for i in infos]
     if sum(sizes) > MAX_TOTAL or any(n > MAX_PART for n in sizes):
         raise _bomb(path.name, "压缩包")
 
