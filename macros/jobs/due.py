@@ -15,7 +15,7 @@ from weakref import WeakKeyDictionary
 
 from taizhang.analysis import Analysis
 from taizhang.core.columns import Col
-from taizhang.core.deadlines import CaseDeadlines, CaseStatus
+from taizhang.core.deadlines import CaseDeadlines, CaseStatus, StageState
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, most_late_first
 from taizhang.core.model import Ledger
 from taizhang.core.names import OVERDUE_SHEET
@@ -70,8 +70,9 @@ def overdue_groups(analysis: Analysis, *, earlier: bool) -> Groups:
     if got is None:
         this_year: list[Owed] = []
         earlier_years: list[Owed] = []
+        overdue = StageState.OVERDUE  # `Owed.overdue`, without a property call per item
         for item in analysis.owed:
-            if item.overdue:
+            if item.state is overdue:
                 (earlier_years if item.earlier_year else this_year).append(item)
         got = _SECTIONS[analysis] = (_grouped(this_year, analysis), _grouped(earlier_years, analysis))
     return got[1] if earlier else got[0]
@@ -106,8 +107,7 @@ def _case_row(case: list[Owed], n: int, link: Hyperlink | None) -> list[CellValu
 
 def _row_link(ledger: Ledger) -> Callable[[int], Hyperlink]:
     """The link to a ledger row's 编号 cell."""
-    letter = ledger.columns.get(Col.NUMBER, "A")
-    return lambda row: st.cell_link(ledger.sheet, f"{letter}{row}", f"第{row}行")
+    return st.row_links(ledger.sheet, ledger.columns.get(Col.NUMBER, "A"))
 
 
 def _band(sheet: ToolSheet, row: int, text: str, style: Style) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from taizhang.analysis import Analysis
@@ -159,12 +160,19 @@ def summary_sheet(analysis: Analysis) -> ToolSheet:
     return sheet
 
 
-def _late_cases(analysis: Analysis, *, earlier: bool) -> list[tuple[str, list[Owed]]]:
-    """Per unit that owes them: this year's (or earlier years') stages overdue now or done late, in
+def _late_cases(analysis: Analysis) -> tuple[Groups, Groups]:
+    """Per unit that owes them: this year's and earlier years' stages overdue now or done late, in
     the case's order. A co-handler's opinion is under the co-handler, never under the lead."""
-    items = [i for i in analysis.owed if i.state in (StageState.OVERDUE, StageState.DONE_LATE)
-             and i.earlier_year == earlier]
-    return by_unit(items, analysis.unit_names)
+    this_year: list[Owed] = []
+    earlier_years: list[Owed] = []
+    for item in analysis.owed:
+        if item.state in LATE:
+            (earlier_years if item.earlier_year else this_year).append(item)
+    return by_unit(this_year, analysis.unit_names), by_unit(earlier_years, analysis.unit_names)
+
+
+LATE = frozenset({StageState.OVERDUE, StageState.DONE_LATE})
+Groups = list[tuple[str, list[Owed]]]
 
 
 def _bulletin_intro(analysis: Analysis, sections: list[tuple[str, list[tuple[str, list[Owed]]]]]) -> str:
@@ -183,8 +191,8 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     """The 通报: units with stages overdue or done late, this year's cases first, earlier years'
     (往年件) in their own section; each stage under the unit that owes it (`core.deadlines.blame`)."""
     sheet = ToolSheet(BULLETIN_SHEET)
-    sections = [("一、本年度件", _late_cases(analysis, earlier=False)),
-                ("二、往年件", _late_cases(analysis, earlier=True))]
+    this_year, earlier_years = _late_cases(analysis)
+    sections = [("一、本年度件", this_year), ("二、往年件", earlier_years)]
     sheet.write(1, 1, "建议提案办理逾期情况通报", st.TITLE)
     sheet.merge(f"A1:{BULLETIN_LAST}1")
     sheet.row_height(1, 30)
@@ -193,6 +201,10 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     sheet.row_height(2, 32)
     sheet.write_row(3, list(BULLETIN_HEADERS), st.HEADER)
     row, n = 3, 0
+    said: dict[tuple[StageState, date | None, date | None, int | None, int | None], str] = {}
+    today = analysis.today
+    styles: list[Style | None] = [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
+                                  st.BODY, st.BODY_WRAP]
     for label, groups in sections:
         if not groups:
             continue
@@ -205,10 +217,13 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
             for item in items:
                 row += 1
                 n += 1
-                sheet.write_row(row, [n, unit, item.part, item.lead, item.number, item.title, item.stage,
-                                      situation(item, analysis.today)],
-                                [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
-                                 st.BODY, st.BODY_WRAP])
+                # `situation` reads only these: items alike (a batch's cases) share its text
+                key = (item.state, item.due, item.done_date, item.days_late, item.days_left)
+                text = said.get(key)
+                if text is None:
+                    text = said[key] = situation(item, today)
+                sheet.write_row(row, [n, unit, item.part, item.lead, item.number, item.title, item.stage, text],
+                                styles)
     if not n:
         row += 1
         sheet.write(row, 1, "所有办理环节均按期完成", st.BODY)
