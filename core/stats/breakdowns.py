@@ -142,19 +142,30 @@ def _compute(table: CaseTable, settings: Settings, today: date, ledger_year: int
     counted: Counter[Facts] = Counter()
     co_counts: Counter[str] = Counter()
     owing: Counter[str] = Counter()  # per unit: current-year cases where it owes an overdue stage
+    # Cases alike in what these read get the same units: each is worked out once (the units' names
+    # are then already known, so the order units are first named in is the cases' order still).
+    owing_of: dict[tuple[frozenset[str] | None, str | None, str | None, tuple[str, ...]], list[str]] = {}
+    co_of: dict[tuple[str | None, tuple[str, ...]], list[str]] = {}
     for facts, row, host, co_units in zip(reader.read_table(table), table.rows, table.column(Col.HOST_UNIT),
                                           table.column(Col.CO_UNITS), strict=True):
         counted[facts] += 1
         if facts.period != Period.CURRENT:
             continue
+        named = tuple(co_units)
         if facts.overdue:
-            owing.update(_owing_units(row, facts, timing, units, [host, *co_units]))
+            given = timing[row].overdue_units if timing is not None and row in timing else None
+            key = (given, facts.host, host, named)
+            late = owing_of.get(key)
+            if late is None:
+                late = owing_of[key] = _owing_units(row, facts, timing, units, [host, *co_units])
+            owing.update(late)
         if facts.role == Role.REFERENCE:
             continue  # 参阅: nobody's assignment
-        for raw in co_units:
-            co = units.name(raw)
-            if co != facts.host:  # a unit never co-handles the case it hosts
-                co_counts[co] += 1
+        co = co_of.get((facts.host, named))
+        if co is None:
+            # a unit never co-handles the case it hosts
+            co = co_of[(facts.host, named)] = [name for name in map(units.name, co_units) if name != facts.host]
+        co_counts.update(co)
 
     overall = Tally()
     by_host: dict[str, Tally] = {}
