@@ -21,10 +21,10 @@ from taizhang.core.model import Ledger
 from taizhang.core.names import OVERDUE_SHEET
 from taizhang.core.stats import chinese_date
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.writer import CellValue, Hyperlink, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Hyperlink, Style
 
 if TYPE_CHECKING:
-    from taizhang.workbook.writer import LedgerWriter
+    from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
 STAGE_COLUMN = "【系统】当前环节"
 DUE_COLUMN = "【系统】截止日期"
@@ -133,7 +133,7 @@ def overdue_sheet(analysis: Analysis, *, links: bool = True) -> ToolSheet:
     this year's cases first, then earlier years' (往年件) in their own section. `links`: the 位置
     column links to the ledger row (in the ledger itself); else it holds the row number."""
     ledger: Ledger = analysis.ledger
-    sheet = ToolSheet(OVERDUE_SHEET)
+    sheet = st.new_sheet(OVERDUE_SHEET)
     sheet.write(1, 1, "逾期件清单", st.TITLE)
     sheet.merge(f"A1:{LAST}1")
     sheet.row_height(1, 30)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from taizhang.core.stats import Rate
-from taizhang.workbook.writer import CellValue, Hyperlink, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Hyperlink, Style
+
+if TYPE_CHECKING:
+    from taizhang.workbook.writer import ToolSheet
 
 PERCENT_FORMAT = "0.00%"  # rates are numbers Excel can sort and sum, shown as 66.67%
 
@@ -30,6 +34,14 @@ PERCENT = replace(BODY_CENTER, number_format=PERCENT_FORMAT)
 PERCENT_LEFT = replace(BODY, number_format=PERCENT_FORMAT, h_align="left")
 TOTAL_PERCENT = replace(TOTAL, number_format=PERCENT_FORMAT)
 TOOL_DATE = Style(font_name="仿宋_GB2312", font_size=10, border=True, number_format="yyyy-mm-dd")
+
+
+def new_sheet(name: str) -> ToolSheet:
+    """An empty tool sheet. The sheet builder (and its measuring) is imported here, when a job
+    builds a sheet: `due`, `stats` and `check` without --write only print, and do not load it."""
+    from taizhang.workbook.writer import ToolSheet
+
+    return ToolSheet(name)
 
 
 def cell_link(sheet: str, cell: str, text: str | None = None) -> Hyperlink:

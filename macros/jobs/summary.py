@@ -25,10 +25,10 @@ from taizhang.core.stats.figures import (
     SATISFIED_SHARE,
 )
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.writer import CellValue, Chart, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Chart, Style
 
 if TYPE_CHECKING:
-    from taizhang.workbook.writer import LedgerWriter
+    from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
 NUMBER = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center", v_align="center")
 PERCENT = replace(NUMBER, number_format=st.PERCENT_FORMAT)
@@ -124,7 +124,7 @@ def summary_sheet(analysis: Analysis) -> ToolSheet:
     groups = _groups(classes)
     width = 2 + sum(len(subs) for _, subs in groups)
     last = column_letter(width - 1)
-    sheet = ToolSheet(SUMMARY_SHEET)
+    sheet = st.new_sheet(SUMMARY_SHEET)
     sheet.write(1, 1, summary_title(analysis), st.TITLE)
     sheet.merge(f"A1:{last}1")
     sheet.row_height(1, 32)
@@ -190,7 +190,7 @@ def _bulletin_intro(analysis: Analysis, sections: list[tuple[str, list[tuple[str
 def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     """The 通报: units with stages overdue or done late, this year's cases first, earlier years'
     (往年件) in their own section; each stage under the unit that owes it (`core.deadlines.blame`)."""
-    sheet = ToolSheet(BULLETIN_SHEET)
+    sheet = st.new_sheet(BULLETIN_SHEET)
     this_year, earlier_years = _late_cases(analysis)
     sections = [("一、本年度件", this_year), ("二、往年件", earlier_years)]
     sheet.write(1, 1, "建议提案办理逾期情况通报", st.TITLE)
@@ -262,7 +262,7 @@ def chart_sheet(analysis: Analysis) -> ToolSheet:
     """图表: the tables the charts plot, and a chart only where there is something to plot; where
     there is not, the sheet says so instead of drawing an empty frame."""
     stats = analysis.stats
-    sheet = ToolSheet(CHART_SHEET)
+    sheet = st.new_sheet(CHART_SHEET)
     sheet.write(1, 1, "图表", st.TITLE)
     overdue = sorted(((u.unit, u.figures.overdue or 0) for u in stats.by_unit if (u.figures.overdue or 0) > 0),
                      key=lambda kv: -kv[1])
