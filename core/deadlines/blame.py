@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from taizhang.core.calendar import UnknownYear, WorkCalendar
 from taizhang.core.columns import Col
@@ -141,42 +142,55 @@ def owed(deadlines: list[CaseDeadlines], table: CaseTable, names: UnitNames, cal
     `deadlines` are those of `table`'s cases, in its order (`evaluate`). A stage with no unit to owe
     it (no 主办单位 filled) is listed under `UnitNames.host(None)`."""
     wanted = frozenset(states)
-    years, hosts, co_units, titles = (table.column(c) for c in (Col.YEAR, Col.HOST_UNIT, Col.CO_UNITS, Col.TITLE))
-    late: dict[int, int | None] = {}  # by the stage object: cases alike share one
+    years, hosts, co_units, titles, raw_roles = (
+        table.column(c) for c in (Col.YEAR, Col.HOST_UNIT, Col.CO_UNITS, Col.TITLE, Col.ROLE))
+    # Cases alike share their stage lists and stage objects (`evaluate`): what a list blames, what
+    # a stage says, who owes alike stages and as what are each worked out once.
+    blamed_of: dict[int, list[StageDeadline]] = {}
+    said: dict[int, tuple[str, date | None, StageState, date | None, int | None, int | None]] = {}
     roles: dict[str | None, str] = {}
-    named: dict[tuple[Owner | None, str | None, tuple[str, ...] | None], list[str]] = {}  # the units owing alike stages, named once
+    named: dict[tuple[Owner, str | None, tuple[str, ...] | None], list[str]] = {}
+    parts: dict[tuple[Owner, str, str | None], tuple[str, bool, str, str]] = {}
     items: list[Owed] = []
+    append = items.append
     for i, d in enumerate(deadlines):
-        blamed = [stage for stage in d.stages if stage.state in wanted]
+        stages = d.stages
+        blamed = blamed_of.get(id(stages))
+        if blamed is None:
+            blamed = blamed_of[id(stages)] = [stage for stage in stages if stage.state in wanted]
         if not blamed:
             continue
         year = years[i]
         earlier = ledger_year is not None and year is not None and year < ledger_year
-        host = names.host(hosts[i])
-        case = table.row(i)
-        raw_role = case[Col.ROLE]
-        role = roles.get(raw_role) or roles.setdefault(raw_role, case_role(case))
+        raw_host, raw_role = hosts[i], raw_roles[i]
+        host = names.host(raw_host)
+        role = roles.get(raw_role) or roles.setdefault(raw_role, case_role(table.row(i)))
+        row, number, title = d.row, d.number, titles[i]
         for stage in blamed:
-            owing = (stage.owner, hosts[i], tuple(co_units[i]) if stage.owner is Owner.CO else None)
+            owner = stage.owner
+            owing = (owner, raw_host, tuple(co_units[i]) if owner is Owner.CO else None)
             units = named.get(owing)
             if units is None:
-                raw = owing_units(stage, hosts[i], co_units[i])
+                raw = owing_units(stage, raw_host, co_units[i])
                 units = named[owing] = list(dict.fromkeys(names.name(u) for u in raw)) or [host]
-            key = id(stage)
-            days_late = late[key] if key in late else late.setdefault(key, _days_late(stage, calendar))
-            left = stage.working_days_left if stage.state is StageState.DUE_SOON else None
-            as_co, part, lead = _part_and_lead(stage.owner, role, host)
-            items += [Owed(unit=u, owner=stage.owner, row=d.row, number=d.number, title=titles[i], host=host,
-                           stage=stage.stage, due=stage.due, state=stage.state, done_date=stage.done_date,
-                           days_late=days_late, days_left=left, earlier_year=earlier, case_role=role,
-                           as_co=as_co, part=part, lead=lead)
-                      for u in units]
+            fields = said.get(id(stage))
+            if fields is None:
+                left = stage.working_days_left if stage.state is StageState.DUE_SOON else None
+                fields = said[id(stage)] = (stage.stage, stage.due, stage.state, stage.done_date,
+                                            _days_late(stage, calendar), left)
+            as_what = (owner, role, raw_host)
+            role_part = parts.get(as_what)
+            if role_part is None:
+                role_part = parts[as_what] = (role, *_part_and_lead(owner, role, host))
+            # positionally, in Owed's field order: a keyword call costs three times as much
+            for unit in units:
+                append(Owed(unit, owner, row, number, title, host, *fields, earlier, *role_part))
     return items
 
 
 def by_unit(items: Iterable[Owed], names: UnitNames) -> list[tuple[str, list[Owed]]]:
     """`items` grouped under their unit, units in report order (单位名录 first), items in their order."""
-    return names.grouped(items, lambda item: item.unit)
+    return names.grouped(items, _UNIT)
 
 
 def cases_of(items: Iterable[Owed]) -> int:
@@ -187,3 +201,6 @@ def cases_of(items: Iterable[Owed]) -> int:
 def most_late_first(items: Iterable[Owed]) -> list[Owed]:
     """Overdue items, the longest overdue first (unknown counts last), then by row."""
     return sorted(items, key=lambda i: (i.due is None, i.due or date.max, -(i.days_late or 0), i.row))
+
+
+_UNIT = attrgetter("unit")

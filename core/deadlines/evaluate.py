@@ -170,7 +170,10 @@ class _Evaluator:
     def _stage(self, key: tuple[Any, ...], case: CaseValues) -> StageDeadline:
         """The stage of rule `key[0]` for a case whose inputs are the rest of `key`, worked out once."""
         rule = self.rules[key[0]]
-        found = self._stages[key] = replace(self._evaluate_stage(rule, case), owner=rule.responsible)
+        found = self._evaluate_stage(rule, case)
+        if found.owner is not rule.responsible:  # dataclasses.replace is slow: only for the co-handlers' stages
+            found = replace(found, owner=rule.responsible)
+        self._stages[key] = found
         return found
 
     def _evaluate_stage(self, rule: DeadlineRule, case: CaseValues) -> StageDeadline:

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -139,22 +140,37 @@ def _compute(table: CaseTable, settings: Settings, today: date, ledger_year: int
     units = units if units is not None else UnitNames(settings)
     reader = FactsReader(scheme, year, units, timing)
 
-    counted: Counter[Facts] = Counter()
-    co_counts: Counter[str] = Counter()
-    owing: Counter[str] = Counter()  # per unit: current-year cases where it owes an overdue stage
+    every: list[Facts] = []
+    co_named: list[list[str]] = []  # per case: its co-handlers
+    owing_named: list[list[str]] = []  # per case: the units owing an overdue stage (current year)
+    # Cases alike in what these read get the same units: each is worked out once (the units' names
+    # are then already known, so the order units are first named in is the cases' order still).
+    owing_of: dict[tuple[frozenset[str] | None, str | None, str | None, tuple[str, ...]], list[str]] = {}
+    co_of: dict[tuple[str | None, tuple[str, ...]], list[str]] = {}
     for facts, row, host, co_units in zip(reader.read_table(table), table.rows, table.column(Col.HOST_UNIT),
                                           table.column(Col.CO_UNITS), strict=True):
-        counted[facts] += 1
+        every.append(facts)
         if facts.period != Period.CURRENT:
             continue
+        named = tuple(co_units)
         if facts.overdue:
-            owing.update(_owing_units(row, facts, timing, units, [host, *co_units]))
+            given = timing[row].overdue_units if timing is not None and row in timing else None
+            key = (given, facts.host, host, named)
+            late = owing_of.get(key)
+            if late is None:
+                late = owing_of[key] = _owing_units(row, facts, timing, units, [host, *co_units])
+            owing_named.append(late)
         if facts.role == Role.REFERENCE:
             continue  # 参阅: nobody's assignment
-        for raw in co_units:
-            co = units.name(raw)
-            if co != facts.host:  # a unit never co-handles the case it hosts
-                co_counts[co] += 1
+        co = co_of.get((facts.host, named))
+        if co is None:
+            # a unit never co-handles the case it hosts
+            co = co_of[(facts.host, named)] = [name for name in map(units.name, co_units) if name != facts.host]
+        co_named.append(co)
+    # Counted at C speed, each key in the order the cases first give it (as `+= 1` case by case would)
+    counted = Counter(every)
+    co_counts = Counter(chain.from_iterable(co_named))
+    owing = Counter(chain.from_iterable(owing_named))  # per unit: current-year cases where it owes an overdue stage
 
     overall = Tally()
     by_host: dict[str, Tally] = {}

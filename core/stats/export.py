@@ -17,7 +17,7 @@ from typing import Any
 
 from taizhang.core.stats.breakdowns import TOTAL, Breakdown, Stats, UnitRow
 from taizhang.core.stats.figures import B_CONVERSION_RATE, Figures, role_label
-from taizhang.core.stats.paragraph import paragraph
+from taizhang.core.stats.prose import paragraph
 
 
 def classes_json(fig: Figures) -> dict[str, dict[str, Any]]:

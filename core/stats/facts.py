@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from taizhang.core.columns import Col
 from taizhang.core.enums import (
@@ -119,32 +119,53 @@ class FactsReader:
         return any(word in (progress or "") for word in RESOLVED_WORDS)
 
     def read_table(self, table: CaseTable) -> Iterator[Facts]:
-        """The facts of each case of `table`, in its order, read from its columns."""
+        """The facts of each case of `table`, in its order, read from its columns. Cases alike in
+        everything the facts read share one `Facts`, worked out once (a ledger has a few hundred)."""
         rows = zip(table.rows, *(table.column(c) for c in _READ), strict=True)
-        for (row, result, year, plan_deadline, progress, opinion, category, level, role, timing_text,
-             key_case, host, returned, replied, met) in rows:
-            cls = self._class(result)
-            period = self._period(year, plan_deadline, cls)
-            said = self._enum(Col.OPINION, opinion)
-            timing = self.timing.get(row) if self.timing is not None else None
-            yield Facts(
-                period=period,
-                category=self._enum(Col.CATEGORY, category),
-                level=self._enum(Col.LEVEL, level),
-                role=self._enum(Col.ROLE, role),
-                timing=self._enum(Col.TIMING, timing_text),
-                key_case=Col.KEY_CASE if key_case else ORDINARY_CASE,
-                host=self.units.name(host) if host else None,
-                returned=returned is not None,
-                replied=replied is not None,
-                met=met is not None,
-                cls=cls,
-                opinion=said if said in _OPINIONS else None,
-                overdue=timing.overdue if timing else None,
-                reply_due=timing.reply_due_by_today if timing else None,
-                on_time=timing.replied_on_time if timing else None,
-                resolved=period == Period.EARLIER_B and self._resolved(progress, cls),
-            )
+        timings, ledger_year = self.timing, self.ledger_year
+        made: dict[tuple[Any, ...], Facts] = {}
+        for case in rows:
+            (row, result, year, plan_deadline, progress, opinion, category, level, role, timing_text,
+             key_case, host, returned, replied, met) = case
+            timing = timings.get(row) if timings is not None else None
+            # 落实进展 is read for an earlier year's case only; of the dates, only whether each is filled.
+            earlier = ledger_year is not None and year is not None and year < ledger_year
+            key = (result, year, plan_deadline, progress if earlier else None, opinion, category, level, role,
+                   timing_text, not key_case, host, returned is None, replied is None, met is None,
+                   (timing.overdue, timing.reply_due_by_today, timing.replied_on_time) if timing else None)
+            try:
+                facts = made.get(key)
+            except TypeError:  # a value that cannot be a key: read on its own
+                yield self._facts(case, timing)
+                continue
+            if facts is None:
+                facts = made[key] = self._facts(case, timing)
+            yield facts
+
+    def _facts(self, case: tuple[Any, ...], timing: CaseTiming | None) -> Facts:
+        (_row, result, year, plan_deadline, progress, opinion, category, level, role, timing_text,
+         key_case, host, returned, replied, met) = case
+        cls = self._class(result)
+        period = self._period(year, plan_deadline, cls)
+        said = self._enum(Col.OPINION, opinion)
+        return Facts(
+            period=period,
+            category=self._enum(Col.CATEGORY, category),
+            level=self._enum(Col.LEVEL, level),
+            role=self._enum(Col.ROLE, role),
+            timing=self._enum(Col.TIMING, timing_text),
+            key_case=Col.KEY_CASE if key_case else ORDINARY_CASE,
+            host=self.units.name(host) if host else None,
+            returned=returned is not None,
+            replied=replied is not None,
+            met=met is not None,
+            cls=cls,
+            opinion=said if said in _OPINIONS else None,
+            overdue=timing.overdue if timing else None,
+            reply_due=timing.reply_due_by_today if timing else None,
+            on_time=timing.replied_on_time if timing else None,
+            resolved=period == Period.EARLIER_B and self._resolved(progress, cls),
+        )
 
 
 # The columns `FactsReader.read_table` reads, in the order it unpacks them.

@@ -53,8 +53,13 @@ class UnitNames:
     def grouped(self, items: Iterable[T], unit_of: Callable[[T], str | None]) -> list[tuple[str, list[T]]]:
         """`items` grouped under `host(unit_of(item))`, units in report order, items in their order."""
         groups: dict[str, list[T]] = {}
+        hosts: dict[str | None, list[T]] = {}  # each spelling's group, its name asked once
         for item in items:
-            groups.setdefault(self.host(unit_of(item)), []).append(item)
+            raw = unit_of(item)
+            group = hosts.get(raw)
+            if group is None:
+                group = hosts[raw] = groups.setdefault(self.host(raw), [])
+            group.append(item)
         return sorted(groups.items(), key=lambda kv: self.sort_key(kv[0]))
 
     def listed(self, name: str) -> bool:

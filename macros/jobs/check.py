@@ -13,10 +13,10 @@ from taizhang.core.settings import SEVERITY_HEADER, Severity
 from taizhang.macros.excel.marks import MARKS_COLUMN, row_marks
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.validators import RULES, Finding, Report
-from taizhang.workbook.writer import CellValue, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Style
 
 if TYPE_CHECKING:
-    from taizhang.workbook.writer import LedgerWriter
+    from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
 PROBLEMS_COLUMN = "【系统】校验问题"
 FILL_OF = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
@@ -65,7 +65,7 @@ def check_sheet(analysis: Analysis) -> ToolSheet:
     report = analysis.report
     ledger = analysis.ledger
     numbers = ledger.by_row(Col.NUMBER)
-    sheet = ToolSheet(CHECK_SHEET)
+    sheet = st.new_sheet(CHECK_SHEET)
     sheet.write(1, 1, f"台账校验结果（{ledger.sheet}）", st.TITLE)
     sheet.merge("A1:I1")
     sheet.write(2, 1, f"校验日期：{analysis.today.isoformat()}    共检查 {report.rows} 件；错误 {report.errors} 条，"

@@ -15,16 +15,16 @@ from weakref import WeakKeyDictionary
 
 from taizhang.analysis import Analysis
 from taizhang.core.columns import Col
-from taizhang.core.deadlines import CaseDeadlines, CaseStatus
+from taizhang.core.deadlines import CaseDeadlines, CaseStatus, StageState
 from taizhang.core.deadlines.blame import Owed, by_unit, cases_of, most_late_first
 from taizhang.core.model import Ledger
 from taizhang.core.names import OVERDUE_SHEET
 from taizhang.core.stats import chinese_date
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.writer import CellValue, Hyperlink, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Hyperlink, Style
 
 if TYPE_CHECKING:
-    from taizhang.workbook.writer import LedgerWriter
+    from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
 STAGE_COLUMN = "【系统】当前环节"
 DUE_COLUMN = "【系统】截止日期"
@@ -70,8 +70,9 @@ def overdue_groups(analysis: Analysis, *, earlier: bool) -> Groups:
     if got is None:
         this_year: list[Owed] = []
         earlier_years: list[Owed] = []
+        overdue = StageState.OVERDUE  # `Owed.overdue`, without a property call per item
         for item in analysis.owed:
-            if item.overdue:
+            if item.state is overdue:
                 (earlier_years if item.earlier_year else this_year).append(item)
         got = _SECTIONS[analysis] = (_grouped(this_year, analysis), _grouped(earlier_years, analysis))
     return got[1] if earlier else got[0]
@@ -106,8 +107,7 @@ def _case_row(case: list[Owed], n: int, link: Hyperlink | None) -> list[CellValu
 
 def _row_link(ledger: Ledger) -> Callable[[int], Hyperlink]:
     """The link to a ledger row's 编号 cell."""
-    letter = ledger.columns.get(Col.NUMBER, "A")
-    return lambda row: st.cell_link(ledger.sheet, f"{letter}{row}", f"第{row}行")
+    return st.row_links(ledger.sheet, ledger.columns.get(Col.NUMBER, "A"))
 
 
 def _band(sheet: ToolSheet, row: int, text: str, style: Style) -> None:
@@ -133,7 +133,7 @@ def overdue_sheet(analysis: Analysis, *, links: bool = True) -> ToolSheet:
     this year's cases first, then earlier years' (往年件) in their own section. `links`: the 位置
     column links to the ledger row (in the ledger itself); else it holds the row number."""
     ledger: Ledger = analysis.ledger
-    sheet = ToolSheet(OVERDUE_SHEET)
+    sheet = st.new_sheet(OVERDUE_SHEET)
     sheet.write(1, 1, "逾期件清单", st.TITLE)
     sheet.merge(f"A1:{LAST}1")
     sheet.row_height(1, 30)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from taizhang.core.stats import Rate
-from taizhang.workbook.writer import CellValue, Hyperlink, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Hyperlink, Style
+
+if TYPE_CHECKING:
+    from taizhang.workbook.writer import ToolSheet
 
 PERCENT_FORMAT = "0.00%"  # rates are numbers Excel can sort and sum, shown as 66.67%
 
@@ -31,10 +36,29 @@ TOTAL_PERCENT = replace(TOTAL, number_format=PERCENT_FORMAT)
 TOOL_DATE = Style(font_name="仿宋_GB2312", font_size=10, border=True, number_format="yyyy-mm-dd")
 
 
+def new_sheet(name: str) -> ToolSheet:
+    """An empty tool sheet. The sheet builder (and its measuring) is imported here, when a job
+    builds a sheet: `due`, `stats` and `check` without --write only print, and do not load it."""
+    from taizhang.workbook.writer import ToolSheet
+
+    return ToolSheet(name)
+
+
 def cell_link(sheet: str, cell: str, text: str | None = None) -> Hyperlink:
     """An internal link to a cell, e.g. to the ledger row a finding or an overdue case is on."""
+    return Hyperlink(target=_sheet_target(sheet) + cell, text=text or cell)
+
+
+def row_links(sheet: str, column: str) -> Callable[[int], Hyperlink]:
+    """Links to one column's cell of each row of `sheet`, shown as 第12行 (what `cell_link` makes,
+    the sheet's part of the target made once for a list of thousands)."""
+    target = _sheet_target(sheet) + column
+    return lambda row: Hyperlink(target=f"{target}{row}", text=f"第{row}行")
+
+
+def _sheet_target(sheet: str) -> str:
     quoted = sheet.replace("'", "''")
-    return Hyperlink(target=f"#'{quoted}'!{cell}", text=text or cell)
+    return f"#'{quoted}'!"
 
 
 def rate_cell(rate: Rate) -> CellValue:

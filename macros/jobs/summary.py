@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from taizhang.analysis import Analysis
@@ -24,10 +25,10 @@ from taizhang.core.stats.figures import (
     SATISFIED_SHARE,
 )
 from taizhang.macros.jobs import sheet_styles as st
-from taizhang.workbook.writer import CellValue, Chart, Style, ToolSheet
+from taizhang.workbook.writer import CellValue, Chart, Style
 
 if TYPE_CHECKING:
-    from taizhang.workbook.writer import LedgerWriter
+    from taizhang.workbook.writer import LedgerWriter, ToolSheet
 
 NUMBER = Style(font_name="仿宋_GB2312", font_size=10, border=True, h_align="center", v_align="center")
 PERCENT = replace(NUMBER, number_format=st.PERCENT_FORMAT)
@@ -123,7 +124,7 @@ def summary_sheet(analysis: Analysis) -> ToolSheet:
     groups = _groups(classes)
     width = 2 + sum(len(subs) for _, subs in groups)
     last = column_letter(width - 1)
-    sheet = ToolSheet(SUMMARY_SHEET)
+    sheet = st.new_sheet(SUMMARY_SHEET)
     sheet.write(1, 1, summary_title(analysis), st.TITLE)
     sheet.merge(f"A1:{last}1")
     sheet.row_height(1, 32)
@@ -159,12 +160,19 @@ def summary_sheet(analysis: Analysis) -> ToolSheet:
     return sheet
 
 
-def _late_cases(analysis: Analysis, *, earlier: bool) -> list[tuple[str, list[Owed]]]:
-    """Per unit that owes them: this year's (or earlier years') stages overdue now or done late, in
+def _late_cases(analysis: Analysis) -> tuple[Groups, Groups]:
+    """Per unit that owes them: this year's and earlier years' stages overdue now or done late, in
     the case's order. A co-handler's opinion is under the co-handler, never under the lead."""
-    items = [i for i in analysis.owed if i.state in (StageState.OVERDUE, StageState.DONE_LATE)
-             and i.earlier_year == earlier]
-    return by_unit(items, analysis.unit_names)
+    this_year: list[Owed] = []
+    earlier_years: list[Owed] = []
+    for item in analysis.owed:
+        if item.state in LATE:
+            (earlier_years if item.earlier_year else this_year).append(item)
+    return by_unit(this_year, analysis.unit_names), by_unit(earlier_years, analysis.unit_names)
+
+
+LATE = frozenset({StageState.OVERDUE, StageState.DONE_LATE})
+Groups = list[tuple[str, list[Owed]]]
 
 
 def _bulletin_intro(analysis: Analysis, sections: list[tuple[str, list[tuple[str, list[Owed]]]]]) -> str:
@@ -182,9 +190,9 @@ def _bulletin_intro(analysis: Analysis, sections: list[tuple[str, list[tuple[str
 def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     """The 通报: units with stages overdue or done late, this year's cases first, earlier years'
     (往年件) in their own section; each stage under the unit that owes it (`core.deadlines.blame`)."""
-    sheet = ToolSheet(BULLETIN_SHEET)
-    sections = [("一、本年度件", _late_cases(analysis, earlier=False)),
-                ("二、往年件", _late_cases(analysis, earlier=True))]
+    sheet = st.new_sheet(BULLETIN_SHEET)
+    this_year, earlier_years = _late_cases(analysis)
+    sections = [("一、本年度件", this_year), ("二、往年件", earlier_years)]
     sheet.write(1, 1, "建议提案办理逾期情况通报", st.TITLE)
     sheet.merge(f"A1:{BULLETIN_LAST}1")
     sheet.row_height(1, 30)
@@ -193,6 +201,10 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
     sheet.row_height(2, 32)
     sheet.write_row(3, list(BULLETIN_HEADERS), st.HEADER)
     row, n = 3, 0
+    said: dict[tuple[StageState, date | None, date | None, int | None, int | None], str] = {}
+    today = analysis.today
+    styles: list[Style | None] = [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
+                                  st.BODY, st.BODY_WRAP]
     for label, groups in sections:
         if not groups:
             continue
@@ -205,10 +217,13 @@ def bulletin_sheet(analysis: Analysis) -> ToolSheet:
             for item in items:
                 row += 1
                 n += 1
-                sheet.write_row(row, [n, unit, item.part, item.lead, item.number, item.title, item.stage,
-                                      situation(item, analysis.today)],
-                                [st.BODY_CENTER, st.BODY_WRAP, st.BODY_CENTER, st.BODY_WRAP, st.BODY, st.BODY_WRAP,
-                                 st.BODY, st.BODY_WRAP])
+                # `situation` reads only these: items alike (a batch's cases) share its text
+                key = (item.state, item.due, item.done_date, item.days_late, item.days_left)
+                text = said.get(key)
+                if text is None:
+                    text = said[key] = situation(item, today)
+                sheet.write_row(row, [n, unit, item.part, item.lead, item.number, item.title, item.stage, text],
+                                styles)
     if not n:
         row += 1
         sheet.write(row, 1, "所有办理环节均按期完成", st.BODY)
@@ -247,7 +262,7 @@ def chart_sheet(analysis: Analysis) -> ToolSheet:
     """图表: the tables the charts plot, and a chart only where there is something to plot; where
     there is not, the sheet says so instead of drawing an empty frame."""
     stats = analysis.stats
-    sheet = ToolSheet(CHART_SHEET)
+    sheet = st.new_sheet(CHART_SHEET)
     sheet.write(1, 1, "图表", st.TITLE)
     overdue = sorted(((u.unit, u.figures.overdue or 0) for u in stats.by_unit if (u.figures.overdue or 0) > 0),
                      key=lambda kv: -kv[1])

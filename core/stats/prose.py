@@ -18,10 +18,9 @@ printed as 0% or 100%.
 
 from __future__ import annotations
 
-from datetime import date
-
 from taizhang.core.enums import PLANNED_CLASS, Category
 from taizhang.core.stats.breakdowns import Stats
+from taizhang.core.stats.dates import chinese_date
 from taizhang.core.stats.facts import BLANK
 from taizhang.core.stats.figures import (
     B_CONVERSION_RATE,
@@ -33,11 +32,6 @@ from taizhang.core.stats.figures import (
     Figures,
     role_label,
 )
-
-
-def chinese_date(day: date) -> str:
-    """A date as offices write it: 2026年5月20日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _counts(stats: Stats) -> str:
