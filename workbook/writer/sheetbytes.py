@@ -161,7 +161,7 @@ def tag_counts(data: bytes) -> Counter[str]:
     100k-row sheet would be ~200 MB of small bytes objects. A big part (a ledger sheet: tens of
     MB, a million tags) is counted with numpy, ~4x quicker than the regex (_numpy_tags); both
     give the same counts (tests/test_sheetbytes_counts.py)."""
-    numpy = len(data) >= _NUMPY_FROM or (len(data) >= _CHUNK and "numpy" in sys.modules)
+    numpy = numpy_pays(len(data))
     found: Counter[bytes] = Counter()
     start = 0
     while start < len(data):
@@ -173,6 +173,12 @@ def tag_counts(data: bytes) -> Counter[str]:
     for name, n in found.items():
         out[name.rsplit(b":", 1)[-1].decode("utf-8", "replace")] += n
     return out
+
+
+def numpy_pays(size: int) -> bool:
+    """Whether a scan of `size` bytes is done with numpy: a big part, or one of a few MB once numpy
+    is loaded (the first big part loads it; its import costs more than a regex over a small one)."""
+    return size >= _NUMPY_FROM or (size >= _CHUNK and "numpy" in sys.modules)
 
 
 def _numpy_tags(piece: bytes) -> Counter[bytes] | None:
