@@ -116,8 +116,11 @@ def refuse_losses(label: str, part: str, losses: list[str]) -> None:
         raise FidelityRefused(f"写入 {label} 会丢失部件 {part} 中的内容：{shown}。已放弃写入，原文件未改动。")
 
 
+TOGETHER_UP_TO = 8 << 20  # rewritten user-sheet XML read back beside the tool sheets (see readback)
+
+
 def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], label: str,
-             expected_rows: dict[str, dict[int, list[object]]] | None = None) -> None:
+             expected_rows: dict[str, dict[int, list[object]]] | None = None, *, together: bool = False) -> None:
     """An independent reader (calamine) must read every sheet the writer rewrote (user sheets are
     patched as bytes: this is the proof they are still well-formed) and see every value written:
     `expected` by cell (the tool columns of a user's sheet), `expected_rows` by row from column A
@@ -125,15 +128,18 @@ def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], lab
     row at a time, cell by cell only where a row differs; each sheet is taken out of
     `expected_rows` as it is compared).
 
-    The user sheets are read in a worker thread with a calamine workbook of their own while this
-    thread reads the tool sheets: calamine parses a sheet with the GIL released (measured), so
-    the two biggest reads (the ledger sheet, the 逾期清单) take the time of one on two cores.
-    Both are always read to the end; a tool sheet's difference is reported first, as before."""
+    The tool sheets are read first, then the user sheets, so the user's sheet is read with less
+    held. `together` (the caller: the user sheets are small, TOGETHER_UP_TO) reads the user sheets
+    in a worker thread with a calamine book of their own while this thread reads the tool
+    sheets: calamine parses with the GIL released (measured), so on two cores the read-back takes
+    about its longer half. Two big sheets' grids at once cost memory (a 20k-row ledger: +66 MB
+    at the peak, over the 400 MB target), hence only for small ones. Either way every sheet is
+    read to the end and a tool sheet's difference is reported first."""
     rows = expected_rows or {}
     if not expected and not rows:
         return
     data = temp.read_bytes()
-    if not expected or not rows:  # one group: no thread to start
+    if not (together and expected and rows):
         _tool_sheets(temp, data, rows, label)
         _user_sheets(temp, data, expected, label)
         return

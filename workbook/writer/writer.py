@@ -405,6 +405,7 @@ class LedgerWriter:
             for part, ed, _c in self._editors.values()
             if part in book.put
         }
+        self._user_xml = sum(len(book.put[part]) for part, _ed, _c in self._editors.values() if part in book.put)
         for _part, ed, _c in self._editors.values():  # the rows are done with: free them
             ed.release()
         pkg = book.pkg
@@ -498,7 +499,8 @@ class LedgerWriter:
                     expected[ed.name].update(ed.written)
                 else:
                     expected[ed.name] = ed.written  # not a copy: 400k cells at 100k rows
-        fidelity.readback(temp, expected, label, self._expected_rows)  # consumes the tool sheets' rows
+        fidelity.readback(temp, expected, label, self._expected_rows,  # consumes the tool sheets' rows
+                          together=self._user_xml <= fidelity.TOGETHER_UP_TO)
 
     def _skip_for(self, part: str, owned: set[str]) -> fidelity.Skip:
         """What the tool owns inside a shared part, left out of the lost-element comparison."""
