@@ -4,9 +4,11 @@ WPS write them and on tag soup holding every shape either looks for."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taizhang.workbook.writer import sheetbytes
 from taizhang.workbook.writer.sheetxml import _plain_region_bytes, _plain_region_numpy
 
 PIECES = [b"<", b">", b"/", b" ", b'"', b"=", b"c", b"r", b"ow", b"<c", b'<c r="', b"<c s=", b"<cc", b"<row",
@@ -27,7 +29,10 @@ def test_numpy_and_bytes_agree_on_tag_soup(pieces: list[bytes]) -> None:
     assert _plain_region_numpy(data) == _plain_region_bytes(data)
 
 
-def test_numpy_and_bytes_agree_on_rows_as_written() -> None:
+@pytest.mark.parametrize("chunk", [64, 1 << 22])
+def test_numpy_and_bytes_agree_on_rows_as_written(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Whole, and a few hundred bytes at a time (the numpy pass goes a piece at a time)."""
+    monkeypatch.setattr(sheetbytes, "_CHUNK", chunk)
     plain = b"".join(row(r) for r in range(1, 200))
     odd = {
         "a comment": "<!-- 备注 -->".encode(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,16 +164,22 @@ def tag_counts(data: bytes) -> Counter[str]:
     give the same counts (tests/test_sheetbytes_counts.py)."""
     numpy = numpy_pays(len(data))
     found: Counter[bytes] = Counter()
-    start = 0
-    while start < len(data):
-        end = data.find(b">", start + _CHUNK) + 1 or len(data)
+    for start, end in pieces(data):
         counted = _numpy_tags(data[start:end]) if numpy else None
         found.update(_TAG.findall(data, start, end) if counted is None else counted)
-        start = end
     out: Counter[str] = Counter()
     for name, n in found.items():
         out[name.rsplit(b":", 1)[-1].decode("utf-8", "replace")] += n
     return out
+
+
+def pieces(data: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive pieces of a few MB, each ending just after a ">"."""
+    start = 0
+    while start < len(data):
+        end = data.find(b">", start + _CHUNK) + 1 or len(data)
+        yield start, end
+        start = end
 
 
 def numpy_pays(size: int) -> bool:

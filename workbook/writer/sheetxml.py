@@ -27,7 +27,7 @@ from taizhang.core.errors import BadInput
 
 from .cells import CellValue, cell_rest, clear_cell, formula_in, set_cell_value, shown_text
 from .fidelity import subtree_counts
-from .sheetbytes import locate, numpy_pays, skeleton, split_rows, tag_counts
+from .sheetbytes import locate, numpy_pays, pieces, skeleton, split_rows, tag_counts
 from .styles import StyleBook
 from .xmlutil import (
     MAIN,
@@ -114,11 +114,18 @@ def _plain_region_bytes(inner: bytes) -> bool:
 
 
 def _plain_region_numpy(inner: bytes) -> bool:
-    """_plain_region_bytes from the bytes after each "<" (every pattern there starts with one and
-    holds no other, so its occurrences are the "<"s followed by the rest of it)."""
+    """_plain_region_bytes a few MB at a time (each piece ending just after a ">", which no
+    pattern runs across), so a big region is never copied whole into arrays."""
+    return all(_plain_piece(inner[start:end]) for start, end in pieces(inner))
+
+
+def _plain_piece(piece: bytes) -> bool:
+    """From the bytes after each "<" (every pattern of _plain_region_bytes starts with one and
+    holds no other, so its occurrences are the "<"s followed by the rest of it). Counted per
+    piece: every "<c" is a plain cell or rich-text run property, every "<row" a plain row."""
     import numpy as np
 
-    a = np.frombuffer(inner + b"\0" * 8, dtype=np.uint8)  # no pattern holds a NUL: none runs past the end
+    a = np.frombuffer(piece + b"\0" * 8, dtype=np.uint8)  # no pattern holds a NUL: none runs past the end
 
     def followed(at: Any, rest: bytes) -> Any:
         ok = np.ones(len(at), dtype=bool)
@@ -126,7 +133,7 @@ def _plain_region_numpy(inner: bytes) -> bool:
             ok &= a[at + k] == ch
         return ok
 
-    lt = np.flatnonzero(a[: len(inner)] == 60)
+    lt = np.flatnonzero(a[: len(piece)] == 60)
     after = a[lt + 1]
     if ((after == 33) | (after == 63)).any():  # "<!", "<?"
         return False
@@ -134,15 +141,13 @@ def _plain_region_numpy(inner: bytes) -> bool:
         return False
     c = lt[after == 99] + 2  # every "<c", and what follows it
     plain = followed(c, _CELL[2:])
-    cells, plain_cells = len(c), int(np.count_nonzero(plain))
-    if cells != plain_cells:
-        rest = c[~plain]
-        cells -= sum(int(np.count_nonzero(followed(rest, run))) for run in (b"harset", b"olor", b"ondense"))
+    rest = c[~plain]
+    runs = sum(int(np.count_nonzero(followed(rest, run))) for run in (b"harset", b"olor", b"ondense"))
     r = lt[after == 114] + 2
     row = followed(r, b"ow")
     ends = a[r + 2]
     rows, spaced, closed = (int(np.count_nonzero(m)) for m in (row, row & (ends == 32), row & (ends == 62)))
-    return cells == plain_cells and rows == spaced + closed
+    return len(rest) == runs and rows == spaced + closed
 
 
 @dataclass
