@@ -116,26 +116,67 @@ def refuse_losses(label: str, part: str, losses: list[str]) -> None:
         raise FidelityRefused(f"写入 {label} 会丢失部件 {part} 中的内容：{shown}。已放弃写入，原文件未改动。")
 
 
+TOGETHER_UP_TO = 8 << 20  # rewritten user-sheet XML read back beside the tool sheets (see readback)
+
+
 def readback(temp: Path, expected: dict[str, dict[tuple[int, int], object]], label: str,
-             expected_rows: dict[str, dict[int, list[object]]] | None = None) -> None:
+             expected_rows: dict[str, dict[int, list[object]]] | None = None, *, together: bool = False) -> None:
     """An independent reader (calamine) must read every sheet the writer rewrote (user sheets are
     patched as bytes: this is the proof they are still well-formed) and see every value written:
     `expected` by cell (the tool columns of a user's sheet), `expected_rows` by row from column A
     (a tool sheet, written whole: ~450k cells for the 逾期清单 of a 20k-row ledger, compared a
     row at a time, cell by cell only where a row differs; each sheet is taken out of
-    `expected_rows` as it is compared)."""
+    `expected_rows` as it is compared).
+
+    The tool sheets are read first, then the user sheets, so the user's sheet is read with less
+    held. `together` (the caller: the user sheets are small, TOGETHER_UP_TO) reads the user sheets
+    in a worker thread with a calamine book of their own while this thread reads the tool
+    sheets: calamine parses with the GIL released (measured), so on two cores the read-back takes
+    about its longer half. Two big sheets' grids at once cost memory (a 20k-row ledger: +66 MB
+    at the peak, over the 400 MB target), hence only for small ones. Either way every sheet is
+    read to the end and a tool sheet's difference is reported first."""
     rows = expected_rows or {}
     if not expected and not rows:
         return
+    data = temp.read_bytes()
+    if not (together and expected and rows):
+        _tool_sheets(temp, data, rows, label)
+        _user_sheets(temp, data, expected, label)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="readback") as pool:
+        users = pool.submit(_user_sheets, temp, data, expected, label)
+        try:
+            _tool_sheets(temp, data, rows, label)
+        except BaseException:
+            users.exception()  # wait: the worker's book is closed before the temp file goes
+            raise
+        users.result()
+
+
+def _open(temp: Path, data: bytes, label: str) -> BoundedBook:
     from taizhang.workbook.bounded import open_book  # calamine, within the reading bounds
 
     try:
-        book = open_book(temp, temp.read_bytes())
+        return open_book(temp, data)
     except BadInput as exc:
         raise FidelityRefused(f"写入 {label} 后的文件无法被独立读取器读取（{exc.message}），原文件未改动。") from None
-    with book:
-        for sheet in list(rows):  # first, each one's rows let go once compared (the dict is consumed):
-            _compare_rows(book, sheet, rows.pop(sheet), label)  # the user's sheet is read with less held
+
+
+def _tool_sheets(temp: Path, data: bytes, rows: dict[str, dict[int, list[object]]], label: str) -> None:
+    if not rows:
+        return
+    with _open(temp, data, label) as book:
+        for sheet in list(rows):  # each one's rows let go once compared (the dict is consumed)
+            _compare_rows(book, sheet, rows.pop(sheet), label)
+
+
+def _user_sheets(temp: Path, data: bytes, expected: dict[str, dict[tuple[int, int], object]],
+                 label: str) -> None:
+    if not expected:
+        return
+    with _open(temp, data, label) as book:
         for sheet, cells in expected.items():
             _compare(book, sheet, cells, label)
             book.forget(sheet)  # one sheet's grid at a time: a big one is hundreds of MB as objects

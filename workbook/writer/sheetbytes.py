@@ -9,8 +9,11 @@ fidelity check counts the rows region's elements by tag with a regex over the by
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -149,23 +152,80 @@ def _split_tokens(inner: bytes) -> list[tuple[int, int]] | None:
 
 
 _CHUNK = 4 << 20
+_NUMPY_FROM = 12 << 20  # below this the regex is quicker than importing numpy (~0.15 s) for two counts
 
 
 def tag_counts(data: bytes) -> Counter[str]:
-    """Start tags by local name, counted with a regex over the bytes (no tree built). The bytes
-    are scanned a few MB at a time, each piece ending just after a ">", which no match can run
-    across (a name stops at ">"), so the counts are those of one scan of the whole; one list of
-    every tag of a 100k-row sheet would be ~200 MB of small bytes objects."""
+    """Start tags by local name, as many as `_TAG` finds (no tree built). The bytes are scanned a
+    few MB at a time, each piece ending just after a ">", which no match can run across (a name
+    stops at ">"), so the counts are those of one scan of the whole; one list of every tag of a
+    100k-row sheet would be ~200 MB of small bytes objects. A big part (a ledger sheet: tens of
+    MB, a million tags) is counted with numpy, ~4x quicker than the regex (_numpy_tags); both
+    give the same counts (tests/test_sheetbytes_counts.py)."""
+    numpy = numpy_pays(len(data))
     found: Counter[bytes] = Counter()
-    start = 0
-    while start < len(data):
-        end = data.find(b">", start + _CHUNK) + 1 or len(data)
-        found.update(_TAG.findall(data, start, end))
-        start = end
+    for start, end in pieces(data):
+        counted = _numpy_tags(data[start:end]) if numpy else None
+        found.update(_TAG.findall(data, start, end) if counted is None else counted)
     out: Counter[str] = Counter()
     for name, n in found.items():
         out[name.rsplit(b":", 1)[-1].decode("utf-8", "replace")] += n
     return out
+
+
+def pieces(data: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive pieces of a few MB, each ending just after a ">"."""
+    start = 0
+    while start < len(data):
+        end = data.find(b">", start + _CHUNK) + 1 or len(data)
+        yield start, end
+        start = end
+
+
+def numpy_pays(size: int) -> bool:
+    """Whether a scan of `size` bytes is done with numpy: a big part, or one of a few MB once numpy
+    is loaded (the first big part loads it; its import costs more than a regex over a small one)."""
+    return size >= _NUMPY_FROM or (size >= _CHUNK and "numpy" in sys.modules)
+
+
+def _numpy_tags(piece: bytes) -> Counter[bytes] | None:
+    """The names `_TAG.findall(piece)` finds, counted: a "<" followed by a byte that may begin a
+    name starts one, which runs to the first whitespace, "/" or ">". Names of up to three bytes
+    (c, v, is, t, row, f …) are keyed by their bytes and counted a key at a time; a longer one is
+    matched by the regex where it starts. None (the regex counts the piece) when a name holds a
+    "<" (findall would not start a tag there) or a NUL (it would not key apart)."""
+    import numpy as np
+
+    a = np.frombuffer(piece + b"    ", dtype=np.uint8)  # a name at the very end stops there
+    lt = np.flatnonzero(a[: len(piece)] == 60)
+    first = a[lt + 1]
+    starts = lt[~(_ends_name(first) | (first == 33) | (first == 63))] + 1  # not "!" nor "?"
+    b1, b2, b3 = a[starts], a[starts + 1], a[starts + 2]
+    two = ~_ends_name(b2)
+    three = two & ~_ends_name(b3)
+    longer = three & ~_ends_name(a[starts + 3])
+    held = (b1 == 60) | (b1 == 0) | (two & ((b2 == 60) | (b2 == 0))) | (three & ((b3 == 60) | (b3 == 0)))
+    if held.any():
+        return None
+    out: Counter[bytes] = Counter()
+    for at in starts[longer].tolist():
+        m = _TAG.match(piece, at - 1)
+        if m is None or b"<" in m.group(1):
+            return None
+        out[m.group(1)] += 1
+    short = ~longer
+    key = b1[short].astype(np.uint32) | (b2 * two)[short].astype(np.uint32) << 8 | (
+        (b3 * three)[short].astype(np.uint32) << 16)
+    while len(key):  # a handful of distinct names: one comparison each beats sorting them
+        same = key == key[0]
+        out[int(key[0]).to_bytes(4, "little").rstrip(b"\0")] += int(np.count_nonzero(same))
+        key = key[~same]
+    return out
+
+
+def _ends_name(b: Any) -> Any:
+    """Which bytes (a numpy array) end a name in `_TAG`: whitespace, "/" and ">"."""
+    return (b == 32) | (b == 47) | (b == 62) | ((b >= 9) & (b <= 13))
 
 
 def skeleton(layout: Layout, where: str) -> etree._Element:

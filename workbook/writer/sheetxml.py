@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from lxml import etree
 
@@ -27,7 +27,7 @@ from taizhang.core.errors import BadInput
 
 from .cells import CellValue, cell_rest, clear_cell, formula_in, set_cell_value, shown_text
 from .fidelity import subtree_counts
-from .sheetbytes import locate, skeleton, split_rows, tag_counts
+from .sheetbytes import locate, numpy_pays, pieces, skeleton, split_rows, tag_counts
 from .styles import StyleBook
 from .xmlutil import (
     MAIN,
@@ -99,13 +99,55 @@ def _plain(seg: bytes) -> bool:
 
 
 def _plain_region(inner: bytes) -> bool:
-    """Whether every row of a rows region split by split_rows() is plain (see _plain)."""
+    """Whether every row of a rows region split by split_rows() is plain (see _plain): a dozen
+    scans of the bytes, or one pass with numpy over a big region (the same answer)."""
+    return _plain_region_numpy(inner) if numpy_pays(len(inner)) else _plain_region_bytes(inner)
+
+
+def _plain_region_bytes(inner: bytes) -> bool:
     if b"<!" in inner or b"<?" in inner or b"<extLst" in inner or b"</row " in inner:
         return False
     cells, plain = inner.count(b"<c"), inner.count(_CELL)
     if cells != plain:
         cells -= inner.count(b"<charset") + inner.count(b"<color") + inner.count(b"<condense")
     return cells == plain and inner.count(b"<row") == inner.count(b"<row ") + inner.count(b"<row>")
+
+
+def _plain_region_numpy(inner: bytes) -> bool:
+    """_plain_region_bytes a few MB at a time (each piece ending just after a ">", which no
+    pattern runs across), so a big region is never copied whole into arrays."""
+    return all(_plain_piece(inner[start:end]) for start, end in pieces(inner))
+
+
+def _plain_piece(piece: bytes) -> bool:
+    """From the bytes after each "<" (every pattern of _plain_region_bytes starts with one and
+    holds no other, so its occurrences are the "<"s followed by the rest of it). Counted per
+    piece: every "<c" is a plain cell or rich-text run property, every "<row" a plain row."""
+    import numpy as np
+
+    a = np.frombuffer(piece + b"\0" * 8, dtype=np.uint8)  # no pattern holds a NUL: none runs past the end
+
+    def followed(at: Any, rest: bytes) -> Any:
+        ok = np.ones(len(at), dtype=bool)
+        for k, ch in enumerate(rest):
+            ok &= a[at + k] == ch
+        return ok
+
+    lt = np.flatnonzero(a[: len(piece)] == 60)
+    after = a[lt + 1]
+    if ((after == 33) | (after == 63)).any():  # "<!", "<?"
+        return False
+    if followed(lt[after == 47] + 2, b"row ").any() or followed(lt[after == 101] + 2, b"xtLst").any():
+        return False
+    c = lt[after == 99] + 2  # every "<c", and what follows it
+    plain = followed(c, _CELL[2:])
+    rest = c[~plain]
+    runs = sum(int(np.count_nonzero(followed(rest, run))) for run in (b"harset", b"olor", b"ondense"))
+    r = lt[after == 114] + 2
+    row = followed(r, b"ow")
+    ends = a[r + 2]
+    rows, spaced, closed = (int(np.count_nonzero(m)) for m in (row, row & (ends == 32), row & (ends == 62)))
+    return len(rest) == runs and rows == spaced + closed
 
 
 @dataclass
@@ -518,7 +560,7 @@ class SheetEditor:
         self._runs.append((run, values))
         return col
 
-    def _apply(self, fills: dict[str, str | None] | None = None, kind: str = "") -> list[str]:
+    def _apply(self, fills: dict[tuple[int, int], str | None] | None = None, kind: str = "") -> list[str]:
         """Apply the staged tool columns, clearings and `fills` in one pass over the rows: in each
         row the clearing, the tool cells (in column order, a fill of a new one set as it is
         written), then the other fills: the same as columns, clearing and fills each going over
@@ -527,8 +569,7 @@ class SheetEditor:
         runs = sorted(self._runs, key=lambda rv: rv[0].col)
         clears, self._runs, self._clears = self._clears, [], []
         wanted: dict[int, list[tuple[int, str | None]]] = {}
-        for ref, rgb in (fills or {}).items():
-            n, col = split_ref(ref)
+        for (n, col), rgb in (fills or {}).items():
             wanted.setdefault(n, []).append((col, rgb))
         if not runs and not clears and not wanted:
             return []
@@ -585,25 +626,27 @@ class SheetEditor:
         if not cells:
             return filled  # nothing to clear right of the row's last cell
         parts = [self._segs[i][:-6]]
+        num = b'%d"' % n
+        written, tool_cells = self.written, self._tool_cells
         for run, value in cells:
-            rgb = fills.get(run.col)
-            xf = run.xf(n, value)
+            col = run.col
+            xf = run.header_xf if n == run.header_row else run.value_xf(value)
             # Filled as it is written, unless the fill goes its usual way: a skipped cell (the usual
             # path reports it), and a cell without a format (the fill's `s` then goes after `t`).
-            if xf and run.col in fills:
-                new = self._refilled(xf, rgb, kind)
+            if xf and col in fills:
+                new = self._refilled(xf, fills[col], kind)
                 if new != "skipped":
-                    filled.add(run.col)
+                    filled.add(col)
                     xf = new if isinstance(new, int) else xf
             key = (type(value), value, xf)
             hit = run.fast.get(key)
             if hit is None:
                 where = f"工作表“{self.name}”单元格 {run.letter.decode()}{n}"
                 hit = run.fast[key] = (*cell_rest(xf, value, where), shown_text(value))
-            parts += (_CELL, run.letter, b'%d"' % n, hit[0])
+            parts += (_CELL, run.letter, num, hit[0])
             run.appended.append(n)
-            self.written[(n, run.col)] = hit[2]
-            self._tool_cells[(n, run.col)] = hit[1]
+            written[n, col] = hit[2]
+            tool_cells[n, col] = hit[1]
         parts.append(_ROW_END)
         self._segs[i] = b"".join(parts)
         self._changed_rows.add(i)
@@ -803,8 +846,8 @@ class SheetEditor:
         cols.append(new)
 
     # -- tool fills -------------------------------------------------------------------------
-    def set_fills(self, fills: dict[str, str | None], kind: str) -> list[str]:
-        """Colour cells (the staged tool columns and clearings go in the same pass)."""
+    def set_fills(self, fills: dict[tuple[int, int], str | None], kind: str) -> list[str]:
+        """Colour cells, by (row, column) (the staged tool columns and clearings go in the same pass)."""
         return self._apply(fills, kind)
 
     def _fill_state_skips(self, xf: int, kind: str) -> bool:

@@ -271,15 +271,15 @@ class LedgerWriter:
         """Colour cells with the tool's fills of `kind` (colour name or its hex, None clears).
         Cells carrying a fill of the user's (or of another kind) are left alone and returned."""
         family = self._family(kind)
-        wanted: dict[str, str | None] = {}
+        hexes: dict[str, str] = {}  # each colour named once, not once per cell
+        wanted: dict[tuple[int, int], str | None] = {}
         for ref, colour in fills.items():
-            if colour is not None:
+            if colour is not None and colour not in hexes:
                 hex_ = family.get(colour, colour).upper().lstrip("#")
                 if hex_ not in family.values():
                     raise ValueError(f"{colour!r} is not a {kind!r} tool colour: {sorted(family)}")
-                colour = hex_
-            split_ref(ref)
-            wanted[ref.upper().replace("$", "")] = colour
+                hexes[colour] = hex_
+            wanted[split_ref(ref)] = None if colour is None else hexes[colour]  # "a1", "$A$1": one cell
         ed = self._editor(sheet_name)
         skipped = ed.set_fills(wanted, kind)
         self._skipped.extend(f"{ed.name}!{ref}" for ref in skipped)
@@ -405,6 +405,7 @@ class LedgerWriter:
             for part, ed, _c in self._editors.values()
             if part in book.put
         }
+        self._user_xml = sum(len(book.put[part]) for part, _ed, _c in self._editors.values() if part in book.put)
         for _part, ed, _c in self._editors.values():  # the rows are done with: free them
             ed.release()
         pkg = book.pkg
@@ -498,7 +499,8 @@ class LedgerWriter:
                     expected[ed.name].update(ed.written)
                 else:
                     expected[ed.name] = ed.written  # not a copy: 400k cells at 100k rows
-        fidelity.readback(temp, expected, label, self._expected_rows)  # consumes the tool sheets' rows
+        fidelity.readback(temp, expected, label, self._expected_rows,  # consumes the tool sheets' rows
+                          together=self._user_xml <= fidelity.TOGETHER_UP_TO)
 
     def _skip_for(self, part: str, owned: set[str]) -> fidelity.Skip:
         """What the tool owns inside a shared part, left out of the lost-element comparison."""
