@@ -72,6 +72,8 @@ def _write_converted(path: Path, today: date, apply: list[Apply], out: Path | No
 def _write(source: Path, today: date, apply: list[Apply], *, out: Path | None, sheet: str | None) -> WriteOutcome:
     with lossless.LedgerWriter(source, out=out) as writer:
         loaded: LoadedWorkbook = read_workbook(source, sheet)
+        if loaded.extent is not None:
+            writer.known_extent(loaded.ledger.sheet, *loaded.extent)
         writer.backup_keep = loaded.settings.params.backup_keep  # the 参数 sheet's 备份保留份数
         analysis = Analysis(loaded.ledger, loaded.settings, today)
         for step in apply:

@@ -182,6 +182,18 @@ def test_a_normal_ledger_reads_as_calamine_reads_it(tidy: Path) -> None:
         assert book.grid("台账") == calamine_rows(tidy)
 
 
+def test_the_extent_a_read_reports_holds_the_ledger_sheet(tidy: Path, tmp_path: Path) -> None:
+    """What a writer's read-back relies on to skip a second scan: the ledger sheet's rows and
+    columns at most, when calamine read it whole; none when a far value made the read sparse."""
+    rows = calamine_rows(tidy)
+    extent = read_workbook(tidy).extent
+    assert extent is not None
+    assert extent[0] >= len(rows) and extent[1] >= max(map(len, rows))
+    assert extent[0] * extent[1] <= bounded.MAX_CELLS
+    far = with_far_cell(tidy, tmp_path / "远处有值.xlsx", "A1048576")
+    assert read_workbook(far).extent is None
+
+
 @pytest.mark.filterwarnings("ignore:Duplicate name")  # zipfile's warning as the test writes the second copy
 def test_a_ledger_holding_a_part_twice_is_refused(tidy: Path, tmp_path: Path) -> None:
     """The bounds would check one copy and calamine read the other (the last): refused, exit 2."""

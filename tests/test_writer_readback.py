@@ -12,11 +12,19 @@ from pathlib import Path
 import pytest
 
 from taizhang.core.errors import FidelityRefused
+from taizhang.workbook.bounded import ZipBook
 from taizhang.workbook.writer import LedgerWriter, ToolSheet, fidelity
 from taizhang.workbook.writer.sheetxml import SheetEditor
 from tests.conftest_writer import make_ledger, read_sheet
 
 STATES = {r: f"状态{r}" for r in range(3, 23)}  # the tool column, one distinct text per case row
+
+
+@pytest.fixture(params=[False, True], ids=["scanned", "known"])
+def known(request: pytest.FixtureRequest) -> bool:
+    """The ledger sheet's extent told to the writer (as `taizhang.writeback` does when calamine read
+    it whole), so its read-back skips the scan of its extent, or not."""
+    return bool(request.param)
 
 
 @pytest.fixture(params=[True, False], ids=["beside", "after"])
@@ -34,8 +42,11 @@ def _list_sheet() -> ToolSheet:
     return sheet
 
 
-def _write(path: Path) -> str:
+def _write(path: Path, known: bool = False) -> str:
+    rows = read_sheet(path, "台账")
     with LedgerWriter(path) as w:
+        if known:
+            w.known_extent("台账", len(rows), max(map(len, rows)))
         letter = w.set_tool_column("台账", 2, "【系统】状态", STATES)
         w.replace_sheet(_list_sheet())
         w.commit()
@@ -74,14 +85,23 @@ def test_both_kinds_of_sheet_read_back_as_written(tmp_path: Path, together: bool
     assert [listing[r - 1][:2] for r in STATES] == [[r, s] for r, s in STATES.items()]
 
 
-def test_a_tool_cell_written_otherwise_is_refused_by_the_read_back(tmp_path: Path, together: bool,
+def test_a_tool_cell_written_otherwise_is_refused_by_the_read_back(tmp_path: Path, together: bool, known: bool,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_ledger(tmp_path / "台账.xlsx")
     before = path.read_bytes()
     _alter_row_12(monkeypatch)
+    scans: list[str] = []
+    real_fetch = ZipBook.sheet_extent
+
+    def counted(self: ZipBook, name: str) -> object:
+        scans.append(name)
+        return real_fetch(self, name)
+
+    monkeypatch.setattr(ZipBook, "sheet_extent", counted)
     with pytest.raises(FidelityRefused, match="12：应为“状态12”，实际读到“状态99”"):
-        _write(path)
+        _write(path, known)
     assert path.read_bytes() == before
+    assert ("台账" in scans) != known, scans  # read back without its extent scanned only when known
 
 
 def test_without_the_read_back_the_altered_cell_would_have_been_written(tmp_path: Path,

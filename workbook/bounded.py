@@ -481,6 +481,8 @@ class BoundedBook:
         self.zipbook = zipbook
         self._sheets: dict[str, pc.CalamineSheet | Sparse] = {}
         self._grids: dict[str, list[list[Any]]] = {}
+        # sheets calamine read whole, within the bounds: (rows, columns) at most, from their scan
+        self.dense: dict[str, tuple[int, int]] = {}
 
     @property
     def label(self) -> str:
@@ -579,6 +581,7 @@ class BoundedBook:
 
                 return read_trimmed(data, zb, name, found) or read_sparse(data, zb, name, MAX_CELLS)
             del data
+            self.dense[name] = (found.rows, found.cols)
         try:
             return guarded(self.book.get_sheet_by_name, name)
         except CalamineFailed as exc:  # calamine's XmlError and the like: a damaged or hostile part

@@ -49,6 +49,9 @@ class LoadedWorkbook:
     settings: Settings
     sheet_names: list[str]
     settings_tables: dict[str, SheetTable] = field(default_factory=dict)
+    # the ledger sheet's rows and columns at most, when calamine read it whole within the bounds
+    # (a writer's read-back of that sheet then needs no second scan of its extent)
+    extent: tuple[int, int] | None = None
 
 
 def open_workbook(path: Path) -> BoundedBook:
@@ -153,7 +156,9 @@ def read_workbook(path: str | Path, sheet: str | None = None) -> LoadedWorkbook:
     """Read the ledger and the settings sheets of a saved workbook. Raises BadInput with a Chinese message."""
     path = Path(path)
     with open_workbook(path) as book:
-        return read_source(book, path, sheet)
+        loaded = read_source(book, path, sheet)
+        loaded.extent = book.dense.get(loaded.ledger.sheet)
+        return loaded
 
 
 def read_ledger(path: str | Path, sheet: str | None = None) -> Ledger:

@@ -94,6 +94,12 @@ class LedgerWriter:
                     )
                 raise BadInput(f"{p.name} 不是可写回的 Excel 工作簿，只支持 .xlsx 和 .xlsm。")
 
+    def known_extent(self, sheet: str, rows: int, cols: int) -> None:
+        """A user sheet's rows and columns at most as the caller read this file (calamine read it
+        whole within the bounds): its read-back is then not scanned for its extent again, while
+        the cells written stay within the bounds of it."""
+        self._known[sheet] = (rows, cols)
+
     # -- opening and closing --------------------------------------------------------------------
     @property
     def target(self) -> Path:
@@ -125,6 +131,7 @@ class LedgerWriter:
             self._tool_names = {name for name in self.book.sheet_names() if self.book.is_tool_sheet(name)}
             self._expected: dict[str, dict[tuple[int, int], object]] = {}  # user sheets, by cell
             self._expected_rows: dict[str, dict[int, list[object]]] = {}  # tool sheets, by row
+            self._known: dict[str, tuple[int, int]] = {}  # see known_extent
             self._skipped: list[str] = []
             self._recalc = False
             self._force_rewrite = False  # benchmarks: rewrite an edited sheet even when unchanged
@@ -500,7 +507,7 @@ class LedgerWriter:
                 else:
                     expected[ed.name] = ed.written  # not a copy: 400k cells at 100k rows
         fidelity.readback(temp, expected, label, self._expected_rows,  # consumes the tool sheets' rows
-                          together=self._user_xml <= fidelity.TOGETHER_UP_TO)
+                          together=self._user_xml <= fidelity.TOGETHER_UP_TO, known=self._known)
 
     def _skip_for(self, part: str, owned: set[str]) -> fidelity.Skip:
         """What the tool owns inside a shared part, left out of the lost-element comparison."""
