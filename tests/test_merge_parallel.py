@@ -5,6 +5,7 @@ master written the same; a worker that dies leaves its file to be read in the me
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -87,13 +88,17 @@ def test_a_worker_that_dies_leaves_its_file_to_the_merge(env: Env, tmp_path: Pat
     assert parent in readers(log)  # the files after the death were read here
 
 
-def test_a_few_files_or_a_busy_machine_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_few_files_or_one_core_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     assert merge_job.idle_workers(200) == 3  # one core is the merging process's
     assert merge_job.idle_workers(merge_job.PARALLEL_FROM - 1) == 0
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert merge_job.idle_workers(200) == 0  # one spare core: not worth a worker
+    assert merge_job.idle_workers(200) == 1  # this process reads too while it waits: both cores used
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 0.0, 0.0), raising=False)
+    assert merge_job.idle_workers(200) == 1  # busy cores: one worker still, never much slower than none
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert merge_job.idle_workers(200) == 0
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     monkeypatch.setattr(os, "getloadavg", lambda: (5.5, 0.0, 0.0), raising=False)
     assert merge_job.idle_workers(200) == 2
@@ -155,3 +160,36 @@ def test_workers_started_as_on_windows_read_every_file(env: Env, tmp_path: Path,
     assert from_workers == [True] * len(files)
     assert [f.status for f in report.files] == outcomes, report.text()
     assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
+
+
+def test_the_merge_reads_files_while_its_worker_is_busy(env: Env, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one worker (a two-core PC) the merging process reads the next files itself while the
+    worker's file is not ready; each file is still judged as when read one by one, in order."""
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    alone = merge(master, files, TODAY, now=WHEN, dry_run=True)
+    log = tmp_path / "reads.txt"
+    in_workers(monkeypatch, log)
+    monkeypatch.setattr(merge_job, "idle_workers", lambda files: 1)
+    parent = os.getpid()
+    started = tmp_path / "merge-read-one"
+    read = merge_job.read_returned
+
+    def worker_waits(path: Any) -> Any:
+        """The worker holds its first file until the merging process has read one of its own."""
+        if os.getpid() == parent:
+            started.touch()
+        else:
+            for _ in range(600):
+                if started.exists():
+                    break
+                time.sleep(0.05)
+        return read(path)
+    monkeypatch.setattr(merge_job, "read_returned", worker_waits)
+    report = merge(master, files, TODAY, now=WHEN, parallel=True)
+    assert parent in readers(log) and readers(log) - {parent}, "both processes read files"
+    assert [f.file for f in report.files] == [f.name for f in files]
+    assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
+    assert [f.status for f in report.files] == outcomes
+    assert master_values(master, SHARED)["协办意见日期"] == "2026-04-12"

@@ -33,13 +33,15 @@ from taizhang.core.exchange import (
     SPLIT_ID,
     Dispatch,
     DispatchRecord,
+    RowRecord,
     ShownRows,
     cell_text,
     fillable,
-    fingerprint,
+    fingerprints,
     locked_columns,
-    sealed,
+    sealed_as,
     sealed_cases,
+    sealed_text,
     shown_values,
 )
 from taizhang.core.model import Case, Ledger, Unparsed
@@ -60,6 +62,7 @@ PARALLEL_FROM = 16  # returns from which reading them in worker processes pays f
 MAX_WORKERS = 4
 START_METHOD: str | None = None  # the platform's own: fork on Linux, spawn on Windows and macOS
 AHEAD = 4  # files read ahead per worker, waiting to be judged (each ~1 MB; a hostile one more)
+HERE = 4  # files the merging process read while waiting for a worker, waiting to be judged
 
 
 @dataclass
@@ -306,11 +309,11 @@ def _shown(value: Any) -> str:
     return "（空）" if value in (None, "") else str(value)
 
 
-def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord,
-               cases: list[list[str]] | None = None) -> Dispatch | str:
+def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord, text: str | None = None) -> Dispatch | str:
     """The master's record of the book this file claims to be, or why there is none to trust: an
     unknown or superseded 分发编号, cases or roles other than the master's, or a 校验码 that is not
-    the seal of what the file carries under the master's key (`cases`: the book's `sealed_cases`)."""
+    the seal of what the file carries under the master's key (`text`: the book's columns and
+    `sealed_cases` as their `sealed_text`, when worked out already)."""
     found = record.books.get((book.split_id, unit))
     if found is None:
         newest = record.current_id(unit)
@@ -321,8 +324,9 @@ def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord,
                 "另一份台账，或文件被改动过），无法核对来源；请重新分发（taizhang split 或“分发各单位”按钮）后，"
                 "让单位在新的工作簿中填写回传")
     roles = {number: entry.role for number, entry in book.entries.items()}
-    if roles != found.roles or not record.secret or \
-            not sealed(record.secret, unit, book.split_id, book.columns, book.entries, book.mac, cases):
+    if text is None:
+        text = sealed_text(book.columns, sealed_cases(book.entries))
+    if roles != found.roles or not record.secret or not sealed_as(record.secret, unit, book.split_id, text, book.mac):
         return ("文件的校验码与台账的分发记录不符：分发校验数据被改动过（如改了单位、增删了件、改了承办方式或指纹），"
                 "或不是这份台账分发的文件，无法确认来源")
     return found
@@ -335,14 +339,16 @@ Judged = tuple[str | None, list[Change], list[Conflict], Reads]
 @dataclass
 class Returned:
     """A returned file read, with what needs no master worked out (in a worker process when there
-    are many files): each row's values as compared (`shown_values`), whether each row with a
-    record still has the fingerprint its record gives, and what the seal covers of the cases
-    (`sealed_cases`). None of it is trusted before `dispatched` checks the seal under the key."""
+    are many files): the values as compared (`shown_values`) of each row with a record, whether
+    its locked values still have the fingerprint its record gives, and what the seal covers of the
+    columns and cases (`sealed_text`). None of it is trusted before `dispatched` checks the seal
+    under the key. Of an intact row only the values its record's role may fill are kept (the
+    judging reads no others, and a worker hands less back); of a row not intact, all."""
 
     book: ReturnedBook
-    values: dict[int, dict[str, Any]]
+    values: dict[int, dict[str, Any]]  # rows with a record
     intact: dict[int, bool]  # row -> its locked values have its record's fingerprint (rows with a record)
-    cases: list[list[str]]
+    sealed: str
 
 
 def prepare(path: Path) -> Returned | FileResult:
@@ -359,15 +365,22 @@ def prepare(path: Path) -> Returned | FileResult:
 
 
 def _prepared(book: ReturnedBook) -> Returned:
-    values = shown_values(book.ledger)
-    locked = {role: locked_columns(book.columns, role) for role in {e.role for e in book.entries.values()}}
+    shown = shown_values(book.ledger)
     table = book.ledger.table
-    intact: dict[int, bool] = {}
+    recorded: dict[str, list[tuple[int, RowRecord]]] = {}  # role -> the rows with a record in it
     for row, number in zip(table.rows, table.column(Col.NUMBER), strict=True):
         entry = book.entries.get(number or "")
-        if entry is not None:  # verify_row, the locked columns worked out once per role
-            intact[row] = fingerprint(values[row], locked[entry.role]) == entry.fingerprint
-    return Returned(book, values, intact, sealed_cases(book.entries))
+        if entry is not None:
+            recorded.setdefault(entry.role, []).append((row, entry))
+    values: dict[int, dict[str, Any]] = {}
+    intact: dict[int, bool] = {}
+    for role, rows in recorded.items():  # verify_row, each role's rows fingerprinted column by column
+        prints = fingerprints([shown[row] for row, _ in rows], {role: locked_columns(book.columns, role)})[role]
+        mine = fillable(role)
+        for (row, entry), found in zip(rows, prints, strict=True):
+            intact[row] = ok = found == entry.fingerprint
+            values[row] = {n: shown[row][n] for n in mine if n in shown[row]} if ok else shown[row]
+    return Returned(book, values, intact, sealed_text(book.columns, sealed_cases(book.entries)))
 
 
 def read_changes_of(item: Returned, state: MasterState) -> Judged:
@@ -379,7 +392,7 @@ def read_changes_of(item: Returned, state: MasterState) -> Judged:
     unit = state.resolve(book.unit)
     if unit is None:
         return None, [], [Conflict("", "", f"分发校验数据中的单位“{book.unit}”不在台账的单位名录中")], reads
-    sent = dispatched(book, unit.name, state.record, item.cases)
+    sent = dispatched(book, unit.name, state.record, item.sealed)
     if isinstance(sent, str):
         return unit.name, [], [Conflict("", "", sent)], reads
     returned = item.values
@@ -501,20 +514,22 @@ def judged(file: str, unit: str | None, changes: list[Change], conflicts: list[C
 
 def idle_workers(files: int) -> int:
     """How many worker processes may read `files` returns: the cores left idle besides the one
-    this process takes (by the load average where there is one), at most MAX_WORKERS; none for a
-    few files or fewer than two such cores. On two busy cores (where this was measured) two
-    workers were slower than none: they cost a quarter more CPU, handing their results back."""
+    this process takes (by the load average where there is one), at most MAX_WORKERS, and one on
+    any machine of two cores or more, however busy; none for a few files. One worker never costs
+    much: the merging process reads every file no worker has started while it waits (`_in_order`),
+    so on busy cores the work is that of one process plus handing results back, and on a two-core
+    PC (every office PC) the master's read and the returns' reading use both cores."""
     cores = os.cpu_count() or 1
     busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     spare = min(MAX_WORKERS, int(cores - max(busy, 1.0)))  # this process is one of the busy
-    return spare if spare >= 2 and files >= PARALLEL_FROM else 0
+    return max(spare, 1) if cores >= 2 and files >= PARALLEL_FROM else 0
 
 
 @contextmanager
 def reading(paths: list[Path], parallel: bool = False) -> Iterator[Iterator[Returned | FileResult]]:
-    """Each file `prepare`d, in order. With `parallel`, many files and idle cores (`idle_workers`),
-    in worker processes started at once (so they read while the master is read), a few files
-    ahead of the judging."""
+    """Each file `prepare`d, in order. With `parallel`, many files and more than one core
+    (`idle_workers`), in worker processes started at once (so they read while the master is
+    read), a few files ahead of the judging; this process reads files too while it waits."""
     workers = idle_workers(len(paths)) if parallel else 0
     if not workers:
         yield map(prepare, paths)
@@ -524,25 +539,47 @@ def reading(paths: list[Path], parallel: bool = False) -> Iterator[Iterator[Retu
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(START_METHOD))
     try:
-        yield _ahead(pool, paths, workers * AHEAD)
+        yield _in_order(pool, iter(paths), workers * AHEAD)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _ahead(pool: Any, paths: list[Path], ahead: int) -> Iterator[Returned | FileResult]:
-    """The first `ahead` files given to the workers now (they read while the master is read), the
-    rest one by one as the judging takes the results, in order."""
-    waiting = deque((path, _submit(pool, path)) for path in paths[:ahead])
-    return _in_order(pool, waiting, iter(paths[ahead:]))
+@dataclass
+class _ReadHere:
+    """A file this process read itself while the workers were busy."""
+
+    item: Returned | FileResult
 
 
-def _in_order(pool: Any, waiting: deque[tuple[Path, Any]], later: Iterator[Path]) -> Iterator[Returned | FileResult]:
-    while waiting:
-        path, future = waiting.popleft()
-        following = next(later, None)
-        if following is not None:
-            waiting.append((following, _submit(pool, following)))
-        yield _result(future, path)
+def _in_order(pool: Any, paths: Iterator[Path], ahead: int) -> Iterator[Returned | FileResult]:
+    """Every file's result in order: `ahead` files are with the workers at any time (the first
+    given now, so they read while the master is read); while the next one is not ready this
+    process reads the next file no worker has (at most HERE of them waiting), so no core idles."""
+    waiting: deque[tuple[Path, Any]] = deque()  # (file, its future or _ReadHere), in order
+    given = 0  # futures in `waiting`
+    here = 0  # _ReadHere in `waiting`
+    while True:
+        while given < ahead and (path := next(paths, None)) is not None:
+            waiting.append((path, _submit(pool, path)))
+            given += 1
+        if not waiting:
+            return
+        path, got = waiting[0]
+        while here < HERE and _pending(got) and (stolen := next(paths, None)) is not None:
+            waiting.append((stolen, _ReadHere(prepare(stolen))))
+            here += 1
+        waiting.popleft()
+        if isinstance(got, _ReadHere):
+            here -= 1
+            yield got.item
+        else:
+            given -= 1
+            yield _result(got, path)
+
+
+def _pending(got: Any) -> bool:
+    """Whether `got` is a worker's result not ready yet."""
+    return got is not None and not isinstance(got, _ReadHere) and not got.done()
 
 
 def _submit(pool: Any, path: Path) -> Any:
