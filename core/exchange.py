@@ -110,15 +110,25 @@ def shown_values(ledger: Ledger) -> dict[int, dict[str, Any]]:
     could not understand counts as its raw text, so an unreadable value is compared (and never
     silently taken for empty). Read column by column from the ledger's table."""
     table = ledger.table
+    columns = shown_columns(ledger)
+    names = list(columns)
+    rows = zip(*columns.values(), strict=True) if names else ((),) * len(table.rows)
+    return {row: dict(zip(names, values, strict=True)) for row, values in zip(table.rows, rows, strict=True)}
+
+
+def shown_columns(ledger: Ledger) -> dict[str, list[Any]]:
+    """`shown_values` by column: each column the sheet has (in `table.letters` order), one
+    canonical value per row of the table, an unreadable cell's raw text in its place."""
+    table = ledger.table
     names = list(table.letters)  # the columns the sheet has, as each case's `cells`
-    columns = [_canonical_column(table.column(name), BY_NAME[name].kind is Kind.UNITS) for name in names]
-    rows = zip(*columns, strict=True) if names else ((),) * len(table.rows)
-    out = {row: dict(zip(names, values, strict=True)) for row, values in zip(table.rows, rows, strict=True)}
-    for u in ledger.unparsed:
-        values = out.get(u.row)
-        if values is not None and u.name in values:
-            values[u.name] = u.value
-    return out
+    columns = {name: _canonical_column(table.column(name), BY_NAME[name].kind is Kind.UNITS) for name in names}
+    if ledger.unparsed:
+        index = {row: i for i, row in enumerate(table.rows)}
+        for u in ledger.unparsed:
+            i = index.get(u.row)
+            if i is not None and u.name in columns:
+                columns[u.name][i] = u.value
+    return columns
 
 
 class ShownRows:
@@ -183,20 +193,40 @@ def fingerprints(shown: list[dict[str, Any]], locked: dict[str, list[str]]) -> d
     [name, value] pairs of the locked columns, joined as json.dumps joins them) are joined column
     by column. Dumping each row's pairs anew, once per role, cost seconds at 20k rows."""
     names = dict.fromkeys(name for columns in locked.values() for name in columns)
-    heads = {role: [repeat(("], " if k else "") + "[" + _ENCODE(name) + ", ") for k, name in enumerate(columns)]
-             for role, columns in locked.items()}
-    sha = hashlib.sha256
     out: dict[str, list[str]] = {role: [] for role in locked}
     for start in range(0, len(shown), FINGERPRINT_ROWS):  # a few thousand rows' texts held at a time
         chunk = shown[start:start + FINGERPRINT_ROWS]
         values = {name: [_json_value(row.get(name)) for row in chunk] for name in names}
         for role, columns in locked.items():
-            if not columns:
-                out[role] += [sha(b"[]").hexdigest()] * len(chunk)
-                continue
-            pieces = chain.from_iterable(zip(heads[role], [values[n] for n in columns], strict=True))
-            out[role] += [sha(f"[{text}]]".encode()).hexdigest() for text in map("".join, zip(*pieces, strict=False))]
+            out[role] += _joined_prints(values, columns, len(chunk))
     return out
+
+
+def column_fingerprints(columns: dict[str, list[Any]], locked: list[str], rows: int) -> list[str]:
+    """`fingerprint` over `locked` of each of `rows` rows given by column (`columns`: name -> one
+    value per row, as `shown_columns` has them; a name it lacks reads as empty), digit for digit."""
+    empty = ["null"] * rows
+    texts = {name: _json_column(columns[name]) if name in columns else empty for name in dict.fromkeys(locked)}
+    return _joined_prints(texts, locked, rows)
+
+
+def _joined_prints(texts: dict[str, list[str]], columns: list[str], rows: int) -> list[str]:
+    """Each row's sha256 of the [name, value] pairs of `columns`, joined as json.dumps joins them
+    (`texts`: each column's values as JSON text)."""
+    sha = hashlib.sha256
+    if not columns:
+        return [sha(b"[]").hexdigest()] * rows
+    heads = [repeat(("], " if k else "") + "[" + _ENCODE(name) + ", ") for k, name in enumerate(columns)]
+    pieces = chain.from_iterable(zip(heads, [texts[n] for n in columns], strict=True))
+    return [sha(f"[{text}]]".encode()).hexdigest() for text in map("".join, zip(*pieces, strict=False))]
+
+
+def _json_column(values: Iterable[Any]) -> list[str]:
+    """`_json_value` of each value, inline (a call per cell costs more than the encoding; a plain
+    int is written as json writes it, by int.__repr__, without the encoder's set-up)."""
+    string, encode, whole = _STRING, _ENCODE, int.__repr__
+    return ["null" if v is None else string(v) if v.__class__ is str else whole(v) if v.__class__ is int
+            else encode(v) for v in values]
 
 
 def _json_value(value: Any) -> str:

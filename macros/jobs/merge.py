@@ -36,13 +36,13 @@ from taizhang.core.exchange import (
     RowRecord,
     ShownRows,
     cell_text,
+    column_fingerprints,
     fillable,
-    fingerprints,
     locked_columns,
     sealed_as,
     sealed_cases,
     sealed_text,
-    shown_values,
+    shown_columns,
 )
 from taizhang.core.model import Case, Ledger, Unparsed
 from taizhang.core.names import CHANGES_SHEET
@@ -365,21 +365,24 @@ def prepare(path: Path) -> Returned | FileResult:
 
 
 def _prepared(book: ReturnedBook) -> Returned:
-    shown = shown_values(book.ledger)
+    shown = shown_columns(book.ledger)
     table = book.ledger.table
-    recorded: dict[str, list[tuple[int, RowRecord]]] = {}  # role -> the rows with a record in it
-    for row, number in zip(table.rows, table.column(Col.NUMBER), strict=True):
+    recorded: dict[str, list[tuple[int, RowRecord]]] = {}  # role -> (index, record) of its rows
+    for i, number in enumerate(table.column(Col.NUMBER)):
         entry = book.entries.get(number or "")
         if entry is not None:
-            recorded.setdefault(entry.role, []).append((row, entry))
+            recorded.setdefault(entry.role, []).append((i, entry))
     values: dict[int, dict[str, Any]] = {}
     intact: dict[int, bool] = {}
     for role, rows in recorded.items():  # verify_row, each role's rows fingerprinted column by column
-        prints = fingerprints([shown[row] for row, _ in rows], {role: locked_columns(book.columns, role)})[role]
-        mine = fillable(role)
-        for (row, entry), found in zip(rows, prints, strict=True):
+        locked = locked_columns(book.columns, role)
+        picked = {name: [shown[name][i] for i, _ in rows] for name in locked if name in shown}
+        prints = column_fingerprints(picked, locked, len(rows))
+        mine = [name for name in fillable(role) if name in shown]
+        for (i, entry), found in zip(rows, prints, strict=True):
+            row = table.rows[i]
             intact[row] = ok = found == entry.fingerprint
-            values[row] = {n: shown[row][n] for n in mine if n in shown[row]} if ok else shown[row]
+            values[row] = {name: shown[name][i] for name in (mine if ok else shown)}
     return Returned(book, values, intact, sealed_text(book.columns, sealed_cases(book.entries)))
 
 
