@@ -30,6 +30,7 @@ from taizhang.core.enums import allowed_values
 from taizhang.core.errors import ExitCode, TaizhangError
 from taizhang.core.exchange import (
     CHANGE_HEADERS,
+    FILLABLE,
     SPLIT_ID,
     Dispatch,
     DispatchRecord,
@@ -47,7 +48,7 @@ from taizhang.core.exchange import (
 from taizhang.core.model import Case, Ledger, Unparsed
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
-from taizhang.core.table import CaseRow
+from taizhang.core.table import CaseRow, CaseTable
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.adopt import require_unit_directory
 from taizhang.macros.jobs.split import case_units
@@ -61,8 +62,10 @@ MERGED, REJECTED, NO_CHANGE = "merged", "rejected", "no-change"
 PARALLEL_FROM = 16  # returns from which reading them in worker processes pays for starting those
 MAX_WORKERS = 4
 START_METHOD: str | None = None  # the platform's own: fork on Linux, spawn on Windows and macOS
-AHEAD = 4  # files read ahead per worker, waiting to be judged (each ~1 MB; a hostile one more)
-HERE = 4  # files the merging process read while waiting for a worker, waiting to be judged
+# Files given to the workers ahead of the judging, read or not (each held ~0.8 MB once read; a
+# hostile one more): enough that a worker never idles while the master is read (~50 returns).
+AHEAD = 64
+HERE = 4  # files the merging process took back from the workers and read, waiting to be judged
 
 
 @dataclass
@@ -383,7 +386,23 @@ def _prepared(book: ReturnedBook) -> Returned:
             row = table.rows[i]
             intact[row] = ok = found == entry.fingerprint
             values[row] = {name: shown[name][i] for name in (mine if ok else shown)}
-    return Returned(book, values, intact, sealed_text(book.columns, sealed_cases(book.entries)))
+    text = sealed_text(book.columns, sealed_cases(book.entries))
+    _keep_judged_columns(book)
+    return Returned(book, values, intact, text)
+
+
+_JUDGED = tuple(dict.fromkeys((Col.NUMBER, *(name for names in FILLABLE.values() for name in names))))
+
+
+def _keep_judged_columns(book: ReturnedBook) -> None:
+    """Let go of the returned table's columns that judging does not read (it reads 编号 and, for a
+    change, the typed value of a fillable column): a prepared file waiting to be judged holds a
+    third of the memory, and a worker hands it back sooner. Its `letters` keep those columns;
+    the ledger's `columns` keep every column (a conflict names its cell)."""
+    table = book.ledger.table
+    kept = {name: table.column(name) for name in _JUDGED if table.has(name)}
+    book.ledger.table = CaseTable(table.sheet, table.rows, {name: table.letters[name] for name in kept},
+                                  dict(kept))
 
 
 def read_changes_of(item: Returned, state: MasterState) -> Judged:
@@ -532,7 +551,7 @@ def idle_workers(files: int) -> int:
 def reading(paths: list[Path], parallel: bool = False) -> Iterator[Iterator[Returned | FileResult]]:
     """Each file `prepare`d, in order. With `parallel`, many files and more than one core
     (`idle_workers`), in worker processes started at once (so they read while the master is
-    read), a few files ahead of the judging; this process reads files too while it waits."""
+    read), AHEAD files ahead of the judging; this process reads files too while it waits."""
     workers = idle_workers(len(paths)) if parallel else 0
     if not workers:
         yield map(prepare, paths)
@@ -542,7 +561,7 @@ def reading(paths: list[Path], parallel: bool = False) -> Iterator[Iterator[Retu
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(START_METHOD))
     try:
-        yield _in_order(pool, iter(paths), workers * AHEAD)
+        yield _in_order(pool, iter(paths), AHEAD)
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -555,29 +574,39 @@ class _ReadHere:
 
 
 def _in_order(pool: Any, paths: Iterator[Path], ahead: int) -> Iterator[Returned | FileResult]:
-    """Every file's result in order: `ahead` files are with the workers at any time (the first
-    given now, so they read while the master is read); while the next one is not ready this
-    process reads the next file no worker has (at most HERE of them waiting), so no core idles."""
+    """Every file's result in order. `ahead` files are given to the workers at any time (the first
+    ones now, so they read while the master is read); while the next result is not ready this
+    process takes back a file no worker has started and reads it itself (`_read_one_here`)."""
     waiting: deque[tuple[Path, Any]] = deque()  # (file, its future or _ReadHere), in order
     given = 0  # futures in `waiting`
-    here = 0  # _ReadHere in `waiting`
     while True:
         while given < ahead and (path := next(paths, None)) is not None:
             waiting.append((path, _submit(pool, path)))
             given += 1
         if not waiting:
             return
-        path, got = waiting[0]
-        while here < HERE and _pending(got) and (stolen := next(paths, None)) is not None:
-            waiting.append((stolen, _ReadHere(prepare(stolen))))
-            here += 1
-        waiting.popleft()
+        while _pending(waiting[0][1]):
+            if not _read_one_here(waiting):
+                break  # nothing left to take back: wait for the worker
+            given -= 1
+        path, got = waiting.popleft()
         if isinstance(got, _ReadHere):
-            here -= 1
             yield got.item
         else:
             given -= 1
             yield _result(got, path)
+
+
+def _read_one_here(waiting: deque[tuple[Path, Any]]) -> bool:
+    """Take back the first file in `waiting` no worker has started (its future still cancellable)
+    and read it here, unless HERE files read here already wait; whether one was."""
+    if sum(isinstance(got, _ReadHere) for _, got in waiting) >= HERE:
+        return False
+    for k, (path, got) in enumerate(waiting):
+        if got is not None and not isinstance(got, _ReadHere) and got.cancel():
+            waiting[k] = (path, _ReadHere(prepare(path)))
+            return True
+    return False
 
 
 def _pending(got: Any) -> bool:
