@@ -455,6 +455,8 @@ def read_changes_of(item: Returned, state: MasterState) -> Judged:
                                    cell=f"{book.ledger.columns[c]}{case.row}" if c in book.ledger.columns else "")
                           for c in edited]
             continue
+        if not book.errors and values == entry.split_values:
+            continue  # every fillable value as sent: the loop below would pass over each (new == split)
         for name in role_fields:
             if name not in sent_columns:
                 continue
