@@ -396,13 +396,12 @@ _JUDGED = tuple(dict.fromkeys((Col.NUMBER, *(name for names in FILLABLE.values()
 
 def _keep_judged_columns(book: ReturnedBook) -> None:
     """Let go of the returned table's columns that judging does not read (it reads 编号 and, for a
-    change, the typed value of a fillable column): a prepared file waiting to be judged holds a
-    third of the memory, and a worker hands it back sooner. Its `letters` keep those columns;
+    change, the typed value of a fillable column): a prepared unit book waiting to be judged holds
+    ~0.8 MB instead of ~1.15, and a worker hands it back sooner. Its `letters` keep those columns;
     the ledger's `columns` keep every column (a conflict names its cell)."""
     table = book.ledger.table
-    kept = {name: table.column(name) for name in _JUDGED if table.has(name)}
-    book.ledger.table = CaseTable(table.sheet, table.rows, {name: table.letters[name] for name in kept},
-                                  dict(kept))
+    kept = {name: list(table.column(name)) for name in _JUDGED if table.has(name)}
+    book.ledger.table = CaseTable(table.sheet, table.rows, {name: table.letters[name] for name in kept}, kept)
 
 
 def read_changes_of(item: Returned, state: MasterState) -> Judged:
