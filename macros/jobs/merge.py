@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -562,7 +563,7 @@ def reading(paths: list[Path], parallel: bool = False) -> Iterator[Iterator[Retu
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(START_METHOD))
     try:
-        yield _in_order(pool, iter(paths), AHEAD)
+        yield _ahead(pool, iter(paths), AHEAD)
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -574,12 +575,19 @@ class _ReadHere:
     item: Returned | FileResult
 
 
-def _in_order(pool: Any, paths: Iterator[Path], ahead: int) -> Iterator[Returned | FileResult]:
-    """Every file's result in order. `ahead` files are given to the workers at any time (the first
-    ones now, so they read while the master is read); while the next result is not ready this
+def _ahead(pool: Any, paths: Iterator[Path], ahead: int) -> Iterator[Returned | FileResult]:
+    """The first `ahead` files given to the workers now, not when the judging asks for the first
+    result (a generator would wait till then): they read while the master is read."""
+    waiting: deque[tuple[Path, Any]] = deque((path, _submit(pool, path)) for path in islice(paths, ahead))
+    return _in_order(pool, waiting, paths, ahead)
+
+
+def _in_order(pool: Any, waiting: deque[tuple[Path, Any]], paths: Iterator[Path],
+              ahead: int) -> Iterator[Returned | FileResult]:
+    """Every file's result in order, `ahead` files with the workers at any time (`waiting`: those
+    given so far, each with its future or _ReadHere); while the next result is not ready this
     process takes back a file no worker has started and reads it itself (`_read_one_here`)."""
-    waiting: deque[tuple[Path, Any]] = deque()  # (file, its future or _ReadHere), in order
-    given = 0  # futures in `waiting`
+    given = len(waiting)  # futures in `waiting`
     while True:
         while given < ahead and (path := next(paths, None)) is not None:
             waiting.append((path, _submit(pool, path)))
