@@ -195,3 +195,29 @@ def test_the_merge_reads_files_while_its_worker_is_busy(env: Env, tmp_path: Path
     assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
     assert [f.status for f in report.files] == outcomes
     assert master_values(master, SHARED)["协办意见日期"] == "2026-04-12"
+
+
+def test_the_worker_reads_while_the_master_is_read(env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first files go to the worker when the merge starts, not when the judging first asks for
+    one: a worker has read a file before the master's read is over."""
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    log = tmp_path / "reads.txt"
+    in_workers(monkeypatch, log)
+    monkeypatch.setattr(merge_job, "idle_workers", lambda files: 1)
+    monkeypatch.setattr(merge_job, "AHEAD", 3)
+    parent = os.getpid()
+    read_master = merge_job.read_master
+    seen: list[bool] = []
+
+    def waits_for_a_worker(path: Path) -> Any:
+        for _ in range(600):
+            if log.exists() and readers(log) - {parent}:
+                break
+            time.sleep(0.05)
+        seen.append(bool(log.exists() and readers(log) - {parent}))
+        return read_master(path)
+    monkeypatch.setattr(merge_job, "read_master", waits_for_a_worker)
+    report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
+    assert seen == [True]
+    assert [f.status for f in report.files] == outcomes, report.text()
