@@ -221,3 +221,30 @@ def test_the_worker_reads_while_the_master_is_read(env: Env, tmp_path: Path, mon
     report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
     assert seen == [True]
     assert [f.status for f in report.files] == outcomes, report.text()
+
+
+def test_big_files_are_given_to_the_workers_a_few_at_a_time(env: Env, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many files may wait ahead of the judging, no more than AHEAD_BYTES of them on disk
+    are with the workers (one always): big or hostile files are not read 64 at a time."""
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    sizes = {f: f.stat().st_size for f in files}
+    budget = 2 * max(sizes.values())
+    monkeypatch.setattr(merge_job, "AHEAD_BYTES", budget)
+    with ProcessPoolExecutor(1) as pool:
+        waiting: deque[tuple[Path, Any]] = deque()
+        merge_job._give(pool, waiting, deque(files), sizes, 64)
+        assert 1 <= len(waiting) < len(files)
+        assert sum(sizes[path] for path, _ in waiting) <= budget
+        merge_job._give(pool, waiting, deque(files), sizes, 64)  # nothing more while they wait
+        assert sum(sizes[path] for path, _ in waiting) <= budget
+    monkeypatch.setattr(merge_job, "AHEAD_BYTES", 1)  # every file alone over the budget: one at a time
+    monkeypatch.setattr(merge_job, "idle_workers", lambda files: 1)
+    alone = merge(master, files, TODAY, now=WHEN, dry_run=True)
+    report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
+    assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
+    assert [f.status for f in report.files] == outcomes

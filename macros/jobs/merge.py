@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +62,11 @@ MERGED, REJECTED, NO_CHANGE = "merged", "rejected", "no-change"
 PARALLEL_FROM = 16  # returns from which reading them in worker processes pays for starting those
 MAX_WORKERS = 4
 START_METHOD: str | None = None  # the platform's own: fork on Linux, spawn on Windows and macOS
-# Files given to the workers ahead of the judging, read or not (each held ~0.8 MB once read; a
-# hostile one more): enough that a worker never idles while the master is read (~50 returns).
+# Files given to the workers ahead of the judging, read or not (each held ~0.8 MB once read):
+# enough that a worker never idles while the master is read (~50 returns); and no more than
+# AHEAD_BYTES of them on disk, so big (or hostile) files are held a few at a time, not 64.
 AHEAD = 64
+AHEAD_BYTES = 16 * 1024 * 1024  # a unit book is ~0.1 MB; a returned file may have up to 30 MB
 HERE = 4  # files the merging process took back from the workers and read, waiting to be judged
 
 
@@ -576,34 +577,47 @@ class _ReadHere:
 
 
 def _ahead(pool: Any, paths: Iterator[Path], ahead: int) -> Iterator[Returned | FileResult]:
-    """The first `ahead` files given to the workers now, not when the judging asks for the first
-    result (a generator would wait till then): they read while the master is read."""
-    waiting: deque[tuple[Path, Any]] = deque((path, _submit(pool, path)) for path in islice(paths, ahead))
-    return _in_order(pool, waiting, paths, ahead)
+    """The first files given to the workers now, not when the judging asks for the first result
+    (a generator would wait till then): they read while the master is read."""
+    later = deque(paths)
+    sizes = {path: _size(path) for path in later}
+    waiting: deque[tuple[Path, Any]] = deque()
+    _give(pool, waiting, later, sizes, ahead)
+    return _in_order(pool, waiting, later, sizes, ahead)
 
 
-def _in_order(pool: Any, waiting: deque[tuple[Path, Any]], paths: Iterator[Path],
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _give(pool: Any, waiting: deque[tuple[Path, Any]], later: deque[Path], sizes: dict[Path, int],
+          ahead: int) -> None:
+    """Give the workers the next files of `later` while fewer than `ahead` files, and fewer than
+    AHEAD_BYTES on disk (`sizes`), are with them (one always, when none is)."""
+    given = [sizes[path] for path, got in waiting if not isinstance(got, _ReadHere)]
+    count, size = len(given), sum(given)
+    while later and count < ahead and (not count or size + sizes[later[0]] <= AHEAD_BYTES):
+        path = later.popleft()
+        waiting.append((path, _submit(pool, path)))
+        count, size = count + 1, size + sizes[path]
+
+
+def _in_order(pool: Any, waiting: deque[tuple[Path, Any]], later: deque[Path], sizes: dict[Path, int],
               ahead: int) -> Iterator[Returned | FileResult]:
-    """Every file's result in order, `ahead` files with the workers at any time (`waiting`: those
-    given so far, each with its future or _ReadHere); while the next result is not ready this
-    process takes back a file no worker has started and reads it itself (`_read_one_here`)."""
-    given = len(waiting)  # futures in `waiting`
+    """Every file's result in order, files given to the workers as `_give` allows (`waiting`:
+    those given so far, each with its future or _ReadHere); while the next result is not ready
+    this process takes back a file no worker has started and reads it itself (`_read_one_here`)."""
     while True:
-        while given < ahead and (path := next(paths, None)) is not None:
-            waiting.append((path, _submit(pool, path)))
-            given += 1
+        _give(pool, waiting, later, sizes, ahead)
         if not waiting:
             return
-        while _pending(waiting[0][1]):
-            if not _read_one_here(waiting):
-                break  # nothing left to take back: wait for the worker
-            given -= 1
+        while _pending(waiting[0][1]) and _read_one_here(waiting):
+            pass  # until the next result is ready, or nothing is left to take back: then wait for it
         path, got = waiting.popleft()
-        if isinstance(got, _ReadHere):
-            yield got.item
-        else:
-            given -= 1
-            yield _result(got, path)
+        yield got.item if isinstance(got, _ReadHere) else _result(got, path)
 
 
 def _read_one_here(waiting: deque[tuple[Path, Any]]) -> bool:
