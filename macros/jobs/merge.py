@@ -381,7 +381,8 @@ def _prepared(book: ReturnedBook) -> Returned:
     intact: dict[int, bool] = {}
     for role, rows in recorded.items():  # verify_row, each role's rows fingerprinted column by column
         locked = locked_columns(book.columns, role)
-        picked = {name: [shown[name][i] for i, _ in rows] for name in locked if name in shown}
+        indexes = [i for i, _ in rows]
+        picked = {name: list(map(shown[name].__getitem__, indexes)) for name in locked if name in shown}
         prints = column_fingerprints(picked, locked, len(rows))
         mine = [name for name in fillable(role) if name in shown]
         for (i, entry), found in zip(rows, prints, strict=True):
