@@ -110,15 +110,25 @@ def shown_values(ledger: Ledger) -> dict[int, dict[str, Any]]:
     could not understand counts as its raw text, so an unreadable value is compared (and never
     silently taken for empty). Read column by column from the ledger's table."""
     table = ledger.table
+    columns = shown_columns(ledger)
+    names = list(columns)
+    rows = zip(*columns.values(), strict=True) if names else ((),) * len(table.rows)
+    return {row: dict(zip(names, values, strict=True)) for row, values in zip(table.rows, rows, strict=True)}
+
+
+def shown_columns(ledger: Ledger) -> dict[str, list[Any]]:
+    """`shown_values` by column: each column the sheet has (in `table.letters` order), one
+    canonical value per row of the table, an unreadable cell's raw text in its place."""
+    table = ledger.table
     names = list(table.letters)  # the columns the sheet has, as each case's `cells`
-    columns = [_canonical_column(table.column(name), BY_NAME[name].kind is Kind.UNITS) for name in names]
-    rows = zip(*columns, strict=True) if names else ((),) * len(table.rows)
-    out = {row: dict(zip(names, values, strict=True)) for row, values in zip(table.rows, rows, strict=True)}
-    for u in ledger.unparsed:
-        values = out.get(u.row)
-        if values is not None and u.name in values:
-            values[u.name] = u.value
-    return out
+    columns = {name: _canonical_column(table.column(name), BY_NAME[name].kind is Kind.UNITS) for name in names}
+    if ledger.unparsed:
+        index = {row: i for i, row in enumerate(table.rows)}
+        for u in ledger.unparsed:
+            i = index.get(u.row)
+            if i is not None and u.name in columns:
+                columns[u.name][i] = u.value
+    return columns
 
 
 class ShownRows:
@@ -183,20 +193,40 @@ def fingerprints(shown: list[dict[str, Any]], locked: dict[str, list[str]]) -> d
     [name, value] pairs of the locked columns, joined as json.dumps joins them) are joined column
     by column. Dumping each row's pairs anew, once per role, cost seconds at 20k rows."""
     names = dict.fromkeys(name for columns in locked.values() for name in columns)
-    heads = {role: [repeat(("], " if k else "") + "[" + _ENCODE(name) + ", ") for k, name in enumerate(columns)]
-             for role, columns in locked.items()}
-    sha = hashlib.sha256
     out: dict[str, list[str]] = {role: [] for role in locked}
     for start in range(0, len(shown), FINGERPRINT_ROWS):  # a few thousand rows' texts held at a time
         chunk = shown[start:start + FINGERPRINT_ROWS]
         values = {name: [_json_value(row.get(name)) for row in chunk] for name in names}
         for role, columns in locked.items():
-            if not columns:
-                out[role] += [sha(b"[]").hexdigest()] * len(chunk)
-                continue
-            pieces = chain.from_iterable(zip(heads[role], [values[n] for n in columns], strict=True))
-            out[role] += [sha(f"[{text}]]".encode()).hexdigest() for text in map("".join, zip(*pieces, strict=False))]
+            out[role] += _joined_prints(values, columns, len(chunk))
     return out
+
+
+def column_fingerprints(columns: dict[str, list[Any]], locked: list[str], rows: int) -> list[str]:
+    """`fingerprint` over `locked` of each of `rows` rows given by column (`columns`: name -> one
+    value per row, as `shown_columns` has them; a name it lacks reads as empty), digit for digit."""
+    empty = ["null"] * rows
+    texts = {name: _json_column(columns[name]) if name in columns else empty for name in dict.fromkeys(locked)}
+    return _joined_prints(texts, locked, rows)
+
+
+def _joined_prints(texts: dict[str, list[str]], columns: list[str], rows: int) -> list[str]:
+    """Each row's sha256 of the [name, value] pairs of `columns`, joined as json.dumps joins them
+    (`texts`: each column's values as JSON text)."""
+    sha = hashlib.sha256
+    if not columns:
+        return [sha(b"[]").hexdigest()] * rows
+    heads = [repeat(("], " if k else "") + "[" + _ENCODE(name) + ", ") for k, name in enumerate(columns)]
+    pieces = chain.from_iterable(zip(heads, [texts[n] for n in columns], strict=True))
+    return [sha(f"[{text}]]".encode()).hexdigest() for text in map("".join, zip(*pieces, strict=False))]
+
+
+def _json_column(values: Iterable[Any]) -> list[str]:
+    """`_json_value` of each value, inline (a call per cell costs more than the encoding; a plain
+    int is written as json writes it, by int.__repr__, without the encoder's set-up)."""
+    string, encode, whole = _STRING, _ENCODE, int.__repr__
+    return ["null" if v is None else string(v) if v.__class__ is str else whole(v) if v.__class__ is int
+            else encode(v) for v in values]
 
 
 def _json_value(value: Any) -> str:
@@ -256,22 +286,41 @@ def seal(secret: str, unit: str, split_id: str, columns: Iterable[str], entries:
     values as written into the book and as read back from it seal alike). `cases`: the entries'
     `sealed_cases`, when worked out already."""
     cases = cases if cases is not None else sealed_cases(entries)
-    data = json.dumps([unit, split_id, list(columns), cases], ensure_ascii=False)
+    return _seal_of(secret, unit, split_id, sealed_text(columns, cases))
+
+
+def _seal_of(secret: str, unit: str, split_id: str, text: str) -> str:
+    """The HMAC of json.dumps([unit, split_id, columns, cases]), the last two given as `sealed_text`
+    (json.dumps joins a list's items with ", ", so the message is the same text)."""
+    data = f"[{_PLAIN(unit)}, {_PLAIN(split_id)}, {text}]"
     return hmac.new(secret.encode("ascii"), data.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+_SORTED_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_canonical).encode
+_PLAIN = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False), built once
 
 
 def sealed_cases(entries: dict[str, RowRecord]) -> list[list[str]]:
     """What the seal covers of each case, in 编号 order: 编号, role, fingerprint, values sent as JSON.
     Needs no key: a merge works it out while reading the file."""
-    return sorted([number, r.role, r.fingerprint,
-                   json.dumps(r.split_values, ensure_ascii=False, sort_keys=True, default=_canonical)]
-                  for number, r in entries.items())
+    return sorted([number, r.role, r.fingerprint, _SORTED_ENCODE(r.split_values)] for number, r in entries.items())
+
+
+def sealed_text(columns: Iterable[str], cases: list[list[str]]) -> str:
+    """The columns and `sealed_cases` as the seal's message has them (JSON, joined by ", "): one
+    string, which a merge's worker process hands back cheaply, where the lists cost milliseconds."""
+    return f"{_PLAIN(list(columns))}, {_PLAIN(cases)}"
 
 
 def sealed(secret: str, unit: str, split_id: str, columns: Iterable[str], entries: dict[str, RowRecord],
            mac: str, cases: list[list[str]] | None = None) -> bool:
     """Whether `mac` is the seal of that record (compared in constant time)."""
     return hmac.compare_digest(seal(secret, unit, split_id, columns, entries, cases), mac.strip().lower())
+
+
+def sealed_as(secret: str, unit: str, split_id: str, text: str, mac: str) -> bool:
+    """`sealed`, the columns and cases given as their `sealed_text`."""
+    return hmac.compare_digest(_seal_of(secret, unit, split_id, text), mac.strip().lower())
 
 
 @dataclass

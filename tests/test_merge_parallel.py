@@ -5,6 +5,7 @@ master written the same; a worker that dies leaves its file to be read in the me
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -87,13 +88,17 @@ def test_a_worker_that_dies_leaves_its_file_to_the_merge(env: Env, tmp_path: Pat
     assert parent in readers(log)  # the files after the death were read here
 
 
-def test_a_few_files_or_a_busy_machine_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_few_files_or_one_core_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     assert merge_job.idle_workers(200) == 3  # one core is the merging process's
     assert merge_job.idle_workers(merge_job.PARALLEL_FROM - 1) == 0
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert merge_job.idle_workers(200) == 0  # one spare core: not worth a worker
+    assert merge_job.idle_workers(200) == 1  # this process reads too while it waits: both cores used
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 0.0, 0.0), raising=False)
+    assert merge_job.idle_workers(200) == 1  # busy cores: one worker still, never much slower than none
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert merge_job.idle_workers(200) == 0
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     monkeypatch.setattr(os, "getloadavg", lambda: (5.5, 0.0, 0.0), raising=False)
     assert merge_job.idle_workers(200) == 2
@@ -137,7 +142,7 @@ def test_objects_the_host_froze_stay_frozen(env: Env, tmp_path: Path) -> None:
 def test_workers_started_as_on_windows_read_every_file(env: Env, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """With the spawn start method (Windows: each worker imports what it needs afresh, nothing is
-    inherited) every file is read in a worker and judged as when read one by one."""
+    inherited) the files read in the workers are read whole and judged as when read one by one."""
     master, units = env
     files, outcomes = returns(units, tmp_path)
     alone = merge(master, files, TODAY, now=WHEN, dry_run=True)
@@ -152,6 +157,94 @@ def test_workers_started_as_on_windows_read_every_file(env: Env, tmp_path: Path,
 
     monkeypatch.setattr(merge_job, "_result", noted)
     report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
-    assert from_workers == [True] * len(files)
+    assert from_workers and all(from_workers)  # the others the merging process took back and read itself
     assert [f.status for f in report.files] == outcomes, report.text()
     assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
+
+
+def test_the_merge_reads_files_while_its_worker_is_busy(env: Env, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one worker (a two-core PC) the merging process takes back files the worker has not
+    started and reads them itself while the worker's file is not ready; each file is still judged
+    as when read one by one, in order."""
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    alone = merge(master, files, TODAY, now=WHEN, dry_run=True)
+    log = tmp_path / "reads.txt"
+    in_workers(monkeypatch, log)
+    monkeypatch.setattr(merge_job, "idle_workers", lambda files: 1)
+    monkeypatch.setattr(merge_job, "AHEAD", 3)  # one being read, one handed over, one to take back
+    parent = os.getpid()
+    started = tmp_path / "merge-read-one"
+    read = merge_job.read_returned
+
+    def worker_waits(path: Any) -> Any:
+        """The worker holds its first file until the merging process has read one of its own."""
+        if os.getpid() == parent:
+            started.touch()
+        else:
+            for _ in range(600):
+                if started.exists():
+                    break
+                time.sleep(0.05)
+        return read(path)
+    monkeypatch.setattr(merge_job, "read_returned", worker_waits)
+    report = merge(master, files, TODAY, now=WHEN, parallel=True)
+    assert parent in readers(log) and readers(log) - {parent}, "both processes read files"
+    assert [f.file for f in report.files] == [f.name for f in files]
+    assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
+    assert [f.status for f in report.files] == outcomes
+    assert master_values(master, SHARED)["协办意见日期"] == "2026-04-12"
+
+
+def test_the_worker_reads_while_the_master_is_read(env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first files go to the worker when the merge starts, not when the judging first asks for
+    one: a worker has read a file before the master's read is over."""
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    log = tmp_path / "reads.txt"
+    in_workers(monkeypatch, log)
+    monkeypatch.setattr(merge_job, "idle_workers", lambda files: 1)
+    monkeypatch.setattr(merge_job, "AHEAD", 3)
+    parent = os.getpid()
+    read_master = merge_job.read_master
+    seen: list[bool] = []
+
+    def waits_for_a_worker(path: Path) -> Any:
+        for _ in range(600):
+            if log.exists() and readers(log) - {parent}:
+                break
+            time.sleep(0.05)
+        seen.append(bool(log.exists() and readers(log) - {parent}))
+        return read_master(path)
+    monkeypatch.setattr(merge_job, "read_master", waits_for_a_worker)
+    report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
+    assert seen == [True]
+    assert [f.status for f in report.files] == outcomes, report.text()
+
+
+def test_big_files_are_given_to_the_workers_a_few_at_a_time(env: Env, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many files may wait ahead of the judging, no more than AHEAD_BYTES of them on disk
+    are with the workers (one always): big or hostile files are not read 64 at a time."""
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    master, units = env
+    files, outcomes = returns(units, tmp_path)
+    sizes = {f: f.stat().st_size for f in files}
+    budget = 2 * max(sizes.values())
+    monkeypatch.setattr(merge_job, "AHEAD_BYTES", budget)
+    with ProcessPoolExecutor(1) as pool:
+        waiting: deque[tuple[Path, Any]] = deque()
+        merge_job._give(pool, waiting, deque(files), sizes, 64)
+        assert 1 <= len(waiting) < len(files)
+        assert sum(sizes[path] for path, _ in waiting) <= budget
+        merge_job._give(pool, waiting, deque(files), sizes, 64)  # nothing more while they wait
+        assert sum(sizes[path] for path, _ in waiting) <= budget
+    monkeypatch.setattr(merge_job, "AHEAD_BYTES", 1)  # every file alone over the budget: one at a time
+    monkeypatch.setattr(merge_job, "idle_workers", lambda files: 1)
+    alone = merge(master, files, TODAY, now=WHEN, dry_run=True)
+    report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
+    assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
+    assert [f.status for f in report.files] == outcomes

@@ -116,14 +116,14 @@ def test_a_return_that_reads_but_cannot_be_prepared_is_rejected_alone(env: Env, 
     master, units = env
     number = first_host_case(units[HOST])
     broken = edit(units[HOST], {number: REPLY}, tmp_path / "broken.xlsx")
-    real = merge_job.shown_values
+    real = merge_job.shown_columns
 
     def fails_on_one(ledger: Any) -> Any:
         if Path(ledger.path).name == broken.name:
             raise ValueError("意外")
         return real(ledger)
 
-    monkeypatch.setattr(merge_job, "shown_values", fails_on_one)
+    monkeypatch.setattr(merge_job, "shown_columns", fails_on_one)
     report = merge(master, [broken, units["县人力资源和社会保障局"]], TODAY, now=WHEN)
     assert [f.status for f in report.files] == ["rejected", "no-change"], report.text()
     assert "意外" in report.files[0].message and "整份文件未合并" in report.files[0].message

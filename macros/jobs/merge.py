@@ -30,22 +30,25 @@ from taizhang.core.enums import allowed_values
 from taizhang.core.errors import ExitCode, TaizhangError
 from taizhang.core.exchange import (
     CHANGE_HEADERS,
+    FILLABLE,
     SPLIT_ID,
     Dispatch,
     DispatchRecord,
+    RowRecord,
     ShownRows,
     cell_text,
+    column_fingerprints,
     fillable,
-    fingerprint,
     locked_columns,
-    sealed,
+    sealed_as,
     sealed_cases,
-    shown_values,
+    sealed_text,
+    shown_columns,
 )
 from taizhang.core.model import Case, Ledger, Unparsed
 from taizhang.core.names import CHANGES_SHEET
 from taizhang.core.settings import Settings
-from taizhang.core.table import CaseRow
+from taizhang.core.table import CaseRow, CaseTable
 from taizhang.macros.jobs import sheet_styles as st
 from taizhang.macros.jobs.adopt import require_unit_directory
 from taizhang.macros.jobs.split import case_units
@@ -59,7 +62,12 @@ MERGED, REJECTED, NO_CHANGE = "merged", "rejected", "no-change"
 PARALLEL_FROM = 16  # returns from which reading them in worker processes pays for starting those
 MAX_WORKERS = 4
 START_METHOD: str | None = None  # the platform's own: fork on Linux, spawn on Windows and macOS
-AHEAD = 4  # files read ahead per worker, waiting to be judged (each ~1 MB; a hostile one more)
+# Files given to the workers ahead of the judging, read or not (each held ~0.8 MB once read):
+# enough that a worker never idles while the master is read (~50 returns); and no more than
+# AHEAD_BYTES of them on disk, so big (or hostile) files are held a few at a time, not 64.
+AHEAD = 64
+AHEAD_BYTES = 16 * 1024 * 1024  # a unit book is ~0.1 MB; a returned file may have up to 30 MB
+HERE = 4  # files the merging process took back from the workers and read, waiting to be judged
 
 
 @dataclass
@@ -306,11 +314,11 @@ def _shown(value: Any) -> str:
     return "（空）" if value in (None, "") else str(value)
 
 
-def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord,
-               cases: list[list[str]] | None = None) -> Dispatch | str:
+def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord, text: str | None = None) -> Dispatch | str:
     """The master's record of the book this file claims to be, or why there is none to trust: an
     unknown or superseded 分发编号, cases or roles other than the master's, or a 校验码 that is not
-    the seal of what the file carries under the master's key (`cases`: the book's `sealed_cases`)."""
+    the seal of what the file carries under the master's key (`text`: the book's columns and
+    `sealed_cases` as their `sealed_text`, when worked out already)."""
     found = record.books.get((book.split_id, unit))
     if found is None:
         newest = record.current_id(unit)
@@ -321,8 +329,9 @@ def dispatched(book: ReturnedBook, unit: str, record: DispatchRecord,
                 "另一份台账，或文件被改动过），无法核对来源；请重新分发（taizhang split 或“分发各单位”按钮）后，"
                 "让单位在新的工作簿中填写回传")
     roles = {number: entry.role for number, entry in book.entries.items()}
-    if roles != found.roles or not record.secret or \
-            not sealed(record.secret, unit, book.split_id, book.columns, book.entries, book.mac, cases):
+    if text is None:
+        text = sealed_text(book.columns, sealed_cases(book.entries))
+    if roles != found.roles or not record.secret or not sealed_as(record.secret, unit, book.split_id, text, book.mac):
         return ("文件的校验码与台账的分发记录不符：分发校验数据被改动过（如改了单位、增删了件、改了承办方式或指纹），"
                 "或不是这份台账分发的文件，无法确认来源")
     return found
@@ -335,14 +344,16 @@ Judged = tuple[str | None, list[Change], list[Conflict], Reads]
 @dataclass
 class Returned:
     """A returned file read, with what needs no master worked out (in a worker process when there
-    are many files): each row's values as compared (`shown_values`), whether each row with a
-    record still has the fingerprint its record gives, and what the seal covers of the cases
-    (`sealed_cases`). None of it is trusted before `dispatched` checks the seal under the key."""
+    are many files): the values as compared (`shown_values`) of each row with a record, whether
+    its locked values still have the fingerprint its record gives, and what the seal covers of the
+    columns and cases (`sealed_text`). None of it is trusted before `dispatched` checks the seal
+    under the key. Of an intact row only the values its record's role may fill are kept (the
+    judging reads no others, and a worker hands less back); of a row not intact, all."""
 
     book: ReturnedBook
-    values: dict[int, dict[str, Any]]
+    values: dict[int, dict[str, Any]]  # rows with a record
     intact: dict[int, bool]  # row -> its locked values have its record's fingerprint (rows with a record)
-    cases: list[list[str]]
+    sealed: str
 
 
 def prepare(path: Path) -> Returned | FileResult:
@@ -359,15 +370,41 @@ def prepare(path: Path) -> Returned | FileResult:
 
 
 def _prepared(book: ReturnedBook) -> Returned:
-    values = shown_values(book.ledger)
-    locked = {role: locked_columns(book.columns, role) for role in {e.role for e in book.entries.values()}}
+    shown = shown_columns(book.ledger)
     table = book.ledger.table
-    intact: dict[int, bool] = {}
-    for row, number in zip(table.rows, table.column(Col.NUMBER), strict=True):
+    recorded: dict[str, list[tuple[int, RowRecord]]] = {}  # role -> (index, record) of its rows
+    for i, number in enumerate(table.column(Col.NUMBER)):
         entry = book.entries.get(number or "")
-        if entry is not None:  # verify_row, the locked columns worked out once per role
-            intact[row] = fingerprint(values[row], locked[entry.role]) == entry.fingerprint
-    return Returned(book, values, intact, sealed_cases(book.entries))
+        if entry is not None:
+            recorded.setdefault(entry.role, []).append((i, entry))
+    values: dict[int, dict[str, Any]] = {}
+    intact: dict[int, bool] = {}
+    for role, rows in recorded.items():  # verify_row, each role's rows fingerprinted column by column
+        locked = locked_columns(book.columns, role)
+        indexes = [i for i, _ in rows]
+        picked = {name: list(map(shown[name].__getitem__, indexes)) for name in locked if name in shown}
+        prints = column_fingerprints(picked, locked, len(rows))
+        mine = [name for name in fillable(role) if name in shown]
+        for (i, entry), found in zip(rows, prints, strict=True):
+            row = table.rows[i]
+            intact[row] = ok = found == entry.fingerprint
+            values[row] = {name: shown[name][i] for name in (mine if ok else shown)}
+    text = sealed_text(book.columns, sealed_cases(book.entries))
+    _keep_judged_columns(book)
+    return Returned(book, values, intact, text)
+
+
+_JUDGED = tuple(dict.fromkeys((Col.NUMBER, *(name for names in FILLABLE.values() for name in names))))
+
+
+def _keep_judged_columns(book: ReturnedBook) -> None:
+    """Let go of the returned table's columns that judging does not read (it reads 编号 and, for a
+    change, the typed value of a fillable column): a prepared unit book waiting to be judged holds
+    ~0.8 MB instead of ~1.15, and a worker hands it back sooner. Its `letters` keep those columns;
+    the ledger's `columns` keep every column (a conflict names its cell)."""
+    table = book.ledger.table
+    kept = {name: list(table.column(name)) for name in _JUDGED if table.has(name)}
+    book.ledger.table = CaseTable(table.sheet, table.rows, {name: table.letters[name] for name in kept}, kept)
 
 
 def read_changes_of(item: Returned, state: MasterState) -> Judged:
@@ -379,7 +416,7 @@ def read_changes_of(item: Returned, state: MasterState) -> Judged:
     unit = state.resolve(book.unit)
     if unit is None:
         return None, [], [Conflict("", "", f"分发校验数据中的单位“{book.unit}”不在台账的单位名录中")], reads
-    sent = dispatched(book, unit.name, state.record, item.cases)
+    sent = dispatched(book, unit.name, state.record, item.sealed)
     if isinstance(sent, str):
         return unit.name, [], [Conflict("", "", sent)], reads
     returned = item.values
@@ -420,6 +457,8 @@ def read_changes_of(item: Returned, state: MasterState) -> Judged:
                                    cell=f"{book.ledger.columns[c]}{case.row}" if c in book.ledger.columns else "")
                           for c in edited]
             continue
+        if not book.errors and values == entry.split_values:
+            continue  # every fillable value as sent: the loop below would pass over each (new == split)
         for name in role_fields:
             if name not in sent_columns:
                 continue
@@ -501,20 +540,22 @@ def judged(file: str, unit: str | None, changes: list[Change], conflicts: list[C
 
 def idle_workers(files: int) -> int:
     """How many worker processes may read `files` returns: the cores left idle besides the one
-    this process takes (by the load average where there is one), at most MAX_WORKERS; none for a
-    few files or fewer than two such cores. On two busy cores (where this was measured) two
-    workers were slower than none: they cost a quarter more CPU, handing their results back."""
+    this process takes (by the load average where there is one), at most MAX_WORKERS, and one on
+    any machine of two cores or more, however busy; none for a few files. One worker never costs
+    much: the merging process reads every file no worker has started while it waits (`_in_order`),
+    so on busy cores the work is that of one process plus handing results back, and on a two-core
+    PC (every office PC) the master's read and the returns' reading use both cores."""
     cores = os.cpu_count() or 1
     busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     spare = min(MAX_WORKERS, int(cores - max(busy, 1.0)))  # this process is one of the busy
-    return spare if spare >= 2 and files >= PARALLEL_FROM else 0
+    return max(spare, 1) if cores >= 2 and files >= PARALLEL_FROM else 0
 
 
 @contextmanager
 def reading(paths: list[Path], parallel: bool = False) -> Iterator[Iterator[Returned | FileResult]]:
-    """Each file `prepare`d, in order. With `parallel`, many files and idle cores (`idle_workers`),
-    in worker processes started at once (so they read while the master is read), a few files
-    ahead of the judging."""
+    """Each file `prepare`d, in order. With `parallel`, many files and more than one core
+    (`idle_workers`), in worker processes started at once (so they read while the master is
+    read), AHEAD files ahead of the judging; this process reads files too while it waits."""
     workers = idle_workers(len(paths)) if parallel else 0
     if not workers:
         yield map(prepare, paths)
@@ -524,25 +565,77 @@ def reading(paths: list[Path], parallel: bool = False) -> Iterator[Iterator[Retu
 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(START_METHOD))
     try:
-        yield _ahead(pool, paths, workers * AHEAD)
+        yield _ahead(pool, iter(paths), AHEAD)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def _ahead(pool: Any, paths: list[Path], ahead: int) -> Iterator[Returned | FileResult]:
-    """The first `ahead` files given to the workers now (they read while the master is read), the
-    rest one by one as the judging takes the results, in order."""
-    waiting = deque((path, _submit(pool, path)) for path in paths[:ahead])
-    return _in_order(pool, waiting, iter(paths[ahead:]))
+@dataclass
+class _ReadHere:
+    """A file this process read itself while the workers were busy."""
+
+    item: Returned | FileResult
 
 
-def _in_order(pool: Any, waiting: deque[tuple[Path, Any]], later: Iterator[Path]) -> Iterator[Returned | FileResult]:
-    while waiting:
-        path, future = waiting.popleft()
-        following = next(later, None)
-        if following is not None:
-            waiting.append((following, _submit(pool, following)))
-        yield _result(future, path)
+def _ahead(pool: Any, paths: Iterator[Path], ahead: int) -> Iterator[Returned | FileResult]:
+    """The first files given to the workers now, not when the judging asks for the first result
+    (a generator would wait till then): they read while the master is read."""
+    later = deque(paths)
+    sizes = {path: _size(path) for path in later}
+    waiting: deque[tuple[Path, Any]] = deque()
+    _give(pool, waiting, later, sizes, ahead)
+    return _in_order(pool, waiting, later, sizes, ahead)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _give(pool: Any, waiting: deque[tuple[Path, Any]], later: deque[Path], sizes: dict[Path, int],
+          ahead: int) -> None:
+    """Give the workers the next files of `later` while fewer than `ahead` files, and fewer than
+    AHEAD_BYTES on disk (`sizes`), are with them (one always, when none is)."""
+    given = [sizes[path] for path, got in waiting if not isinstance(got, _ReadHere)]
+    count, size = len(given), sum(given)
+    while later and count < ahead and (not count or size + sizes[later[0]] <= AHEAD_BYTES):
+        path = later.popleft()
+        waiting.append((path, _submit(pool, path)))
+        count, size = count + 1, size + sizes[path]
+
+
+def _in_order(pool: Any, waiting: deque[tuple[Path, Any]], later: deque[Path], sizes: dict[Path, int],
+              ahead: int) -> Iterator[Returned | FileResult]:
+    """Every file's result in order, files given to the workers as `_give` allows (`waiting`:
+    those given so far, each with its future or _ReadHere); while the next result is not ready
+    this process takes back a file no worker has started and reads it itself (`_read_one_here`)."""
+    while True:
+        _give(pool, waiting, later, sizes, ahead)
+        if not waiting:
+            return
+        while _pending(waiting[0][1]) and _read_one_here(waiting):
+            pass  # until the next result is ready, or nothing is left to take back: then wait for it
+        path, got = waiting.popleft()
+        yield got.item if isinstance(got, _ReadHere) else _result(got, path)
+
+
+def _read_one_here(waiting: deque[tuple[Path, Any]]) -> bool:
+    """Take back the first file in `waiting` no worker has started (its future still cancellable)
+    and read it here, unless HERE files read here already wait; whether one was."""
+    if sum(isinstance(got, _ReadHere) for _, got in waiting) >= HERE:
+        return False
+    for k, (path, got) in enumerate(waiting):
+        if got is not None and not isinstance(got, _ReadHere) and got.cancel():
+            waiting[k] = (path, _ReadHere(prepare(path)))
+            return True
+    return False
+
+
+def _pending(got: Any) -> bool:
+    """Whether `got` is a worker's result not ready yet."""
+    return got is not None and not isinstance(got, _ReadHere) and not got.done()
 
 
 def _submit(pool: Any, path: Path) -> Any:
