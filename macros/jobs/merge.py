@@ -705,6 +705,7 @@ def read_master(path: Path) -> tuple[LoadedWorkbook, list[list[Any]], DispatchRe
     """The master read once: its ledger and settings, its 变更记录 rows and its record of what was sent."""
     with open_workbook(path) as book:
         loaded = read_source(book, path)
+        loaded.extent = book.dense.get(loaded.ledger.sheet)
         return loaded, list(read_change_records(book)), read_dispatch(book)
 
 
@@ -750,6 +751,8 @@ def _merge(ledger_path: Path, paths: list[Path], prepared: Iterator[Returned | F
         loaded, old_rows, record = read_master(ledger_path)
         require_unit_directory(loaded.settings, ledger_path, "合并")
         writer.backup_keep = loaded.settings.params.backup_keep
+        if loaded.extent is not None:
+            writer.known_extent(loaded.ledger.sheet, *loaded.extent)
         old_rows = old_rows if writer.book.is_tool_sheet(CHANGES_SHEET) else []
         state = MasterState(loaded.ledger, loaded.settings, today, old_rows, record)
         with frozen():
