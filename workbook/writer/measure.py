@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import compress
 from typing import NamedTuple
 
 PT_PER_UNIT = 5.4  # one column-width unit (a digit of 宋体 11) in points
@@ -257,6 +258,18 @@ def fit_columns(rows: Sequence[int], columns: Mapping[int, Sequence[CellText | N
     the work follows the distinct content of a sheet, not its cells (the 逾期清单 of a 20k-row
     ledger: ~450k cells, most of them repeats): each distinct (CellText, column) is measured
     once, and a row's height is the largest of its columns' heights, taken at C speed."""
+    return fit_columns_wrapping(rows, columns, merged, spans, widths, heights, wrap_width)[0]
+
+
+def fit_columns_wrapping(
+    rows: Sequence[int], columns: Mapping[int, Sequence[CellText | None]],
+    merged: list[tuple[tuple[int, int], CellText]], spans: Mapping[tuple[int, int], Span],
+    widths: Mapping[int, float] | None = None, heights: Mapping[int, float] | None = None,
+    wrap_width: float = WRAP_WIDTH, expand: bool = True,
+) -> tuple[SheetLayout, dict[int, set[int]]]:
+    """fit_columns, and per column the ids of its CellTexts that wrap though their style does
+    not say so. With `expand` False the layout's `wrapped` holds only the merged cells that
+    wrap: the others are those ids' cells (a renderer that knows each cell's CellText asks no more)."""
     by_col = {c: dict(zip(map(id, cells), cells, strict=True)) for c, cells in columns.items()}
     distinct: dict[int, CellText] = {}
     groups: list[tuple[int, int]] = []  # (id of a CellText with text, column)
@@ -275,7 +288,7 @@ def fit_columns(rows: Sequence[int], columns: Mapping[int, Sequence[CellText | N
         cell = distinct[k]
         if not cell.wrap and longest[k] + CELL_PADDING > out.widths.get(c, DEFAULT_WIDTH):
             wraps.setdefault(c, set()).add(k)
-    for c, ids in wraps.items():
+    for c, ids in wraps.items() if expand else ():
         out.wrapped.update((r, c) for r, cell in zip(rows, columns[c], strict=True) if id(cell) in ids)
     for rc, cell in merged:
         if not cell.wrap and longest[id(cell)] + CELL_PADDING > _width(out, spans, rc):
@@ -291,9 +304,9 @@ def fit_columns(rows: Sequence[int], columns: Mapping[int, Sequence[CellText | N
                   if cell is not None and cell.text else 0.0 for k, cell in found.items()}
         tall.append(list(map(points.__getitem__, map(id, columns[c]))))
     tallest = tall[0] if len(tall) == 1 else list(map(max, *tall)) if tall else []
-    got = {r: h for r, h in zip(rows, tallest, strict=True) if h}
+    got = dict(compress(zip(rows, tallest, strict=True), tallest))  # rows with a height
     out.heights = _fit_heights(got, merged, spans, out, heights or {})
-    return out
+    return out, wraps
 
 
 def _width(out: SheetLayout, spans: Mapping[tuple[int, int], Span], rc: tuple[int, int]) -> float:
@@ -381,4 +394,5 @@ def _fit_heights(heights: dict[int, float], merged: list[tuple[tuple[int, int], 
         have = sum(heights[r] for r in range(r1, r2 + 1))
         if have < points:
             heights[r2] += points - have
-    return {r: min(round(h, 1), MAX_HEIGHT) for r, h in heights.items()}
+    final = {h: min(round(h, 1), MAX_HEIGHT) for h in set(heights.values())}  # a few distinct heights
+    return dict(zip(heights, map(final.__getitem__, heights.values()), strict=True))
