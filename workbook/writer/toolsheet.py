@@ -134,8 +134,9 @@ class _Unset:
 
 
 _UNSET = _Unset()
-# Values whose cell bytes are rendered once per (value, style, wrap): hashable and cheap to hash.
-_CACHED = frozenset({str, int, float, bool, date, datetime, type(None)})
+# Values keyed by value (a cell's bytes are made once per equal value): hashable, cheap to hash,
+# and equal only when written alike (not floats: -0.0 == 0.0; they are few and keyed by identity).
+_CACHED = frozenset({str, int, bool, date, datetime, type(None)})
 # Values a reader gets back as they are (written_rows)
 _PLAIN = frozenset({str, int, float, date, datetime})
 
@@ -296,19 +297,28 @@ def _as_set(widths: dict[int, float], heights: dict[int, float]) -> SheetLayout:
     return SheetLayout(dict(widths), {r: min(round(h, 1), MAX_HEIGHT) for r, h in heights.items()})
 
 
+def _attrs(texts: list[str]) -> list[str]:
+    """_attr of each text, done on them joined."""
+    joined = joinable(texts)
+    return [_attr(text) for text in texts] if joined is None else _attr(joined).split(SEP)
+
+
 def _hyperlinks(found: list[tuple[int, int, Hyperlink]]) -> tuple[bytes, list[tuple[str, str, str]]]:
     """The `<hyperlink>` elements as bytes (what lxml writes: attributes ref, location or r:id,
     display) and the external relationships they need; `found` is in row and column order."""
     rels: list[tuple[str, str, str]] = []
     out: list[str] = []
-    for r, c, link in found:
+    shown = _attrs([link.text for _r, _c, link in found])
+    inside = iter(_attrs([link.target[1:] for _r, _c, link in found if link.target.startswith("#")]))
+    letters = {c: col_letter(c) for c in {c for _r, c, _link in found}}
+    for (r, c, link), display in zip(found, shown, strict=True):
         if link.target.startswith("#"):
-            where = f'location="{_attr(link.target[1:])}"'
+            where = f'location="{next(inside)}"'
         else:
             rid = f"rId{len(rels) + 2}"  # rId1 is kept for the drawing
             rels.append((rid, HYPERLINK_REL, link.target))
             where = f'r:id="{rid}"'
-        out.append(f'<hyperlink ref="{cell_ref(r, c)}" {where} display="{_attr(link.text)}"/>')
+        out.append(f'<hyperlink ref="{letters[c]}{r}" {where} display="{display}"/>')
     return "".join(out).encode(), rels
 
 
@@ -597,9 +607,10 @@ class ToolSheet:
                     for c, (column, cells) in enumerate(zip(fitted.columns, fitted.texts, strict=True), start=1)]
         self._register(styles_ids, fitted.columns, wrapping)
         numbers = [b'%d"' % r for r in grid.rows]
+        unset: dict[int, list[int]] = {}  # column -> indexes of its rows where nothing was written
+        for i, c in grid.unset:
+            unset.setdefault(c, []).append(i)
         pieces: list[list[bytes] | Iterable[bytes]] = []  # per column: letter, row numbers, rests
-        letters: list[bytes] = []
-        rest_lists: list[list[bytes]] = []
         links: list[tuple[int, int, Hyperlink]] = []
         for c, (column, wraps) in enumerate(zip(fitted.columns, wrapping, strict=True), start=1):
             rests = self._main_rests(styles_ids, column, wraps, c, grid.rows)
@@ -610,17 +621,16 @@ class ToolSheet:
                     styles_ids, value, style, key in wraps, grid.rows[i], c)
             if linked:
                 links += [(r, c, v) for r, v in zip(grid.rows, column.values, strict=True) if isinstance(v, Hyperlink)]
-            letters.append(b'<c r="' + col_letter(c).encode())
-            rest_lists.append(list(map(rests.__getitem__, column.keys)))
-            pieces += [repeat(letters[-1]), numbers, rest_lists[-1]]
-        heads = _row_heads(grid.rows, layout.heights)
-        # a row with cells nothing was written into (few: titles, notes) is joined on its own,
-        # without their references; every other row comes straight from the columns
-        odd = {i: (self._odd_row(heads[i], letters, numbers[i], [rest[i] for rest in rest_lists]),)
-               for i in {i for i, _c in grid.unset}}
-        rows: Iterable[tuple[bytes, ...]] = zip(heads, *pieces, repeat(b"</row>"))
-        if odd:
-            rows = (odd.get(i, parts) for i, parts in enumerate(rows))
+            letter = b'<c r="' + col_letter(c).encode()
+            if c in unset:  # a cell nothing was written into (few: titles, notes) is left out whole
+                letter_at, number_at = [letter] * len(numbers), numbers.copy()
+                for i in unset[c]:
+                    letter_at[i] = number_at[i] = b""
+                pieces += [letter_at, number_at]
+            else:
+                pieces += [repeat(letter), numbers]
+            pieces.append(list(map(rests.__getitem__, column.keys)))
+        rows: Iterable[tuple[bytes, ...]] = zip(_row_heads(grid.rows, layout.heights), *pieces, repeat(b"</row>"))
         heights = layout.heights
         bare = sorted(heights.keys() - set(grid.rows))  # rows with a height and no cells
         links.sort(key=lambda link: (link[0], link[1]))
@@ -629,12 +639,6 @@ class ToolSheet:
         out = [*map(b"".join, rows), *[_row_head(r, heights[r]) + b"/>" for r in bare]]
         order = sorted(range(len(out)), key=[*grid.rows, *bare].__getitem__)
         return [out[i] for i in order], links
-
-    @staticmethod
-    def _odd_row(head: bytes, letters: list[bytes], number: bytes, rests: list[bytes]) -> bytes:
-        """A row's bytes from its cells' rests (b"" where nothing was written)."""
-        cells = [letter + number + rest for letter, rest in zip(letters, rests, strict=True) if rest]
-        return b"".join((head, *cells, b"</row>"))
 
     @staticmethod
     def _wrapping(c: int, column: _Column, texts: dict[Any, CellText | None], ids: set[int] | None,
