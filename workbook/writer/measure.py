@@ -267,11 +267,16 @@ def fit_columns_wrapping(
     merged: list[tuple[tuple[int, int], CellText]], spans: Mapping[tuple[int, int], Span],
     widths: Mapping[int, float] | None = None, heights: Mapping[int, float] | None = None,
     wrap_width: float = WRAP_WIDTH, expand: bool = True,
+    uniques: Mapping[int, Iterable[CellText | None]] | None = None,
 ) -> tuple[SheetLayout, dict[int, set[int]]]:
     """fit_columns, and per column the ids of its CellTexts that wrap though their style does
     not say so. With `expand` False the layout's `wrapped` holds only the merged cells that
-    wrap: the others are those ids' cells (a renderer that knows each cell's CellText asks no more)."""
-    by_col = {c: dict(zip(map(id, cells), cells, strict=True)) for c, cells in columns.items()}
+    wrap: the others are those ids' cells (a renderer that knows each cell's CellText asks no more).
+    `uniques`, when the caller knows them: each column's distinct cells (None among them)."""
+    if uniques is None:
+        by_col = {c: dict(zip(map(id, cells), cells, strict=True)) for c, cells in columns.items()}
+    else:
+        by_col = {c: {id(cell): cell for cell in uniques[c]} for c in columns}
     distinct: dict[int, CellText] = {}
     groups: list[tuple[int, int]] = []  # (id of a CellText with text, column)
     for c, found in by_col.items():

@@ -14,11 +14,12 @@ from __future__ import annotations
 import gc
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import chain, compress, repeat
+from operator import itemgetter
 from typing import Any
 
 from lxml import etree
@@ -148,6 +149,17 @@ def _read_back(value: object) -> object:
     return shown_text(value)
 
 
+def _read_back_column(values: tuple[object, ...]) -> Sequence[object]:
+    """_read_back of each value, the values a reader gets back as they are left alone (C speed)."""
+    odd = list(compress(range(len(values)), map(operator.not_, map(_PLAIN.__contains__, map(type, values)))))
+    if not odd:
+        return values
+    out = list(values)
+    for i in odd:
+        out[i] = _read_back(out[i])
+    return out
+
+
 @dataclass
 class _Grid:
     """A sheet's written rows as columns: `values[c - 1][i]` is the value at (rows[i], c)."""
@@ -243,9 +255,9 @@ def _main_strings(column: _Column) -> list[str] | None:
     return None
 
 
-def _texts(column: _Column) -> dict[Any, CellText | None]:
+def _texts(column: _Column) -> tuple[dict[Any, CellText | None], list[CellText | None]]:
     """Each key's CellText (as _cell_text makes it), the main cells' made together: one
-    CellText per distinct measured text."""
+    CellText per distinct measured text; and the distinct ones of the cells outside merges."""
     out: dict[Any, CellText | None] = {}
     style = column.main_style
     main = column.main
@@ -258,11 +270,15 @@ def _texts(column: _Column) -> dict[Any, CellText | None]:
         out = dict(zip(main, map(made.__getitem__, measured), strict=True))
         if column.main_cls is str and "" in out:  # empty text: nothing to measure
             out[""] = None
+        distinct: list[CellText | None] = [None, *made.values()]
     else:
         out = {k: _cell_text(column.main_cls, column.value(k), style) for k in main}
+        distinct = [None, *out.values()]
     for key, (value, odd_style, _i) in column.odd.items():
         out[key] = _cell_text(type(value), value, odd_style)
-    return out
+        if len(key) > 1:  # not a merged or covered cell's
+            distinct.append(out[key])
+    return out, distinct
 
 
 def _row_head(r: int, height: float | None) -> bytes:
@@ -309,16 +325,23 @@ def _hyperlinks(found: list[tuple[int, int, Hyperlink]]) -> tuple[bytes, list[tu
     rels: list[tuple[str, str, str]] = []
     out: list[str] = []
     shown = _attrs([link.text for _r, _c, link in found])
-    inside = iter(_attrs([link.target[1:] for _r, _c, link in found if link.target.startswith("#")]))
+    targets = [link.target for _r, _c, link in found]
+    inside = list(map(operator.methodcaller("startswith", "#"), targets))
+    places = _attrs([target[1:] for target in compress(targets, inside)])
     letters = {c: col_letter(c) for c in {c for _r, c, _link in found}}
-    for (r, c, link), display in zip(found, shown, strict=True):
-        if link.target.startswith("#"):
-            where = f'location="{next(inside)}"'
+    refs = list(map("{}{}".format, map(letters.__getitem__, map(itemgetter(1), found)), map(itemgetter(0), found)))
+    if all(inside):  # the usual case (links into the ledger): no relationships
+        out = list(map('<hyperlink ref="{}" location="{}" display="{}"/>'.format, refs, places, shown))
+        return "".join(out).encode(), rels
+    at = iter(places)
+    for ref, target, display, internal in zip(refs, targets, shown, inside, strict=True):
+        if internal:
+            where = f'location="{next(at)}"'
         else:
             rid = f"rId{len(rels) + 2}"  # rId1 is kept for the drawing
-            rels.append((rid, HYPERLINK_REL, link.target))
+            rels.append((rid, HYPERLINK_REL, target))
             where = f'r:id="{rid}"'
-        out.append(f'<hyperlink ref="{letters[c]}{r}" {where} display="{display}"/>')
+        out.append(f'<hyperlink ref="{ref}" {where} display="{display}"/>')
     return "".join(out).encode(), rels
 
 
@@ -466,7 +489,7 @@ class ToolSheet:
                    for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1)]
         if self.hidden:  # nobody sees or prints it (分发明细: 30,000-character cells): what the builder set
             return _Fitted(_as_set(self.widths, self.heights), columns, [{} for _c in columns], {})
-        texts = [_texts(column) for column in columns]
+        texts, distinct = zip(*map(_texts, columns), strict=True) if columns else ((), ())
         lists = {c: list(map(cells.__getitem__, column.keys))
                  for c, (column, cells) in enumerate(zip(columns, texts, strict=True), start=1)}
         merged: list[tuple[tuple[int, int], CellText]] = []
@@ -481,8 +504,8 @@ class ToolSheet:
                 for i in at:
                     lists[c][i] = None
         layout, wraps = fit_columns_wrapping(grid.rows, lists, merged, spans, self.widths, self.heights,
-                                             expand=expand)
-        return _Fitted(layout, columns, texts, wraps)
+                                             expand=expand, uniques=dict(enumerate(distinct, start=1)))
+        return _Fitted(layout, columns, list(texts), wraps)
 
     def value_at(self, row: int, col: int) -> object:
         got = self._rows.get(row)
@@ -493,10 +516,18 @@ class ToolSheet:
     def written_rows(self) -> dict[int, list[object]]:
         """What a reader gets back from each written row, from column A: the shown values, ""
         for an empty or unwritten cell (a reader sees no difference)."""
-        plain = _PLAIN
         with _gc_paused():
-            return {r: [v if v.__class__ in plain else _read_back(v) for v in values]
-                    for r, (values, _styles) in self._rows.items()}
+            rows = list(self._rows)
+            values = [got[0] for got in map(self._rows.__getitem__, rows)]
+            lengths = list(map(len, values))
+            width = max(lengths, default=0)
+            short = list(compress(range(len(rows)), map(width.__gt__, lengths)))
+            for i in short:
+                values[i] = [*values[i], *[_UNSET] * (width - lengths[i])]
+            back = list(map(list, zip(*map(_read_back_column, zip(*values, strict=True)), strict=True)))
+            for i in short:
+                del back[i][lengths[i]:]
+            return dict(zip(rows, back, strict=True))
 
     # -- rendering ----------------------------------------------------------------------------
     def render(
@@ -612,14 +643,16 @@ class ToolSheet:
             unset.setdefault(c, []).append(i)
         pieces: list[list[bytes] | Iterable[bytes]] = []  # per column: letter, row numbers, rests
         links: list[tuple[int, int, Hyperlink]] = []
+        linked_columns = 0
         for c, (column, wraps) in enumerate(zip(fitted.columns, wrapping, strict=True), start=1):
             rests = self._main_rests(styles_ids, column, wraps, c, grid.rows)
             linked = column.main_cls is Hyperlink
             for key, (value, style, i) in column.odd.items():
                 linked = linked or isinstance(value, Hyperlink)
-                rests[key] = b"" if value is _UNSET else self._cell_rest(
+                rests[key] = b"" if isinstance(value, _Unset) else self._cell_rest(
                     styles_ids, value, style, key in wraps, grid.rows[i], c)
             if linked:
+                linked_columns += 1
                 links += [(r, c, v) for r, v in zip(grid.rows, column.values, strict=True) if isinstance(v, Hyperlink)]
             letter = b'<c r="' + col_letter(c).encode()
             if c in unset:  # a cell nothing was written into (few: titles, notes) is left out whole
@@ -633,7 +666,8 @@ class ToolSheet:
         rows: Iterable[tuple[bytes, ...]] = zip(_row_heads(grid.rows, layout.heights), *pieces, repeat(b"</row>"))
         heights = layout.heights
         bare = sorted(heights.keys() - set(grid.rows))  # rows with a height and no cells
-        links.sort(key=lambda link: (link[0], link[1]))
+        if linked_columns > 1:  # one column's are in row order already
+            links.sort(key=itemgetter(0, 1))
         if not bare:  # one bytes per row: bytes.join keeps an 80-byte buffer per piece it joins
             return map(b"".join, rows), links
         out = [*map(b"".join, rows), *[_row_head(r, heights[r]) + b"/>" for r in bare]]
@@ -655,10 +689,10 @@ class ToolSheet:
         """Ask for the cell formats in row and column order, the order a cell by cell pass asks
         for them in: each column's first cell of each (style, value kind, wrap) is found, and
         those are asked for in the order they stand (repeats ask for nothing new)."""
-        first: list[tuple[int, int, object, Style | None, bool]] = []  # (row index, column, value, style, wrap)
+        first: list[tuple[int, int, CellValue, Style | None, bool]] = []  # (row index, column, value, style, wrap)
         for c, (column, wraps) in enumerate(zip(columns, wrapping, strict=True), start=1):
             for key, (value, style, i) in column.odd.items():
-                if value is not _UNSET:
+                if not isinstance(value, _Unset):
                     first.append((i, c, value, style, key in wraps))
             if not column.main or column.main_cls is _Unset:
                 continue
@@ -675,7 +709,7 @@ class ToolSheet:
                     first.append((i, c, column.value(column.keys[i]), column.main_style, wrap))
         first.sort(key=lambda cell: (cell[0], cell[1]))
         for _i, _c, value, style, wrap in first:
-            styles.id(value, style, wrap)  # type: ignore[arg-type]
+            styles.id(value, style, wrap)
 
     def _main_rests(self, styles: _StyleIds, column: _Column, wraps: set[Any], c: int,
                     rows: list[int]) -> dict[Any, bytes]:
