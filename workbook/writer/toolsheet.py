@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -147,17 +147,6 @@ def _read_back(value: object) -> object:
     if value is None or value is _UNSET:
         return ""
     return shown_text(value)
-
-
-def _read_back_column(values: tuple[object, ...]) -> Sequence[object]:
-    """_read_back of each value, the values a reader gets back as they are left alone (C speed)."""
-    odd = list(compress(range(len(values)), map(operator.not_, map(_PLAIN.__contains__, map(type, values)))))
-    if not odd:
-        return values
-    out = list(values)
-    for i in odd:
-        out[i] = _read_back(out[i])
-    return out
 
 
 @dataclass
@@ -516,18 +505,10 @@ class ToolSheet:
     def written_rows(self) -> dict[int, list[object]]:
         """What a reader gets back from each written row, from column A: the shown values, ""
         for an empty or unwritten cell (a reader sees no difference)."""
+        plain = _PLAIN
         with _gc_paused():
-            rows = list(self._rows)
-            values = [got[0] for got in map(self._rows.__getitem__, rows)]
-            lengths = list(map(len, values))
-            width = max(lengths, default=0)
-            short = list(compress(range(len(rows)), map(width.__gt__, lengths)))
-            for i in short:
-                values[i] = [*values[i], *[_UNSET] * (width - lengths[i])]
-            back = list(map(list, zip(*map(_read_back_column, zip(*values, strict=True)), strict=True)))
-            for i in short:
-                del back[i][lengths[i]:]
-            return dict(zip(rows, back, strict=True))
+            return {r: [v if v.__class__ in plain else _read_back(v) for v in values]
+                    for r, (values, _styles) in self._rows.items()}
 
     # -- rendering ----------------------------------------------------------------------------
     def render(
