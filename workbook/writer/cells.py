@@ -153,9 +153,7 @@ def text_rests(s: str, texts: list[str]) -> list[bytes | None]:
     joined = joinable(texts) if texts else None
     if joined is None or _ILLEGAL.search(joined) or max(map(len, texts)) > MAX_TEXT:
         return [text_rest(s, text) for text in texts]
-    pre = f'{s} t="inlineStr"><is><t>'
-    post = "</t></is></c>"
-    out: list[bytes | None] = (pre + _esc(joined).replace(SEP, post + SEP + pre) + post).encode().split(_SEP_B)  # type: ignore[assignment]
+    out: list[bytes | None] = _wrapped(f'{s} t="inlineStr"><is><t>', _esc(joined), "</t></is></c>")  # type: ignore[assignment]
     spaced = list(map(operator.ne, texts, map(str.strip, texts)))
     if "\n" in joined:
         spaced = list(map(operator.or_, spaced, map(operator.contains, texts, repeat("\n"))))
@@ -168,6 +166,11 @@ def text_rests(s: str, texts: list[str]) -> list[bytes | None]:
 
 def int_rests(s: str, numbers: list[int]) -> list[bytes]:
     """cell_rest's bytes for each int (exactly int), `s` its format attribute."""
-    pre = f"{s}><v>"
-    post = "</v></c>"
-    return (pre + (post + SEP + pre).join(map(str, numbers)) + post).encode().split(_SEP_B)
+    return _wrapped(f"{s}><v>", SEP.join(map(str, numbers)), "</v></c>")
+
+
+def _wrapped(pre: str, joined: str, post: str) -> list[bytes]:
+    """Each of the SEP-joined texts between `pre` and `post`, encoded (as bytes: a bytes
+    replace is twice as fast as one on the wider str)."""
+    head, tail = pre.encode(), post.encode()
+    return (head + joined.encode().replace(_SEP_B, tail + _SEP_B + head) + tail).split(_SEP_B)

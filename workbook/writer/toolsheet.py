@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import chain, compress, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from lxml import etree
@@ -135,6 +135,7 @@ class _Unset:
 
 
 _UNSET = _Unset()
+_TEXT = attrgetter("text")
 # Values keyed by value (a cell's bytes are made once per equal value): hashable, cheap to hash,
 # and equal only when written alike (not floats: -0.0 == 0.0; they are few and keyed by identity).
 _CACHED = frozenset({str, int, bool, date, datetime, type(None)})
@@ -183,6 +184,11 @@ class _Column:
     def value(self, key: Any) -> Any:
         """The value of a main key."""
         return self._objects[key] if self.by_id else key
+
+    def link_texts(self, keys: list[Any]) -> list[str] | None:
+        """The texts of the links of main keys (a column of links); None unless all are str."""
+        texts = list(map(_TEXT, map(self._objects.__getitem__, keys)))
+        return texts if set(map(type, texts)) <= {str} else None
 
     def __post_init__(self) -> None:
         self._objects = dict(zip(map(id, self.values), self.values, strict=True)) if self.by_id else {}
@@ -239,8 +245,7 @@ def _main_strings(column: _Column) -> list[str] | None:
     if cls is int:
         return list(map(str, column.main))
     if cls is Hyperlink:
-        texts = [column.value(k).text for k in column.main]
-        return texts if set(map(type, texts)) <= {str} else None
+        return column.link_texts(column.main)
     return None
 
 
@@ -712,8 +717,8 @@ class ToolSheet:
             elif cls is int:
                 got = int_rests(s, keys)
             elif cls is Hyperlink:
-                texts = [column.value(k).text for k in keys]
-                got = text_rests(s, texts) if set(map(type, texts)) <= {str} else None
+                texts = column.link_texts(keys)
+                got = text_rests(s, texts) if texts is not None else None
             if got is not None and None not in got:
                 out.update(zip(keys, got, strict=True))  # type: ignore[arg-type]
                 continue
