@@ -623,6 +623,9 @@ class ToolSheet:
         wrapping = [self._wrapping(c, column, cells, fitted.wraps.get(c), layout.wrapped, grid.rows)
                     for c, (column, cells) in enumerate(zip(fitted.columns, fitted.texts, strict=True), start=1)]
         self._register(styles_ids, fitted.columns, wrapping)
+        fitted.texts.clear()  # what is held while the rows are made: each column let go once done
+        columns, fitted.columns = fitted.columns, []
+        columns.reverse()
         numbers = [b'%d"' % r for r in grid.rows]
         unset: dict[int, list[int]] = {}  # column -> indexes of its rows where nothing was written
         for i, c in grid.unset:
@@ -630,7 +633,8 @@ class ToolSheet:
         pieces: list[list[bytes] | Iterable[bytes]] = []  # per column: letter, row numbers, rests
         links: list[tuple[int, int, Hyperlink]] = []
         linked_columns = 0
-        for c, (column, wraps) in enumerate(zip(fitted.columns, wrapping, strict=True), start=1):
+        for c, wraps in enumerate(wrapping, start=1):
+            column = columns.pop()
             rests = self._main_rests(styles_ids, column, wraps, c, grid.rows)
             linked = column.main_cls is Hyperlink
             for key, (value, style, i) in column.odd.items():
@@ -649,6 +653,7 @@ class ToolSheet:
             else:
                 pieces += [repeat(letter), numbers]
             pieces.append(list(map(rests.__getitem__, column.keys)))
+            del column, rests
         rows: Iterable[tuple[bytes, ...]] = zip(_row_heads(grid.rows, layout.heights), *pieces, repeat(b"</row>"))
         heights = layout.heights
         bare = sorted(heights.keys() - set(grid.rows))  # rows with a height and no cells
