@@ -366,11 +366,12 @@ class ToolSheet:
         if row < 1 or col < 1 or row > 1048576 or col > 16384:
             raise BadInput(f"工作表“{self.name}”：行 {row}、列 {col} 超出 Excel 的范围。")
         got = self._rows.get(row)
-        if (len(got[0]) if got else 0) < col - 1:  # cells left of it stay unset
-            self._gaps.add(row)
-        values, styles = self._row(row, col)
-        values[col - 1] = value
-        styles[col - 1] = style
+        if got is None or len(got[0]) < col:
+            if (len(got[0]) if got else 0) < col - 1:  # cells left of it stay unset
+                self._gaps.add(row)
+            got = self._row(row, col)
+        got[0][col - 1] = value
+        got[1][col - 1] = style
 
     def write_row(
         self, row: int, values: list[CellValue], style: Style | list[Style | None] | None = None
@@ -384,7 +385,8 @@ class ToolSheet:
         if len(styles) < n:
             raise IndexError(f"write_row: {n} values but {len(styles)} styles")
         if row not in self._rows:  # the usual case: the row is new, its lists are kept as given
-            self.write(row, 1, values[0], styles[0])
+            if not 1 <= row <= 1048576:
+                self.write(row, 1, values[0], styles[0])  # refused with write()'s message
             self._rows[row] = (list(values), styles)
             return
         have, have_styles = self._row(row, n)
