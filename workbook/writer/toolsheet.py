@@ -344,8 +344,8 @@ class ToolSheet:
 
     Held by row: each written row is two lists, its values and their styles, by column from A
     (_UNSET where nothing was written). A big tool sheet (the 逾期清单 of a 20k-row ledger: ~450k
-    cells) is then a few lists per row, not an object per cell, and fitting and rendering walk
-    each row once, doing per distinct (value, style) what a cell needs."""
+    cells) is then a few lists per row, not an object per cell; fitting and rendering turn the
+    rows into columns and do per distinct cell of a column what a cell needs (_Column)."""
 
     def __init__(self, name: str) -> None:
         check_sheet_name(name)
@@ -470,7 +470,7 @@ class ToolSheet:
 
     def _fit(self, grid: _Grid, expand: bool = False) -> _Fitted:
         """The layout (measure.fit_columns) and what rendering reuses of it: each column's
-        distinct cells become a CellText once (the main ones together, see _main_texts), and
+        distinct cells become a CellText once (the main ones together, see _texts), and
         fit_columns measures each object once for all the cells sharing it (序号 1…45,711 are
         five: 0, 00, … 00000); a merge's cells are measured as the merge. `expand`: the layout's
         `wrapped` lists every wrapped cell (else the merged ones: rendering asks `wraps`)."""
@@ -689,8 +689,7 @@ class ToolSheet:
                     first.append((i, c, value, style, key in wraps))
             if not column.main or column.main_cls is _Unset:
                 continue
-            wide = [k for k in column.main if k in wraps] if wraps else []
-            if not wide:
+            if not wraps or wraps.isdisjoint(column.main):
                 i = column.is_main.index(True)
                 first.append((i, c, column.value(column.keys[i]), column.main_style, False))
                 continue
@@ -700,7 +699,7 @@ class ToolSheet:
                 i = next(compress(range(len(flags)), at), -1)
                 if i >= 0:
                     first.append((i, c, column.value(column.keys[i]), column.main_style, wrap))
-        first.sort(key=lambda cell: (cell[0], cell[1]))
+        first.sort(key=itemgetter(0, 1))
         for _i, _c, value, style, wrap in first:
             styles.id(value, style, wrap)
 
