@@ -11,18 +11,22 @@ it is wider than portrait A4), with the sheet's name and "第 &P 页 共 &N 页"
 
 from __future__ import annotations
 
+import gc
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from lxml import etree
 
 from taizhang.core.errors import BadInput
 
-from .cells import CellValue, cell_rest, shown_text, text_rest
+from .cells import SEP, CellValue, cell_rest, int_rests, joinable, shown_text, text_rests
 from .measure import (
     DEFAULT_HEIGHT,
     DEFAULT_SIZE,
@@ -30,9 +34,8 @@ from .measure import (
     PT_PER_UNIT,
     CellText,
     SheetLayout,
-    Span,
     covered_cells,
-    fit_columns,
+    fit_columns_wrapping,
     measured_as,
     merge_spans,
     shown,
@@ -82,6 +85,21 @@ class _StyleIds:
         return got
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off. Rendering a big sheet and its read-back make
+    hundreds of thousands of containers (rows, CellTexts, keys), nearly all kept until the sheet
+    is written, and every collection they set off walks the whole heap, the ledger's model with
+    it, finding nothing: 0.7–1.1 s of a 20k-row `update`. Cycles made meanwhile wait for the next."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class PrintSetup:
     landscape: bool = True
@@ -117,8 +135,10 @@ class _Unset:
 
 
 _UNSET = _Unset()
-# Values whose cell bytes are rendered once per (value, style, wrap): hashable and cheap to hash.
-_CACHED = frozenset({str, int, float, bool, date, datetime, type(None)})
+_TEXT = attrgetter("text")
+# Values keyed by value (a cell's bytes are made once per equal value): hashable, cheap to hash,
+# and equal only when written alike (not floats: -0.0 == 0.0; they are few and keyed by identity).
+_CACHED = frozenset({str, int, bool, date, datetime, type(None)})
 # Values a reader gets back as they are (written_rows)
 _PLAIN = frozenset({str, int, float, date, datetime})
 
@@ -140,14 +160,131 @@ class _Grid:
     unset: list[tuple[int, int]]  # (row index, column) of the cells nothing was written into
 
 
-def _keys(values: tuple[object, ...], styles: tuple[Style | None, ...]) -> list[tuple[type, object, int]]:
-    """Each cell's (value type, value, style id), at C speed: the key its measure and bytes go by."""
-    return list(zip(map(type, values), values, map(id, styles), strict=True))
+@dataclass
+class _Column:
+    """One column of the written rows, keyed for the work done once per distinct cell.
+
+    A column is nearly all one kind of cell (the 逾期清单's 标题: text of one style), so a cell
+    of the column's main type and style is keyed by its value (by identity for values not
+    cheaply hashed: links), taken as it is at C speed; any other cell by (type, value, style
+    id), and a merged or covered cell by its own (index,): the fitting and the bytes of those
+    depend on where they stand. `odd` holds each tuple key's value, style and first row index."""
+
+    values: tuple[CellValue | _Unset, ...]
+    styles: tuple[Style | None, ...]
+    main_cls: type
+    main_style: Style | None
+    by_id: bool
+    keys: list[Any]
+    is_main: list[bool]  # per row: keyed as a main cell
+    odd: dict[tuple[Any, ...], tuple[CellValue | _Unset, Style | None, int]]
+    main: list[Any]  # the distinct main keys
+    _objects: dict[int, Any] = field(init=False, repr=False)
+
+    def value(self, key: Any) -> Any:
+        """The value of a main key."""
+        return self._objects[key] if self.by_id else key
+
+    def link_texts(self, keys: list[Any]) -> list[str] | None:
+        """The texts of the links of main keys (a column of links); None unless all are str."""
+        texts = list(map(_TEXT, map(self._objects.__getitem__, keys)))
+        return texts if set(map(type, texts)) <= {str} else None
+
+    def __post_init__(self) -> None:
+        self._objects = dict(zip(map(id, self.values), self.values, strict=True)) if self.by_id else {}
+
+
+def _column(values: tuple[CellValue | _Unset, ...], styles: tuple[Style | None, ...], placed: list[int]) -> _Column:
+    """The column's keys (see _Column); `placed` are the indexes of its merged and covered cells."""
+    pick = len(values) - 1 if values[-1] is not _UNSET else len(values) // 2
+    main_cls, main_style = type(values[pick]), styles[pick]
+    by_id = main_cls not in _CACHED
+    keys: list[Any] = list(map(id, values)) if by_id else list(values)
+    is_main = list(map(operator.and_, map(operator.is_, styles, repeat(main_style)),
+                       map(operator.is_, map(type, values), repeat(main_cls))))
+    odd: dict[tuple[Any, ...], tuple[CellValue | _Unset, Style | None, int]] = {}
+    for i in placed:
+        is_main[i] = False
+    placed_set = set(placed)
+    for i in compress(range(len(values)), map(operator.not_, is_main)):
+        value, style = values[i], styles[i]
+        cls = type(value)
+        key = (i,) if i in placed_set else (cls, value if cls in _CACHED else id(value), id(style))
+        keys[i] = key
+        if key not in odd:
+            odd[key] = (value, style, i)
+    main = list(dict.fromkeys(compress(keys, is_main)))
+    return _Column(values, styles, main_cls, main_style, by_id, keys, is_main, odd, main)
+
+
+@dataclass
+class _Fitted:
+    """A sheet's layout and, by column from A, its keyed cells, each key's CellText and the
+    ids of the CellTexts that wrap though their style does not say so."""
+
+    layout: SheetLayout
+    columns: list[_Column]
+    texts: list[dict[Any, CellText | None]]
+    wraps: dict[int, set[int]]
+
+
+def _measured_all(texts: list[str]) -> list[str]:
+    """measured_as of each text."""
+    joined = joinable(texts)
+    if joined is None:
+        return [measured_as(text) for text in texts]
+    return measured_as(joined).split(SEP)
+
+
+def _main_strings(column: _Column) -> list[str] | None:
+    """The texts of a column's distinct main cells when they are measured as they stand (text,
+    whole numbers, links with text), else None."""
+    cls = column.main_cls
+    if cls is str:
+        return column.main
+    if cls is int:
+        return list(map(str, column.main))
+    if cls is Hyperlink:
+        return column.link_texts(column.main)
+    return None
+
+
+def _texts(column: _Column) -> tuple[dict[Any, CellText | None], list[CellText | None]]:
+    """Each key's CellText (as _cell_text makes it), the main cells' made together: one
+    CellText per distinct measured text; and the distinct ones of the cells outside merges."""
+    out: dict[Any, CellText | None] = {}
+    style = column.main_style
+    main = column.main
+    strings = _main_strings(column) if main else None
+    if strings is not None:
+        measured = _measured_all(strings)
+        size, bold = _font(style)
+        wrap, fixed = bool(style and style.wrap), column.main_cls is int
+        made = {m: CellText(m, size, bold, wrap, fixed) for m in dict.fromkeys(measured)}
+        out = dict(zip(main, map(made.__getitem__, measured), strict=True))
+        if column.main_cls is str and "" in out:  # empty text: nothing to measure
+            out[""] = None
+        distinct: list[CellText | None] = [None, *made.values()]
+    else:
+        out = {k: _cell_text(column.main_cls, column.value(k), style) for k in main}
+        distinct = [None, *out.values()]
+    for key, (value, odd_style, _i) in column.odd.items():
+        out[key] = _cell_text(type(value), value, odd_style)
+        if len(key) > 1:  # not a merged or covered cell's
+            distinct.append(out[key])
+    return out, distinct
 
 
 def _row_head(r: int, height: float | None) -> bytes:
     head = b'<row r="%d"' % r
     return head if height is None else head + b' ht="%s" customHeight="1"' % f"{height:g}".encode()
+
+
+def _row_heads(rows: list[int], heights: dict[int, float]) -> list[bytes]:
+    """Each row's start tag (_row_head, closed), its height attribute made once per height."""
+    attr = {h: b' ht="%s" customHeight="1"' % f"{h:g}".encode() for h in set(heights.values())}
+    get = heights.get
+    return [b'<row r="%d"%s>' % (r, attr[h] if (h := get(r)) is not None else b"") for r in rows]
 
 
 def _cell_text(cls: type, value: object, style: Style | None) -> CellText | None:
@@ -170,19 +307,35 @@ def _as_set(widths: dict[int, float], heights: dict[int, float]) -> SheetLayout:
     return SheetLayout(dict(widths), {r: min(round(h, 1), MAX_HEIGHT) for r, h in heights.items()})
 
 
+def _attrs(texts: list[str]) -> list[str]:
+    """_attr of each text, done on them joined."""
+    joined = joinable(texts)
+    return [_attr(text) for text in texts] if joined is None else _attr(joined).split(SEP)
+
+
 def _hyperlinks(found: list[tuple[int, int, Hyperlink]]) -> tuple[bytes, list[tuple[str, str, str]]]:
     """The `<hyperlink>` elements as bytes (what lxml writes: attributes ref, location or r:id,
     display) and the external relationships they need; `found` is in row and column order."""
     rels: list[tuple[str, str, str]] = []
     out: list[str] = []
-    for r, c, link in found:
-        if link.target.startswith("#"):
-            where = f'location="{_attr(link.target[1:])}"'
+    shown = _attrs([link.text for _r, _c, link in found])
+    targets = [link.target for _r, _c, link in found]
+    inside = list(map(operator.methodcaller("startswith", "#"), targets))
+    places = _attrs([target[1:] for target in compress(targets, inside)])
+    letters = {c: col_letter(c) for c in {c for _r, c, _link in found}}
+    refs = list(map("{}{}".format, map(letters.__getitem__, map(itemgetter(1), found)), map(itemgetter(0), found)))
+    if all(inside):  # the usual case (links into the ledger): no relationships
+        out = list(map('<hyperlink ref="{}" location="{}" display="{}"/>'.format, refs, places, shown))
+        return "".join(out).encode(), rels
+    at = iter(places)
+    for ref, target, display, internal in zip(refs, targets, shown, inside, strict=True):
+        if internal:
+            where = f'location="{next(at)}"'
         else:
             rid = f"rId{len(rels) + 2}"  # rId1 is kept for the drawing
-            rels.append((rid, HYPERLINK_REL, link.target))
+            rels.append((rid, HYPERLINK_REL, target))
             where = f'r:id="{rid}"'
-        out.append(f'<hyperlink ref="{cell_ref(r, c)}" {where} display="{_attr(link.text)}"/>')
+        out.append(f'<hyperlink ref="{ref}" {where} display="{display}"/>')
     return "".join(out).encode(), rels
 
 
@@ -191,14 +344,15 @@ class ToolSheet:
 
     Held by row: each written row is two lists, its values and their styles, by column from A
     (_UNSET where nothing was written). A big tool sheet (the 逾期清单 of a 20k-row ledger: ~450k
-    cells) is then a few lists per row, not an object per cell, and fitting and rendering walk
-    each row once, doing per distinct (value, style) what a cell needs."""
+    cells) is then a few lists per row, not an object per cell; fitting and rendering turn the
+    rows into columns and do per distinct cell of a column what a cell needs (_Column)."""
 
     def __init__(self, name: str) -> None:
         check_sheet_name(name)
         self.name = name
         self.hidden = False
         self._rows: dict[int, tuple[list[CellValue | _Unset], list[Style | None]]] = {}
+        self._gaps: set[int] = set()  # rows that may hold unset cells left of written ones
         self.merges: list[str] = []
         self.widths: dict[int, float] = {}
         self.heights: dict[int, float] = {}
@@ -211,9 +365,13 @@ class ToolSheet:
     def write(self, row: int, col: int, value: CellValue, style: Style | None = None) -> None:
         if row < 1 or col < 1 or row > 1048576 or col > 16384:
             raise BadInput(f"工作表“{self.name}”：行 {row}、列 {col} 超出 Excel 的范围。")
-        values, styles = self._row(row, col)
-        values[col - 1] = value
-        styles[col - 1] = style
+        got = self._rows.get(row)
+        if got is None or len(got[0]) < col:
+            if (len(got[0]) if got else 0) < col - 1:  # cells left of it stay unset
+                self._gaps.add(row)
+            got = self._row(row, col)
+        got[0][col - 1] = value
+        got[1][col - 1] = style
 
     def write_row(
         self, row: int, values: list[CellValue], style: Style | list[Style | None] | None = None
@@ -227,7 +385,8 @@ class ToolSheet:
         if len(styles) < n:
             raise IndexError(f"write_row: {n} values but {len(styles)} styles")
         if row not in self._rows:  # the usual case: the row is new, its lists are kept as given
-            self.write(row, 1, values[0], styles[0])
+            if not 1 <= row <= 1048576:
+                self.write(row, 1, values[0], styles[0])  # refused with write()'s message
             self._rows[row] = (list(values), styles)
             return
         have, have_styles = self._row(row, n)
@@ -289,64 +448,60 @@ class ToolSheet:
     # -- fitting ------------------------------------------------------------------------------
     def fitted(self) -> SheetLayout:
         """Widths, heights and the extra wrapped cells this sheet prints with (see module docs)."""
-        return self._fit(self._grid())[0]
+        return self._fit(self._grid(), expand=True).layout
 
     def _grid(self) -> _Grid:
         """The written rows turned into columns (at C speed: zip), padded with _UNSET."""
         rows = sorted(self._rows)
-        width = max((len(values) for values, _s in self._rows.values()), default=0)
-        value_rows: list[list[CellValue | _Unset]] = []
-        style_rows: list[list[Style | None]] = []
+        held = list(map(self._rows.__getitem__, rows))
+        value_rows: list[list[CellValue | _Unset]] = [values for values, _s in held]
+        style_rows: list[list[Style | None]] = [styles for _v, styles in held]
+        lengths = list(map(len, value_rows))
+        width = max(lengths, default=0)
         unset: list[tuple[int, int]] = []
-        marker = id(_UNSET)
-        for i, r in enumerate(rows):
-            values, styles = self._rows[r]
-            if marker in map(id, values):  # by identity: == would call a Hyperlink's __eq__
-                unset += [(i, c) for c, v in enumerate(values, start=1) if v is _UNSET]
-            if len(values) < width:
-                unset += [(i, c) for c in range(len(values) + 1, width + 1)]
-                values = [*values, *[_UNSET] * (width - len(values))]
-                styles = [*styles, *[None] * (width - len(styles))]
-            value_rows.append(values)
-            style_rows.append(styles)
+        for i in compress(range(len(rows)), map(self._gaps.__contains__, rows)):
+            unset += [(i, c) for c, v in enumerate(value_rows[i], start=1) if v is _UNSET]
+        for i in compress(range(len(rows)), map(width.__gt__, lengths)):
+            n = lengths[i]
+            unset += [(i, c) for c in range(n + 1, width + 1)]
+            value_rows[i] = [*value_rows[i], *[_UNSET] * (width - n)]
+            style_rows[i] = [*style_rows[i], *[None] * (width - n)]
         return _Grid(rows, list(zip(*value_rows, strict=True)), list(zip(*style_rows, strict=True)), unset)
 
-    def _fit(self, grid: _Grid) -> tuple[SheetLayout, dict[tuple[int, int], Span]]:
-        """The layout (measure.fit_columns): each column's distinct (value, style) becomes a
-        CellText once, equal CellTexts become one object, and fit_columns measures each object
-        once for all the cells sharing it (序号 1…45,711 are five: 0, 00, … 00000); a merge's
-        cells are measured as the merge."""
+    def _fit(self, grid: _Grid, expand: bool = False) -> _Fitted:
+        """The layout (measure.fit_columns) and what rendering reuses of it: each column's
+        distinct cells become a CellText once (the main ones together, see _texts), and
+        fit_columns measures each object once for all the cells sharing it (序号 1…45,711 are
+        five: 0, 00, … 00000); a merge's cells are measured as the merge. `expand`: the layout's
+        `wrapped` lists every wrapped cell (else the merged ones: rendering asks `wraps`)."""
         spans = merge_spans([parse_range(m) for m in self.merges])
-        if self.hidden:  # nobody sees or prints it (分发明细: 30,000-character cells): what the builder set
-            return _as_set(self.widths, self.heights), spans
-        columns: dict[int, list[CellText | None]] = {}
-        for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1):
-            keys = _keys(values, styles)
-            style_of = dict(zip(map(id, styles), styles, strict=True))
-            fonts = {sid: (*_font(style), bool(style and style.wrap)) for sid, style in style_of.items()}
-            same: dict[CellText | None, CellText | None] = {None: None}
-            cells: dict[tuple[type, object, int], CellText | None] = {}
-            for key in dict.fromkeys(keys):
-                cls, value, sid = key
-                if cls is str:  # the usual case, as _cell_text has it
-                    cell = CellText(measured_as(value), *fonts[sid], False) if value else None  # type: ignore[arg-type]
-                else:
-                    cell = _cell_text(cls, value, style_of[sid])
-                cells[key] = same.setdefault(cell, cell)
-            columns[c] = list(map(cells.__getitem__, keys))
         index = {r: i for i, r in enumerate(grid.rows)}
+        placed: dict[int, list[int]] = {}  # column -> indexes of its merged and covered cells
+        for r, c in [*spans, *covered_cells(spans)]:
+            i = index.get(r)
+            if i is not None:
+                placed.setdefault(c, []).append(i)
+        columns = [_column(values, styles, placed.get(c, []))
+                   for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1)]
+        if self.hidden:  # nobody sees or prints it (分发明细: 30,000-character cells): what the builder set
+            return _Fitted(_as_set(self.widths, self.heights), columns, [{} for _c in columns], {})
+        texts, distinct = zip(*map(_texts, columns), strict=True) if columns else ((), ())
+        lists = {c: list(map(cells.__getitem__, column.keys))
+                 for c, (column, cells) in enumerate(zip(columns, texts, strict=True), start=1)}
         merged: list[tuple[tuple[int, int], CellText]] = []
         for r, c in sorted(spans):
             i = index.get(r)
-            if i is not None and c in columns:
-                cell = columns[c][i]
+            if i is not None and c in lists:
+                cell = lists[c][i]
                 if cell is not None:
                     merged.append(((r, c), cell))
-        for r, c in [*spans, *covered_cells(spans)]:  # out of their columns
-            i = index.get(r)
-            if i is not None and c in columns:
-                columns[c][i] = None
-        return fit_columns(grid.rows, columns, merged, spans, self.widths, self.heights), spans
+        for c, at in placed.items():  # out of their columns
+            if c in lists:
+                for i in at:
+                    lists[c][i] = None
+        layout, wraps = fit_columns_wrapping(grid.rows, lists, merged, spans, self.widths, self.heights,
+                                             expand=expand, uniques=dict(enumerate(distinct, start=1)))
+        return _Fitted(layout, columns, list(texts), wraps)
 
     def value_at(self, row: int, col: int) -> object:
         got = self._rows.get(row)
@@ -358,8 +513,9 @@ class ToolSheet:
         """What a reader gets back from each written row, from column A: the shown values, ""
         for an empty or unwritten cell (a reader sees no difference)."""
         plain = _PLAIN
-        return {r: [v if v.__class__ in plain else _read_back(v) for v in values]
-                for r, (values, _styles) in self._rows.items()}
+        with _gc_paused():
+            return {r: [v if v.__class__ in plain else _read_back(v) for v in values]
+                    for r, (values, _styles) in self._rows.items()}
 
     # -- rendering ----------------------------------------------------------------------------
     def render(
@@ -379,9 +535,16 @@ class ToolSheet:
         big sheet (the 逾期清单 of a 20k-row ledger is ~450k cells), are written as bytes in one
         pass (`_rows_xml`) and spliced in, the same bytes lxml writes for the same cells. The
         cell formats are all registered before the first piece is given."""
+        with _gc_paused():
+            return self._render_pieces(xf, drawing_rid)
+
+    def _render_pieces(
+        self, xf: Callable[[CellValue, Style | None], int], drawing_rid: str | None
+    ) -> tuple[Iterator[bytes], list[tuple[str, str, str]]]:
         ws = etree.Element(q("worksheet"), nsmap={None: MAIN, "r": REL})
         grid = self._grid()
-        layout, _spans = self._fit(grid)
+        fitted = self._fit(grid)
+        layout = fitted.layout
         printing = self.printing or PrintSetup(landscape=sum(layout.widths.values()) > PORTRAIT_UNITS)
         if printing.fit_width or printing.fit_height:
             etree.SubElement(etree.SubElement(ws, q("sheetPr")), q("pageSetUpPr"), fitToPage="1")
@@ -399,8 +562,8 @@ class ToolSheet:
                     cols, q("col"), min=str(c), max=str(c), width=f"{layout.widths[c]:g}", customWidth="1"
                 )
         has_rows = bool(self._rows or layout.heights)
-        rows, found = self._rows_xml(xf, layout, grid)
-        del grid
+        rows, found = self._rows_xml(xf, fitted, grid)
+        del grid, fitted
         etree.SubElement(ws, q("sheetData")).text = _ROWS_MARK if has_rows else None
         if self.filter:
             etree.SubElement(ws, q("autoFilter"), ref=self.filter)
@@ -444,76 +607,60 @@ class ToolSheet:
         etree.SubElement(view, q("selection"), pane=active, activeCell=self.frozen, sqref=self.frozen)
 
     def _rows_xml(
-        self, xf: Callable[[CellValue, Style | None], int], layout: SheetLayout, grid: _Grid
+        self, xf: Callable[[CellValue, Style | None], int], fitted: _Fitted, grid: _Grid
     ) -> tuple[Iterable[bytes], list[tuple[int, int, Hyperlink]]]:
         """Every row's bytes, as pieces in row and column order (cells.cell_rest writes what lxml
         would), and the hyperlinks, in the same order.
 
         A cell's bytes after its reference depend only on its value, style and wrap, so each
-        column's distinct ones are rendered once; a row is then the pieces `<c r="` + letter, the
-        row number and the rest of each of its cells, taken from per-column lists by zip and
-        joined (C speed, no object per cell); the caller joins the rows once. (Not the pieces
-        in one join: bytes.join holds an 80-byte buffer per piece, 117 MB for the 1.5M pieces of
-        a 20k-row ledger's 逾期清单.) The cell formats are
-        registered first, in the order a cell by cell pass would meet them, so styles.xml and
-        the s="…" ids do not depend on the order the work is done in."""
+        column's distinct ones are rendered once (the main ones together, see _main_rests); a
+        row is then the pieces `<c r="` + letter, the row number and the rest of each of its
+        cells, taken from per-column lists by zip and joined (C speed, no object per cell); the
+        caller joins the rows once. (Not the pieces in one join: bytes.join holds an 80-byte
+        buffer per piece, 117 MB for the 1.5M pieces of a 20k-row ledger's 逾期清单.) The cell
+        formats are registered first, in the order a cell by cell pass would meet them, so
+        styles.xml and the s="…" ids do not depend on the order the work is done in."""
         styles_ids = _StyleIds(xf)
-        wrapped = layout.wrapped
-        self._register(styles_ids, grid, wrapped)
-        index = {r: i for i, r in enumerate(grid.rows)}
-        wrap_at: dict[int, set[int]] = {}  # column -> indexes of its rows that wrap
-        for r, c in wrapped:
-            wrap_at.setdefault(c, set()).add(index[r])
+        layout = fitted.layout
+        wrapping = [self._wrapping(c, column, cells, fitted.wraps.get(c), layout.wrapped, grid.rows)
+                    for c, (column, cells) in enumerate(zip(fitted.columns, fitted.texts, strict=True), start=1)]
+        self._register(styles_ids, fitted.columns, wrapping)
+        fitted.texts.clear()  # what is held while the rows are made: each column let go once done
+        columns, fitted.columns = fitted.columns, []
+        columns.reverse()
         numbers = [b'%d"' % r for r in grid.rows]
+        unset: dict[int, list[int]] = {}  # column -> indexes of its rows where nothing was written
+        for i, c in grid.unset:
+            unset.setdefault(c, []).append(i)
         pieces: list[list[bytes] | Iterable[bytes]] = []  # per column: letter, row numbers, rests
-        letters: list[bytes] = []
-        rest_lists: list[list[bytes]] = []
         links: list[tuple[int, int, Hyperlink]] = []
-        for c, (values, styles) in enumerate(zip(grid.values, grid.styles, strict=True), start=1):
-            keys: list[Any] = _keys(values, styles)
-            wraps = wrap_at.get(c)
-            if wraps:
-                keys = [(key, i in wraps) for i, key in enumerate(keys)]
-            style_of = dict(zip(map(id, styles), styles, strict=True))
-            rests: dict[Any, bytes] = {}
-            linked = False
-            text_s: dict[tuple[int, bool], str] = {}  # a text's format attribute by (style, wrap)
-            for key in dict.fromkeys(keys):
-                (cls, value, sid), wrap = key if wraps else (key, False)
-                if value is _UNSET:
-                    rests[key] = b""
-                    continue
-                if cls is str:  # the usual case: its format asked for once per style and wrap
-                    s = text_s.get((sid, wrap))
-                    if s is None:
-                        fmt = styles_ids.id(value, style_of[sid], wrap)
-                        s = text_s[(sid, wrap)] = f' s="{fmt}"' if fmt else ""
-                    rest = text_rest(s, value)
-                    if rest is not None:
-                        rests[key] = rest
-                        continue
-                linked = linked or issubclass(cls, Hyperlink)
-                try:
-                    rests[key] = self._rest(styles_ids, value, style_of[sid], wrap, "")
-                except BadInput:  # again, to name the cell (only then: it costs a string)
-                    self._rest(styles_ids, value, style_of[sid], wrap, cell_ref(grid.rows[keys.index(key)], c))
-                    raise
+        linked_columns = 0
+        for c, wraps in enumerate(wrapping, start=1):
+            column = columns.pop()
+            rests = self._main_rests(styles_ids, column, wraps, c, grid.rows)
+            linked = column.main_cls is Hyperlink
+            for key, (value, style, i) in column.odd.items():
+                linked = linked or isinstance(value, Hyperlink)
+                rests[key] = b"" if isinstance(value, _Unset) else self._cell_rest(
+                    styles_ids, value, style, key in wraps, grid.rows[i], c)
             if linked:
-                links += [(r, c, v) for r, v in zip(grid.rows, values, strict=True) if isinstance(v, Hyperlink)]
-            letters.append(b'<c r="' + col_letter(c).encode())
-            rest_lists.append(list(map(rests.__getitem__, keys)))
-            pieces += [repeat(letters[-1]), numbers, rest_lists[-1]]
+                linked_columns += 1
+                links += [(r, c, v) for r, v in zip(grid.rows, column.values, strict=True) if isinstance(v, Hyperlink)]
+            letter = b'<c r="' + col_letter(c).encode()
+            if c in unset:  # a cell nothing was written into (few: titles, notes) is left out whole
+                letter_at, number_at = [letter] * len(numbers), numbers.copy()
+                for i in unset[c]:
+                    letter_at[i] = number_at[i] = b""
+                pieces += [letter_at, number_at]
+            else:
+                pieces += [repeat(letter), numbers]
+            pieces.append(list(map(rests.__getitem__, column.keys)))
+            del column, rests
+        rows: Iterable[tuple[bytes, ...]] = zip(_row_heads(grid.rows, layout.heights), *pieces, repeat(b"</row>"))
         heights = layout.heights
-        heads = [_row_head(r, heights.get(r)) + b">" for r in grid.rows]
-        # a row with cells nothing was written into (few: titles, notes) is joined on its own,
-        # without their references; every other row comes straight from the columns
-        odd = {i: (self._odd_row(heads[i], letters, numbers[i], [rest[i] for rest in rest_lists]),)
-               for i in {i for i, _c in grid.unset}}
-        rows: Iterable[tuple[bytes, ...]] = zip(heads, *pieces, repeat(b"</row>"))
-        if odd:
-            rows = (odd.get(i, parts) for i, parts in enumerate(rows))
-        bare = sorted(heights.keys() - index.keys())  # rows with a height and no cells
-        links.sort(key=lambda link: (link[0], link[1]))
+        bare = sorted(heights.keys() - set(grid.rows))  # rows with a height and no cells
+        if linked_columns > 1:  # one column's are in row order already
+            links.sort(key=itemgetter(0, 1))
         if not bare:  # one bytes per row: bytes.join keeps an 80-byte buffer per piece it joins
             return map(b"".join, rows), links
         out = [*map(b"".join, rows), *[_row_head(r, heights[r]) + b"/>" for r in bare]]
@@ -521,31 +668,79 @@ class ToolSheet:
         return [out[i] for i in order], links
 
     @staticmethod
-    def _odd_row(head: bytes, letters: list[bytes], number: bytes, rests: list[bytes]) -> bytes:
-        """A row's bytes from its cells' rests (b"" where nothing was written)."""
-        cells = [letter + number + rest for letter, rest in zip(letters, rests, strict=True) if rest]
-        return b"".join((head, *cells, b"</row>"))
+    def _wrapping(c: int, column: _Column, texts: dict[Any, CellText | None], ids: set[int] | None,
+                  wrapped: set[tuple[int, int]], rows: list[int]) -> set[Any]:
+        """The keys of the column's cells that wrap though their style does not say so: by
+        their CellText (fit_columns' `ids`), a merged cell by its place (`wrapped`)."""
+        keys = {k for k, cell in texts.items() if id(cell) in ids} if ids else set()
+        keys.update(k for k in column.odd if len(k) == 1 and (rows[k[0]], c) in wrapped)
+        keys.difference_update(k for k in column.odd if len(k) == 1 and (rows[k[0]], c) not in wrapped)
+        return keys
 
-    def _register(self, styles: _StyleIds, grid: _Grid, wrapped: set[tuple[int, int]]) -> None:
+    @staticmethod
+    def _register(styles: _StyleIds, columns: list[_Column], wrapping: list[set[Any]]) -> None:
         """Ask for the cell formats in row and column order, the order a cell by cell pass asks
-        for them in: a row of a shape (styles, value types, wrapped cells) met before asks for
-        nothing new, so only the first row of each shape is walked."""
-        shapes: set[tuple[object, ...]] = set()
-        rows = self._rows
-        wraps: dict[int, list[int]] = {}  # row -> its wrapped columns, in order
-        for r, c in sorted(wrapped):
-            wraps.setdefault(r, []).append(c)
-        for r in grid.rows:
-            row_values, row_styles = rows[r]
-            shape: tuple[object, ...] = (tuple(map(id, row_styles)), tuple(map(type, row_values)))
-            if r in wraps:
-                shape += tuple(c for c in wraps[r] if c <= len(row_values))
-            if shape in shapes:
-                continue
-            shapes.add(shape)
-            for c, (value, style) in enumerate(zip(row_values, row_styles, strict=True), start=1):
+        for them in: each column's first cell of each (style, value kind, wrap) is found, and
+        those are asked for in the order they stand (repeats ask for nothing new)."""
+        first: list[tuple[int, int, CellValue, Style | None, bool]] = []  # (row index, column, value, style, wrap)
+        for c, (column, wraps) in enumerate(zip(columns, wrapping, strict=True), start=1):
+            for key, (value, style, i) in column.odd.items():
                 if not isinstance(value, _Unset):
-                    styles.id(value, style, (r, c) in wrapped)
+                    first.append((i, c, value, style, key in wraps))
+            if not column.main or column.main_cls is _Unset:
+                continue
+            if not wraps or wraps.isdisjoint(column.main):
+                i = column.is_main.index(True)
+                first.append((i, c, column.value(column.keys[i]), column.main_style, False))
+                continue
+            flags = list(map(wraps.__contains__, column.keys))
+            for wrap, at in ((True, map(operator.and_, flags, column.is_main)),
+                             (False, map(operator.and_, map(operator.not_, flags), column.is_main))):
+                i = next(compress(range(len(flags)), at), -1)
+                if i >= 0:
+                    first.append((i, c, column.value(column.keys[i]), column.main_style, wrap))
+        first.sort(key=itemgetter(0, 1))
+        for _i, _c, value, style, wrap in first:
+            styles.id(value, style, wrap)
+
+    def _main_rests(self, styles: _StyleIds, column: _Column, wraps: set[Any], c: int,
+                    rows: list[int]) -> dict[Any, bytes]:
+        """The bytes of the column's distinct main cells: text, whole numbers and links with
+        text made together per format (cells.text_rests), others one by one."""
+        out: dict[Any, bytes] = {}
+        main, cls, style = column.main, column.main_cls, column.main_style
+        if not main or cls is _Unset:
+            return dict.fromkeys(main, b"")
+        groups = [(False, main)] if not wraps else [
+            (wrap, keys) for wrap, keys in ((False, [k for k in main if k not in wraps]),
+                                            (True, [k for k in main if k in wraps])) if keys]
+        for wrap, keys in groups:
+            fmt = styles.id(column.value(keys[0]), style, wrap)
+            s = f' s="{fmt}"' if fmt else ""
+            got: list[bytes | None] | list[bytes] | None = None
+            if cls is str:
+                got = text_rests(s, keys)
+            elif cls is int:
+                got = int_rests(s, keys)
+            elif cls is Hyperlink:
+                texts = column.link_texts(keys)
+                got = text_rests(s, texts) if texts is not None else None
+            if got is not None and None not in got:
+                out.update(zip(keys, got, strict=True))  # type: ignore[arg-type]
+                continue
+            for k in keys:
+                out[k] = self._cell_rest(styles, column.value(k), style, wrap, rows[column.keys.index(k)], c)
+        return out
+
+    def _cell_rest(self, styles: _StyleIds, value: CellValue, style: Style | None, wrap: bool, row: int,
+                   c: int) -> bytes:
+        """A cell's bytes after its reference; a bad value is refused naming the cell, named only
+        then (the name costs a string)."""
+        try:
+            return self._rest(styles, value, style, wrap, "")
+        except BadInput:
+            self._rest(styles, value, style, wrap, cell_ref(row, c))
+            raise
 
     def _rest(self, styles: _StyleIds, value: CellValue, style: Style | None, wrap: bool, ref: str) -> bytes:
         where = f"工作表“{self.name}”单元格 {ref}" if ref else ""
