@@ -729,7 +729,12 @@ class ToolSheet:
                 out.update(zip(keys, got, strict=True))  # type: ignore[arg-type]
                 continue
             for k in keys:
-                out[k] = self._cell_rest(styles, column.value(k), style, wrap, rows[column.keys.index(k)], c)
+                value = column.value(k)
+                try:
+                    out[k] = self._rest(styles, value, style, wrap, "")
+                except BadInput:  # the cell named only then: finding its row is a search of the column
+                    self._rest(styles, value, style, wrap, cell_ref(rows[column.keys.index(k)], c))
+                    raise
         return out
 
     def _cell_rest(self, styles: _StyleIds, value: CellValue, style: Style | None, wrap: bool, row: int,
