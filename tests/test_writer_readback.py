@@ -132,3 +132,34 @@ def test_a_tool_sheet_difference_is_reported_before_a_tool_column_one(tmp_path: 
     with pytest.raises(FidelityRefused, match=r"清单.*B7"):
         _write(path)
     assert path.read_bytes() == before
+
+
+def test_a_save_between_the_writers_read_and_the_ledgers_read_is_refused_cleanly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The extent that spares the read-back a scan comes from a second read of the file: if someone
+    saved in between, the write is refused as saved meanwhile (exit 3), not read back unscanned."""
+    from datetime import date
+
+    from taizhang import writeback
+    from taizhang.core.errors import FileInUse
+    from tests.messy import tidy_ledger
+
+    path = tidy_ledger(tmp_path / "台账.xlsx")
+    other = tidy_ledger(tmp_path / "别人保存的.xlsx")
+    real = writeback.read_workbook
+
+    def saved_meanwhile(source: Path, sheet: str | None = None) -> object:
+        source.write_bytes(other.read_bytes())  # another save lands between the two reads
+        return real(source, sheet)
+
+    monkeypatch.setattr(writeback, "read_workbook", saved_meanwhile)
+
+    def tool_column(writer: LedgerWriter, analysis: object) -> None:
+        ledger = analysis.ledger  # type: ignore[attr-defined]
+        writer.set_tool_column(ledger.sheet, ledger.header_row, "【系统】状态", {ledger.header_row + 1: "x"})
+
+    read_back: list[Path] = []
+    monkeypatch.setattr(fidelity, "readback", lambda temp, *args, **kwargs: read_back.append(temp))
+    with pytest.raises(FileInUse, match="被他人保存过"):
+        writeback.run_and_write(path, date(2025, 6, 1), [tool_column])
+    assert read_back == []  # refused before calamine reads the temp file with the other file's extent

@@ -530,8 +530,9 @@ class BoundedBook:
     def rows(self, name: str, *, own: bool = False) -> Iterator[list[Any]]:
         """A sheet's rows from row 1, each from column A, as grid() has them, one at a time: no
         grid of Python objects for the whole sheet (the read-back of a big written sheet).
-        `own`: a sheet this process wrote itself (its extent is what it wrote): read by calamine
-        without the bounds' scan of its extent, a second pass over its XML."""
+        `own`: the caller vouches for the sheet's extent (a sheet this process wrote, or edited
+        within the extent of its earlier read): read by calamine without the bounds' scan of its
+        extent, a second pass over its XML."""
         if name in self._grids:
             yield from self._grids[name]
             return

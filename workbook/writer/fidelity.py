@@ -183,7 +183,7 @@ def _user_sheets(temp: Path, data: bytes, expected: dict[str, dict[tuple[int, in
         return
     with _open(temp, data, label) as book:
         for sheet, cells in expected.items():
-            _compare(book, sheet, cells, label, _within_bounds(known.get(sheet), cells))
+            _compare(book, sheet, cells, label, unscanned=_within_bounds(known.get(sheet), cells))
             book.forget(sheet)  # one sheet's grid at a time: a big one is hundreds of MB as objects
 
 
@@ -220,11 +220,11 @@ def _within_bounds(extent: tuple[int, int] | None, cells: Collection[tuple[int, 
 
 
 def _compare(book: BoundedBook, sheet: str, cells: dict[tuple[int, int], object], label: str,
-             known: bool = False) -> None:
+             unscanned: bool = False) -> None:
     by_row: dict[int, dict[int, object]] = {}
     for (r, c), want in cells.items():
         by_row.setdefault(r, {})[c] = want
-    for r, row in _rows(book, sheet, label, by_row.keys(), book.rows(sheet, own=True) if known else None):
+    for r, row in _rows(book, sheet, label, by_row.keys(), book.rows(sheet, own=True) if unscanned else None):
         for c, want in by_row[r].items():
             got = row[c - 1] if c <= len(row) else None
             if got != want and not _same(want, got):  # equal values are the same: _same says so too

@@ -506,6 +506,8 @@ class LedgerWriter:
                     expected[ed.name].update(ed.written)
                 else:
                     expected[ed.name] = ed.written  # not a copy: 400k cells at 100k rows
+        if self._known:  # the extents came from a second read of the file: it must be the one edited here
+            safety.refuse_if_changed(self.path, self._fp)
         fidelity.readback(temp, expected, label, self._expected_rows,  # consumes the tool sheets' rows
                           together=self._user_xml <= fidelity.TOGETHER_UP_TO, known=self._known)
 
