@@ -248,3 +248,18 @@ def test_big_files_are_given_to_the_workers_a_few_at_a_time(env: Env, tmp_path: 
     report = merge(master, files, TODAY, now=WHEN, dry_run=True, parallel=True)
     assert [(f.status, f.message) for f in report.files] == [(f.status, f.message) for f in alone.files]
     assert [f.status for f in report.files] == outcomes
+
+
+def test_a_file_counts_ahead_as_its_zip_says_it_inflates(tmp_path: Path) -> None:
+    """A small file that inflates a hundredfold holds that much once read: it counts so."""
+    import zipfile
+
+    packed = tmp_path / "回传.xlsx"
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<c/>" * 250_000)
+        z.writestr("[Content_Types].xml", b"<Types/>")
+    assert packed.stat().st_size < 100_000
+    assert merge_job._size(packed) == 1_000_000 + len(b"<Types/>")
+    loose = tmp_path / "不是压缩包.xlsx"
+    loose.write_bytes(b"not a zip at all")
+    assert merge_job._size(loose) == len(b"not a zip at all")

@@ -64,9 +64,10 @@ MAX_WORKERS = 4
 START_METHOD: str | None = None  # the platform's own: fork on Linux, spawn on Windows and macOS
 # Files given to the workers ahead of the judging, read or not (each held ~0.8 MB once read):
 # enough that a worker never idles while the master is read (~50 returns); and no more than
-# AHEAD_BYTES of them on disk, so big (or hostile) files are held a few at a time, not 64.
+# AHEAD_BYTES of them as their zips declare them inflated (what reading them may hold; a file
+# inflating past what it declares is refused), so big or hostile files are held a few at a time.
 AHEAD = 64
-AHEAD_BYTES = 16 * 1024 * 1024  # a unit book is ~0.1 MB; a returned file may have up to 30 MB
+AHEAD_BYTES = 64 * 1024 * 1024  # a unit book inflates to ~0.1–1 MB; a hostile one may declare 100× its size
 HERE = 4  # files the merging process took back from the workers and read, waiting to be judged
 
 
@@ -588,10 +589,17 @@ def _ahead(pool: Any, paths: Iterator[Path], ahead: int) -> Iterator[Returned | 
 
 
 def _size(path: Path) -> int:
+    """What the file's zip says its parts inflate to (its directory only is read), else its size."""
+    import zipfile
+
     try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+        with zipfile.ZipFile(path) as z:
+            return sum(i.file_size for i in z.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
 
 
 def _give(pool: Any, waiting: deque[tuple[Path, Any]], later: deque[Path], sizes: dict[Path, int],
