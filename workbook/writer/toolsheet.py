@@ -11,13 +11,12 @@ it is wider than portrait A4), with the sheet's name and "第 &P 页 共 &N 页"
 
 from __future__ import annotations
 
-import gc
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from itertools import chain, compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from lxml import etree
 
 from taizhang.core.errors import BadInput
+from taizhang.core.gc_pause import paused_gc
 
 from .cells import SEP, CellValue, cell_rest, int_rests, joinable, shown_text, text_rests
 from .measure import (
@@ -83,21 +83,6 @@ class _StyleIds:
             self._keep.append(style)
             got = self._ids[key] = self._xf(value, style)
         return got
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector held off. Rendering a big sheet and its read-back make
-    hundreds of thousands of containers (rows, CellTexts, keys), nearly all kept until the sheet
-    is written, and every collection they set off walks the whole heap, the ledger's model with
-    it, finding nothing: 0.7–1.1 s of a 20k-row `update`. Cycles made meanwhile wait for the next."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -215,6 +200,11 @@ def _column(values: tuple[CellValue | _Unset, ...], styles: tuple[Style | None, 
             odd[key] = (value, style, i)
     main = list(dict.fromkeys(compress(keys, is_main)))
     return _Column(values, styles, main_cls, main_style, by_id, keys, is_main, odd, main)
+
+
+def _row_of(rows: list[int], keys: list[Any], key: Any) -> int:
+    """The row of a column's first cell of `key` (a search of the column: for naming a refused cell)."""
+    return rows[keys.index(key)]
 
 
 @dataclass
@@ -513,7 +503,7 @@ class ToolSheet:
         """What a reader gets back from each written row, from column A: the shown values, ""
         for an empty or unwritten cell (a reader sees no difference)."""
         plain = _PLAIN
-        with _gc_paused():
+        with paused_gc():  # ~450k cells at 20k rows, all kept: a collection would find nothing
             return {r: [v if v.__class__ in plain else _read_back(v) for v in values]
                     for r, (values, _styles) in self._rows.items()}
 
@@ -535,7 +525,7 @@ class ToolSheet:
         big sheet (the 逾期清单 of a 20k-row ledger is ~450k cells), are written as bytes in one
         pass (`_rows_xml`) and spliced in, the same bytes lxml writes for the same cells. The
         cell formats are all registered before the first piece is given."""
-        with _gc_paused():
+        with paused_gc():  # fitting and registering (the rows are joined later, as taken): see written_rows
             return self._render_pieces(xf, drawing_rid)
 
     def _render_pieces(
@@ -642,7 +632,7 @@ class ToolSheet:
             for key, (value, style, i) in column.odd.items():
                 linked = linked or isinstance(value, Hyperlink)
                 rests[key] = b"" if isinstance(value, _Unset) else self._cell_rest(
-                    styles_ids, value, style, key in wraps, grid.rows[i], c)
+                    styles_ids, value, style, key in wraps, partial(grid.rows.__getitem__, i), c)
             if linked:
                 linked_columns += 1
                 links += [(r, c, v) for r, v in zip(grid.rows, column.values, strict=True) if isinstance(v, Hyperlink)]
@@ -728,23 +718,19 @@ class ToolSheet:
             if got is not None and None not in got:
                 out.update(zip(keys, got, strict=True))  # type: ignore[arg-type]
                 continue
-            for k in keys:
-                value = column.value(k)
-                try:
-                    out[k] = self._rest(styles, value, style, wrap, "")
-                except BadInput:  # the cell named only then: finding its row is a search of the column
-                    self._rest(styles, value, style, wrap, cell_ref(rows[column.keys.index(k)], c))
-                    raise
+            for k in keys:  # the row found only for a refused value: it is a search of the column
+                out[k] = self._cell_rest(styles, column.value(k), style, wrap,
+                                         partial(_row_of, rows, column.keys, k), c)
         return out
 
-    def _cell_rest(self, styles: _StyleIds, value: CellValue, style: Style | None, wrap: bool, row: int,
-                   c: int) -> bytes:
-        """A cell's bytes after its reference; a bad value is refused naming the cell, named only
-        then (the name costs a string)."""
+    def _cell_rest(self, styles: _StyleIds, value: CellValue, style: Style | None, wrap: bool,
+                   row: Callable[[], int], c: int) -> bytes:
+        """A cell's bytes after its reference; a bad value is refused naming the cell, its row
+        (`row()`) found and named only then."""
         try:
             return self._rest(styles, value, style, wrap, "")
         except BadInput:
-            self._rest(styles, value, style, wrap, cell_ref(row, c))
+            self._rest(styles, value, style, wrap, cell_ref(row(), c))
             raise
 
     def _rest(self, styles: _StyleIds, value: CellValue, style: Style | None, wrap: bool, ref: str) -> bytes:
