@@ -196,7 +196,7 @@ def fingerprints(shown: list[dict[str, Any]], locked: dict[str, list[str]]) -> d
     out: dict[str, list[str]] = {role: [] for role in locked}
     for start in range(0, len(shown), FINGERPRINT_ROWS):  # a few thousand rows' texts held at a time
         chunk = shown[start:start + FINGERPRINT_ROWS]
-        values = {name: [_json_value(row.get(name)) for row in chunk] for name in names}
+        values = {name: _json_column(row.get(name) for row in chunk) for name in names}
         for role, columns in locked.items():
             out[role] += _joined_prints(values, columns, len(chunk))
     return out
@@ -222,18 +222,12 @@ def _joined_prints(texts: dict[str, list[str]], columns: list[str], rows: int) -
 
 
 def _json_column(values: Iterable[Any]) -> list[str]:
-    """`_json_value` of each value, inline (a call per cell costs more than the encoding; a plain
-    int is written as json writes it, by int.__repr__, without the encoder's set-up)."""
+    """Each value as json.dumps(ensure_ascii=False, default=str) writes it inside a list, inline
+    (a call per cell costs more than the encoding; a plain int is written as json writes it, by
+    int.__repr__, without the encoder's set-up)."""
     string, encode, whole = _STRING, _ENCODE, int.__repr__
     return ["null" if v is None else string(v) if v.__class__ is str else whole(v) if v.__class__ is int
             else encode(v) for v in values]
-
-
-def _json_value(value: Any) -> str:
-    """A value as json.dumps(ensure_ascii=False, default=str) writes it inside a list."""
-    if value.__class__ is str:
-        return _STRING(value)
-    return "null" if value is None else _ENCODE(value)
 
 
 def record_row(values: dict[str, Any], columns: list[str], role: str) -> RowRecord:

@@ -136,13 +136,14 @@ class Analysis:
     @cached_property
     def timing(self) -> dict[int, CaseTiming]:
         """What the statistics need from the deadlines, by Excel row."""
+        from taizhang.core.deadlines.blame import units_owing
         from taizhang.core.stats import CaseTiming
 
         reply_stages = {r.stage for r in self.rules if r.done_column == Col.REPLY_DATE}
         table = self.ledger.table
         # Cases alike share their stage lists (`evaluate`): what a list says is read once, and one
         # CaseTiming (frozen, costly to make) serves every case alike in it and its late units.
-        said: dict[int, tuple[bool | None, bool, bool, bool]] = {}
+        said: dict[int, tuple[bool | None, bool, frozenset[Owner]]] = {}
         made: dict[tuple[int, CaseStatus, frozenset[str] | None], CaseTiming] = {}
         timing: dict[int, CaseTiming] = {}
         for d, host, co_units in zip(self.deadlines, table.column(Col.HOST_UNIT), table.column(Col.CO_UNITS),
@@ -151,12 +152,8 @@ class Analysis:
             found = said.get(id(stages))
             if found is None:
                 found = said[id(stages)] = self._stages_timing(stages, reply_stages)
-            on_time, due_by_today, host_late, co_late = found
-            # The units owing an overdue stage (`blame.owing_units`): the 主办单位 for the lead's
-            # stages, every 协办单位 for a co-handler's.
-            late: frozenset[str] | None = None
-            if host_late or co_late:
-                late = frozenset([*([host] if host_late and host else ()), *(co_units if co_late else ())]) or None
+            on_time, due_by_today, late_owners = found
+            late = frozenset(units_owing(late_owners, host, co_units)) or None if late_owners else None
             key = (id(stages), d.status, late)
             got = made.get(key)
             if got is None:
@@ -165,9 +162,10 @@ class Analysis:
             timing[d.row] = got
         return timing
 
-    def _stages_timing(self, stages: list[StageDeadline], reply_stages: set[str]) -> tuple[bool | None, bool, bool, bool]:
+    def _stages_timing(self, stages: list[StageDeadline],
+                       reply_stages: set[str]) -> tuple[bool | None, bool, frozenset[Owner]]:
         """What one list of stages says for the statistics, whatever case has it: the reply on time,
-        the reply due by today, a lead's stage overdue, a co-handler's stage overdue."""
+        the reply due by today, whose stages (the lead's, the co-handlers') are overdue."""
         reply = next((s for s in stages if s.stage in reply_stages), None)
         state = reply.state if reply else None
         on_time = {StageState.DONE_ON_TIME: True, StageState.DONE_LATE: False}.get(state) if state else None
@@ -175,8 +173,7 @@ class Analysis:
         wrong_but_due = (state is StageState.DATE_WRONG and reply is not None and reply.due is not None
                          and reply.due < self.today)
         due_by_today = on_time is not None or state is StageState.OVERDUE or wrong_but_due
-        overdue = [s.owner for s in stages if s.state is StageState.OVERDUE]
-        return on_time, due_by_today, Owner.HOST in overdue, Owner.CO in overdue
+        return on_time, due_by_today, frozenset(s.owner for s in stages if s.state is StageState.OVERDUE)
 
     @cached_property
     def stats(self) -> Stats:
@@ -184,4 +181,3 @@ class Analysis:
 
         return compute_stats(self.ledger.table, self.settings, self.today, ledger_year=self.ledger.year,
                              timing=self.timing, units=self.unit_names, columns=self.ledger.columns)
-

@@ -18,7 +18,7 @@ never "逾期0个工作日".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -118,9 +118,13 @@ def duty(item: Owed) -> str:
 def owing_units(stage: StageDeadline, host: str | None, co_units: list[str]) -> list[str]:
     """The units (as the ledger spells them) that owe `stage` of a case with these 主办单位 and
     协办单位; [] when the ledger names none."""
-    if stage.owner is Owner.CO:
-        return list(co_units)
-    return [host] if host else []
+    return units_owing((stage.owner,), host, co_units)
+
+
+def units_owing(owners: Collection[Owner], host: str | None, co_units: list[str]) -> list[str]:
+    """The units (as the ledger spells them) that owe a case's stages of these `owners`: the
+    主办单位 for the lead's stages, every 协办单位 for a co-handler's."""
+    return [*([host] if host and Owner.HOST in owners else ()), *(co_units if Owner.CO in owners else ())]
 
 
 def _days_late(stage: StageDeadline, calendar: WorkCalendar) -> int | None:

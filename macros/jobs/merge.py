@@ -605,7 +605,7 @@ def _size(path: Path) -> int:
 def _give(pool: Any, waiting: deque[tuple[Path, Any]], later: deque[Path], sizes: dict[Path, int],
           ahead: int) -> None:
     """Give the workers the next files of `later` while fewer than `ahead` files, and fewer than
-    AHEAD_BYTES on disk (`sizes`), are with them (one always, when none is)."""
+    AHEAD_BYTES as their zips declare them inflated (`sizes`), are with them (one always, when none is)."""
     given = [sizes[path] for path, got in waiting if not isinstance(got, _ReadHere)]
     count, size = len(given), sum(given)
     while later and count < ahead and (not count or size + sizes[later[0]] <= AHEAD_BYTES):
